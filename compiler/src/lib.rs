@@ -1,0 +1,1 @@
+//! The gatehouse compiler: checks policy documents and reports diagnostics.
