@@ -165,7 +165,10 @@ pub(super) fn parse(files: &[(&str, &str)]) -> Result<Catalogue, CatalogueError>
     let mut structural_by_name = HashMap::new();
     for (i, s) in structural.iter().enumerate() {
         if by_name.contains_key(&s.element.name) {
-            problems.push(format!("`{}` is both a policy and structural", s.element.name));
+            problems.push(format!(
+                "`{}` is both a policy and structural",
+                s.element.name
+            ));
         }
         if structural_by_name
             .insert(s.element.name.clone(), i)
@@ -265,7 +268,11 @@ fn convert_element(ctx: &Ctx<'_>, e: RawElement) -> Result<ElementSpec, Catalogu
     let mut children = Vec::new();
     for c in e.child {
         let min = c.min.unwrap_or(0);
-        let max = if c.many { None } else { Some(c.max.unwrap_or(1)) };
+        let max = if c.many {
+            None
+        } else {
+            Some(c.max.unwrap_or(1))
+        };
         if c.many && c.max.is_some() {
             return Err(ctx.err("child has both `many` and `max`"));
         }
@@ -330,7 +337,10 @@ fn convert_element(ctx: &Ctx<'_>, e: RawElement) -> Result<ElementSpec, Catalogu
 fn convert_attr(ctx: &Ctx<'_>, a: RawAttr) -> Result<AttributeSpec, CatalogueError> {
     let bounds_ok = matches!(a.ty.as_str(), "int" | "duration" | "duration-ms");
     if !bounds_ok && (a.min.is_some() || a.max.is_some()) {
-        return Err(ctx.err(format!("attribute `{}`: min/max on a non-numeric type", a.name)));
+        return Err(ctx.err(format!(
+            "attribute `{}`: min/max on a non-numeric type",
+            a.name
+        )));
     }
     if a.ty != "enum" && a.values.is_some() {
         return Err(ctx.err(format!("attribute `{}`: values on a non-enum", a.name)));
@@ -414,11 +424,17 @@ fn check_element(cat: &Catalogue, e: &ElementSpec, path: &str, problems: &mut Ve
             problems.push(format!("{path}: duplicate attribute `{}`", a.name));
         }
         if a.required && a.default.is_some() {
-            problems.push(format!("{path}@{}: required attribute with a default", a.name));
+            problems.push(format!(
+                "{path}@{}: required attribute with a default",
+                a.name
+            ));
         }
         if let (AttrType::Enum(values), Some(default)) = (&a.ty, &a.default) {
             if !values.contains(default) {
-                problems.push(format!("{path}@{}: default `{default}` not a value", a.name));
+                problems.push(format!(
+                    "{path}@{}: default `{default}` not a value",
+                    a.name
+                ));
             }
         }
         if let AttrType::Enum(values) = &a.ty {

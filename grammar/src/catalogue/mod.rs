@@ -39,18 +39,31 @@ pub const POLICY_ALIASES: &[(&str, &str)] = &[
 /// Known misspellings of attribute names as `(element, wrong, documented)`.
 pub const ATTRIBUTE_ALIASES: &[(&str, &str, &str)] = &[
     ("publish-to-dapr", "pub-sub-name", "pubsub-name"),
-    ("validate-status-code", "error-variable-name", "errors-variable-name"),
+    (
+        "validate-status-code",
+        "error-variable-name",
+        "errors-variable-name",
+    ),
 ];
 
 /// The embedded TOML data files, as `(file name, contents)`.
 pub const DATA_FILES: &[(&str, &str)] = &[
     ("structural.toml", include_str!("data/structural.toml")),
     ("routing.toml", include_str!("data/routing.toml")),
-    ("transformation.toml", include_str!("data/transformation.toml")),
+    (
+        "transformation.toml",
+        include_str!("data/transformation.toml"),
+    ),
     ("flow.toml", include_str!("data/flow.toml")),
     ("integration.toml", include_str!("data/integration.toml")),
-    ("rate-limiting.toml", include_str!("data/rate-limiting.toml")),
-    ("authentication.toml", include_str!("data/authentication.toml")),
+    (
+        "rate-limiting.toml",
+        include_str!("data/rate-limiting.toml"),
+    ),
+    (
+        "authentication.toml",
+        include_str!("data/authentication.toml"),
+    ),
     ("caching.toml", include_str!("data/caching.toml")),
     ("validation.toml", include_str!("data/validation.toml")),
     ("cross-domain.toml", include_str!("data/cross-domain.toml")),
@@ -104,7 +117,9 @@ impl Catalogue {
 
     /// The structural element named `name` (`policies`, `inbound`, `base`, `fragment`, ...).
     pub fn structural(&self, name: &str) -> Option<&StructuralSpec> {
-        self.structural_by_name.get(name).map(|&i| &self.structural[i])
+        self.structural_by_name
+            .get(name)
+            .map(|&i| &self.structural[i])
     }
 
     /// All structural elements.
