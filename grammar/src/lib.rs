@@ -4,6 +4,7 @@
 //! them, with byte spans on every node. It assigns no meaning: checking, typing and
 //! lowering live in `gatehouse-compiler`.
 
+pub mod expr;
 mod limits;
 mod span;
 

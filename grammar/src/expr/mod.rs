@@ -1,0 +1,54 @@
+//! C# policy expressions: lexer, parser, syntax tree, printers and walkers.
+//!
+//! [`parse_expression`] reads the text between `@(` and its `)`; [`parse_block`] the text
+//! between `@{` and its `}`. Spans are byte offsets relative to that text.
+
+pub mod ast;
+mod dump;
+pub mod lexer;
+mod literal;
+mod parser;
+mod printer;
+pub mod stmt;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+pub use ast::*;
+pub use dump::{dump_block, dump_expression};
+pub use printer::{print_block, print_expression, print_type};
+pub use stmt::{Block, CatchClause, Declarator, Stmt, StmtKind, SwitchLabel, SwitchSection};
+pub use walk::{for_each_expr, for_each_expr_in_block};
+
+use crate::{Limits, Span};
+
+/// A located syntax error in a policy expression.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ExprError {
+    /// Stable machine-readable code, e.g. `syntax::unexpected-token`.
+    pub code: &'static str,
+    /// One-line description.
+    pub message: String,
+    /// Where, relative to the parsed text.
+    pub span: Span,
+    /// Short text for the underline.
+    pub label: String,
+    /// How to fix it, when known.
+    pub help: Option<String>,
+}
+
+/// Parses the text between `@(` and its matching `)`.
+pub fn parse_expression(code: &str, limits: &Limits) -> Result<Expr, ExprError> {
+    let mut p = parser::Parser::new(code, limits)?;
+    let e = p.expr()?;
+    p.finish("the end of the expression")?;
+    Ok(e)
+}
+
+/// Parses the text between `@{` and its matching `}`: a list of statements.
+pub fn parse_block(code: &str, limits: &Limits) -> Result<Block, ExprError> {
+    let mut p = parser::Parser::new(code, limits)?;
+    p.top_block()
+}
