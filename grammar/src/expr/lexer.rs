@@ -292,34 +292,20 @@ fn unterminated_comment(_: &mut logos::Lexer<'_, TokenKind>) -> Result<(), LexEr
 }
 
 fn lex_char(lex: &mut logos::Lexer<'_, TokenKind>) -> Result<(), LexError> {
-    let rest = lex.remainder().as_bytes();
+    let rest = lex.remainder();
+    let b = rest.as_bytes();
     let mut i = 0;
-    let mut chars = 0;
-    while i < rest.len() {
-        match rest[i] {
-            b'\'' => {
-                lex.bump(i + 1);
-                return if chars == 1 {
-                    Ok(())
-                } else {
-                    Err(LexError::InvalidChar)
-                };
-            }
-            b'\n' => break,
-            b'\\' => {
-                chars += 1;
-                i += 2;
-                while i < rest.len() && rest[i] & 0xC0 == 0x80 {
-                    i += 1;
-                }
-                continue;
-            }
-            b if b & 0xC0 != 0x80 => chars += 1,
-            _ => {}
-        }
-        i += 1;
+    while i < b.len() && b[i] != b'\'' && b[i] != b'\n' {
+        i += if b[i] == b'\\' { 2 } else { 1 };
     }
-    Err(LexError::UnterminatedChar)
+    if i >= b.len() || b[i] != b'\'' {
+        return Err(LexError::UnterminatedChar);
+    }
+    lex.bump(i + 1);
+    match super::literal::unescape(&rest[..i], false) {
+        Ok(s) if s.chars().count() != 1 => Err(LexError::InvalidChar),
+        _ => Ok(()),
+    }
 }
 
 fn lex_string(lex: &mut logos::Lexer<'_, TokenKind>, verbatim: bool) -> Result<(), LexError> {

@@ -41,14 +41,14 @@ pub struct ExprError {
 
 /// Parses the text between `@(` and its matching `)`.
 pub fn parse_expression(code: &str, limits: &Limits) -> Result<Expr, ExprError> {
-    let mut p = parser::Parser::new(code, limits)?;
-    let e = p.expr()?;
-    p.finish("the end of the expression")?;
+    let mut p = parser::Parser::new(code, limits).map_err(|e| *e)?;
+    let e = p.expr().map_err(|e| *e)?;
+    p.finish("the end of the expression").map_err(|e| *e)?;
     Ok(e)
 }
 
 /// Parses the text between `@{` and its matching `}`: a list of statements.
 pub fn parse_block(code: &str, limits: &Limits) -> Result<Block, ExprError> {
-    let mut p = parser::Parser::new(code, limits)?;
-    p.top_block()
+    let mut p = parser::Parser::new(code, limits).map_err(|e| *e)?;
+    p.top_block().map_err(|e| *e)
 }

@@ -34,7 +34,7 @@ struct Printer {
 /// Binding strength of an expression: higher binds tighter.
 fn prec(e: &Expr) -> u8 {
     match &e.kind {
-        ExprKind::Assign(..) | ExprKind::Lambda(_) | ExprKind::Throw(_) => 0,
+        ExprKind::Assign(..) | ExprKind::Lambda(_) => 0,
         ExprKind::Conditional(..) => 1,
         ExprKind::Binary(op, ..) => bin_prec(*op),
         ExprKind::Is(..) | ExprKind::As(..) => 9,

@@ -26,37 +26,47 @@ enum Prefix {
 impl Parser<'_> {
     /// A full expression: lambda, assignment, conditional or lower.
     pub(crate) fn expr(&mut self) -> PResult<Expr> {
-        let e = self.nested(Self::expr_inner)?;
+        self.enter()?;
+        let e = self.expr_inner();
+        self.leave();
         self.hmax = self.hmax.max(self.h);
-        Ok(e)
+        e
     }
 
     fn expr_inner(&mut self) -> PResult<Expr> {
-        if let Some(l) = self.try_lambda()? {
-            return Ok(l);
+        if self.lambda_ahead() {
+            return self.lambda();
         }
         let lhs = self.binary(PREC_COALESCE)?;
-        let h = self.h;
         if let Some((op, n)) = self.assign_op() {
             self.pos += n;
-            let rhs = self.expr()?;
-            self.h = h.max(self.h) + 1;
-            let span = lhs.span.to(rhs.span);
-            return Ok(mk(ExprKind::Assign(op, Box::new(lhs), Box::new(rhs)), span));
+            return self.assignment(op, lhs);
         }
         if self.peek() == K::Question {
-            self.bump();
-            let then = self.expr()?;
-            let h = h.max(self.h);
-            self.expect(K::Colon, "`:` in this conditional expression")?;
-            let other = self.expr()?;
-            self.h = h.max(self.h) + 1;
-            let span = lhs.span.to(other.span);
-            let kind = ExprKind::Conditional(Box::new(lhs), Box::new(then), Box::new(other));
-            return Ok(mk(kind, span));
+            return self.conditional(lhs);
         }
-        self.h = h;
         Ok(lhs)
+    }
+
+    fn assignment(&mut self, op: AssignOp, lhs: Expr) -> PResult<Expr> {
+        let h = self.h;
+        let rhs = self.expr()?;
+        self.h = h.max(self.h) + 1;
+        let span = lhs.span.to(rhs.span);
+        Ok(mk(ExprKind::Assign(op, Box::new(lhs), Box::new(rhs)), span))
+    }
+
+    fn conditional(&mut self, lhs: Expr) -> PResult<Expr> {
+        let h = self.h;
+        self.bump();
+        let then = self.expr()?;
+        let h = h.max(self.h);
+        self.expect(K::Colon, "`:` in this conditional expression")?;
+        let other = self.expr()?;
+        self.h = h.max(self.h) + 1;
+        let span = lhs.span.to(other.span);
+        let kind = ExprKind::Conditional(Box::new(lhs), Box::new(then), Box::new(other));
+        Ok(mk(kind, span))
     }
 
     fn assign_op(&self) -> Option<(AssignOp, usize)> {
@@ -121,33 +131,7 @@ impl Parser<'_> {
             if prec < min {
                 break;
             }
-            lhs = match op {
-                Infix::Bin(op, n) => {
-                    self.pos += n;
-                    let next = if op == BinaryOp::Coalesce {
-                        prec
-                    } else {
-                        prec + 1
-                    };
-                    let rhs = self.nested(|p| p.binary(next))?;
-                    let span = lhs.span.to(rhs.span);
-                    mk(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span)
-                }
-                Infix::Is => {
-                    self.bump();
-                    let pat = self.nested(Self::pattern)?;
-                    let span = lhs.span.to(pat.span);
-                    mk(ExprKind::Is(Box::new(lhs), Box::new(pat)), span)
-                }
-                Infix::As => {
-                    self.bump();
-                    self.h = 1;
-                    let ty = self.nested(|p| p.ty_in_expr())?;
-                    let span = lhs.span.to(ty.span);
-                    mk(ExprKind::As(Box::new(lhs), ty), span)
-                }
-                Infix::Switch => self.switch_expr(lhs)?,
-            };
+            lhs = self.infix_step(op, prec, lhs)?;
             h = h.max(self.h) + 1;
             self.check_height(h)?;
         }
@@ -155,9 +139,61 @@ impl Parser<'_> {
         Ok(lhs)
     }
 
+    fn infix_step(&mut self, op: Infix, prec: u8, lhs: Expr) -> PResult<Expr> {
+        match op {
+            Infix::Bin(op, n) => {
+                self.pos += n;
+                let next = if op == BinaryOp::Coalesce {
+                    prec
+                } else {
+                    prec + 1
+                };
+                self.binary_rhs(op, next, lhs)
+            }
+            Infix::Is => self.is_rhs(lhs),
+            Infix::As => self.as_rhs(lhs),
+            Infix::Switch => self.switch_expr(lhs),
+        }
+    }
+
+    fn is_rhs(&mut self, lhs: Expr) -> PResult<Expr> {
+        self.bump();
+        let pat = self.nested(Self::pattern)?;
+        let span = lhs.span.to(pat.span);
+        Ok(mk(ExprKind::Is(Box::new(lhs), Box::new(pat)), span))
+    }
+
+    fn as_rhs(&mut self, lhs: Expr) -> PResult<Expr> {
+        self.bump();
+        self.h = 1;
+        let ty = self.nested(|p| p.ty_in_expr())?;
+        let span = lhs.span.to(ty.span);
+        Ok(mk(ExprKind::As(Box::new(lhs), ty), span))
+    }
+
+    fn binary_rhs(&mut self, op: BinaryOp, min: u8, lhs: Expr) -> PResult<Expr> {
+        self.enter()?;
+        let rhs = self.binary(min);
+        self.leave();
+        let rhs = rhs?;
+        let span = lhs.span.to(rhs.span);
+        Ok(mk(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span))
+    }
+
     /// Prefix operators and casts (iterative), then a postfix chain.
     fn unary(&mut self) -> PResult<Expr> {
-        let mut ops: Vec<(Prefix, crate::Span)> = Vec::new();
+        let ops = self.prefixes()?;
+        let n = ops.len();
+        self.depth += n;
+        let operand = self.postfix();
+        self.depth -= n;
+        let operand = operand?;
+        self.h += n;
+        Ok(fold_prefixes(ops, operand))
+    }
+
+    fn prefixes(&mut self) -> PResult<Vec<(Prefix, crate::Span)>> {
+        let mut ops = Vec::new();
         loop {
             let start = self.span();
             let op = match self.peek() {
@@ -175,26 +211,12 @@ impl Parser<'_> {
                     self.check_prefix_depth(ops.len())?;
                     continue;
                 }
-                _ => break,
+                _ => return Ok(ops),
             };
             self.bump();
             ops.push((Prefix::Op(op), start));
             self.check_prefix_depth(ops.len())?;
         }
-        let n = ops.len();
-        self.depth += n;
-        let operand = self.postfix();
-        self.depth -= n;
-        let mut e = operand?;
-        for (op, start) in ops.into_iter().rev() {
-            let span = start.to(e.span);
-            e = match op {
-                Prefix::Op(op) => mk(ExprKind::Unary(op, Box::new(e)), span),
-                Prefix::Cast(ty) => mk(ExprKind::Cast(ty, Box::new(e)), span),
-            };
-        }
-        self.h += n;
-        Ok(e)
     }
 
     fn check_prefix_depth(&self, n: usize) -> PResult<()> {
@@ -215,42 +237,8 @@ impl Parser<'_> {
     fn postfix_chain(&mut self) -> PResult<Expr> {
         let mut e = self.primary()?;
         let mut h = self.h;
-        loop {
-            let kind = match self.peek() {
-                K::Dot | K::QDot => {
-                    let conditional = self.bump().kind == K::QDot;
-                    let name = self.ident("a member name after `.`")?;
-                    let type_args = self.generic_args_if_any()?;
-                    let target = Box::new(e);
-                    ExprKind::Member {
-                        target,
-                        name,
-                        type_args,
-                        conditional,
-                    }
-                }
-                K::LParen => {
-                    let args = self.args(K::RParen, "this call")?;
-                    ExprKind::Call {
-                        callee: Box::new(e),
-                        args,
-                    }
-                }
-                K::LBracket | K::QBracket => {
-                    let conditional = self.peek() == K::QBracket;
-                    let args = self.args(K::RBracket, "this index")?;
-                    ExprKind::Index {
-                        target: Box::new(e),
-                        args,
-                        conditional,
-                    }
-                }
-                K::PlusPlus => self.postfix_op(PostfixOp::Inc, e),
-                K::MinusMinus => self.postfix_op(PostfixOp::Dec, e),
-                K::Bang if self.null_forgiving() => self.postfix_op(PostfixOp::NullForgiving, e),
-                _ => break,
-            };
-            e = mk(kind, crate::Span::default());
+        while self.at_postfix() {
+            e = self.postfix_step(e)?;
             e.span = self.fix_chain_span(&e);
             h = h.max(self.hmax) + 1;
             self.hmax = 0;
@@ -258,6 +246,58 @@ impl Parser<'_> {
         }
         self.h = h;
         Ok(e)
+    }
+
+    fn at_postfix(&self) -> bool {
+        match self.peek() {
+            K::Dot | K::QDot | K::LParen | K::LBracket | K::QBracket => true,
+            K::PlusPlus | K::MinusMinus => true,
+            K::Bang => self.null_forgiving(),
+            _ => false,
+        }
+    }
+
+    fn postfix_step(&mut self, e: Expr) -> PResult<Expr> {
+        let kind = match self.peek() {
+            K::Dot | K::QDot => self.member(e)?,
+            K::LParen => self.call(e)?,
+            K::LBracket | K::QBracket => self.index(e)?,
+            K::PlusPlus => self.postfix_op(PostfixOp::Inc, e),
+            K::MinusMinus => self.postfix_op(PostfixOp::Dec, e),
+            _ => self.postfix_op(PostfixOp::NullForgiving, e),
+        };
+        Ok(mk(kind, crate::Span::default()))
+    }
+
+    fn member(&mut self, e: Expr) -> PResult<ExprKind> {
+        let conditional = self.bump().kind == K::QDot;
+        let name = self.ident("a member name after `.`")?;
+        let type_args = self.generic_args_if_any()?;
+        let target = Box::new(e);
+        Ok(ExprKind::Member {
+            target,
+            name,
+            type_args,
+            conditional,
+        })
+    }
+
+    fn call(&mut self, e: Expr) -> PResult<ExprKind> {
+        let args = self.args(K::RParen, "this call")?;
+        Ok(ExprKind::Call {
+            callee: Box::new(e),
+            args,
+        })
+    }
+
+    fn index(&mut self, e: Expr) -> PResult<ExprKind> {
+        let conditional = self.peek() == K::QBracket;
+        let args = self.args(K::RBracket, "this index")?;
+        Ok(ExprKind::Index {
+            target: Box::new(e),
+            args,
+            conditional,
+        })
     }
 
     fn postfix_op(&mut self, op: PostfixOp, e: Expr) -> ExprKind {
@@ -282,6 +322,17 @@ impl Parser<'_> {
         };
         first.to(self.prev_span())
     }
+}
+
+fn fold_prefixes(ops: Vec<(Prefix, crate::Span)>, mut e: Expr) -> Expr {
+    for (op, start) in ops.into_iter().rev() {
+        let span = start.to(e.span);
+        e = match op {
+            Prefix::Op(op) => mk(ExprKind::Unary(op, Box::new(e)), span),
+            Prefix::Cast(ty) => mk(ExprKind::Cast(ty, Box::new(e)), span),
+        };
+    }
+    e
 }
 
 /// Builds an expression node.

@@ -11,7 +11,7 @@ use super::lexer::{lex, match_brackets, LexError, LexFailure, Token, TokenKind a
 use super::ExprError;
 use crate::{Limits, Span};
 
-pub(crate) type PResult<T> = Result<T, ExprError>;
+pub(crate) type PResult<T> = Result<T, Box<ExprError>>;
 
 /// Parser state over one token vector.
 pub(crate) struct Parser<'a> {
@@ -30,7 +30,7 @@ pub(crate) struct Parser<'a> {
 impl<'a> Parser<'a> {
     /// Lexes `src` and prepares to parse it.
     pub(crate) fn new(src: &'a str, limits: &Limits) -> PResult<Self> {
-        let toks = lex(src, 0, src.len()).map_err(|f| lex_error(src, f))?;
+        let toks = lex(src, 0, src.len()).map_err(|f| Box::new(lex_error(src, f)))?;
         let pairs = match_brackets(&toks);
         Ok(Parser {
             src,
@@ -135,15 +135,15 @@ impl<'a> Parser<'a> {
     }
 
     /// An "expected X, found Y" error at the current token.
-    fn unexpected(&self, expected: &str) -> ExprError {
+    fn unexpected(&self, expected: &str) -> Box<ExprError> {
         let found = self.describe(self.pos);
-        ExprError {
+        Box::new(ExprError {
             code: "syntax::unexpected-token",
             message: format!("expected {expected}, found {found}"),
             span: self.span(),
             label: format!("expected {expected}"),
             help: None,
-        }
+        })
     }
 
     fn describe(&self, i: usize) -> String {
@@ -157,8 +157,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn too_deep(&self) -> ExprError {
-        ExprError {
+    fn too_deep(&self) -> Box<ExprError> {
+        Box::new(ExprError {
             code: "syntax::too-deep",
             message: format!(
                 "expression is nested too deeply (the limit is {} levels)",
@@ -167,7 +167,7 @@ impl<'a> Parser<'a> {
             span: self.span(),
             label: "nesting limit reached here".into(),
             help: Some("split the expression into smaller parts using variables".into()),
-        }
+        })
     }
 
     fn enter(&mut self) -> PResult<()> {
@@ -207,7 +207,7 @@ impl<'a> Parser<'a> {
         end: usize,
         f: impl FnOnce(&mut Self) -> PResult<T>,
     ) -> PResult<T> {
-        let toks = lex(self.src, start, end).map_err(|e| lex_error(self.src, e))?;
+        let toks = lex(self.src, start, end).map_err(|e| Box::new(lex_error(self.src, e)))?;
         let pairs = match_brackets(&toks);
         let saved_toks = std::mem::replace(&mut self.toks, toks);
         let saved_pairs = std::mem::replace(&mut self.pairs, pairs);

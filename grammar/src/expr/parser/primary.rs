@@ -14,9 +14,20 @@ impl Parser<'_> {
         let start = self.span();
         let kind = match self.peek() {
             K::Int | K::Real | K::Char | K::Str | K::True | K::False | K::Null => {
-                ExprKind::Literal(self.literal()?)
+                self.literal().map(ExprKind::Literal)
             }
-            K::InterpStr => self.interpolated()?,
+            K::InterpStr => self.interpolated(),
+            K::LParen => self.paren_or_tuple(),
+            K::New => self.new_expr(),
+            _ => self.primary_other(),
+        }?;
+        self.h = self.hmax + 1;
+        self.hmax = 0;
+        Ok(mk(kind, start.to(self.prev_span())))
+    }
+
+    fn primary_other(&mut self) -> PResult<ExprKind> {
+        Ok(match self.peek() {
             K::NamedValue => {
                 let t = self.bump();
                 let text = &self.src[t.span.range()];
@@ -37,8 +48,6 @@ impl Parser<'_> {
             k if super::types::predefined(k).is_some() => {
                 ExprKind::PredefinedType(self.nested(|p| p.ty(false))?)
             }
-            K::LParen => self.paren_or_tuple()?,
-            K::New => self.new_expr()?,
             K::Typeof => {
                 self.bump();
                 let open = self.expect(K::LParen, "`(` after `typeof`")?.span;
@@ -56,10 +65,7 @@ impl Parser<'_> {
                 ExprKind::Throw(Box::new(self.expr()?))
             }
             _ => return Err(self.unexpected("an expression")),
-        };
-        self.h = self.hmax + 1;
-        self.hmax = 0;
-        Ok(mk(kind, start.to(self.prev_span())))
+        })
     }
 
     fn paren_expr(&mut self, what: &str) -> PResult<Expr> {
@@ -106,14 +112,15 @@ impl Parser<'_> {
             K::Real => real_literal(text),
             K::Char => {
                 let body = &text[1..text.len() - 1];
-                let s = unescape(body, false).map_err(|at| bad_escape(t.span, at + 1))?;
+                let s = unescape(body, false).map_err(|at| Box::new(bad_escape(t.span, at + 1)))?;
                 Literal::Char(s.chars().next().unwrap_or('\0'))
             }
             _ => match text.strip_prefix('@') {
                 Some(v) => Literal::String(unverbatim(&v[1..v.len() - 1], false).into()),
                 None => {
                     let body = &text[1..text.len() - 1];
-                    let s = unescape(body, false).map_err(|at| bad_escape(t.span, at + 1))?;
+                    let s =
+                        unescape(body, false).map_err(|at| Box::new(bad_escape(t.span, at + 1)))?;
                     Literal::String(s.into())
                 }
             },
@@ -169,7 +176,7 @@ impl Parser<'_> {
         let value = if verbatim {
             unverbatim(raw, true)
         } else {
-            unescape(raw, true).map_err(|at| bad_escape(span, at))?
+            unescape(raw, true).map_err(|at| Box::new(bad_escape(span, at)))?
         };
         parts.push(InterpPart::Text(value.into(), span));
         Ok(())
@@ -258,30 +265,33 @@ impl Parser<'_> {
         }
     }
 
-    /// A lambda, if the cursor starts one.
-    pub(super) fn try_lambda(&mut self) -> PResult<Option<Expr>> {
+    /// Whether the cursor starts a lambda.
+    pub(super) fn lambda_ahead(&self) -> bool {
+        match self.peek() {
+            K::Ident => self.peek2() == K::Arrow,
+            K::LParen => self
+                .pair_of(self.pos)
+                .is_some_and(|c| self.kind_at(c + 1) == K::Arrow),
+            _ => false,
+        }
+    }
+
+    /// A lambda (the cursor is on one, see [`Self::lambda_ahead`]).
+    pub(super) fn lambda(&mut self) -> PResult<Expr> {
         let start = self.span();
-        let (params, parenthesized) = match self.peek() {
-            K::Ident if self.peek2() == K::Arrow => {
-                let name = self.ident("a parameter")?;
-                let span = name.span;
-                (
-                    vec![Param {
-                        ty: None,
-                        name,
-                        span,
-                    }],
-                    false,
-                )
-            }
-            K::LParen
-                if self
-                    .pair_of(self.pos)
-                    .is_some_and(|c| self.kind_at(c + 1) == K::Arrow) =>
-            {
-                (self.params()?, true)
-            }
-            _ => return Ok(None),
+        let (params, parenthesized) = if self.peek() == K::Ident {
+            let name = self.ident("a parameter")?;
+            let span = name.span;
+            (
+                vec![Param {
+                    ty: None,
+                    name,
+                    span,
+                }],
+                false,
+            )
+        } else {
+            (self.params()?, true)
         };
         self.expect(K::Arrow, "`=>`")?;
         let body = self.body()?;
@@ -291,7 +301,7 @@ impl Parser<'_> {
             body,
         }));
         self.h = self.hmax + 1;
-        Ok(Some(mk(kind, start.to(self.prev_span()))))
+        Ok(mk(kind, start.to(self.prev_span())))
     }
 
     /// A lambda or local-function body: `{ ... }` or an expression.
@@ -395,15 +405,15 @@ fn int_literal(text: &str, span: Span) -> PResult<Literal> {
     } else {
         digits.parse()
     };
-    parsed
-        .map(|v| Literal::Int(v, suffix))
-        .map_err(|_| ExprError {
+    parsed.map(|v| Literal::Int(v, suffix)).map_err(|_| {
+        Box::new(ExprError {
             code: "syntax::invalid-number",
             message: format!("integer literal `{text}` is out of range or malformed"),
             span,
             label: "invalid integer".into(),
             help: None,
         })
+    })
 }
 
 fn real_literal(text: &str) -> Literal {
