@@ -112,7 +112,7 @@ impl Dumper {
                 self.node(&text, |d| d.expr(x));
             }
             ExprKind::Lambda(l) => self.lambda(l),
-            ExprKind::New(n) => self.new(n),
+            ExprKind::New(n) => self.new_expr(n),
             ExprKind::TypeOf(t) => self.ty_line("TypeOf ", t),
             ExprKind::NameOf(x) => self.node("NameOf", |d| d.expr(x)),
             ExprKind::Default(None) => self.line("Default"),

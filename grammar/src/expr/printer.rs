@@ -213,7 +213,7 @@ impl Printer {
                 self.ty(t);
             }
             ExprKind::Lambda(l) => self.lambda(l),
-            ExprKind::New(n) => self.new(n),
+            ExprKind::New(n) => self.new_expr(n),
             ExprKind::TypeOf(t) => {
                 self.s("typeof(");
                 self.ty(t);

@@ -34,7 +34,7 @@ impl Dumper {
         }
     }
 
-    pub(super) fn new(&mut self, n: &NewExpr) {
+    pub(super) fn new_expr(&mut self, n: &NewExpr) {
         match n {
             NewExpr::Object { ty: t, args, init } => {
                 let name = t.as_ref().map(ty).unwrap_or_else(|| "()".into());

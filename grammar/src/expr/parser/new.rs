@@ -79,7 +79,6 @@ impl Parser<'_> {
 
     fn typed_array(&mut self, ty: TypeRef) -> PResult<NewExpr> {
         let mut sizes = Vec::new();
-        let rank;
         if matches!(self.peek2(), K::Comma | K::RBracket) {
             let t = self.rank_spec(ty)?;
             let TypeKind::Array(elem, r) = t.kind else {
@@ -94,7 +93,7 @@ impl Parser<'_> {
                 break;
             }
         }
-        rank = sizes.len() as u32;
+        let rank = sizes.len() as u32;
         self.expect_close(K::RBracket, open, "these array sizes")?;
         self.array_tail(ty, sizes, rank)
     }

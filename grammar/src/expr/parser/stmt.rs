@@ -139,6 +139,10 @@ impl Parser<'_> {
             return Ok(());
         }
         let mut e = self.unexpected("`;` to end this statement");
+        if self.pos > 0 {
+            e.span = crate::Span::empty(self.prev_span().end as usize);
+            e.label = "expected `;` here".into();
+        }
         e.help = Some("statements inside `@{ ... }` end with `;`".into());
         Err(e)
     }
@@ -318,9 +322,7 @@ impl Parser<'_> {
                 labels.push(label);
             }
             let mut body = Vec::new();
-            while !matches!(self.peek(), K::Case | K::RBrace | K::Eof)
-                && !(self.peek() == K::Default && self.peek2() == K::Colon)
-            {
+            while !self.at_section_end() {
                 body.push(self.stmt()?);
             }
             sections.push(SwitchSection {
@@ -331,6 +333,14 @@ impl Parser<'_> {
         }
         self.expect_close(K::RBrace, open, "this switch body")?;
         Ok(StmtKind::Switch(scrutinee, sections))
+    }
+
+    fn at_section_end(&self) -> bool {
+        match self.peek() {
+            K::Case | K::RBrace | K::Eof => true,
+            K::Default => self.peek2() == K::Colon,
+            _ => false,
+        }
     }
 
     fn switch_label(&mut self) -> PResult<Option<SwitchLabel>> {

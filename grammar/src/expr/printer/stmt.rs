@@ -36,7 +36,7 @@ impl Printer {
         }
     }
 
-    pub(super) fn new(&mut self, n: &NewExpr) {
+    pub(super) fn new_expr(&mut self, n: &NewExpr) {
         self.s("new");
         match n {
             NewExpr::Object { ty, args, init } => {
