@@ -5,7 +5,7 @@
 
 pub mod ast;
 mod dump;
-pub mod lexer;
+mod lexer;
 mod literal;
 mod parser;
 mod printer;

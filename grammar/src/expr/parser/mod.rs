@@ -112,6 +112,14 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Expects `(` after a keyword like `if`, building the message only on failure.
+    fn expect_open_after(&mut self, what: &str) -> PResult<Token> {
+        if self.peek() == K::LParen {
+            return Ok(self.bump());
+        }
+        Err(self.unexpected(&format!("`(` after {what}")))
+    }
+
     fn expect(&mut self, k: K, what: &str) -> PResult<Token> {
         if self.peek() == k {
             Ok(self.bump())

@@ -69,7 +69,7 @@ impl Parser<'_> {
     }
 
     fn paren_expr(&mut self, what: &str) -> PResult<Expr> {
-        let open = self.expect(K::LParen, &format!("`(` after {what}"))?.span;
+        let open = self.expect_open_after(what)?.span;
         let e = self.expr()?;
         self.expect_close(K::RParen, open, "this parenthesis")?;
         Ok(e)

@@ -148,9 +148,9 @@ impl Parser<'_> {
     }
 
     fn cond(&mut self, what: &str) -> PResult<Expr> {
-        let open = self.expect(K::LParen, &format!("`(` after {what}"))?.span;
+        let open = self.expect_open_after(what)?.span;
         let e = self.expr()?;
-        self.expect_close(K::RParen, open, &format!("the {what} condition"))?;
+        self.expect_close(K::RParen, open, "this condition")?;
         Ok(e)
     }
 

@@ -236,3 +236,54 @@ fn corpus_parses_and_round_trips() {
         "the defective file's char literals were not rejected"
     );
 }
+
+#[test]
+fn corpus_spans_are_in_bounds_and_point_at_their_text() {
+    let limits = Limits::default();
+    let mut nodes = 0;
+    for (_, is_block, code) in all_regions() {
+        let mut check = |e: &crate::expr::Expr| {
+            nodes += 1;
+            let r = e.span.range();
+            assert!(
+                r.start <= r.end && r.end <= code.len(),
+                "{:?} in {code}",
+                e.span
+            );
+            if let crate::expr::ExprKind::Name(n, _) = &e.kind {
+                assert_eq!(code[n.span.range()].trim_start_matches('@'), &*n.name);
+            }
+        };
+        if is_block {
+            if let Ok(b) = parse_block(&code, &limits) {
+                crate::expr::for_each_expr_in_block(&b, &mut check);
+            }
+        } else if let Ok(e) = parse_expression(&code, &limits) {
+            crate::expr::for_each_expr(&e, &mut check);
+        }
+    }
+    assert!(nodes > 10_000, "only {nodes} nodes visited");
+}
+
+/// Throughput over the corpus; run with `cargo test --release -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn corpus_throughput() {
+    let regions = all_regions();
+    let bytes: usize = regions.iter().map(|r| r.2.len()).sum();
+    let limits = Limits::default();
+    let start = std::time::Instant::now();
+    let rounds = 200;
+    for _ in 0..rounds {
+        for (_, is_block, code) in &regions {
+            if *is_block {
+                let _ = std::hint::black_box(parse_block(code, &limits));
+            } else {
+                let _ = std::hint::black_box(parse_expression(code, &limits));
+            }
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mbps = (bytes * rounds) as f64 / secs / 1e6;
+    eprintln!("{} regions, {bytes} bytes: {mbps:.1} MB/s", regions.len());
+}
