@@ -4,6 +4,7 @@
 //! between `@{` and its `}`. Spans are byte offsets relative to that text.
 
 pub mod ast;
+mod ast_new;
 mod dump;
 mod lexer;
 mod literal;

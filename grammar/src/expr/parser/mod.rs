@@ -1,6 +1,8 @@
 //! The Pratt parser's shared state: token cursor, depth accounting and error helpers.
 
+mod control;
 mod expr;
+mod literal;
 mod new;
 mod pattern;
 mod primary;
