@@ -192,7 +192,7 @@ impl Printer {
                 self.expr(b, r);
             }
             ExprKind::Assign(op, a, b) => {
-                self.expr(a, 14);
+                self.expr(a, 2);
                 let _ = write!(self.out, " {} ", assign_text(*op));
                 self.expr(b, 0);
             }

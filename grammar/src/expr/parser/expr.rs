@@ -127,10 +127,18 @@ impl Parser<'_> {
     pub(super) fn binary(&mut self, min: u8) -> PResult<Expr> {
         let mut lhs = self.unary()?;
         let mut h = self.h;
+        let mut max = u8::MAX;
         while let Some((op, prec)) = self.infix() {
-            if prec < min {
+            if prec < min || prec > max {
                 break;
             }
+            // `is`/`as`/`switch` do not absorb tighter operators on their right, so a
+            // tighter operator after them cannot apply to their result either.
+            max = if matches!(op, Infix::Bin(..)) {
+                u8::MAX
+            } else {
+                prec
+            };
             lhs = self.infix_step(op, prec, lhs)?;
             h = h.max(self.h) + 1;
             self.check_height(h)?;

@@ -11,13 +11,22 @@ fn outcome(code: &str, is_block: bool) -> Result<(), ExprError> {
     let limits = Limits::default();
     let r = if is_block {
         parse_block(code, &limits).map(|b| {
-            print_block(&b);
-            dump_block(&b);
+            let again = parse_block(&print_block(&b), &limits);
+            assert_eq!(
+                again.map(|b| dump_block(&b)).ok(),
+                Some(dump_block(&b)),
+                "{code}"
+            );
         })
     } else {
         parse_expression(code, &limits).map(|e| {
-            print_expression(&e);
-            dump_expression(&e);
+            let printed = print_expression(&e);
+            let again = parse_expression(&printed, &limits).map(|e| dump_expression(&e));
+            assert_eq!(
+                again.ok(),
+                Some(dump_expression(&e)),
+                "{code}\nprinted: {printed}"
+            );
         })
     };
     if let Err(e) = &r {
@@ -101,7 +110,7 @@ fn mutate(code: &str, rng: &mut Rng) -> String {
         return String::new();
     }
     let i = rng.next(c.len());
-    match rng.next(5) {
+    match rng.next(7) {
         0 => c.truncate(i),
         1 => {
             c.remove(i);
@@ -111,9 +120,40 @@ fn mutate(code: &str, rng: &mut Rng) -> String {
             let swap = ['"', '\'', '(', ')', '[', ']', '{', '}', '<', '>', '$', '@'];
             c[i] = swap[rng.next(swap.len())];
         }
-        _ => {
+        4 => {
             let j = rng.next(c.len());
             c.swap(i, j);
+        }
+        _ => {
+            let snippets = [
+                " ? ",
+                " => ",
+                " is ",
+                " as ",
+                " new ",
+                "<",
+                ">",
+                ":",
+                ",",
+                " switch { ",
+                "{{",
+                "$\"",
+                "(int)",
+                " not ",
+                " when ",
+                "out var ",
+                "[]",
+                "?.",
+                "!",
+                "=",
+                "@",
+                "'",
+                ";",
+            ];
+            let snip = snippets[rng.next(snippets.len())];
+            for (k, ch) in snip.chars().enumerate() {
+                c.insert(i + k, ch);
+            }
         }
     }
     c.into_iter().collect()
