@@ -47,8 +47,10 @@ impl Parser<'_> {
 
     fn typed_new(&mut self) -> PResult<NewExpr> {
         let mut ty = self.nested(|p| p.base_type())?;
-        if self.peek() == K::Question {
-            self.bump();
+        if matches!(self.peek(), K::Question | K::QBracket) {
+            if self.peek() == K::Question {
+                self.bump();
+            }
             let span = ty.span.to(self.prev_span());
             ty = TypeRef {
                 kind: TypeKind::Nullable(Box::new(ty)),
@@ -56,7 +58,7 @@ impl Parser<'_> {
             };
         }
         match self.peek() {
-            K::LBracket => self.typed_array(ty),
+            K::LBracket | K::QBracket => self.typed_array(ty),
             K::LParen => {
                 let args = Some(self.args(K::RParen, "these constructor arguments")?);
                 Ok(NewExpr::Object {

@@ -114,8 +114,11 @@ impl Parser<'_> {
         }
         loop {
             match self.kind_at(i) {
-                K::Question if nullable => i += 1,
-                K::LBracket => {
+                K::Question if nullable && self.kind_at(i - 1) != K::Question => i += 1,
+                K::LBracket | K::QBracket => {
+                    if self.kind_at(i) == K::QBracket && !nullable {
+                        break;
+                    }
                     let mut j = i + 1;
                     while self.kind_at(j) == K::Comma {
                         j += 1;
@@ -185,7 +188,7 @@ impl Parser<'_> {
         let mut t = self.base_type()?;
         loop {
             match self.peek() {
-                K::Question if nullable => {
+                K::Question if nullable && !matches!(t.kind, TypeKind::Nullable(_)) => {
                     self.bump();
                     let span = t.span.to(self.prev_span());
                     t = TypeRef {
@@ -194,6 +197,17 @@ impl Parser<'_> {
                     };
                 }
                 K::LBracket if matches!(self.peek2(), K::Comma | K::RBracket) => {
+                    t = self.rank_spec(t)?;
+                }
+                K::QBracket if nullable && matches!(self.peek2(), K::Comma | K::RBracket) => {
+                    let q = self.span();
+                    let span = t
+                        .span
+                        .to(crate::Span::new(q.start as usize, q.start as usize + 1));
+                    t = TypeRef {
+                        kind: TypeKind::Nullable(Box::new(t)),
+                        span,
+                    };
                     t = self.rank_spec(t)?;
                 }
                 _ => return Ok(t),
@@ -219,9 +233,12 @@ impl Parser<'_> {
     /// A type for `as`: `?` is nullable only when no expression follows it.
     pub(super) fn ty_in_expr(&mut self) -> PResult<TypeRef> {
         let allow_q = self.scan_type(self.pos, false, 0).is_some_and(|(end, _)| {
-            self.kind_at(end) == K::Question
-                && !starts_cast_operand(self.kind_at(end + 1))
-                && !matches!(self.kind_at(end + 1), K::Plus | K::Minus)
+            let next = self.kind_at(end + 1);
+            match self.kind_at(end) {
+                K::Question => !starts_cast_operand(next) && !matches!(next, K::Plus | K::Minus),
+                K::QBracket => matches!(next, K::Comma | K::RBracket),
+                _ => false,
+            }
         });
         self.ty(allow_q)
     }

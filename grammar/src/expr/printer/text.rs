@@ -51,9 +51,12 @@ const KEYWORDS: &[&str] = &[
     "while",
 ];
 
-/// An identifier, `@`-prefixed if it is a reserved keyword.
+/// Contextual keywords that would change how the parser reads the tree.
+const CONTEXTUAL: &[&str] = &["nameof", "not", "and", "or", "when", "_"];
+
+/// An identifier, `@`-prefixed if it is a reserved or parse-affecting contextual keyword.
 pub(super) fn ident(name: &str) -> String {
-    if KEYWORDS.contains(&name) {
+    if KEYWORDS.contains(&name) || CONTEXTUAL.contains(&name) {
         format!("@{name}")
     } else {
         name.to_string()

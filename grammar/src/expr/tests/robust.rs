@@ -173,3 +173,19 @@ fn mutated_corpus_never_panics() {
     }
     assert!(checked > 5000);
 }
+
+#[test]
+fn mutated_constructs_never_panic() {
+    let mut rng = Rng(0x7777_8888_9999_1111);
+    let cases = super::unit::EXPRS.iter().map(|c| (false, c));
+    let cases = cases.chain(super::unit::BLOCKS.iter().map(|c| (true, c)));
+    for (is_block, code) in cases {
+        for _ in 0..ROUNDS {
+            let m = mutate(code, &mut rng);
+            let _ = outcome(&m, is_block);
+            let _ = outcome(&m, !is_block);
+        }
+    }
+}
+
+const ROUNDS: usize = 200;

@@ -4,7 +4,7 @@ use super::{block, check_span, expr, round_trip_block, round_trip_expr};
 use crate::expr::*;
 use crate::Limits;
 
-const EXPRS: &[&str] = &[
+pub(super) const EXPRS: &[&str] = &[
     "1",
     "1L",
     "2u",
@@ -164,7 +164,7 @@ fn every_expression_construct_round_trips() {
     }
 }
 
-const BLOCKS: &[&str] = &[
+pub(super) const BLOCKS: &[&str] = &[
     "var x = 1; return x;", "int a = 1, b; string[] parts = s.Split(',');", "const int N = 3;",
     "if (a) { b(); } else if (c) d(); else { }", "foreach (var x in xs) { total += x; }",
     "for (int i = 0; i < 10; i++) { continue; }", "for (;;) break;", "for (i = 0, j = 1; ; i++, j++) { }",
