@@ -1,7 +1,21 @@
 //! C# policy expressions: lexer, parser, syntax tree, printers and walkers.
 //!
 //! [`parse_expression`] reads the text between `@(` and its `)`; [`parse_block`] the text
-//! between `@{` and its `}`. Spans are byte offsets relative to that text.
+//! between `@{` and its `}`. Spans are byte offsets relative to that text. The input is
+//! already entity-decoded C#.
+//!
+//! Robustness: recursion is bounded by [`Limits::max_expression_depth`] (nesting of
+//! parentheses, prefix operators, lambdas, statements, types, patterns, interpolation
+//! holes); left-associative chains (`a.b.c`, `a + b + c`) are parsed by loops and bounded to
+//! a tree height of four times that limit, so recursive consumers of the tree stay safe.
+//! Exceeding either is a `syntax::too-deep` error at the offending token.
+//!
+//! Not supported (reported as syntax errors): LINQ query syntax, raw string literals
+//! (`"""`), `await`/`async`, deconstruction (`var (a, b) = ...`), ranges and indices
+//! (`..`, `^1`), `with` expressions, positional and list patterns, collection expressions
+//! (`[1, 2]`), `using var` declarations, `goto`/labels, `lock`, `yield`, `base` access,
+//! attributes, non-ASCII identifiers. `new T {{x}}` reads `{{x}}` as a named value, as
+//! APIM's text substitution does.
 
 pub mod ast;
 mod ast_new;

@@ -283,3 +283,15 @@ fn errors_are_located() {
         assert_eq!(&code[e.span.range()], *at, "{code}: {e:?}");
     }
 }
+
+#[test]
+fn operator_edge_cases() {
+    assert!(dump("x is int ? a : b").starts_with("Conditional\n  Is"));
+    assert!(dump("x as int? ?? 0").starts_with("Binary Coalesce\n  As int?"));
+    assert!(dump("Next(1,100) <= {{Weight}}").contains("NamedValue Weight"));
+    assert!(dump("\"{{Prefix}}\"").contains("Literal String(\"{{Prefix}}\")"));
+    assert!(dump("x switch { _ => 1 } * 2").starts_with("Binary Mul\n  Switch"));
+    assert!(parse_expression("x is T * 2", &Limits::default()).is_err());
+    assert!(dump("a >> b >= c").starts_with("Binary Ge\n  Binary Shr"));
+    assert!(dump("x >>= 1").starts_with("Assign Shr"));
+}
