@@ -5,6 +5,7 @@
 //! lowering live in `gatehouse-compiler`.
 
 pub mod catalogue;
+pub mod expr;
 mod limits;
 mod span;
 
