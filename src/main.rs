@@ -1,1 +1,41 @@
-fn main() {}
+//! The `gatehouse` command line: check, print (and later build, explain, run) APIM policies.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Compiler, linter and gateway for Azure API Management policy documents.
+#[derive(Parser, Debug)]
+#[command(name = "gatehouse", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check policy files: syntax, expressions, and policies against the catalogue.
+    Check(cmd::check::Args),
+    /// Print a policy file's syntax tree (`--tree`) or its normalised XML.
+    Print(cmd::print::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Print(args) => cmd::print::run(&args),
+    };
+    ExitCode::from(code)
+}

@@ -1,1 +1,7 @@
-//! Integration tests.
+//! Integration tests of gatehouse: the real-world corpus, the CLI, snapshots and robustness.
+
+mod cli;
+mod corpus;
+mod robustness;
+mod snapshots;
+mod support;

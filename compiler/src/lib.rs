@@ -1,1 +1,72 @@
-//! The gatehouse compiler: checks policy documents and reports diagnostics.
+//! The gatehouse compiler: reads policy files, checks them, and reports diagnostics.
+//!
+//! Today it covers the front end: every file is scanned and parsed (markup and C#
+//! expressions) and checked against the policy catalogue. Project loading, typing and
+//! lowering to the runtime's program build on this.
+
+pub mod check;
+pub mod diagnostic;
+pub mod files;
+pub mod source;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use source::SourceFile;
+
+use gatehouse_grammar::syntax::{parse_document, Parsed};
+use gatehouse_grammar::{Limits, Span};
+use std::sync::Arc;
+
+/// Options for checking loose policy files.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Size and nesting limits for the front end.
+    pub limits: Limits,
+}
+
+/// The result of checking one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The file that was checked.
+    pub file: Arc<SourceFile>,
+    /// Its syntax tree.
+    pub parsed: Parsed,
+    /// Everything found, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads, parses and checks one policy file given as bytes.
+pub fn check_bytes(path: &str, bytes: Vec<u8>, options: &CheckOptions) -> FileReport {
+    let (file, bad_utf8) = SourceFile::from_bytes(path, bytes);
+    let file = Arc::new(file);
+    let mut report = check_file(&file, options);
+    if let Some(at) = bad_utf8 {
+        let d = Diagnostic::error(
+            &file,
+            "syntax::invalid-utf8",
+            "the file is not valid UTF-8",
+            Span::new(at, at + 1),
+            "invalid byte",
+        )
+        .with_help("save the file as UTF-8");
+        report.diagnostics.insert(0, d);
+    }
+    report
+}
+
+/// Parses and checks one policy file.
+pub fn check_file(file: &Arc<SourceFile>, options: &CheckOptions) -> FileReport {
+    let parsed = parse_document(&file.text, &options.limits);
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .errors
+        .iter()
+        .cloned()
+        .map(|e| Diagnostic::from_syntax(file, e))
+        .collect();
+    check::document(file, &parsed.document, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    FileReport {
+        file: Arc::clone(file),
+        parsed,
+        diagnostics,
+    }
+}

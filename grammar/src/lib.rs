@@ -7,7 +7,9 @@
 pub mod catalogue;
 pub mod expr;
 mod limits;
+pub mod scan;
 mod span;
+pub mod syntax;
 
 pub use limits::Limits;
 pub use span::Span;

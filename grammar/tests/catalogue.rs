@@ -308,7 +308,7 @@ fn content_frame(frame: Frame<'static>) -> Frame<'static> {
         Frame::Element { spec, .. } => match spec.content {
             Content::Policies => Frame::Statements,
             Content::AnyXml => Frame::Opaque,
-            Content::Empty | Content::Text { .. } | Content::Elements => frame,
+            Content::Empty | Content::Text { .. } | Content::Elements | Content::ElementsOrText { .. } => frame,
         },
         other => other,
     }

@@ -309,12 +309,22 @@ fn convert_element(ctx: &Ctx<'_>, e: RawElement) -> Result<ElementSpec, Catalogu
         },
         Some("policies") => Content::Policies,
         Some("any-xml") => Content::AnyXml,
+        Some("elements-or-text") => Content::ElementsOrText {
+            expressions: expr(ctx, e.expr.as_deref())?,
+        },
         Some(other) => return Err(ctx.err(format!("bad content `{other}`"))),
     };
-    if e.expr.is_some() && !matches!(content, Content::Text { .. }) {
+    if e.expr.is_some()
+        && !matches!(
+            content,
+            Content::Text { .. } | Content::ElementsOrText { .. }
+        )
+    {
         return Err(ctx.err("`expr` on an element is only meaningful for text content"));
     }
-    if !children.is_empty() && content != Content::Elements {
+    if !children.is_empty()
+        && !matches!(content, Content::Elements | Content::ElementsOrText { .. })
+    {
         return Err(ctx.err("children listed but content is not `elements`"));
     }
     let attributes = e

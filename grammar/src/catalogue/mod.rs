@@ -287,6 +287,12 @@ pub enum Content {
     Policies,
     /// Only the listed child elements.
     Elements,
+    /// The listed child elements, or instead text alone: an older documented form, such
+    /// as `<trace source="s">@(message)</trace>` before `<message>` existed.
+    ElementsOrText {
+        /// Whether the text may be a policy expression.
+        expressions: ExprAllowed,
+    },
     /// Opaque content not checked structurally: text, policy expressions, Liquid or
     /// foreign markup (`set-body`, `xsl:stylesheet`, `cross-domain`).
     AnyXml,

@@ -1,0 +1,554 @@
+//! Reads the markup of a policy document into a syntax tree, recovering from errors.
+
+use super::value::{self, End};
+use crate::syntax::{Attribute, Comment, Document, Element, Name, Node, SyntaxError, Value};
+use crate::{Limits, Span};
+
+/// Builds the tree; errors accumulate in `errors`.
+pub(crate) struct Markup<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    limits: &'a Limits,
+    /// Elements whose end tag has not been read yet, outermost first.
+    open: Vec<Element>,
+    doc: Document,
+    pub(crate) errors: Vec<SyntaxError>,
+}
+
+impl<'a> Markup<'a> {
+    pub(crate) fn new(src: &'a str, limits: &'a Limits) -> Self {
+        let pos = if src.starts_with('\u{feff}') { 3 } else { 0 };
+        Markup {
+            src,
+            bytes: src.as_bytes(),
+            pos,
+            limits,
+            open: Vec::new(),
+            doc: Document::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Reads the whole document.
+    pub(crate) fn run(mut self) -> (Document, Vec<SyntaxError>) {
+        while self.pos < self.bytes.len() {
+            if !self.step() {
+                // A limit was hit and reported: close what is open without more errors.
+                while let Some(e) = self.open.pop() {
+                    self.push(Node::Element(e));
+                }
+                return (self.doc, self.errors);
+            }
+        }
+        self.close_unclosed();
+        (self.doc, self.errors)
+    }
+
+    /// Reads one construct; `false` stops the scan (a limit was hit).
+    fn step(&mut self) -> bool {
+        let rest = &self.bytes[self.pos..];
+        if rest.starts_with(b"<!--") {
+            self.comment();
+        } else if rest.starts_with(b"<![CDATA[") {
+            self.cdata();
+        } else if rest.starts_with(b"<?") {
+            self.processing_instruction();
+        } else if rest.starts_with(b"<!") {
+            self.declaration();
+        } else if rest.starts_with(b"</") {
+            self.end_tag();
+        } else if rest.starts_with(b"<") {
+            return self.start_tag();
+        } else {
+            self.text();
+        }
+        true
+    }
+
+    fn push(&mut self, node: Node) {
+        match self.open.last_mut() {
+            Some(parent) => parent.children.push(node),
+            None => self.doc.nodes.push(node),
+        }
+    }
+
+    fn find(&self, from: usize, needle: &[u8]) -> Option<usize> {
+        self.bytes[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| from + p)
+    }
+
+    fn comment(&mut self) {
+        let start = self.pos;
+        let (end, body_end) = match self.find(start + 4, b"-->") {
+            Some(e) => (e + 3, e),
+            None => {
+                self.errors
+                    .push(unclosed_construct("comment", "-->", start, 4));
+                (self.bytes.len(), self.bytes.len())
+            }
+        };
+        let text = self.src[start + 4..body_end].into();
+        self.push(Node::Comment(Comment {
+            text,
+            span: Span::new(start, end),
+        }));
+        self.pos = end;
+    }
+
+    fn processing_instruction(&mut self) {
+        let start = self.pos;
+        let (end, body_end) = match self.find(start + 2, b"?>") {
+            Some(e) => (e + 2, e),
+            None => {
+                self.errors
+                    .push(unclosed_construct("processing instruction", "?>", start, 2));
+                (self.bytes.len(), self.bytes.len())
+            }
+        };
+        let text = self.src[start + 2..body_end].into();
+        self.push(Node::ProcessingInstruction(Comment {
+            text,
+            span: Span::new(start, end),
+        }));
+        self.pos = end;
+    }
+
+    fn declaration(&mut self) {
+        let start = self.pos;
+        let end = self.find(start, b">").map_or(self.bytes.len(), |e| e + 1);
+        self.errors.push(
+            SyntaxError::new(
+                "syntax::unsupported-declaration",
+                "document type declarations are not allowed in policy documents",
+                Span::new(start, end),
+                "declaration",
+            )
+            .with_help("remove the `<!...>` declaration"),
+        );
+        self.pos = end;
+    }
+
+    fn cdata(&mut self) {
+        let start = self.pos;
+        let body = start + 9;
+        let (end, body_end) = match self.find(body, b"]]>") {
+            Some(e) => (e + 3, e),
+            None => {
+                self.errors
+                    .push(unclosed_construct("CDATA section", "]]>", start, 9));
+                (self.bytes.len(), self.bytes.len())
+            }
+        };
+        let (value, _) = value::read(self.src, body, body_end, End::CData, &mut self.errors);
+        if self.open.is_empty() {
+            self.errors.push(top_level_text(Span::new(start, end)));
+        }
+        self.push(Node::CData(value));
+        self.pos = end;
+    }
+
+    fn text(&mut self) {
+        let start = self.pos;
+        let (value, end) = value::read(
+            self.src,
+            start,
+            self.bytes.len(),
+            End::Text,
+            &mut self.errors,
+        );
+        self.pos = end.max(start + 1).min(self.bytes.len());
+        if value.is_blank() && value.expression().is_none() {
+            return self.keep_blank(value);
+        }
+        if self.open.is_empty() {
+            let t = &self.src[start..self.pos];
+            let lead = t.len() - t.trim_start().len();
+            self.errors.push(top_level_text(Span::new(
+                start + lead,
+                start + lead + t.trim().len(),
+            )));
+        }
+        self.push(Node::Text(value));
+    }
+
+    /// Whitespace-only text is kept only as the sole content of an element (decided at its end tag).
+    fn keep_blank(&mut self, value: Value) {
+        if let Some(parent) = self.open.last_mut() {
+            if parent.children.is_empty() && !value.parts.is_empty() {
+                parent.children.push(Node::Text(value));
+            }
+        }
+    }
+
+    fn name(&mut self) -> Option<Name> {
+        let start = self.pos;
+        let mut chars = self.src[start..].char_indices();
+        match chars.next() {
+            Some((_, c)) if is_name_start(c) => {}
+            _ => return None,
+        }
+        let len = chars
+            .find(|&(_, c)| !is_name_char(c))
+            .map_or(self.src.len() - start, |(i, _)| i);
+        self.pos = start + len;
+        Some(Name {
+            text: self.src[start..start + len].into(),
+            span: Span::new(start, start + len),
+        })
+    }
+
+    fn skip_ws(&mut self) -> bool {
+        let n = self.bytes[self.pos..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        self.pos += n;
+        n > 0
+    }
+
+    fn start_tag(&mut self) -> bool {
+        let start = self.pos;
+        self.pos += 1;
+        let Some(name) = self.name() else {
+            self.errors.push(
+                SyntaxError::new(
+                    "syntax::expected-name",
+                    "expected an element name after `<`",
+                    Span::new(start, start + 1),
+                    "`<` here starts no element",
+                )
+                .with_help("write `&lt;` for a literal `<`"),
+            );
+            return true;
+        };
+        if self.open.len() >= self.limits.max_element_depth {
+            self.errors.push(
+                SyntaxError::new(
+                    "syntax::too-deep",
+                    format!(
+                        "elements are nested more than {} deep",
+                        self.limits.max_element_depth
+                    ),
+                    name.span,
+                    "too deep",
+                )
+                .with_help("flatten the document; the limit is `max_element_depth`"),
+            );
+            return false;
+        }
+        let attributes = self.attributes(&name);
+        let self_closing = self.tag_close(&name);
+        let mut element = Element {
+            name,
+            attributes,
+            children: Vec::new(),
+            span: Span::new(start, self.pos),
+            start_tag: Span::new(start, self.pos),
+            end_tag: None,
+        };
+        if self.open.is_empty() {
+            self.check_single_root(&element);
+        }
+        if self_closing {
+            element.span = Span::new(start, self.pos);
+            self.push(Node::Element(element));
+        } else {
+            self.open.push(element);
+        }
+        true
+    }
+
+    fn check_single_root(&mut self, element: &Element) {
+        if let Some(first) = self.doc.root_elements().next() {
+            let first_name = first.name.text.clone();
+            self.errors.push(
+                SyntaxError::new(
+                    "syntax::multiple-roots",
+                    format!("a policy document has one root element, but `<{}>` follows `<{first_name}>`", element.name.text),
+                    element.name.span,
+                    "second root element",
+                )
+                .with_help(format!("move this element inside `<{first_name}>`, e.g. into a section of `<policies>`")),
+            );
+        }
+    }
+
+    /// Reads `>` or `/>` after the attributes; returns whether the tag is self-closing.
+    fn tag_close(&mut self, name: &Name) -> bool {
+        let rest = &self.bytes[self.pos..];
+        if rest.starts_with(b"/>") {
+            self.pos += 2;
+            return true;
+        }
+        if rest.starts_with(b">") {
+            self.pos += 1;
+            return false;
+        }
+        let at = self.pos.min(self.bytes.len());
+        self.errors.push(
+            SyntaxError::new(
+                "syntax::unclosed-tag",
+                format!("the start tag of `<{}>` is not closed", name.text),
+                Span::new(at, (at + 1).min(self.bytes.len()).max(at)),
+                "expected `>` or `/>`",
+            )
+            .with_help("close the tag with `>` (or `/>` for an empty element)"),
+        );
+        false
+    }
+
+    fn attributes(&mut self, owner: &Name) -> Vec<Attribute> {
+        let mut attrs: Vec<Attribute> = Vec::new();
+        loop {
+            let had_ws = self.skip_ws();
+            match self.bytes.get(self.pos) {
+                None | Some(b'>') | Some(b'<') => return attrs,
+                Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'>') => return attrs,
+                _ => {}
+            }
+            let at = self.pos;
+            let Some(name) = self.name() else {
+                self.errors.push(bad_attribute_char(self.src, at, owner));
+                self.pos = at + self.src[at..].chars().next().map_or(1, char::len_utf8);
+                continue;
+            };
+            if !had_ws {
+                self.errors.push(missing_space(name.span));
+            }
+            if let Some(attr) = self.attribute_value(name) {
+                if let Some(prev) = attrs.iter().find(|a| a.name.text == attr.name.text) {
+                    self.errors.push(duplicate_attribute(&attr, prev));
+                }
+                attrs.push(attr);
+            }
+        }
+    }
+
+    fn attribute_value(&mut self, name: Name) -> Option<Attribute> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b'=') {
+            self.errors.push(
+                SyntaxError::new(
+                    "syntax::expected-equals",
+                    format!("attribute `{}` has no value", name.text),
+                    name.span,
+                    "expected `=\"...\"` after this",
+                )
+                .with_help(format!("write `{}=\"value\"`", name.text)),
+            );
+            return None;
+        }
+        self.pos += 1;
+        self.skip_ws();
+        let quote = match self.bytes.get(self.pos) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                self.unquoted_value(&name);
+                return None;
+            }
+        };
+        let (value, stop) = value::read(
+            self.src,
+            self.pos + 1,
+            self.bytes.len(),
+            End::Quote(quote),
+            &mut self.errors,
+        );
+        let end = if stop < self.bytes.len() {
+            stop + 1
+        } else {
+            self.errors.push(unclosed_construct(
+                "attribute value",
+                if quote == b'"' { "\"" } else { "'" },
+                self.pos,
+                1,
+            ));
+            stop
+        };
+        self.pos = end;
+        let span = Span::new(name.span.start as usize, end);
+        Some(Attribute {
+            name,
+            value,
+            quote: quote as char,
+            span,
+        })
+    }
+
+    fn unquoted_value(&mut self, name: &Name) {
+        let start = self.pos;
+        let len = self.bytes[start..]
+            .iter()
+            .take_while(|&&b| !b.is_ascii_whitespace() && b != b'>' && b != b'/')
+            .count();
+        self.pos = start + len;
+        let raw = &self.src[start..start + len];
+        self.errors.push(
+            SyntaxError::new(
+                "syntax::unquoted-attribute",
+                format!("the value of `{}` is not in quotes", name.text),
+                Span::new(start, (start + len).max(start)),
+                "unquoted value",
+            )
+            .with_help(format!("write `{}=\"{}\"`", name.text, raw)),
+        );
+    }
+
+    fn end_tag(&mut self) {
+        let start = self.pos;
+        self.pos += 2;
+        let name = self.name();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b'>') {
+            self.pos += 1;
+        } else {
+            self.errors.push(SyntaxError::new(
+                "syntax::unclosed-tag",
+                "end tag is not closed",
+                Span::new(start, self.pos),
+                "expected `>`",
+            ));
+        }
+        let span = Span::new(start, self.pos);
+        let Some(name) = name else {
+            self.errors.push(SyntaxError::new(
+                "syntax::expected-name",
+                "expected an element name after `</`",
+                span,
+                "end tag without a name",
+            ));
+            return;
+        };
+        self.close(&name, span);
+    }
+
+    /// Closes the open element named `name` (and any unclosed ones inside it).
+    fn close(&mut self, name: &Name, span: Span) {
+        let Some(depth) = self.open.iter().rposition(|e| e.name.text == name.text) else {
+            let help = match self.open.last() {
+                Some(e) => format!(
+                    "the innermost open element is `<{}>`; close it with `</{}>`",
+                    e.name.text, e.name.text
+                ),
+                None => "remove this end tag".to_string(),
+            };
+            self.errors.push(
+                SyntaxError::new(
+                    "syntax::unexpected-end-tag",
+                    format!("`</{}>` closes no open element", name.text),
+                    span,
+                    "unexpected end tag",
+                )
+                .with_help(help),
+            );
+            return;
+        };
+        while self.open.len() > depth + 1 {
+            self.finish_unclosed();
+        }
+        if let Some(mut element) = self.open.pop() {
+            element.end_tag = Some(span);
+            element.span = Span::new(element.span.start as usize, span.end as usize);
+            finish_children(&mut element);
+            self.push(Node::Element(element));
+        }
+    }
+
+    fn finish_unclosed(&mut self) {
+        if let Some(mut element) = self.open.pop() {
+            self.errors.push(
+                SyntaxError::new(
+                    "syntax::unclosed-element",
+                    format!("`<{}>` is never closed", element.name.text),
+                    element.start_tag,
+                    "opened here",
+                )
+                .with_help(format!(
+                    "add `</{}>` where the element ends, or write it as `<{} ... />`",
+                    element.name.text, element.name.text
+                )),
+            );
+            element.span = Span::new(element.span.start as usize, self.pos);
+            finish_children(&mut element);
+            self.push(Node::Element(element));
+        }
+    }
+
+    fn close_unclosed(&mut self) {
+        while !self.open.is_empty() {
+            self.finish_unclosed();
+        }
+    }
+}
+
+/// Drops whitespace-only text from elements that have other content.
+fn finish_children(element: &mut Element) {
+    if element.children.len() > 1 {
+        element
+            .children
+            .retain(|n| !matches!(n, Node::Text(v) if v.is_blank() && v.expression().is_none()));
+    }
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_' || c == ':'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.')
+}
+
+fn unclosed_construct(what: &str, closer: &str, start: usize, len: usize) -> SyntaxError {
+    SyntaxError::new(
+        "syntax::unclosed-construct",
+        format!("this {what} is never closed"),
+        Span::new(start, start + len),
+        format!("{what} starts here"),
+    )
+    .with_help(format!("close it with `{closer}`"))
+}
+
+fn top_level_text(span: Span) -> SyntaxError {
+    SyntaxError::new(
+        "syntax::text-outside-root",
+        "text outside the root element",
+        span,
+        "not inside any element",
+    )
+    .with_help("put the text inside an element, or remove it")
+}
+
+fn bad_attribute_char(src: &str, at: usize, owner: &Name) -> SyntaxError {
+    let c = src[at..].chars().next().unwrap_or(' ');
+    SyntaxError::new(
+        "syntax::expected-attribute",
+        format!("unexpected `{c}` in the start tag of `<{}>`", owner.text),
+        Span::new(at, at + c.len_utf8()),
+        "expected an attribute name, `>` or `/>`",
+    )
+}
+
+fn missing_space(span: Span) -> SyntaxError {
+    SyntaxError::new(
+        "syntax::missing-space",
+        "attributes must be separated by whitespace",
+        Span::empty(span.start as usize),
+        "add a space here",
+    )
+}
+
+fn duplicate_attribute(attr: &Attribute, prev: &Attribute) -> SyntaxError {
+    SyntaxError::new(
+        "syntax::duplicate-attribute",
+        format!("attribute `{}` is given twice", attr.name.text),
+        attr.name.span,
+        "second occurrence",
+    )
+    .with_help(format!(
+        "remove one of them; the first is at byte {}",
+        prev.name.span.start
+    ))
+}

@@ -1,0 +1,126 @@
+//! Prints a syntax tree back as well-formed policy XML (the escaped `xml` form APIM stores).
+
+use super::{Document, Element, Expression, ExpressionKind, ExpressionSyntax, Node, Part, Value};
+use crate::expr;
+use std::fmt::Write;
+
+/// Prints the document as indented XML. Expressions are printed from their trees (or their
+/// code if they did not parse) with XML special characters escaped, so the output is
+/// well-formed XML that parses back to the same tree.
+pub fn print_document(doc: &Document) -> String {
+    let mut out = String::new();
+    for node in &doc.nodes {
+        print_node(&mut out, node, Some(0));
+    }
+    out
+}
+
+/// Prints a node; `depth` is `Some` when pretty-printing (indent, newline), `None` inside
+/// mixed content, where added whitespace would change the text.
+fn print_node(out: &mut String, node: &Node, depth: Option<usize>) {
+    if let Some(d) = depth {
+        indent(out, d);
+    }
+    match node {
+        Node::Element(e) => print_element(out, e, depth),
+        Node::Text(v) => print_value(out, v, Escape::Text),
+        Node::CData(v) => {
+            out.push_str("<![CDATA[");
+            print_value(out, v, Escape::None);
+            out.push_str("]]>");
+        }
+        Node::Comment(c) => {
+            let _ = write!(out, "<!--{}-->", c.text);
+        }
+        Node::ProcessingInstruction(p) => {
+            let _ = write!(out, "<?{}?>", p.text);
+        }
+    }
+    if depth.is_some() {
+        out.push('\n');
+    }
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("    ");
+    }
+}
+
+fn print_element(out: &mut String, e: &Element, depth: Option<usize>) {
+    let _ = write!(out, "<{}", e.name.text);
+    for a in &e.attributes {
+        let _ = write!(out, " {}=\"", a.name.text);
+        print_value(out, &a.value, Escape::Attribute);
+        out.push('"');
+    }
+    if e.children.is_empty() {
+        out.push_str(" />");
+        return;
+    }
+    out.push('>');
+    let mixed = e
+        .children
+        .iter()
+        .any(|c| matches!(c, Node::Text(_) | Node::CData(_)));
+    match depth {
+        Some(d) if !mixed => {
+            out.push('\n');
+            for child in &e.children {
+                print_node(out, child, Some(d + 1));
+            }
+            indent(out, d);
+        }
+        _ => {
+            for child in &e.children {
+                print_node(out, child, None);
+            }
+        }
+    }
+    let _ = write!(out, "</{}>", e.name.text);
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Escape {
+    Attribute,
+    Text,
+    None,
+}
+
+fn print_value(out: &mut String, v: &Value, escape: Escape) {
+    for part in &v.parts {
+        match part {
+            Part::Literal { text, .. } => escaped(out, text, escape),
+            Part::NamedValue(n) => {
+                let _ = write!(out, "{{{{{}}}}}", n.name);
+            }
+            Part::Expression(e) => escaped(out, &expression_source(e), escape),
+        }
+    }
+}
+
+/// The expression as `@(...)` / `@{...}`, printed from its tree when it parsed.
+pub(crate) fn expression_source(e: &Expression) -> String {
+    match (&e.syntax, e.kind) {
+        (Some(ExpressionSyntax::Inline(x)), _) => format!("@({})", expr::print_expression(x)),
+        (Some(ExpressionSyntax::Block(b)), _) => format!("@{{{}}}", expr::print_block(b)),
+        (None, ExpressionKind::Inline) => format!("@({})", e.code),
+        (None, ExpressionKind::Block) => format!("@{{{}}}", e.code),
+    }
+}
+
+fn escaped(out: &mut String, text: &str, escape: Escape) {
+    if escape == Escape::None {
+        out.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if escape == Escape::Attribute => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}

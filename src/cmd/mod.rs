@@ -1,0 +1,11 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod print;
+
+/// Exit code: everything is fine.
+pub const OK: u8 = 0;
+/// Exit code: the input has errors.
+pub const ERRORS: u8 = 1;
+/// Exit code: bad usage or an I/O failure.
+pub const FAILURE: u8 = 2;

@@ -1,0 +1,142 @@
+//! The `gatehouse` binary: exit codes, JSON output, and the README's commands.
+
+use crate::support::root;
+use std::process::{Command, Output};
+
+fn gatehouse(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run gatehouse")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn sample_checks_clean() {
+    let out = gatehouse(&["check", "policies/sample"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("0 error(s)"), "{stdout}");
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let out = gatehouse(&[
+        "check",
+        "--format",
+        "json",
+        "policies/features/invalid/unknown-policy.xml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["files_checked"], 1);
+    let d = &v["diagnostics"][0];
+    let mut keys: Vec<&str> = d
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "file",
+            "help",
+            "line",
+            "message",
+            "severity"
+        ]
+    );
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "gatehouse::unknown-policy");
+    assert_eq!(d["file"], "policies/features/invalid/unknown-policy.xml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(10))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(4), Some(19))
+    );
+    assert!(
+        d["help"].as_str().is_some_and(|h| h.contains("set-header")),
+        "{d}"
+    );
+}
+
+#[test]
+fn columns_count_characters() {
+    let out = gatehouse(&[
+        "check",
+        "--format",
+        "json",
+        "policies/features/invalid/unicode-column.xml",
+    ]);
+    let v = json(&out);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(67)),
+        "{d}"
+    );
+}
+
+#[test]
+fn folders_are_searched_recursively() {
+    let out = gatehouse(&["check", "--format", "json", "policies/features/valid"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = json(&out);
+    assert!(v["files_checked"].as_u64().is_some_and(|n| n >= 20));
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn usage_and_io_failures_exit_2() {
+    assert_eq!(gatehouse(&["check"]).status.code(), Some(2));
+    assert_eq!(
+        gatehouse(&["check", "--format", "yaml", "policies"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        gatehouse(&["check", "no/such/path.xml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(gatehouse(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn human_output_is_plain_when_piped() {
+    let out = gatehouse(&["check", "policies/features/invalid/unknown-policy.xml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains("gatehouse::unknown-policy"), "{stdout}");
+    assert!(stdout.contains("did you mean `set-header`?"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "no colour codes when piped: {stdout}"
+    );
+}
+
+#[test]
+fn print_shows_the_tree() {
+    let out = gatehouse(&["print", "--tree", "policies/features/valid/set-header.xml"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("element set-header"));
+}

@@ -1,0 +1,85 @@
+//! insta snapshots of the feature corpus under `policies/features/`: the printed tree of
+//! every valid document, the rendered diagnostics of every invalid one.
+
+use crate::support::{relative, root, xml_files};
+use gatehouse_compiler::diagnostic::{render_human, Style};
+use gatehouse_compiler::{check_bytes, CheckOptions, Severity};
+use gatehouse_grammar::syntax::{dump_document, print_document};
+
+fn snapshot_name(rel: &str) -> String {
+    rel.trim_end_matches(".xml").replace('/', "__")
+}
+
+#[test]
+fn valid_features_print_their_trees() {
+    let base = root().join("policies/features/valid");
+    let files = xml_files(&base);
+    assert!(
+        files.len() >= 20,
+        "expected a feature corpus, found {} files",
+        files.len()
+    );
+    for path in files {
+        let rel = relative(&path, &base);
+        let report = check_bytes(
+            &rel,
+            std::fs::read(&path).expect("read"),
+            &CheckOptions::default(),
+        );
+        let rendered = render_human(&report.diagnostics, Style::Plain);
+        assert!(
+            report.diagnostics.is_empty(),
+            "{rel} should be clean:\n{rendered}"
+        );
+        let doc = &report.parsed.document;
+        let snapshot = format!(
+            "{}\n---- printed ----\n{}",
+            dump_document(doc),
+            print_document(doc)
+        );
+        insta::with_settings!({ snapshot_path => "snapshots/valid", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(snapshot_name(&rel), snapshot);
+        });
+    }
+}
+
+#[test]
+fn invalid_features_render_their_diagnostics() {
+    let base = root().join("policies/features/invalid");
+    let files = xml_files(&base);
+    assert!(
+        files.len() >= 15,
+        "expected an invalid-feature corpus, found {} files",
+        files.len()
+    );
+    for path in files {
+        let rel = relative(&path, &base);
+        let report = check_bytes(
+            &rel,
+            std::fs::read(&path).expect("read"),
+            &CheckOptions::default(),
+        );
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error),
+            "{rel} should be rejected"
+        );
+        let expected = std::fs::read_to_string(&path).expect("read");
+        let code = expected
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("<!-- expect: "))
+            .and_then(|l| l.strip_suffix(" -->"));
+        let code =
+            code.unwrap_or_else(|| panic!("{rel}: first line must be `<!-- expect: CODE -->`"));
+        assert!(
+            report.diagnostics.iter().any(|d| d.code == code),
+            "{rel}: expected {code}"
+        );
+        insta::with_settings!({ snapshot_path => "snapshots/invalid", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(snapshot_name(&rel), render_human(&report.diagnostics, Style::Plain));
+        });
+    }
+}

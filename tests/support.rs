@@ -1,0 +1,27 @@
+//! Shared helpers: locating the corpus and the feature policies, walking folders.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root (the root package's manifest directory).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus/real`, the read-only real-world corpus.
+pub fn corpus_dir() -> PathBuf {
+    root().join("../shared/corpus/real")
+}
+
+/// Every `*.xml` under `dir`, sorted.
+pub fn xml_files(dir: &Path) -> Vec<PathBuf> {
+    gatehouse_compiler::files::policy_files(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+}
+
+/// The path of `file` relative to `base`, with `/` separators.
+pub fn relative(file: &Path, base: &Path) -> String {
+    file.strip_prefix(base)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
