@@ -155,12 +155,32 @@ fn attributes(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec, is_policy: 
 
 fn conflicts(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec) {
     for group in &spec.exclusive {
-        let present: Vec<&gatehouse_grammar::syntax::Attribute> = e.attributes.iter().filter(|a| group.iter().any(|n| *n == *a.name.text)).collect();
+        let present: Vec<&gatehouse_grammar::syntax::Attribute> = e
+            .attributes
+            .iter()
+            .filter(|a| group.iter().any(|n| *n == *a.name.text))
+            .collect();
         if let [first, rest @ ..] = present.as_slice() {
             for a in rest {
                 cx.report(
-                    Diagnostic::error(cx.file, "conflicting-attributes", format!("`{}` and `{}` cannot be used together on `<{}>`", first.name.text, a.name.text, e.name.text), a.name.span, "conflicts with an earlier attribute")
-                        .with_help(format!("keep only one of {}", group.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))),
+                    Diagnostic::error(
+                        cx.file,
+                        "conflicting-attributes",
+                        format!(
+                            "`{}` and `{}` cannot be used together on `<{}>`",
+                            first.name.text, a.name.text, e.name.text
+                        ),
+                        a.name.span,
+                        "conflicts with an earlier attribute",
+                    )
+                    .with_help(format!(
+                        "keep only one of {}",
+                        group
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 );
             }
         }

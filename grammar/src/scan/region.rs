@@ -208,7 +208,13 @@ fn string_char(
 
 /// An unterminated string that starts with the attribute's own quote is most likely the
 /// attribute's closing quote: the expression before it is missing its closing bracket.
-fn string_error(src: &str, start: usize, token_start: usize, at: usize, source: Source) -> SyntaxError {
+fn string_error(
+    src: &str,
+    start: usize,
+    token_start: usize,
+    at: usize,
+    source: Source,
+) -> SyntaxError {
     match source {
         Source::Attribute(q) if src.as_bytes()[token_start] == q => {
             let (close, form) = match src.as_bytes()[start + 1] {

@@ -115,4 +115,3 @@ fn depth_limit() {
     let errs = errors(&deep);
     assert_eq!(errs, ["syntax::too-deep"]);
 }
-

@@ -1,8 +1,9 @@
 //! Every `@(...)`/`@{...}` in the real-policy corpus parses and round-trips.
 
 use super::{check_span, round_trip_block, round_trip_expr};
-use crate::expr::literal::{scan_interpolated, Scan};
 use crate::expr::{parse_block, parse_expression};
+use crate::scan::scan;
+use crate::syntax::{ExpressionKind, Node, Part, Value};
 use crate::Limits;
 use std::path::{Path, PathBuf};
 
@@ -29,134 +30,27 @@ fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Decodes XML entities outside CDATA and drops XML comments.
-pub(super) fn decode_xml(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(c) = rest.chars().next() {
-        if let Some(r) = rest.strip_prefix("<![CDATA[") {
-            let end = r.find("]]>").unwrap_or(r.len());
-            out.push_str(&r[..end]);
-            rest = r.get(end + 3..).unwrap_or("");
-        } else if let Some(r) = rest.strip_prefix("<!--") {
-            let end = r.find("-->").map_or(r.len(), |e| e + 3);
-            rest = &r[end..];
-        } else if c == '&' {
-            let end = rest.find(';').filter(|&e| e < 12).unwrap_or(0);
-            let ent = &rest[1..end.max(1)];
-            let decoded = match ent {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => ent
-                    .strip_prefix("#x")
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
+/// The expression regions of a document as the scanner finds them: (is block, code).
+fn regions(text: &str) -> Vec<(bool, String)> {
+    fn walk(nodes: &[Node], out: &mut Vec<(bool, String)>) {
+        for node in nodes {
+            let values: Vec<&Value> = match node {
+                Node::Element(e) => {
+                    walk(&e.children, out);
+                    e.attributes.iter().map(|a| &a.value).collect()
+                }
+                Node::Text(v) | Node::CData(v) => vec![v],
+                _ => vec![],
             };
-            match decoded {
-                Some(d) if end > 0 => {
-                    out.push(d);
-                    rest = &rest[end + 1..];
-                }
-                _ => {
-                    out.push('&');
-                    rest = &rest[1..];
+            for p in values.iter().flat_map(|v| &v.parts) {
+                if let Part::Expression(e) = p {
+                    out.push((e.kind == ExpressionKind::Block, e.code.to_string()));
                 }
             }
-        } else {
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
         }
     }
-    out
-}
-
-/// Finds the index of the bracket closing the one just before `start`.
-pub(super) fn balanced_end(b: &[u8], start: usize, open: u8, close: u8) -> Option<usize> {
-    let mut depth = 1;
-    let mut i = start;
-    while i < b.len() {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
-        match c {
-            b'$' | b'@'
-                if matches!(next, Some(b'"'))
-                    || matches!((next, b.get(i + 2)), (Some(b'$' | b'@'), Some(b'"'))) =>
-            {
-                let q = if next == Some(b'"') { i + 1 } else { i + 2 };
-                let interp = b[i..q].contains(&b'$');
-                let verbatim = b[i..q].contains(&b'@');
-                if interp {
-                    match scan_interpolated(&b[q + 1..], verbatim, &mut |_| {}) {
-                        Scan::Done(n) => i = q + 1 + n,
-                        Scan::Unterminated => return None,
-                    }
-                } else {
-                    i = q + 1;
-                    while i < b.len() && !(b[i] == b'"' && b.get(i + 1) != Some(&b'"')) {
-                        i += if b[i] == b'"' { 2 } else { 1 };
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' | b'\'' => {
-                i += 1;
-                while i < b.len() && b[i] != c && b[i] != b'\n' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if next == Some(b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if next == Some(b'*') => {
-                i += 2;
-                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 1;
-            }
-            c if c == open => depth += 1,
-            c if c == close => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// All `(is_block, code)` regions of a decoded policy document.
-pub(super) fn regions(text: &str) -> Vec<(bool, String)> {
-    let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + 1 < b.len() {
-        let (open, close) = match (b[i], b[i + 1]) {
-            (b'@', b'(') => (b'(', b')'),
-            (b'@', b'{') => (b'{', b'}'),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        match balanced_end(b, i + 2, open, close) {
-            Some(end) => {
-                out.push((open == b'{', text[i + 2..end].to_string()));
-                i = end + 1;
-            }
-            None => i += 2,
-        }
-    }
+    walk(&scan(text, &Limits::default()).0.nodes, &mut out);
     out
 }
 
@@ -176,7 +70,7 @@ pub(super) fn all_regions() -> Vec<(String, bool, String)> {
             .unwrap_or(&f)
             .to_string_lossy()
             .replace('\\', "/");
-        for (is_block, code) in regions(&decode_xml(&raw)) {
+        for (is_block, code) in regions(&raw) {
             out.push((rel.clone(), is_block, code));
         }
     }
