@@ -1,5 +1,6 @@
 //! Front-end throughput over the real corpus, against raw quick-xml on the same bytes.
 //!
+//! `front_end/scan` reads the markup and finds expression regions;
 //! `front_end/parse` scans and parses every document (markup and expressions);
 //! `front_end/check` adds the catalogue checks; `quick_xml/masked` reads the same bytes with
 //! quick-xml after every expression region is masked out (so the input is well-formed enough
@@ -13,6 +14,10 @@ use gatehouse_grammar::syntax::{parse_document, Node, Part};
 use gatehouse_grammar::Limits;
 use std::hint::black_box;
 use std::path::PathBuf;
+
+/// The same allocator as the `gatehouse` binary, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn corpus() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
@@ -87,6 +92,14 @@ fn bench(c: &mut Criterion) {
             masked
                 .iter()
                 .map(|m| quick_xml_events(black_box(m)))
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("front_end/scan", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .map(|(_, s)| gatehouse_grammar::scan::scan(black_box(s), &limits).1.len())
                 .sum::<usize>()
         })
     });

@@ -147,6 +147,13 @@ fn skip_char(b: &[u8], mut i: usize) -> usize {
 /// Decodes the escapes of a regular (non-verbatim) string or char body. On failure
 /// returns the byte offset (in `body`) of the bad escape.
 pub fn unescape(body: &str, interp: bool) -> Result<String, usize> {
+    let plain = match interp {
+        false => memchr::memchr(b'\\', body.as_bytes()).is_none(),
+        true => memchr::memchr3(b'\\', b'{', b'}', body.as_bytes()).is_none(),
+    };
+    if plain {
+        return Ok(body.to_string());
+    }
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices().peekable();
     while let Some((at, c)) = chars.next() {

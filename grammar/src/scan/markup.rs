@@ -1,7 +1,7 @@
 //! Reads the markup of a policy document into a syntax tree, recovering from errors.
 
 use super::value::{self, End};
-use crate::syntax::{Attribute, Comment, Document, Element, Name, Node, SyntaxError, Value};
+use crate::syntax::{Attribute, Comment, Document, Element, Name, Node, Part, SyntaxError, Value};
 use crate::{Limits, Span};
 
 /// Builds the tree; errors accumulate in `errors`.
@@ -74,10 +74,7 @@ impl<'a> Markup<'a> {
     }
 
     fn find(&self, from: usize, needle: &[u8]) -> Option<usize> {
-        self.bytes[from..]
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|p| from + p)
+        memchr::memmem::find(&self.bytes[from..], needle).map(|p| from + p)
     }
 
     fn comment(&mut self) {
@@ -152,6 +149,33 @@ impl<'a> Markup<'a> {
 
     fn text(&mut self) {
         let start = self.pos;
+        let blank = self.bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace());
+        match blank.map(|n| start + n) {
+            None => {
+                self.pos = self.bytes.len();
+                return;
+            }
+            // Whitespace between tags: nothing to keep unless it is an element's only content.
+            Some(next)
+                if self.bytes[next] == b'<' && !self.bytes[next..].starts_with(b"<![CDATA[") =>
+            {
+                if self.open.last().is_some_and(|p| p.children.is_empty())
+                    && self.bytes[next..].starts_with(b"</")
+                {
+                    let span = Span::new(start, next);
+                    let text = self.src[start..next].into();
+                    self.push(Node::Text(Value {
+                        parts: vec![Part::Literal { text, span }],
+                        span,
+                    }));
+                }
+                self.pos = next;
+                return;
+            }
+            Some(_) => {}
+        }
         let (value, end) = value::read(
             self.src,
             start,
@@ -190,9 +214,18 @@ impl<'a> Markup<'a> {
             Some((_, c)) if is_name_start(c) => {}
             _ => return None,
         }
-        let len = chars
-            .find(|&(_, c)| !is_name_char(c))
-            .map_or(self.src.len() - start, |(i, _)| i);
+        // ASCII names (nearly all) without decoding characters; fall back for the rest.
+        let ascii = self.bytes[start..]
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.')))
+            .unwrap_or(self.bytes.len() - start);
+        let len = if self.bytes.get(start + ascii).is_some_and(|b| !b.is_ascii()) {
+            chars
+                .find(|&(_, c)| !is_name_char(c))
+                .map_or(self.src.len() - start, |(i, _)| i)
+        } else {
+            ascii
+        };
         self.pos = start + len;
         Some(Name {
             text: self.src[start..start + len].into(),

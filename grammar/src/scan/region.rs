@@ -55,7 +55,9 @@ pub(crate) fn scan(
     let mut stack = vec![Open::Bracket(closer(opener), start + 1)];
     let mut mode = Mode::Code;
     let mut token_start = start + 2;
-    while let Some((c, at)) = r.next() {
+    loop {
+        r.skip_insignificant(mode);
+        let Some((c, at)) = r.next() else { break };
         mode = match mode {
             Mode::Code => match c {
                 '"' | '@' | '$' => {
@@ -269,14 +271,51 @@ fn unclosed(src: &str, start: usize, mode: Mode, token_start: usize, limit: usiz
 }
 
 /// Reads decoded characters from the file, recording where entities were decoded.
+///
+/// Works on bytes: everything C# syntax cares about is ASCII, so a non-ASCII byte is
+/// reported as [`OTHER`]. The decoded code is built lazily: plain runs are copied from the
+/// file in one piece when an entity interrupts them or the region ends.
 struct Reader<'a> {
     src: &'a str,
     pos: usize,
     limit: usize,
     source: Source,
     code: String,
+    /// File offset up to which `code` holds the region's text.
+    copied: usize,
     map: OffsetMap,
 }
+
+/// Bytes that can change the state of each mode (`&` always may: it can start an entity).
+const CODE: [bool; 256] = table(b"\"'@$/()[]{}&");
+const STR: [bool; 256] = table(b"\\\"{\n&");
+const CHAR: [bool; 256] = table(b"\\'\n&");
+const LINE_COMMENT: [bool; 256] = table(b"\n&");
+const BLOCK_COMMENT: [bool; 256] = table(b"*&");
+
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// The bytes that can matter in `mode`.
+fn significant(mode: Mode) -> &'static [bool; 256] {
+    match mode {
+        Mode::Code => &CODE,
+        Mode::Str { .. } => &STR,
+        Mode::Char => &CHAR,
+        Mode::LineComment => &LINE_COMMENT,
+        Mode::BlockComment => &BLOCK_COMMENT,
+    }
+}
+
+/// Stands for any non-ASCII character, which never matters to bracket matching.
+const OTHER: char = '\u{80}';
 
 impl<'a> Reader<'a> {
     fn new(src: &'a str, pos: usize, limit: usize, source: Source) -> Self {
@@ -286,6 +325,7 @@ impl<'a> Reader<'a> {
             limit,
             source,
             code: String::new(),
+            copied: pos,
             map: OffsetMap {
                 base: pos as u32,
                 checkpoints: Vec::new(),
@@ -293,31 +333,42 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The next decoded character and its file offset, appended to `code`.
+    /// The next decoded character and its file offset.
     fn next(&mut self) -> Option<(char, usize)> {
-        let (c, len) = self.decode(self.pos)?;
         let at = self.pos;
-        self.code.push(c);
+        let (c, len) = self.decode(at)?;
         self.pos += len;
-        if len != c.len_utf8() {
+        if len > 1 {
+            self.code.push_str(&self.src[self.copied..at]);
+            self.code.push(c);
+            self.copied = self.pos;
             self.map
                 .checkpoints
                 .push((self.code.len() as u32, self.pos as u32));
         }
-        Some((c, at))
+        Some((if c.is_ascii() { c } else { OTHER }, at))
     }
 
+    /// Skips bytes that cannot change `mode`'s state. The lazy copy of `code` makes this free.
+    fn skip_insignificant(&mut self, mode: Mode) {
+        let rest = &self.src.as_bytes()[self.pos..self.limit];
+        let table = significant(mode);
+        let n = rest
+            .iter()
+            .position(|&b| table[b as usize])
+            .unwrap_or(rest.len());
+        self.pos += n;
+    }
+
+    /// The character at `at` and its length in the file; only entities are longer than 1.
     fn decode(&self, at: usize) -> Option<(char, usize)> {
-        if at >= self.limit {
-            return None;
-        }
-        let c = self.src[at..].chars().next()?;
-        if c == '&' && self.source != Source::CData {
+        let b = *self.src.as_bytes()[..self.limit].get(at)?;
+        if b == b'&' && self.source != Source::CData {
             if let Entity::Char(d, len) = entities::read(&self.src.as_bytes()[at..self.limit]) {
                 return Some((d, len));
             }
         }
-        Some((c, c.len_utf8()))
+        Some((if b.is_ascii() { b as char } else { OTHER }, 1))
     }
 
     fn peek(&self) -> Option<char> {
@@ -338,9 +389,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The region ends with the closing bracket at `at`, which is not part of the code.
+    /// The region ends with the closing bracket just read, which is not part of the code.
     fn finish(mut self) -> Region {
-        self.code.pop();
+        let close_at = self.pos - 1;
+        if self.copied <= close_at {
+            self.code.push_str(&self.src[self.copied..close_at]);
+        } else {
+            // The bracket itself was written as a character reference.
+            self.code.pop();
+        }
         let len = self.code.len();
         self.map.checkpoints.retain(|&(d, _)| (d as usize) <= len);
         Region {

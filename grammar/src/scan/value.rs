@@ -144,8 +144,8 @@ fn expression_value(
 
 fn find_end(bytes: &[u8], from: usize, limit: usize, end: End) -> usize {
     let stop = match end {
-        End::Quote(q) => bytes[from..limit].iter().position(|&b| b == q),
-        End::Text => bytes[from..limit].iter().position(|&b| b == b'<'),
+        End::Quote(q) => memchr::memchr(q, &bytes[from..limit]),
+        End::Text => memchr::memchr(b'<', &bytes[from..limit]),
         End::CData => None,
     };
     stop.map_or(limit, |p| from + p)
@@ -188,9 +188,11 @@ fn literal_value(
                 i += 1;
             }
             _ => {
-                let c = src[i..].chars().next().unwrap_or('\u{fffd}');
-                text.push(c);
-                i += c.len_utf8().max(1);
+                // Copy the run up to the next byte that needs attention in one piece.
+                let run = memchr::memchr3(b'{', b'&', b'<', &bytes[i + 1..stop])
+                    .map_or(stop, |p| i + 1 + p);
+                text.push_str(&src[i..run]);
+                i = run;
             }
         }
     }
