@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod files;
+pub mod project;
 pub mod source;
 
 pub use diagnostic::{Diagnostic, Severity};
