@@ -8,6 +8,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod files;
 pub mod project;
+pub mod resolve;
 pub mod source;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -1,6 +1,10 @@
 //! Checks over a parsed policy document, each pass in its own file.
 
+mod backends;
+mod effective;
 mod elements;
+pub mod project;
+pub mod references;
 mod structure;
 
 use crate::{Diagnostic, SourceFile};

@@ -10,6 +10,8 @@ mod markup;
 mod region;
 mod value;
 
+pub use value::named_value_len;
+
 use crate::syntax::{Document, SyntaxError};
 use crate::{Limits, Span};
 

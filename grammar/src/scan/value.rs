@@ -266,8 +266,9 @@ fn less_than(i: usize) -> SyntaxError {
     .with_help("escape it as `&lt;`, or compute the value with a policy expression `@(...)`")
 }
 
-/// Length of a `{{name}}` reference at the start of `bytes`, if there is one.
-pub(crate) fn named_value_len(bytes: &[u8]) -> Option<usize> {
+/// Length of a `{{name}}` reference at the start of `bytes`, if there is one. Names are
+/// letters, digits, `.`, `_` and `-`, as APIM allows in display names.
+pub fn named_value_len(bytes: &[u8]) -> Option<usize> {
     let body = bytes.get(2..)?;
     let n = body.iter().take_while(|&&b| is_named_value_char(b)).count();
     (n > 0 && body[n..].starts_with(b"}}")).then_some(n + 4)

@@ -6,8 +6,9 @@ mod parse;
 mod print;
 mod tree;
 
+pub use crate::scan::named_value_len;
 pub use dump::dump_document;
 pub use error::SyntaxError;
 pub use parse::{parse_document, Parsed};
-pub use print::print_document;
+pub use print::{print_document, print_element};
 pub use tree::*;

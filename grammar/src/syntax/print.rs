@@ -15,6 +15,15 @@ pub fn print_document(doc: &Document) -> String {
     out
 }
 
+/// Prints one element, indented `depth` levels, followed by a newline.
+pub fn print_element(element: &Element, depth: usize) -> String {
+    let mut out = String::new();
+    indent(&mut out, depth);
+    print_element_at(&mut out, element, Some(depth));
+    out.push('\n');
+    out
+}
+
 /// Prints a node; `depth` is `Some` when pretty-printing (indent, newline), `None` inside
 /// mixed content, where added whitespace would change the text.
 fn print_node(out: &mut String, node: &Node, depth: Option<usize>) {
@@ -22,7 +31,7 @@ fn print_node(out: &mut String, node: &Node, depth: Option<usize>) {
         indent(out, d);
     }
     match node {
-        Node::Element(e) => print_element(out, e, depth),
+        Node::Element(e) => print_element_at(out, e, depth),
         Node::Text(v) => print_value(out, v, Escape::Text),
         Node::CData(v) => {
             out.push_str("<![CDATA[");
@@ -47,7 +56,7 @@ fn indent(out: &mut String, depth: usize) {
     }
 }
 
-fn print_element(out: &mut String, e: &Element, depth: Option<usize>) {
+fn print_element_at(out: &mut String, e: &Element, depth: Option<usize>) {
     let _ = write!(out, "<{}", e.name.text);
     for a in &e.attributes {
         let _ = write!(out, " {}=\"", a.name.text);

@@ -1,0 +1,183 @@
+//! Project lints about backends: declared but unused, or pointing back at the gateway.
+
+use super::DocKind;
+use crate::project::{BackendKind, PolicyDoc, Project};
+use crate::Diagnostic;
+use gatehouse_grammar::syntax::Element;
+use std::collections::HashSet;
+
+/// Runs the backend lints.
+pub fn check(project: &Project, docs: &[(&PolicyDoc, DocKind)], out: &mut Vec<Diagnostic>) {
+    let mut uses = Uses::default();
+    for (doc, _) in docs {
+        for root in doc.parsed.document.root_elements() {
+            uses.collect(root);
+        }
+    }
+    if !uses.dynamic {
+        unused(project, &uses.ids, out);
+    }
+    self_referencing(project, docs, out);
+}
+
+#[derive(Default)]
+struct Uses {
+    ids: HashSet<String>,
+    /// Some `backend-id` is computed by an expression: any backend may be used.
+    dynamic: bool,
+}
+
+impl Uses {
+    fn collect(&mut self, e: &Element) {
+        if &*e.name.text == "set-backend-service" {
+            if let Some(a) = e.attribute("backend-id") {
+                match a.value.as_literal() {
+                    Some(id) => {
+                        self.ids.insert(id);
+                    }
+                    None => self.dynamic = true,
+                }
+            }
+        }
+        for c in e.child_elements() {
+            self.collect(c);
+        }
+    }
+}
+
+fn unused(project: &Project, ids: &HashSet<String>, out: &mut Vec<Diagnostic>) {
+    let mut used: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let members: Vec<&str> = project
+        .backends
+        .iter()
+        .filter(|b| used.contains(b.name.as_str()))
+        .filter_map(|b| match &b.kind {
+            BackendKind::Pool(members) => Some(members.iter().map(|m| m.backend.as_str())),
+            BackendKind::Single => None,
+        })
+        .flatten()
+        .collect();
+    used.extend(members);
+    for b in project
+        .backends
+        .iter()
+        .filter(|b| !used.contains(b.name.as_str()))
+    {
+        let msg = format!(
+            "backend `{}` is declared but no policy routes to it",
+            b.name
+        );
+        let d = Diagnostic::warning(
+            &b.origin.file,
+            "unused-backend",
+            msg,
+            b.origin.span,
+            "unused backend",
+        );
+        out.push(d.with_help(format!(
+            "remove it, or route to it with `<set-backend-service backend-id=\"{}\" />`",
+            b.name
+        )));
+    }
+}
+
+/// The host of an absolute URL, lower-cased, without user info or port.
+pub(crate) fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => host_port.split(':').next()?,
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+fn self_referencing(project: &Project, docs: &[(&PolicyDoc, DocKind)], out: &mut Vec<Diagnostic>) {
+    let hosts: HashSet<String> = project
+        .gateway_hosts
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    if hosts.is_empty() {
+        return;
+    }
+    let help = "in an internal virtual network APIM cannot call itself (500 BackendConnectionFailure); call the backend directly, or route through a separate gateway";
+    for b in &project.backends {
+        if let Some(host) = b
+            .url
+            .as_deref()
+            .and_then(url_host)
+            .filter(|h| hosts.contains(h))
+        {
+            let msg = format!(
+                "backend `{}` points at the gateway's own host `{host}`",
+                b.name
+            );
+            out.push(
+                Diagnostic::warning(
+                    &b.origin.file,
+                    "self-referencing-backend",
+                    msg,
+                    b.origin.span,
+                    "the gateway itself",
+                )
+                .with_help(help),
+            );
+        }
+    }
+    for (doc, _) in docs {
+        for root in doc.parsed.document.root_elements() {
+            base_urls(root, &mut |e| {
+                let Some(a) = e.attribute("base-url") else {
+                    return;
+                };
+                let Some(host) = a
+                    .value
+                    .as_literal()
+                    .as_deref()
+                    .and_then(url_host)
+                    .filter(|h| hosts.contains(h))
+                else {
+                    return;
+                };
+                let msg = format!("`base-url` points at the gateway's own host `{host}`");
+                out.push(
+                    Diagnostic::warning(
+                        &doc.file,
+                        "self-referencing-backend",
+                        msg,
+                        a.value.span,
+                        "the gateway itself",
+                    )
+                    .with_help(help),
+                );
+            });
+        }
+    }
+}
+
+fn base_urls(e: &Element, f: &mut dyn FnMut(&Element)) {
+    if &*e.name.text == "set-backend-service" {
+        f(e);
+    }
+    for c in e.child_elements() {
+        base_urls(c, f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_host;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            url_host("https://Api.Contoso.com:8443/x?y").as_deref(),
+            Some("api.contoso.com")
+        );
+        assert_eq!(url_host("http://u:p@h/").as_deref(), Some("h"));
+        assert_eq!(url_host("http://[::1]:80/").as_deref(), Some("::1"));
+        assert_eq!(url_host("/relative"), None);
+    }
+}
