@@ -460,7 +460,7 @@ fn check_element(cat: &Catalogue, e: &ElementSpec, path: &str, problems: &mut Ve
             }
             if let Some(default) = &a.default {
                 match default.parse::<i64>() {
-                    Ok(v) if min.map_or(true, |m| v >= m) && max.map_or(true, |m| v <= m) => {}
+                    Ok(v) if min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m) => {}
                     _ => problems.push(format!("{path}@{}: default out of range", a.name)),
                 }
             }

@@ -155,7 +155,7 @@ fn nearest<'a>(unknown: &str, candidates: impl Iterator<Item = &'a str>) -> Opti
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
         let distance = strsim::osa_distance(&needle, &candidate.to_ascii_lowercase());
-        if distance <= limit && best.map_or(true, |(d, c)| (distance, candidate) < (d, c)) {
+        if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
             best = Some((distance, candidate));
         }
     }
