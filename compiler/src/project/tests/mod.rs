@@ -1,0 +1,1 @@
+//! Tests of project loading: the sample project, validation diagnostics, robustness.
