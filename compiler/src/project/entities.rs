@@ -6,10 +6,11 @@ use super::model::{
     Backend, Fragment, NamedValue, Origin, Product, Subscription, SubscriptionScope,
 };
 use super::read::{subdirs, Reader};
-use super::report::{first_line, suggestion};
-use crate::Diagnostic;
+use super::report::{first_line, suggestion, whole};
+use crate::{Diagnostic, SourceFile};
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 const P: &str = "/properties";
 
@@ -25,8 +26,8 @@ pub(crate) fn load_products(rx: &mut Reader, dir: &Path, apis: &HashSet<&str>) -
         product.policy = rx.policy(&path.join("policy.xml"));
         for (api, api_dir) in subdirs(&path.join("apis")) {
             let link = rx.read(&api_dir.join("productApiInformation.json"), "invalid-utf8");
-            if let Some(Err(d)) = link.as_ref().map(parse_json) {
-                rx.diagnostics.push(d);
+            if let Some(link) = &link {
+                check_object(rx, link);
             }
             if !apis.contains(api.as_str()) {
                 let at = link.unwrap_or_else(|| file.clone());
@@ -47,8 +48,27 @@ pub(crate) fn load_products(rx: &mut Reader, dir: &Path, apis: &HashSet<&str>) -
     out
 }
 
+/// A file that must hold a JSON object (its contents are not used).
+fn check_object(rx: &mut Reader, file: &Arc<SourceFile>) {
+    match parse_json(file) {
+        Err(d) => rx.diagnostics.push(d),
+        Ok(v) if !v.is_object() => {
+            let d = Diagnostic::error(
+                file,
+                "invalid-field",
+                "the file must hold a JSON object",
+                whole(file),
+                "here",
+            );
+            rx.diagnostics
+                .push(d.with_help("write {} or {\"properties\": {...}}"));
+        }
+        Ok(_) => {}
+    }
+}
+
 /// The fields of `productInformation.json`.
-fn read_product(f: &mut Fields, name: &str) -> Product {
+pub(crate) fn read_product(f: &mut Fields, name: &str) -> Product {
     let state = match f.string("/properties/state") {
         None => "notPublished".to_string(),
         Some(s) if s == "published" || s == "notPublished" => s,
@@ -102,7 +122,7 @@ pub(crate) fn load_named_values(rx: &mut Reader, dir: &Path) -> Vec<NamedValue> 
 }
 
 /// The fields of `namedValueInformation.json`.
-fn read_named_value(f: &mut Fields, name: &str) -> NamedValue {
+pub(crate) fn read_named_value(f: &mut Fields, name: &str) -> NamedValue {
     let display = f
         .string("/properties/displayName")
         .unwrap_or_else(|| name.to_string());
@@ -178,7 +198,7 @@ pub(crate) fn load_subscriptions(rx: &mut Reader, dir: &Path) -> Vec<Subscriptio
 }
 
 /// The fields of `subscriptionInformation.json`; `None` without a usable scope.
-fn read_subscription(f: &mut Fields, name: &str) -> Option<Subscription> {
+pub(crate) fn read_subscription(f: &mut Fields, name: &str) -> Option<Subscription> {
     let help =
         "give the scope, e.g. \"scope\": \"/products/starter\", \"/apis/orders\" or \"/apis\"";
     let text = f.required_string(P, "scope", help)?;
