@@ -24,6 +24,18 @@ pub struct Project {
     pub subscriptions: Vec<Subscription>,
     /// Host names the gateway itself answers on (from `--gateway-host` or the project).
     pub gateway_hosts: Vec<String>,
+    /// Workspaces (`workspaces/<name>/`), each a scope of its own.
+    pub workspaces: Vec<Workspace>,
+}
+
+/// A workspace: a scope with its own APIs, products, backends, named values and fragments.
+/// Its `project.global` is the workspace-scope policy; it has no nested workspaces.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The workspace name (the folder name).
+    pub name: String,
+    /// What the workspace declares.
+    pub project: Project,
 }
 
 /// A policy document: where it is and its syntax tree.

@@ -1,0 +1,236 @@
+//! Products, backends, named values, policy fragments and subscriptions of one scope.
+
+use super::backend::read_backend;
+use super::fields::{parse_json, Fields};
+use super::model::{
+    Backend, Fragment, NamedValue, Origin, Product, Subscription, SubscriptionScope,
+};
+use super::read::{subdirs, Reader};
+use super::report::{first_line, suggestion, whole};
+use crate::{Diagnostic, SourceFile};
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+const P: &str = "/properties";
+
+/// Every product under `dir`, with its API memberships (which must name one of `apis`).
+pub(crate) fn load_products(rx: &mut Reader, dir: &Path, apis: &HashSet<&str>) -> Vec<Product> {
+    let mut out = Vec::new();
+    for (name, path) in subdirs(dir) {
+        let what = format!("product `{name}`");
+        let Some((file, info)) = rx.info(&path.join("productInformation.json"), Some(&what)) else {
+            continue;
+        };
+        let mut product = rx.with_fields(&file, info.as_ref(), |f| read_product(f, &name));
+        product.policy = rx.policy(&path.join("policy.xml"));
+        for (api, api_dir) in subdirs(&path.join("apis")) {
+            let link = rx.read(&api_dir.join("productApiInformation.json"), "invalid-utf8");
+            if let Some(link) = &link {
+                check_object(rx, link);
+            }
+            if !apis.contains(api.as_str()) {
+                let at = link.unwrap_or_else(|| file.clone());
+                let help = suggestion(
+                    &api,
+                    apis.iter().copied(),
+                    "declare the API under `apis/`, or remove the folder",
+                );
+                let message =
+                    format!("product `{name}` includes `{api}`, which is not a declared API");
+                let d = Diagnostic::error(&at, "unknown-api", message, first_line(&at), "here");
+                rx.diagnostics.push(d.with_help(help));
+            }
+            product.apis.push(api);
+        }
+        out.push(product);
+    }
+    out
+}
+
+/// A file that must hold a JSON object (its contents are not used).
+fn check_object(rx: &mut Reader, file: &Arc<SourceFile>) {
+    match parse_json(file) {
+        Err(d) => rx.diagnostics.push(d),
+        Ok(v) if !v.is_object() => {
+            let d = Diagnostic::error(
+                file,
+                "invalid-field",
+                "the file must hold a JSON object",
+                whole(file),
+                "here",
+            );
+            rx.diagnostics
+                .push(d.with_help("write {} or {\"properties\": {...}}"));
+        }
+        Ok(_) => {}
+    }
+}
+
+/// The fields of `productInformation.json`.
+pub(crate) fn read_product(f: &mut Fields, name: &str) -> Product {
+    let state = match f.string("/properties/state") {
+        None => "notPublished".to_string(),
+        Some(s) if s == "published" || s == "notPublished" => s,
+        Some(s) => {
+            f.invalid("/properties/state", "`published` or `notPublished`");
+            s
+        }
+    };
+    Product {
+        name: name.to_string(),
+        display_name: f
+            .string("/properties/displayName")
+            .unwrap_or_else(|| name.to_string()),
+        subscription_required: f.boolean("/properties/subscriptionRequired", true),
+        approval_required: f.boolean("/properties/approvalRequired", false),
+        state,
+        apis: Vec::new(),
+        policy: None,
+        origin: Origin {
+            file: f.file.clone(),
+            span: f.span(P),
+        },
+    }
+}
+
+/// Every backend under `dir`.
+pub(crate) fn load_backends(rx: &mut Reader, dir: &Path) -> Vec<Backend> {
+    let mut out = Vec::new();
+    for (name, path) in subdirs(dir) {
+        let what = format!("backend `{name}`");
+        let Some((file, info)) = rx.info(&path.join("backendInformation.json"), Some(&what)) else {
+            continue;
+        };
+        out.push(rx.with_fields(&file, info.as_ref(), |f| read_backend(&name, f)));
+    }
+    out
+}
+
+/// Every named value under `dir`.
+pub(crate) fn load_named_values(rx: &mut Reader, dir: &Path) -> Vec<NamedValue> {
+    let mut out = Vec::new();
+    for (name, path) in subdirs(dir) {
+        let what = format!("named value `{name}`");
+        let Some((file, info)) = rx.info(&path.join("namedValueInformation.json"), Some(&what))
+        else {
+            continue;
+        };
+        out.push(rx.with_fields(&file, info.as_ref(), |f| read_named_value(f, &name)));
+    }
+    out
+}
+
+/// The fields of `namedValueInformation.json`.
+pub(crate) fn read_named_value(f: &mut Fields, name: &str) -> NamedValue {
+    let display = f
+        .string("/properties/displayName")
+        .unwrap_or_else(|| name.to_string());
+    let valid_name = !display.is_empty()
+        && display
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+    if !valid_name {
+        f.invalid(
+            "/properties/displayName",
+            "a name of letters, digits, `-`, `.` and `_`",
+        );
+    }
+    let value = f.string("/properties/value");
+    let secret = f.boolean("/properties/secret", false);
+    let key_vault = f.string("/properties/keyVault/secretIdentifier");
+    if value.is_none() && key_vault.is_none() && f.get(P).is_some() {
+        let help = if secret {
+            "a secret needs its \"value\", or \"keyVault\": {\"secretIdentifier\": ...}; gatehouse never prints it"
+        } else {
+            "give the named value a \"value\""
+        };
+        f.missing(P, "value", help);
+    }
+    let at = if f.get("/properties/displayName").is_some() {
+        "/properties/displayName"
+    } else {
+        P
+    };
+    NamedValue {
+        name: display,
+        value,
+        secret,
+        key_vault,
+        origin: Origin {
+            file: f.file.clone(),
+            span: f.span(at),
+        },
+    }
+}
+
+/// Every policy fragment under `dir`; a fragment folder needs its `policy.xml`.
+pub(crate) fn load_fragments(rx: &mut Reader, dir: &Path) -> Vec<Fragment> {
+    let mut out = Vec::new();
+    for (name, path) in subdirs(dir) {
+        rx.info(&path.join("policyFragmentInformation.json"), None);
+        let policy_path = path.join("policy.xml");
+        if !policy_path.exists() {
+            rx.read_required(&policy_path, &format!("policy fragment `{name}`"));
+            continue;
+        }
+        if let Some(policy) = rx.policy(&policy_path) {
+            out.push(Fragment { name, policy });
+        }
+    }
+    out
+}
+
+/// Every subscription under `dir`.
+pub(crate) fn load_subscriptions(rx: &mut Reader, dir: &Path) -> Vec<Subscription> {
+    let mut out = Vec::new();
+    for (name, path) in subdirs(dir) {
+        let what = format!("subscription `{name}`");
+        let Some((file, Some(info))) =
+            rx.info(&path.join("subscriptionInformation.json"), Some(&what))
+        else {
+            continue;
+        };
+        let mut fields = Fields::new(&file, &info, &mut rx.diagnostics);
+        out.extend(read_subscription(&mut fields, &name));
+    }
+    out
+}
+
+/// The fields of `subscriptionInformation.json`; `None` without a usable scope.
+pub(crate) fn read_subscription(f: &mut Fields, name: &str) -> Option<Subscription> {
+    let help =
+        "give the scope, e.g. \"scope\": \"/products/starter\", \"/apis/orders\" or \"/apis\"";
+    let text = f.required_string(P, "scope", help)?;
+    let Some(scope) = parse_scope(&text) else {
+        f.invalid(
+            "/properties/scope",
+            "`/products/<name>`, `/apis/<name>` or `/apis`",
+        );
+        return None;
+    };
+    Some(Subscription {
+        name: name.to_string(),
+        scope,
+        primary_key: f.string("/properties/primaryKey"),
+        secondary_key: f.string("/properties/secondaryKey"),
+        state: f
+            .string("/properties/state")
+            .unwrap_or_else(|| "active".to_string()),
+        origin: Origin {
+            file: f.file.clone(),
+            span: f.span("/properties/scope"),
+        },
+    })
+}
+
+/// A subscription scope: `/products/p`, `/apis/a`, `/apis`, or a full ARM id ending so.
+pub fn parse_scope(text: &str) -> Option<SubscriptionScope> {
+    let segments: Vec<&str> = text.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [.., "apis"] => Some(SubscriptionScope::AllApis),
+        [.., "products", p] => Some(SubscriptionScope::Product((*p).to_string())),
+        [.., "apis", a] => Some(SubscriptionScope::Api((*a).to_string())),
+        _ => None,
+    }
+}
