@@ -72,6 +72,20 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with code `gatehouse::{code}`.
+    pub fn warning(
+        file: &Arc<SourceFile>,
+        code: &str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, code, message, span, label)
+        }
+    }
+
     /// The same diagnostic with help text.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
