@@ -19,7 +19,7 @@ fn integers_and_durations_respect_bounds() {
     };
     assert!(check("50", &ty).is_ok());
     assert!(check("0", &ty)
-        .unwrap_err()
+        .expect_err("invalid")
         .expected
         .contains("from 1 to 50"));
     assert!(check("ten", &ty).is_err());
@@ -44,9 +44,9 @@ fn urls_must_be_absolute_http() {
 #[test]
 fn enums_suggest_the_nearest_value() {
     let ty = AttrType::Enum(vec!["override".into(), "skip".into()]);
-    let p = check("overide", &ty).unwrap_err();
+    let p = check("overide", &ty).expect_err("invalid");
     assert_eq!(p.help.as_deref(), Some("did you mean `override`?"));
-    let p = check("Skip", &ty).unwrap_err();
+    let p = check("Skip", &ty).expect_err("invalid");
     assert_eq!(p.help.as_deref(), Some("did you mean `skip`?"));
 }
 
