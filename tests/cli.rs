@@ -140,3 +140,27 @@ fn print_shows_the_tree() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("element set-header"));
 }
+
+#[test]
+fn sarif_output_names_rules_and_locations() {
+    let out = gatehouse(&[
+        "check",
+        "--format",
+        "sarif",
+        "policies/features/invalid/unknown-policy.xml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "gatehouse");
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "gatehouse::unknown-policy");
+    assert_eq!(result["level"], "error");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "policies/features/invalid/unknown-policy.xml"
+    );
+    assert!(location["region"]["startLine"].as_u64().is_some());
+}

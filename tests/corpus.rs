@@ -53,6 +53,138 @@ const DEFECTS: &[Defect] = &[
         code: "gatehouse::unknown-attribute",
         help: "errors-variable-name",
     },
+    // An unrendered template placeholder: `retry count` must be an integer.
+    Defect {
+        path: "inference-api-policy-with-retry-tracked.xml",
+        needle: "RETRY_COUNT",
+        code: "gatehouse::invalid-attribute-value",
+        help: "from 1 to 50",
+    },
+    // `status-code action` is `ignore`, `prevent` or `detect`; `allow` is not an APIM value.
+    Defect {
+        path: "ValidateStatusCodeTests/004.xml",
+        needle: r#"action="allow""#,
+        code: "gatehouse::invalid-attribute-value",
+        help: "`ignore`",
+    },
+    Defect {
+        path: "ValidateStatusCodeTests/005.xml",
+        needle: r#"action="allow""#,
+        code: "gatehouse::invalid-attribute-value",
+        help: "`ignore`",
+    },
+    // Toolkit test placeholders: category names and output types are fixed enums in APIM.
+    Defect {
+        path: "LlmContentSafetyTests/004.xml",
+        needle: "category1",
+        code: "gatehouse::invalid-attribute-value",
+        help: "`Hate`",
+    },
+    Defect {
+        path: "LlmContentSafetyTests/006.xml",
+        needle: "category1",
+        code: "gatehouse::invalid-attribute-value",
+        help: "`Hate`",
+    },
+    Defect {
+        path: "LlmContentSafetyTests/007.xml",
+        needle: "category1",
+        code: "gatehouse::invalid-attribute-value",
+        help: "`Hate`",
+    },
+    Defect {
+        path: "LlmContentSafetyTests/008.xml",
+        needle: "outputType",
+        code: "gatehouse::invalid-attribute-value",
+        help: "`FourSeverityLevels`",
+    },
+    Defect {
+        path: "LlmContentSafetyTests/010.xml",
+        needle: "category1",
+        code: "gatehouse::invalid-attribute-value",
+        help: "`Hate`",
+    },
+    // Toolkit test placeholder: a proxy URL must be absolute (`http://host:port`).
+    Defect {
+        path: "ProxyTests/001.xml",
+        needle: "proxy.example",
+        code: "gatehouse::invalid-attribute-value",
+        help: "https://proxy.example",
+    },
+    Defect {
+        path: "SendOneWayRequestTests/013.xml",
+        needle: "proxy.example",
+        code: "gatehouse::invalid-attribute-value",
+        help: "https://proxy.example",
+    },
+    Defect {
+        path: "SendRequestTests/015.xml",
+        needle: "proxy.example",
+        code: "gatehouse::invalid-attribute-value",
+        help: "https://proxy.example",
+    },
+    // `<base/>` is replaced by the parent's section; it belongs directly in a section, not in `choose` branches.
+    Defect {
+        path: "ChooseTests/001.xml",
+        needle: "<base",
+        code: "gatehouse::misplaced-base",
+        help: "direct child",
+    },
+    Defect {
+        path: "ChooseTests/002.xml",
+        needle: "<base",
+        code: "gatehouse::misplaced-base",
+        help: "direct child",
+    },
+    Defect {
+        path: "ChooseTests/003.xml",
+        needle: "<base",
+        code: "gatehouse::misplaced-base",
+        help: "direct child",
+    },
+    // Toolkit tests that place a policy in every section; the docs allow fewer sections.
+    Defect {
+        path: "AuthenticatiionManagedIdentityTests/001.xml",
+        needle: "authentication-managed-identity",
+        code: "gatehouse::policy-not-allowed-in-section",
+        help: "`<inbound>`",
+    },
+    Defect {
+        path: "JsonToXmlTests/001.xml",
+        needle: "<json-to-xml",
+        code: "gatehouse::policy-not-allowed-in-section",
+        help: "allowed in",
+    },
+    Defect {
+        path: "SetBackendServiceTests/001.xml",
+        needle: "<set-backend-service",
+        code: "gatehouse::policy-not-allowed-in-section",
+        help: "allowed in",
+    },
+    Defect {
+        path: "SetMethodTests/001.xml",
+        needle: "<set-method",
+        code: "gatehouse::policy-not-allowed-in-section",
+        help: "allowed in",
+    },
+    Defect {
+        path: "WaitTests/001.xml",
+        needle: "<wait",
+        code: "gatehouse::policy-not-allowed-in-section",
+        help: "allowed in",
+    },
+    Defect {
+        path: "XmlToJsonTests/001.xml",
+        needle: "<xml-to-json",
+        code: "gatehouse::policy-not-allowed-in-section",
+        help: "allowed in",
+    },
+    Defect {
+        path: "XslTransformTests/001.xml",
+        needle: "<xsl-transform",
+        code: "gatehouse::policy-not-allowed-in-section",
+        help: "allowed in",
+    },
 ];
 
 fn check(path: &std::path::Path) -> FileReport {

@@ -11,6 +11,7 @@ pub mod project;
 pub mod resolve;
 pub mod source;
 
+pub use check::DocKind;
 pub use diagnostic::{Diagnostic, Severity};
 pub use source::SourceFile;
 
@@ -36,11 +37,21 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads, parses and checks one policy file given as bytes.
+/// Reads, parses and checks one policy file given as bytes, of unknown scope.
 pub fn check_bytes(path: &str, bytes: Vec<u8>, options: &CheckOptions) -> FileReport {
+    check_bytes_as(path, bytes, DocKind::Loose, options)
+}
+
+/// Reads, parses and checks one policy file given as bytes, as a document of `kind`.
+pub fn check_bytes_as(
+    path: &str,
+    bytes: Vec<u8>,
+    kind: DocKind,
+    options: &CheckOptions,
+) -> FileReport {
     let (file, bad_utf8) = SourceFile::from_bytes(path, bytes);
     let file = Arc::new(file);
-    let mut report = check_file(&file, options);
+    let mut report = check_file_as(&file, kind, options);
     if let Some(at) = bad_utf8 {
         let d = Diagnostic::error(
             &file,
@@ -55,8 +66,14 @@ pub fn check_bytes(path: &str, bytes: Vec<u8>, options: &CheckOptions) -> FileRe
     report
 }
 
-/// Parses and checks one policy file.
+/// Parses and checks one policy file of unknown scope.
 pub fn check_file(file: &Arc<SourceFile>, options: &CheckOptions) -> FileReport {
+    check_file_as(file, DocKind::Loose, options)
+}
+
+/// Parses and checks one policy file as a document of `kind`; warnings named in
+/// `<!-- gatehouse-disable ... -->` comments are dropped.
+pub fn check_file_as(file: &Arc<SourceFile>, kind: DocKind, options: &CheckOptions) -> FileReport {
     let parsed = parse_document(&file.text, &options.limits);
     let mut diagnostics: Vec<Diagnostic> = parsed
         .errors
@@ -64,7 +81,8 @@ pub fn check_file(file: &Arc<SourceFile>, options: &CheckOptions) -> FileReport 
         .cloned()
         .map(|e| Diagnostic::from_syntax(file, e))
         .collect();
-    check::document(file, &parsed.document, &mut diagnostics);
+    check::document(file, &parsed.document, kind, &mut diagnostics);
+    check::silence(&parsed.document, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     FileReport {
         file: Arc::clone(file),

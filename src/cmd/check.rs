@@ -2,7 +2,7 @@
 
 use super::{ERRORS, FAILURE, OK};
 use clap::ValueEnum;
-use gatehouse_compiler::diagnostic::{render_human, render_json, Style};
+use gatehouse_compiler::diagnostic::{render_human, render_json, render_sarif, Style};
 use gatehouse_compiler::{check_bytes, files, CheckOptions, Diagnostic, Severity};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -14,6 +14,8 @@ pub enum Format {
     Human,
     /// `{"files_checked": N, "diagnostics": [...]}`.
     Json,
+    /// SARIF 2.1.0, for code scanning tools.
+    Sarif,
 }
 
 /// Arguments of `gatehouse check`.
@@ -63,6 +65,7 @@ pub fn run(args: &Args) -> u8 {
 fn print_report(format: Format, files_checked: usize, diagnostics: &[Diagnostic]) {
     match format {
         Format::Json => println!("{}", render_json(files_checked, diagnostics)),
+        Format::Sarif => println!("{}", render_sarif(diagnostics)),
         Format::Human => {
             let style = if std::io::stdout().is_terminal() {
                 Style::Graphical

@@ -3,11 +3,19 @@
 mod backends;
 mod effective;
 mod elements;
+mod lints;
+mod placement;
 pub mod project;
 pub mod references;
+mod silence;
 mod structure;
+mod values;
+mod walk;
+
+pub use silence::silence;
 
 use crate::{Diagnostic, SourceFile};
+use gatehouse_grammar::catalogue::Scope;
 use gatehouse_grammar::syntax::Document;
 use std::sync::Arc;
 
@@ -30,15 +38,48 @@ pub enum DocKind {
     Fragment,
 }
 
-/// Runs every document-level check: root and sections, then each policy against the catalogue.
-pub fn document(file: &Arc<SourceFile>, doc: &Document, out: &mut Vec<Diagnostic>) {
-    let mut cx = Context { file, out };
-    structure::document(&mut cx, doc);
+impl DocKind {
+    /// The scope the document is configured at, when it is known.
+    pub fn scope(self) -> Option<Scope> {
+        match self {
+            DocKind::Global => Some(Scope::Global),
+            DocKind::Workspace => Some(Scope::Workspace),
+            DocKind::Product => Some(Scope::Product),
+            DocKind::Api => Some(Scope::Api),
+            DocKind::Operation => Some(Scope::Operation),
+            DocKind::Loose | DocKind::Fragment => None,
+        }
+    }
+
+    /// Parses a scope name as written in the feature corpus (`api`, `fragment`, ...).
+    pub fn parse(name: &str) -> Option<DocKind> {
+        Some(match name {
+            "loose" => DocKind::Loose,
+            "global" => DocKind::Global,
+            "workspace" => DocKind::Workspace,
+            "product" => DocKind::Product,
+            "api" => DocKind::Api,
+            "operation" => DocKind::Operation,
+            "fragment" => DocKind::Fragment,
+            _ => return None,
+        })
+    }
 }
 
-/// What every check pass has: the file and where findings go.
+/// Runs every document-level check: root and sections, each policy against the catalogue,
+/// placement, attribute values, then the lints.
+pub fn document(file: &Arc<SourceFile>, doc: &Document, kind: DocKind, out: &mut Vec<Diagnostic>) {
+    let mut cx = Context { file, kind, out };
+    structure::document(&mut cx, doc);
+    placement::document(&mut cx, doc);
+    values::document(&mut cx, doc);
+    lints::document(&mut cx, doc);
+}
+
+/// What every check pass has: the file, its kind and where findings go.
 pub(crate) struct Context<'a> {
     pub file: &'a Arc<SourceFile>,
+    pub kind: DocKind,
     pub out: &'a mut Vec<Diagnostic>,
 }
 
@@ -47,4 +88,16 @@ impl Context<'_> {
     pub fn report(&mut self, d: Diagnostic) {
         self.out.push(d);
     }
+}
+
+/// The codes found in `text` checked as a document of `kind`, in order.
+#[cfg(test)]
+pub(crate) fn codes(text: &str, kind: DocKind) -> Vec<String> {
+    let file = Arc::new(SourceFile::new("test.xml", text));
+    let report = crate::check_file_as(&file, kind, &crate::CheckOptions::default());
+    report
+        .diagnostics
+        .iter()
+        .map(|d| d.code.trim_start_matches("gatehouse::").to_string())
+        .collect()
 }

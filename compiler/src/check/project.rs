@@ -48,8 +48,11 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         variables: Some(&variables),
     };
     for (doc, kind) in &docs {
-        super::document(&doc.file, &doc.parsed.document, out);
-        references::document(&doc.file, &doc.parsed.document, *kind, &cx, out);
+        let mut found = Vec::new();
+        super::document(&doc.file, &doc.parsed.document, *kind, &mut found);
+        references::document(&doc.file, &doc.parsed.document, *kind, &cx, &mut found);
+        super::silence(&doc.parsed.document, &mut found);
+        out.extend(found);
     }
     let pipelines = resolve::pipelines(project);
     super::effective::check(&pipelines, out);

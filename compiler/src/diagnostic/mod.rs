@@ -1,10 +1,15 @@
 //! Diagnostics: located, coded findings about a policy file, and their renderings.
 
+pub mod codes;
+mod docs;
 mod human;
 mod json;
+mod sarif;
 
+pub use docs::diagnostics_markdown;
 pub use human::{render_human, Style};
 pub use json::{render_json, JsonDiagnostic};
+pub use sarif::render_sarif;
 
 use crate::source::SourceFile;
 use gatehouse_grammar::syntax::SyntaxError;

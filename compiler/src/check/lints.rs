@@ -1,0 +1,102 @@
+//! Document-local lints: likely mistakes that APIM accepts, reported as warnings.
+
+use super::walk::{self, At, Visitor};
+use super::{Context, DocKind};
+use crate::Diagnostic;
+use gatehouse_grammar::catalogue::ElementSpec;
+use gatehouse_grammar::syntax::{Document, Element};
+
+/// Policies that end the pipeline: whatever follows them in the same block never runs.
+const TERMINATORS: &[&str] = &["return-response", "mock-response"];
+
+/// Policies that make an HTTP call `retry` can repeat (a fragment may hold one).
+const REQUESTS: &[&str] = &[
+    "forward-request",
+    "send-request",
+    "send-one-way-request",
+    "include-fragment",
+];
+
+/// Runs the lints over a document.
+pub(super) fn document(cx: &mut Context<'_>, doc: &Document) {
+    walk::document(cx, doc, &mut Lints);
+}
+
+struct Lints;
+
+impl Visitor<'_> for Lints {
+    fn block(&mut self, cx: &mut Context<'_>, block: &Element, at: At) {
+        if at.depth == 0 && at.section.is_some() {
+            missing_base(cx, block);
+        }
+        unreachable(cx, block);
+    }
+
+    fn element(&mut self, cx: &mut Context<'_>, e: &Element, _spec: &ElementSpec, _at: At) {
+        if &*e.name.text == "retry" && !contains_request(e, 0) {
+            cx.report(
+                Diagnostic::warning(
+                    cx.file,
+                    "retry-without-request",
+                    "`<retry>` contains no request to retry",
+                    e.name.span,
+                    "nothing here calls a backend",
+                )
+                .with_help("put `<forward-request />` or `<send-request>` inside `<retry>`; the other policies run again with the same result"),
+            );
+        }
+    }
+}
+
+fn missing_base(cx: &mut Context<'_>, section: &Element) {
+    let inherits = matches!(
+        cx.kind,
+        DocKind::Workspace | DocKind::Product | DocKind::Api | DocKind::Operation
+    );
+    if !inherits || section.child_elements().any(|e| &*e.name.text == "base") {
+        return;
+    }
+    cx.report(
+        Diagnostic::warning(
+            cx.file,
+            "missing-base",
+            format!("`<{}>` has no `<base />`", section.name.text),
+            section.name.span,
+            "parent policies are not applied here",
+        )
+        .with_help("add `<base />` where the parent scope's policies should run; without it they are dropped"),
+    );
+}
+
+fn unreachable(cx: &mut Context<'_>, block: &Element) {
+    let mut statements = block.child_elements();
+    let Some(end) = statements.find(|e| TERMINATORS.contains(&&*e.name.text)) else {
+        return;
+    };
+    let Some(next) = statements.next() else {
+        return;
+    };
+    cx.report(
+        Diagnostic::warning(
+            cx.file,
+            "unreachable-policy",
+            format!("`<{}>` never runs", next.name.text),
+            next.name.span,
+            format!("after `<{}>`", end.name.text),
+        )
+        .with_help(format!(
+            "`<{}>` ends the pipeline; remove what follows it or move it before",
+            end.name.text
+        )),
+    );
+}
+
+/// Whether a request policy sits anywhere inside `e`.
+fn contains_request(e: &Element, depth: usize) -> bool {
+    depth < 256
+        && e.child_elements()
+            .any(|c| REQUESTS.contains(&&*c.name.text) || contains_request(c, depth + 1))
+}
+
+#[cfg(test)]
+mod tests;

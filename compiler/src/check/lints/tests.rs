@@ -1,0 +1,35 @@
+//! Unit tests of the document-local lints.
+
+use crate::check::{codes, DocKind};
+
+#[test]
+fn missing_base_only_where_a_parent_exists() {
+    let doc = "<policies><inbound /><backend><base /></backend></policies>";
+    assert_eq!(codes(doc, DocKind::Api), ["missing-base"]);
+    assert!(codes(doc, DocKind::Global).is_empty());
+    assert!(codes(doc, DocKind::Loose).is_empty());
+}
+
+#[test]
+fn statements_after_return_response_are_unreachable() {
+    let doc = r#"<policies><inbound><return-response /><set-header name="a" exists-action="delete" /></inbound></policies>"#;
+    assert_eq!(codes(doc, DocKind::Loose), ["unreachable-policy"]);
+    let doc = r#"<policies><inbound><choose><when condition="@(true)"><mock-response /></when></choose><base /></inbound></policies>"#;
+    assert!(codes(doc, DocKind::Loose).is_empty());
+}
+
+#[test]
+fn retry_needs_a_request() {
+    let doc = r#"<policies><backend><retry condition="@(true)" count="3" interval="1"><set-variable name="a" value="1" /></retry></backend></policies>"#;
+    assert_eq!(codes(doc, DocKind::Loose), ["retry-without-request"]);
+    let doc = r#"<policies><backend><retry condition="@(true)" count="3" interval="1"><forward-request /></retry></backend></policies>"#;
+    assert!(codes(doc, DocKind::Loose).is_empty());
+}
+
+#[test]
+fn warnings_can_be_silenced_but_errors_cannot() {
+    let doc = "<!-- gatehouse-disable missing-base --><policies><inbound /></policies>";
+    assert!(codes(doc, DocKind::Api).is_empty());
+    let doc = "<policies><!-- gatehouse-disable duplicate-base --><inbound><base /><base /></inbound></policies>";
+    assert_eq!(codes(doc, DocKind::Api), ["duplicate-base"]);
+}
