@@ -71,8 +71,8 @@ fn literals(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// Codes emitted in one source file: every `"syntax::…"` literal, and the first code-like
-/// literal in the arguments of `Diagnostic::error(` / `Diagnostic::warning(`.
+/// Codes emitted in one source file: every `"syntax::…"` literal, and the second argument
+/// of `Diagnostic::error(` / `Diagnostic::warning(` when it is a code-like literal.
 fn emitted(text: &str) -> Vec<String> {
     let lits = literals(text);
     let mut codes: Vec<String> = lits
@@ -85,7 +85,8 @@ fn emitted(text: &str) -> Vec<String> {
             let first = lits
                 .iter()
                 .find(|(at, _)| *at > pos)
-                .filter(|(at, s)| *at < pos + 200 && is_code(s));
+                .filter(|(at, s)| *at < pos + 200 && is_code(s))
+                .filter(|(at, _)| text[pos + ctor.len()..*at].matches(',').count() == 1);
             if let Some((_, s)) = first {
                 codes.push(s.to_string());
             }

@@ -89,15 +89,15 @@ impl<'d> Placement<'d> {
             return cx.report(d);
         };
         if at.depth > 0 {
-            let d = Diagnostic::error(
+            let d = Diagnostic::warning(
                 cx.file,
-                "misplaced-base",
+                "nested-base",
                 format!("`<base/>` inside `<{}>`", block.name.text),
                 e.span,
                 "nested in a policy",
             )
             .with_help(format!(
-                "`<base />` must be a direct child of `<{section}>`; move it out of `<{}>`",
+                "APIM documents `<base />` as a direct child of `<{section}>` (Microsoft's toolkit nests it; APIM may reject that); move it out of `<{}>`",
                 block.name.text
             ));
             return cx.report(d);
@@ -210,6 +210,24 @@ fn section(cx: &mut Context<'_>, e: &Element, spec: &PolicySpec, at: At) {
     };
     if spec.sections.contains(section) {
         return;
+    }
+    if spec.toolkit_sections.contains(section) {
+        let d = Diagnostic::warning(
+            cx.file,
+            "policy-section-undocumented",
+            format!(
+                "APIM's docs do not list `<{}>` in `<{section}>`",
+                spec.name()
+            ),
+            e.name.span,
+            "undocumented section",
+        );
+        let allowed: Vec<String> = spec.sections.iter().map(|s| format!("`<{s}>`")).collect();
+        let help = format!(
+            "Microsoft's policy toolkit emits it here, but the docs allow it only in {}; APIM may reject it on deploy",
+            join_or(&allowed)
+        );
+        return cx.report(d.with_help(help));
     }
     let allowed: Vec<String> = spec.sections.iter().map(|s| format!("`<{s}>`")).collect();
     let help = if allowed.is_empty() {

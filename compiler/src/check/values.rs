@@ -60,7 +60,7 @@ fn attribute(cx: &mut Context<'_>, e: &Element, a: &Attribute, want: &AttributeS
             .help
             .unwrap_or_else(|| format!("`{}` takes {}", a.name.text, problem.expected));
         cx.report(
-            Diagnostic::error(
+            Diagnostic::warning(
                 cx.file,
                 "invalid-attribute-value",
                 format!(

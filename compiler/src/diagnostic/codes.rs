@@ -97,9 +97,11 @@ pub const CODES: &[CodeDoc] = &[
     error("child-count", "a child element appears more often than allowed, or a required one is missing", "<choose><otherwise /><otherwise /></choose>", "Remove the extra element, or add the missing one."),
     error("duplicate-policy", "a once-per-section (or once-per-document) policy is repeated", "<inbound><cors>...</cors><cors>...</cors></inbound>", "Merge them into one. Occurrences in different branches of one `choose` are fine."),
     error("duplicate-base", "`<base/>` twice in one section", "<inbound><base /><base /></inbound>", "Keep one `<base />`."),
-    error("misplaced-base", "`<base/>` inside a policy or a fragment", "<inbound><choose><when condition=\"@(true)\"><base /></when></choose></inbound>", "Put `<base />` directly in the section; fragments have none."),
+    error("misplaced-base", "`<base/>` inside a policy fragment", "<fragment><base /></fragment>", "Remove it: the section that includes the fragment has its own `<base />`."),
+    warning("nested-base", "`<base/>` nested inside a policy such as `choose`", "<inbound><choose><when condition=\"@(true)\"><base /></when></choose></inbound>", "Put `<base />` directly in the section."),
+    warning("policy-section-undocumented", "a policy in a section the docs do not list, though Microsoft's toolkit emits it there", "<outbound><set-method>GET</set-method></outbound>", "Move it to a documented section; APIM may reject it on deploy."),
     // Values.
-    error("invalid-attribute-value", "a literal value does not fit the attribute's type, range or allowed values", "<set-header name=\"a\" exists-action=\"overide\" />", "Write a valid value (the help suggests one)."),
+    warning("invalid-attribute-value", "a literal value does not fit the attribute's type, range or allowed values", "<set-header name=\"a\" exists-action=\"overide\" />", "Write a valid value (the help suggests one)."),
     error("expression-not-allowed", "a policy expression where APIM takes only a literal", "<rate-limit calls=\"@(5)\" renewal-period=\"60\" />", "Write a literal value."),
     // Lints.
     warning("missing-base", "a section at workspace, product, API or operation scope has no `<base/>`", "<!-- API policy --><policies><inbound><set-header name=\"a\" exists-action=\"delete\" /></inbound></policies>", "Add `<base />` where the parent policies should run; without it they are dropped."),
@@ -113,7 +115,13 @@ pub const CODES: &[CodeDoc] = &[
     error("unknown-operation", "an operation folder matches no operation of its API", "apis/orders/operations/get-order-typo/policy.xml", "Rename the folder after an operation of the API."),
     error("unknown-pool-member", "a backend pool names a backend that is not declared", "pool `services` listing `orders-eu2`", "Declare the backend, or fix the name."),
     error("nested-pool", "a backend pool contains another pool", "pool `all` listing pool `eu`", "List plain backends in the pool."),
-    error("multiple-breaker-rules", "a circuit breaker has more than one rule", "`circuitBreaker.rules` with two entries", "Keep one rule (APIM supports one)."),
+    warning("multiple-breaker-rules", "a circuit breaker has more than one rule", "`circuitBreaker.rules` with two entries", "Keep one rule (APIM supports one)."),
+    error("invalid-spec", "an API specification is not OpenAPI 2/3, has an unresolvable `$ref`, or declares an operation twice", "`paths./orders.get.$ref: '#/nope'`", "Fix the specification."),
+    error("unknown-api", "a product or subscription names an API that is not declared", "`products/starter/apis/order/` with no `apis/order/`", "Fix the name, or declare the API."),
+    error("unknown-product", "a subscription is scoped to a product that is not declared", "`\"scope\": \"/products/startr\"`", "Fix the name, or declare the product."),
+    error("missing-file", "a project folder lacks its information file", "`backends/orders/` without `backendInformation.json`", "Add the file, or remove the folder."),
+    error("unreadable-file", "a project file cannot be read", "`apis/orders/apiInformation.json` that is a folder", "Make it a readable file."),
+    error("invalid-utf8", "a project file is not UTF-8", "`apiInformation.json` saved as UTF-16", "Save it as UTF-8."),
     error("duplicate-named-value", "two named values share a name", "named values `api-key` and `Api-Key`", "Rename or remove one."),
     // References.
     error("unknown-backend", "`backend-id` names no declared backend", "<set-backend-service backend-id=\"orders-eu2\" />", "Declare the backend, or fix the name."),

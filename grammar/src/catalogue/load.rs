@@ -52,6 +52,8 @@ struct RawPolicy {
     name: String,
     category: String,
     sections: Vec<String>,
+    #[serde(default)]
+    toolkit_sections: Vec<String>,
     scopes: Vec<String>,
     once_per: Option<String>,
     status: String,
@@ -205,6 +207,7 @@ fn convert_policy(file: &str, p: RawPolicy) -> Result<PolicySpec, CatalogueError
         Some(s) => Some(OncePer::parse(s).ok_or_else(|| ctx.err(format!("bad once-per `{s}`")))?),
     };
     let sections = expand(&ctx, &p.sections, Section::parse, Sections::all)?;
+    let toolkit_sections = expand(&ctx, &p.toolkit_sections, Section::parse, Sections::all)?;
     let scopes = expand(&ctx, &p.scopes, Scope::parse, Scopes::all)?;
     let element = convert_element(
         &ctx,
@@ -230,6 +233,7 @@ fn convert_policy(file: &str, p: RawPolicy) -> Result<PolicySpec, CatalogueError
         element,
         category,
         sections,
+        toolkit_sections,
         scopes,
         once_per,
         status,

@@ -171,6 +171,9 @@ pub struct PolicySpec {
     pub category: Category,
     /// Sections the policy may appear in; empty for GraphQL resolver-only policies.
     pub sections: Sections,
+    /// Further sections where Microsoft's policy toolkit emits the policy although the docs
+    /// do not list them: a warning rather than an error, since the sources disagree.
+    pub toolkit_sections: Sections,
     /// Scopes the policy may be configured at; empty for resolver-only policies.
     pub scopes: Scopes,
     /// Documented "only once per section / per policy definition" rule, if any.

@@ -43,7 +43,7 @@ fn base_rules() {
     );
     assert_eq!(loose("<fragment><base /></fragment>"), ["misplaced-base"]);
     let doc = r#"<policies><inbound><choose><when condition="@(true)"><base /></when></choose></inbound></policies>"#;
-    assert_eq!(loose(doc), ["misplaced-base"]);
+    assert_eq!(loose(doc), ["nested-base"]);
     assert!(
         loose("<policies><outbound><base /></outbound><inbound><base /></inbound></policies>")
             .is_empty()
