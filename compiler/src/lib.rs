@@ -24,6 +24,11 @@ use std::sync::Arc;
 pub struct CheckOptions {
     /// Size and nesting limits for the front end.
     pub limits: Limits,
+    /// Declarations loose files are checked against (`--backends`, `--named-values`);
+    /// categories left empty are taken as declared elsewhere.
+    pub declarations: Option<Arc<project::Project>>,
+    /// Host names the gateway itself answers on (`--gateway-host`).
+    pub gateway_hosts: Vec<String>,
 }
 
 /// The result of checking one file.
@@ -82,11 +87,53 @@ pub fn check_file_as(file: &Arc<SourceFile>, kind: DocKind, options: &CheckOptio
         .map(|e| Diagnostic::from_syntax(file, e))
         .collect();
     check::document(file, &parsed.document, kind, &mut diagnostics);
+    if let Some(project) = &options.declarations {
+        let declared = resolve::Declared::of(project, false);
+        let cx = check::references::RefContext {
+            declared: &declared,
+            variables: None,
+        };
+        check::references::document(file, &parsed.document, kind, &cx, &mut diagnostics);
+    }
+    check::backends::self_referencing_urls(
+        file,
+        &parsed.document,
+        &options.gateway_hosts,
+        &mut diagnostics,
+    );
     check::silence(&parsed.document, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     FileReport {
         file: Arc::clone(file),
         parsed,
+        diagnostics,
+    }
+}
+
+/// The result of checking a project folder.
+#[derive(Debug)]
+pub struct ProjectReport {
+    /// The loaded project.
+    pub project: project::Project,
+    /// How many files were read.
+    pub files_checked: usize,
+    /// Everything found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads an APIOps project and runs every check over it.
+pub fn check_project(root: &std::path::Path, options: &CheckOptions) -> ProjectReport {
+    let load = project::LoadOptions {
+        limits: options.limits.clone(),
+        gateway_hosts: options.gateway_hosts.clone(),
+    };
+    let loaded = project::load(root, &load);
+    let mut diagnostics = loaded.diagnostics;
+    check::project::check(&loaded.project, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    ProjectReport {
+        project: loaded.project,
+        files_checked: loaded.files_checked,
         diagnostics,
     }
 }

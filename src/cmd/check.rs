@@ -3,9 +3,11 @@
 use super::{ERRORS, FAILURE, OK};
 use clap::ValueEnum;
 use gatehouse_compiler::diagnostic::{render_human, render_json, render_sarif, Style};
-use gatehouse_compiler::{check_bytes, files, CheckOptions, Diagnostic, Severity};
+use gatehouse_compiler::project::{self, Project};
+use gatehouse_compiler::{check_bytes, check_project, files, CheckOptions, Diagnostic, Severity};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -27,39 +29,89 @@ pub struct Args {
     /// Exit with 1 when there are warnings, too.
     #[arg(long)]
     deny_warnings: bool,
-    /// Policy files, or folders searched recursively for `*.xml`.
+    /// Backends that loose files may reference: a JSON array or object of backend entities.
+    #[arg(long, value_name = "FILE")]
+    backends: Option<PathBuf>,
+    /// Named values that loose files may reference, in the same shape.
+    #[arg(long, value_name = "FILE")]
+    named_values: Option<PathBuf>,
+    /// A host name the gateway itself answers on (repeatable): backends pointing at it are
+    /// reported as self-referencing.
+    #[arg(long = "gateway-host", value_name = "HOST")]
+    gateway_hosts: Vec<String>,
+    /// APIOps project folders, policy files, or folders searched recursively for `*.xml`.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
 }
 
 /// Runs the check and prints the report; returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let options = CheckOptions::default();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let options = match options(args, &mut diagnostics) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
     let mut files_checked = 0;
     for path in &args.paths {
-        let found = match files::policy_files(path) {
-            Ok(found) => found,
+        let checked = if project::is_project(path) {
+            let report = check_project(path, &options);
+            diagnostics.extend(report.diagnostics);
+            Ok(report.files_checked)
+        } else {
+            check_loose(path, &options, &mut diagnostics)
+        };
+        match checked {
+            Ok(n) => files_checked += n,
             Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
+                eprintln!("error: {e}");
                 return FAILURE;
             }
-        };
-        for file in found {
-            let bytes = match std::fs::read(&file) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("error: cannot read {}: {e}", file.display());
-                    return FAILURE;
-                }
-            };
-            let report = check_bytes(&file.display().to_string(), bytes, &options);
-            diagnostics.extend(report.diagnostics);
-            files_checked += 1;
         }
     }
     print_report(args.format, files_checked, &diagnostics);
     exit_code(&diagnostics, args.deny_warnings)
+}
+
+/// The check options, loading `--backends` / `--named-values` (their problems go to `out`).
+fn options(args: &Args, out: &mut Vec<Diagnostic>) -> Result<CheckOptions, String> {
+    let mut declared = Project::default();
+    if let Some(path) = &args.backends {
+        let (backends, found) = project::load_backends_file(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        declared.backends = backends;
+        out.extend(found);
+    }
+    if let Some(path) = &args.named_values {
+        let (values, found) = project::load_named_values_file(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        declared.named_values = values;
+        out.extend(found);
+    }
+    let given = args.backends.is_some() || args.named_values.is_some();
+    Ok(CheckOptions {
+        declarations: given.then(|| Arc::new(declared)),
+        gateway_hosts: args.gateway_hosts.clone(),
+        ..CheckOptions::default()
+    })
+}
+
+/// Checks every policy file under `path`; returns how many were read.
+fn check_loose(
+    path: &Path,
+    options: &CheckOptions,
+    out: &mut Vec<Diagnostic>,
+) -> Result<usize, String> {
+    let found =
+        files::policy_files(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    for file in &found {
+        let bytes =
+            std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        out.extend(check_bytes(&file.display().to_string(), bytes, options).diagnostics);
+    }
+    Ok(found.len())
 }
 
 fn print_report(format: Format, files_checked: usize, diagnostics: &[Diagnostic]) {

@@ -2,9 +2,10 @@
 
 use super::DocKind;
 use crate::project::{BackendKind, PolicyDoc, Project};
-use crate::Diagnostic;
-use gatehouse_grammar::syntax::Element;
+use crate::{Diagnostic, SourceFile};
+use gatehouse_grammar::syntax::{Document, Element};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Runs the backend lints.
 pub fn check(project: &Project, docs: &[(&PolicyDoc, DocKind)], out: &mut Vec<Diagnostic>) {
@@ -93,16 +94,14 @@ pub(crate) fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
+const SELF_HELP: &str = "in an internal virtual network APIM cannot call itself (500 BackendConnectionFailure); call the backend directly, or route through a separate gateway";
+
 fn self_referencing(project: &Project, docs: &[(&PolicyDoc, DocKind)], out: &mut Vec<Diagnostic>) {
     let hosts: HashSet<String> = project
         .gateway_hosts
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
-    if hosts.is_empty() {
-        return;
-    }
-    let help = "in an internal virtual network APIM cannot call itself (500 BackendConnectionFailure); call the backend directly, or route through a separate gateway";
     for b in &project.backends {
         if let Some(host) = b
             .url
@@ -122,38 +121,47 @@ fn self_referencing(project: &Project, docs: &[(&PolicyDoc, DocKind)], out: &mut
                     b.origin.span,
                     "the gateway itself",
                 )
-                .with_help(help),
+                .with_help(SELF_HELP),
             );
         }
     }
     for (doc, _) in docs {
-        for root in doc.parsed.document.root_elements() {
-            base_urls(root, &mut |e| {
-                let Some(a) = e.attribute("base-url") else {
-                    return;
-                };
-                let Some(host) = a
-                    .value
-                    .as_literal()
-                    .as_deref()
-                    .and_then(url_host)
-                    .filter(|h| hosts.contains(h))
-                else {
-                    return;
-                };
+        self_referencing_urls(&doc.file, &doc.parsed.document, &project.gateway_hosts, out);
+    }
+}
+
+/// `base-url`s of `set-backend-service` in one document that point at a gateway host.
+pub fn self_referencing_urls(
+    file: &Arc<SourceFile>,
+    doc: &Document,
+    gateway_hosts: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    if gateway_hosts.is_empty() {
+        return;
+    }
+    for root in doc.root_elements() {
+        base_urls(root, &mut |e| {
+            let Some(a) = e.attribute("base-url") else {
+                return;
+            };
+            let Some(host) = a.value.as_literal().as_deref().and_then(url_host) else {
+                return;
+            };
+            if gateway_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
                 let msg = format!("`base-url` points at the gateway's own host `{host}`");
                 out.push(
                     Diagnostic::warning(
-                        &doc.file,
+                        file,
                         "self-referencing-backend",
                         msg,
                         a.value.span,
                         "the gateway itself",
                     )
-                    .with_help(help),
+                    .with_help(SELF_HELP),
                 );
-            });
-        }
+            }
+        });
     }
 }
 

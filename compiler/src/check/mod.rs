@@ -1,6 +1,6 @@
 //! Checks over a parsed policy document, each pass in its own file.
 
-mod backends;
+pub mod backends;
 mod effective;
 mod elements;
 mod lints;

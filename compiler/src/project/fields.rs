@@ -32,6 +32,8 @@ pub(crate) struct Fields<'a> {
     /// The file the fields come from.
     pub file: &'a Arc<SourceFile>,
     root: &'a Value,
+    /// JSON pointer of `root` in the file (empty when `root` is the whole file).
+    base: String,
     out: &'a mut Vec<Diagnostic>,
 }
 
@@ -44,14 +46,29 @@ fn field_name(pointer: &str) -> String {
 impl<'a> Fields<'a> {
     /// Fields of `root`, which was parsed from `file`.
     pub fn new(file: &'a Arc<SourceFile>, root: &'a Value, out: &'a mut Vec<Diagnostic>) -> Self {
-        Fields { file, root, out }
+        Fields::at(file, root, String::new(), out)
+    }
+
+    /// Fields of `root`, the value at JSON pointer `base` of `file` (one entity of a list).
+    pub fn at(
+        file: &'a Arc<SourceFile>,
+        root: &'a Value,
+        base: String,
+        out: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Fields {
+            file,
+            root,
+            base,
+            out,
+        }
     }
 
     /// The span of the value at `pointer`, else of its nearest enclosing value, else the file.
     pub fn span(&self, pointer: &str) -> Span {
         let mut p = pointer;
         loop {
-            if let Some(s) = value_span(&self.file.text, p) {
+            if let Some(s) = value_span(&self.file.text, &format!("{}{p}", self.base)) {
                 return s;
             }
             match p.rfind('/') {

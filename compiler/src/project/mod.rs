@@ -3,6 +3,7 @@
 mod api;
 mod backend;
 mod breaker;
+mod declarations;
 mod duration;
 mod entities;
 mod fields;
@@ -20,6 +21,7 @@ mod tests;
 
 pub use api::split_revision;
 pub use backend::member_name;
+pub use declarations::{load_backends_file, load_named_values_file};
 pub use duration::parse_duration;
 pub use entities::parse_scope;
 #[doc(hidden)]
