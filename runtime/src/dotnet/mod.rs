@@ -1,0 +1,17 @@
+//! The .NET semantics library: what .NET prints, parses and computes for the members policy expressions use.
+//!
+//! Every function here is pure and total: where .NET throws, it returns
+//! [`DotnetError`] with the exception type and .NET's message. Culture-sensitive members
+//! use the invariant culture. Deliberate deviations are listed in `docs/expressions.md`.
+
+pub mod error;
+pub mod math;
+mod numbuf;
+mod numcustom;
+pub mod numfmt;
+pub mod numparse;
+
+pub use error::{DResult, DotnetError, ExceptionKind};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,3 @@
+//! Unit tests of the .NET library against documented .NET outputs.
+
+mod number;
