@@ -4,12 +4,18 @@
 //! [`DotnetError`] with the exception type and .NET's message. Culture-sensitive members
 //! use the invariant culture. Deliberate deviations are listed in `docs/expressions.md`.
 
+pub mod datetime;
+pub mod dtexact;
+pub mod dtformat;
+pub mod dtparse;
 pub mod error;
 pub mod math;
 mod numbuf;
 mod numcustom;
 pub mod numfmt;
 pub mod numparse;
+pub mod offset;
+pub mod timespan;
 
 pub use error::{DResult, DotnetError, ExceptionKind};
 

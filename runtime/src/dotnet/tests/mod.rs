@@ -1,3 +1,4 @@
 //! Unit tests of the .NET library against documented .NET outputs.
 
+mod datetime;
 mod number;
