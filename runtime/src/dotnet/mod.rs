@@ -15,6 +15,8 @@ mod numcustom;
 pub mod numfmt;
 pub mod numparse;
 pub mod offset;
+pub mod string;
+pub mod strsplit;
 pub mod timespan;
 
 pub use error::{DResult, DotnetError, ExceptionKind};

@@ -2,3 +2,4 @@
 
 mod datetime;
 mod number;
+mod string;
