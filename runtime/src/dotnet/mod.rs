@@ -4,10 +4,12 @@
 //! [`DotnetError`] with the exception type and .NET's message. Culture-sensitive members
 //! use the invariant culture. Deliberate deviations are listed in `docs/expressions.md`.
 
+pub mod crypto;
 pub mod datetime;
 pub mod dtexact;
 pub mod dtformat;
 pub mod dtparse;
+pub mod encoding;
 pub mod error;
 pub mod math;
 mod numbuf;
@@ -18,6 +20,7 @@ pub mod offset;
 pub mod string;
 pub mod strsplit;
 pub mod timespan;
+pub mod uri;
 
 pub use error::{DResult, DotnetError, ExceptionKind};
 

@@ -1,5 +1,6 @@
 //! Unit tests of the .NET library against documented .NET outputs.
 
+mod codec;
 mod datetime;
 mod number;
 mod string;
