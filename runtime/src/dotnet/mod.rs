@@ -5,6 +5,9 @@
 //! use the invariant culture. Deliberate deviations are listed in `docs/expressions.md`.
 
 pub mod crypto;
+pub mod regex;
+mod retranslate;
+pub use retranslate::GroupInfo;
 pub mod datetime;
 pub mod dtexact;
 pub mod dtformat;

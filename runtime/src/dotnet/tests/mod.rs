@@ -3,4 +3,5 @@
 mod codec;
 mod datetime;
 mod number;
+mod regex;
 mod string;
