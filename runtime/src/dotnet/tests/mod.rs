@@ -2,6 +2,7 @@
 
 mod codec;
 mod datetime;
+mod json;
 mod number;
 mod regex;
 mod string;
