@@ -4,11 +4,18 @@
 //! [`DotnetError`] with the exception type and .NET's message. Culture-sensitive members
 //! use the invariant culture. Deliberate deviations are listed in `docs/expressions.md`.
 
+//!
+//! Numbers: [`numfmt`], [`numparse`], [`math`]. Dates: [`datetime`], [`offset`], [`timespan`],
+//! [`dtformat`], [`dtparse`], [`dtexact`]. Text: [`string`], [`strsplit`], [`encoding`], [`uri`].
+//! Hashing: [`crypto`]. Regexes: [`regex`]. Newtonsoft.Json: [`json`], [`jsonparse`],
+//! [`jsonwrite`], [`jsonpath`].
+
 pub mod crypto;
 pub mod regex;
 mod retranslate;
 pub use retranslate::GroupInfo;
 pub mod datetime;
+mod dtarith;
 pub mod dtexact;
 pub mod dtformat;
 pub mod dtparse;
@@ -28,8 +35,6 @@ pub mod string;
 pub mod strsplit;
 pub mod timespan;
 pub mod uri;
-
 pub use error::{DResult, DotnetError, ExceptionKind};
-
 #[cfg(test)]
 mod tests;
