@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Check policy files: syntax, expressions, and policies against the catalogue.
     Check(cmd::check::Args),
+    /// Explain how gatehouse reads a project: `--effective API/OPERATION` prints the merged policy.
+    Explain(cmd::explain::Args),
     /// Print a policy file's syntax tree (`--tree`) or its normalised XML.
     Print(cmd::print::Args),
 }
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => cmd::check::run(&args),
+        Command::Explain(args) => cmd::explain::run(&args),
         Command::Print(args) => cmd::print::run(&args),
     };
     ExitCode::from(code)

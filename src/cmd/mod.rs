@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod explain;
 pub mod print;
 
 /// Exit code: everything is fine.
