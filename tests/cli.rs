@@ -30,7 +30,7 @@ fn json_output_has_the_documented_shape() {
         "check",
         "--format",
         "json",
-        "policies/features/invalid/unknown-policy.xml",
+        "policies/invalid/unknown-policy.xml",
     ]);
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
@@ -59,7 +59,7 @@ fn json_output_has_the_documented_shape() {
     );
     assert_eq!(d["severity"], "error");
     assert_eq!(d["code"], "gatehouse::unknown-policy");
-    assert_eq!(d["file"], "policies/features/invalid/unknown-policy.xml");
+    assert_eq!(d["file"], "policies/invalid/unknown-policy.xml");
     assert_eq!(
         (d["line"].as_u64(), d["column"].as_u64()),
         (Some(4), Some(10))
@@ -80,7 +80,7 @@ fn columns_count_characters() {
         "check",
         "--format",
         "json",
-        "policies/features/invalid/unicode-column.xml",
+        "policies/invalid/unicode-column.xml",
     ]);
     let v = json(&out);
     let d = &v["diagnostics"][0];
@@ -123,7 +123,7 @@ fn usage_and_io_failures_exit_2() {
 
 #[test]
 fn human_output_is_plain_when_piped() {
-    let out = gatehouse(&["check", "policies/features/invalid/unknown-policy.xml"]);
+    let out = gatehouse(&["check", "policies/invalid/unknown-policy.xml"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout.contains("gatehouse::unknown-policy"), "{stdout}");
@@ -147,7 +147,7 @@ fn sarif_output_names_rules_and_locations() {
         "check",
         "--format",
         "sarif",
-        "policies/features/invalid/unknown-policy.xml",
+        "policies/invalid/unknown-policy.xml",
     ]);
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
@@ -160,7 +160,7 @@ fn sarif_output_names_rules_and_locations() {
     let location = &result["locations"][0]["physicalLocation"];
     assert_eq!(
         location["artifactLocation"]["uri"],
-        "policies/features/invalid/unknown-policy.xml"
+        "policies/invalid/unknown-policy.xml"
     );
     assert!(location["region"]["startLine"].as_u64().is_some());
 }

@@ -1,7 +1,7 @@
 //! insta snapshots of the feature corpus under `policies/features/`: the printed tree of
 //! every valid document, the rendered diagnostics of every invalid one.
 
-use crate::support::{relative, root, xml_files};
+use crate::support::{relative, root, top_level_xml, xml_files};
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::{check_bytes, check_bytes_as, CheckOptions, DocKind};
 use gatehouse_grammar::syntax::{dump_document, print_document};
@@ -56,8 +56,8 @@ fn valid_features_print_their_trees() {
 
 #[test]
 fn invalid_features_render_their_diagnostics() {
-    let base = root().join("policies/features/invalid");
-    let files = xml_files(&base);
+    let base = root().join("policies/invalid");
+    let files = top_level_xml(&base);
     assert!(
         files.len() >= 15,
         "expected an invalid-feature corpus, found {} files",

@@ -25,3 +25,15 @@ pub fn relative(file: &Path, base: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/")
 }
+
+/// The `*.xml` files directly in `dir` (not in its subfolders), sorted.
+pub fn top_level_xml(dir: &Path) -> Vec<PathBuf> {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "xml"))
+        .collect();
+    files.sort();
+    files
+}

@@ -28,7 +28,7 @@ fn schema() -> Value {
 }
 
 fn invalid_features() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/features/invalid");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/invalid");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("feature corpus")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -43,7 +43,7 @@ fn diagnostics_of(paths: &[PathBuf]) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|p| {
             let name = format!(
-                "policies/features/invalid/{}",
+                "policies/invalid/{}",
                 p.file_name().and_then(|n| n.to_str()).unwrap_or("x.xml")
             );
             let bytes = std::fs::read(p).expect("read feature");
