@@ -282,15 +282,3 @@ fn known_list<'a>(what: &str, names: impl Iterator<Item = &'a str>) -> String {
         format!("known {what}: {}", names.join(", "))
     }
 }
-
-/// The candidate nearest to `name` by edit distance, if it is close enough to be a typo.
-pub(crate) fn nearest<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::osa_distance(name, c), c))
-        .filter(|&(d, c)| d <= 2.max(c.len() / 4))
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
-}

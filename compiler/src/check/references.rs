@@ -1,6 +1,7 @@
 //! References: backends, named values, fragments and variables must be declared somewhere.
 
-use super::{elements::nearest, DocKind};
+use super::DocKind;
+use crate::diagnostic::did_you_mean;
 use crate::resolve::Declared;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::expr::{self, Arg, ArgValue, Expr, ExprKind, Literal};
@@ -91,7 +92,7 @@ impl Walker<'_, '_, '_> {
         if env.get(&n.name).is_some() {
             return;
         }
-        let help = match nearest(&n.name, env.names()) {
+        let help = match did_you_mean(&n.name, env.names()) {
             Some(s) => format!("did you mean `{{{{{s}}}}}`?"),
             None => format!(
                 "declare it in `named values/{}/namedValueInformation.json`",
@@ -126,7 +127,7 @@ impl Walker<'_, '_, '_> {
         {
             return;
         }
-        let help = match nearest(&id, backends.keys().copied()) {
+        let help = match did_you_mean(&id, backends.keys().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("declare it in `backends/{id}/backendInformation.json`"),
         };
@@ -168,7 +169,7 @@ impl Walker<'_, '_, '_> {
         if fragments.contains_key(id.as_str()) {
             return;
         }
-        let help = match nearest(&id, fragments.keys().copied()) {
+        let help = match did_you_mean(&id, fragments.keys().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("declare it in `policy fragments/{id}/policy.xml`"),
         };
@@ -206,7 +207,7 @@ impl Walker<'_, '_, '_> {
             if set.contains(name.as_str()) {
                 continue;
             }
-            let help = match nearest(&name, set.iter().map(String::as_str)) {
+            let help = match did_you_mean(&name, set.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`? No policy sets `{name}`, so this read always fails or yields the default"),
                 None => format!("no policy sets `{name}`: add `<set-variable name=\"{name}\" value=\"...\" />` before it"),
             };

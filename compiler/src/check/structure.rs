@@ -108,7 +108,7 @@ fn unknown_section(cx: &mut Context<'_>, section: &Element) {
     let is_policy = gatehouse_grammar::catalogue::catalogue()
         .policy(name)
         .is_some();
-    let help = match crate::check::elements::nearest(name, SECTIONS.iter().copied()) {
+    let help = match crate::diagnostic::did_you_mean(name, SECTIONS.iter().copied()) {
         Some(s) => format!("did you mean `<{s}>`?"),
         None if is_policy => {
             format!("`<{name}>` is a policy: put it inside a section such as `<inbound>`")

@@ -1,8 +1,8 @@
 //! Attribute values against their catalogue types, and expressions where none are allowed.
 
-use super::elements::nearest;
 use super::walk::{self, At, Visitor};
 use super::Context;
+use crate::diagnostic::did_you_mean;
 use crate::Diagnostic;
 use gatehouse_grammar::catalogue::{AttrType, AttributeSpec, Content, ElementSpec, ExprAllowed};
 use gatehouse_grammar::syntax::{Attribute, Document, Element};
@@ -205,7 +205,7 @@ fn one_of(v: &str, values: &[String]) -> Result<(), Problem> {
         .iter()
         .find(|x| x.eq_ignore_ascii_case(v))
         .map(String::as_str)
-        .or_else(|| nearest(v, values.iter().map(String::as_str)))
+        .or_else(|| did_you_mean(v, values.iter().map(String::as_str)))
         .map(|s| format!("did you mean `{s}`?"))
         .unwrap_or_else(|| format!("use one of {}", listed.join(", ")));
     Err(Problem {

@@ -5,11 +5,13 @@ mod docs;
 mod human;
 mod json;
 mod sarif;
+mod suggest;
 
 pub use docs::diagnostics_markdown;
 pub use human::{render_human, Style};
 pub use json::{render_json, JsonDiagnostic};
 pub use sarif::render_sarif;
+pub use suggest::{did_you_mean, suggestion};
 
 use crate::source::SourceFile;
 use gatehouse_grammar::syntax::SyntaxError;

@@ -6,7 +6,8 @@ use super::model::{
     Backend, Fragment, NamedValue, Origin, Product, Subscription, SubscriptionScope,
 };
 use super::read::{subdirs, Reader};
-use super::report::{first_line, suggestion, whole};
+use super::report::{first_line, whole};
+use crate::diagnostic::suggestion;
 use crate::{Diagnostic, SourceFile};
 use std::collections::HashSet;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! duplicate named values.
 
 use super::model::{BackendKind, Project, SubscriptionScope};
-use super::report::suggestion;
+use crate::diagnostic::suggestion;
 use crate::Diagnostic;
 use std::collections::HashMap;
 

@@ -22,32 +22,6 @@ pub(crate) fn first_line(file: &SourceFile) -> Span {
     Span::new(0, end)
 }
 
-/// The closest candidate to `name`, if one is close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::osa_distance(name, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// `did you mean` help text, or a fallback when nothing is close.
-pub(crate) fn suggestion<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-    otherwise: &str,
-) -> String {
-    match did_you_mean(name, candidates) {
-        Some(c) => format!("did you mean `{c}`?"),
-        None => otherwise.to_string(),
-    }
-}
-
 /// An error about a file that could not be read (missing, a folder, unreadable): located
 /// in an empty stand-in for the file, since there is no text to point at.
 pub(crate) fn unreadable(path: &str, code: &str, message: String, help: &str) -> Diagnostic {
@@ -58,13 +32,6 @@ pub(crate) fn unreadable(path: &str, code: &str, message: String, help: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggests_close_names_only() {
-        let names = ["orders-eu", "orders-us", "billing"];
-        assert_eq!(did_you_mean("orders-ue", names), Some("orders-eu"));
-        assert_eq!(did_you_mean("payments", names), None);
-    }
 
     #[test]
     fn spans_of_whole_files() {
