@@ -13,7 +13,7 @@ use std::sync::Arc;
 /// Backends from a JSON file: an array of `{"name": ..., "properties": {...}}` entities, or
 /// an object mapping each name to `{"properties": {...}}`.
 pub fn load_backends_file(path: &Path) -> Result<(Vec<Backend>, Vec<Diagnostic>), std::io::Error> {
-    load_entities(path, "backend", |name, f| read_backend(name, f))
+    load_entities(path, "backend", read_backend)
 }
 
 /// Named values from a JSON file, in the same shapes as [`load_backends_file`]; the name
