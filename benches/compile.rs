@@ -11,7 +11,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gatehouse_compiler::{check_bytes, CheckOptions};
-use gatehouse_grammar::syntax::{parse_document, Node, Part};
+use gatehouse_grammar::syntax::parse_document;
 use gatehouse_grammar::Limits;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -37,29 +37,14 @@ fn corpus() -> Vec<(String, String)> {
 
 /// The document with every expression region's interior replaced by `_`.
 fn masked(src: &str) -> Vec<u8> {
-    fn walk(nodes: &[Node], out: &mut Vec<u8>) {
-        for n in nodes {
-            let values: Vec<&gatehouse_grammar::syntax::Value> = match n {
-                Node::Element(e) => {
-                    walk(&e.children, out);
-                    e.attributes.iter().map(|a| &a.value).collect()
-                }
-                Node::Text(v) | Node::CData(v) => vec![v],
-                _ => vec![],
-            };
-            for part in values.iter().flat_map(|v| &v.parts) {
-                if let Part::Expression(e) = part {
-                    let r = e.span.range();
-                    out[r.start + 2..r.end - 1].fill(b'_');
-                }
-            }
-        }
-    }
     let mut out = src.as_bytes().to_vec();
-    walk(
-        &parse_document(src, &Limits::default()).document.nodes,
-        &mut out,
-    );
+    for e in parse_document(src, &Limits::default())
+        .document
+        .expressions()
+    {
+        let r = e.span.range();
+        out[r.start + 2..r.end - 1].fill(b'_');
+    }
     out
 }
 

@@ -2,9 +2,7 @@
 
 use crate::support::{corpus_dir, relative, xml_files};
 use gatehouse_compiler::{check_bytes, CheckOptions, Diagnostic, FileReport, Severity};
-use gatehouse_grammar::syntax::{
-    dump_document, parse_document, print_document, Document, Node, Part,
-};
+use gatehouse_grammar::syntax::{dump_document, parse_document, print_document, Document};
 use gatehouse_grammar::Limits;
 
 /// A known upstream defect: files whose path contains `path`, rejected with `code` on the
@@ -298,28 +296,10 @@ fn every_suspect_is_warned_on_its_line() {
 
 /// Every expression region in the tree, with whether it parsed.
 fn expressions(doc: &Document) -> Vec<(String, bool)> {
-    fn walk(nodes: &[Node], out: &mut Vec<(String, bool)>) {
-        for n in nodes {
-            let values: Vec<&gatehouse_grammar::syntax::Value> = match n {
-                Node::Element(e) => {
-                    walk(&e.children, out);
-                    e.attributes.iter().map(|a| &a.value).collect()
-                }
-                Node::Text(v) | Node::CData(v) => vec![v],
-                _ => vec![],
-            };
-            for v in values {
-                for p in &v.parts {
-                    if let Part::Expression(e) = p {
-                        out.push((e.code.to_string(), e.syntax.is_some()));
-                    }
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&doc.nodes, &mut out);
-    out
+    doc.expressions()
+        .into_iter()
+        .map(|e| (e.code.to_string(), e.syntax.is_some()))
+        .collect()
 }
 
 #[test]

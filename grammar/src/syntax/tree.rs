@@ -14,6 +14,30 @@ impl Document {
     pub fn root_elements(&self) -> impl Iterator<Item = &Element> {
         self.nodes.iter().filter_map(Node::as_element)
     }
+
+    /// Every policy expression region of the document, in document order (an element's
+    /// attributes before its content).
+    pub fn expressions(&self) -> Vec<&Expression> {
+        let mut out = Vec::new();
+        collect_expressions(&self.nodes, &mut out);
+        out
+    }
+}
+
+/// Walks nodes for expressions; nesting is bounded by the scanner's element depth limit.
+fn collect_expressions<'d>(nodes: &'d [Node], out: &mut Vec<&'d Expression>) {
+    for node in nodes {
+        match node {
+            Node::Element(e) => {
+                for a in &e.attributes {
+                    out.extend(a.value.expression());
+                }
+                collect_expressions(&e.children, out);
+            }
+            Node::Text(v) | Node::CData(v) => out.extend(v.expression()),
+            Node::Comment(_) | Node::ProcessingInstruction(_) => {}
+        }
+    }
 }
 
 /// One node of the markup tree.

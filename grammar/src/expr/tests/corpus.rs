@@ -3,7 +3,7 @@
 use super::{check_span, round_trip_block, round_trip_expr};
 use crate::expr::{parse_block, parse_expression};
 use crate::scan::scan;
-use crate::syntax::{ExpressionKind, Node, Part, Value};
+use crate::syntax::ExpressionKind;
 use crate::Limits;
 use std::path::{Path, PathBuf};
 
@@ -32,26 +32,11 @@ fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The expression regions of a document as the scanner finds them: (is block, code).
 fn regions(text: &str) -> Vec<(bool, String)> {
-    fn walk(nodes: &[Node], out: &mut Vec<(bool, String)>) {
-        for node in nodes {
-            let values: Vec<&Value> = match node {
-                Node::Element(e) => {
-                    walk(&e.children, out);
-                    e.attributes.iter().map(|a| &a.value).collect()
-                }
-                Node::Text(v) | Node::CData(v) => vec![v],
-                _ => vec![],
-            };
-            for p in values.iter().flat_map(|v| &v.parts) {
-                if let Part::Expression(e) = p {
-                    out.push((e.kind == ExpressionKind::Block, e.code.to_string()));
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&scan(text, &Limits::default()).0.nodes, &mut out);
-    out
+    let doc = scan(text, &Limits::default()).0;
+    let regions = doc.expressions().into_iter();
+    regions
+        .map(|e| (e.kind == ExpressionKind::Block, e.code.to_string()))
+        .collect()
 }
 
 /// Every region of every corpus file, with its file's path relative to the corpus.
