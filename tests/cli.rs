@@ -164,3 +164,146 @@ fn sarif_output_names_rules_and_locations() {
     );
     assert!(location["region"]["startLine"].as_u64().is_some());
 }
+
+#[test]
+fn loose_files_are_checked_against_given_declarations() {
+    let dir = std::env::temp_dir().join(format!("gatehouse-cli-decl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let backends = dir.join("backends.json");
+    std::fs::write(&backends, r#"[{"name": "orders-eu", "properties": {"url": "https://orders.example", "protocol": "http"}}]"#).expect("write");
+    let policy = dir.join("p.xml");
+    std::fs::write(
+        &policy,
+        r#"<policies><inbound><set-backend-service backend-id="orders-ue" /></inbound></policies>"#,
+    )
+    .expect("write");
+    let (b, p) = (backends.display().to_string(), policy.display().to_string());
+    let out = gatehouse(&["check", "--format", "json", "--backends", &b, &p]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["diagnostics"][0]["code"], "gatehouse::unknown-backend");
+    assert!(
+        v["diagnostics"][0]["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("orders-eu")),
+        "{v}"
+    );
+    let out = gatehouse(&["check", "--format", "json", &p]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "without declarations the reference is taken as declared elsewhere"
+    );
+    let hosts = gatehouse(&[
+        "check",
+        "--format",
+        "json",
+        "--gateway-host",
+        "orders.example",
+        "--backends",
+        &b,
+        &p,
+    ]);
+    assert_eq!(
+        json(&hosts)["diagnostics"].as_array().map(Vec::len),
+        Some(1)
+    );
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn explain_prints_the_effective_policy() {
+    let out = gatehouse(&[
+        "explain",
+        "--effective",
+        "orders/get-order",
+        "--product",
+        "starter",
+        "policies/sample",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let order: Vec<usize> = [
+        "<!-- global:",
+        "<!-- product:",
+        "<!-- api:",
+        "<!-- fragment forward-context",
+        "<!-- operation:",
+    ]
+    .iter()
+    .map(|m| {
+        text.find(m)
+            .unwrap_or_else(|| panic!("{m} missing from\n{text}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "scopes out of order:\n{text}"
+    );
+    assert!(
+        !text.contains("{{orders-api-version}}"),
+        "plain named values are substituted"
+    );
+    assert_eq!(
+        gatehouse(&["explain", "--effective", "orders/nope", "policies/sample"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        gatehouse(&[
+            "explain",
+            "--effective",
+            "orders/get-order",
+            "policies/features"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn explain_never_prints_a_secret() {
+    let dir = std::env::temp_dir().join(format!("gatehouse-cli-secret-{}", std::process::id()));
+    let write = |rel: &str, text: &str| {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "apis/a/apiInformation.json",
+        r#"{"properties": {"displayName": "A", "path": "a", "protocols": ["https"]}}"#,
+    );
+    write(
+        "apis/a/specification.json",
+        r#"{"swagger": "2.0", "info": {"title": "A", "version": "1"}, "paths": {"/": {"get": {"operationId": "get", "responses": {"200": {"description": "ok"}}}}}}"#,
+    );
+    write(
+        "apis/a/policy.xml",
+        r#"<policies><inbound><set-header name="x-key" exists-action="override"><value>{{key}}</value></set-header><set-variable name="h" value="@("{{key}}".Length)" /></inbound></policies>"#,
+    );
+    write(
+        "named values/key/namedValueInformation.json",
+        r#"{"properties": {"displayName": "key", "value": "hunter2-SECRET", "secret": true}}"#,
+    );
+    let out = gatehouse(&[
+        "explain",
+        "--effective",
+        "a/get",
+        &dir.display().to_string(),
+    ]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains("hunter2-SECRET"), "{all}");
+    assert!(all.contains("{{key}}"), "the reference stays: {all}");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
