@@ -2,7 +2,7 @@
 
 use super::{ERRORS, FAILURE, OK};
 use gatehouse_compiler::diagnostic::{render_human, Style};
-use gatehouse_compiler::resolve::{effective, print_effective, Declared};
+use gatehouse_compiler::resolve::{pipelines, print_effective, Declared, Effective};
 use gatehouse_compiler::{check_project, project, CheckOptions, Severity};
 use std::path::PathBuf;
 
@@ -45,34 +45,58 @@ pub fn run(args: &Args) -> u8 {
         );
         return FAILURE;
     };
-    let Some(api) = p.apis.iter().find(|a| a.name == api_name && a.is_current) else {
-        let names: Vec<&str> = p.apis.iter().map(|a| a.name.as_str()).collect();
+    let all = pipelines(p);
+    let of_api: Vec<&Effective<'_>> = all
+        .iter()
+        .filter(|e| e.api.name == api_name && e.api.is_current)
+        .collect();
+    if of_api.is_empty() {
+        let mut names: Vec<&str> = all.iter().map(|e| e.api.name.as_str()).collect();
+        names.dedup();
         eprintln!(
             "error: no API `{api_name}`; the project has: {}",
             names.join(", ")
         );
         return FAILURE;
-    };
-    let Some(operation) = api.operations.iter().find(|o| o.name == op_name) else {
-        let names: Vec<&str> = api.operations.iter().map(|o| o.name.as_str()).collect();
+    }
+    let of_op: Vec<&&Effective<'_>> = of_api
+        .iter()
+        .filter(|e| e.operation.name == op_name)
+        .collect();
+    if of_op.is_empty() {
+        let mut names: Vec<&str> = of_api.iter().map(|e| e.operation.name.as_str()).collect();
+        names.dedup();
         eprintln!(
             "error: API `{api_name}` has no operation `{op_name}`; it has: {}",
             names.join(", ")
         );
         return FAILURE;
+    }
+    // A product without a policy of its own adds nothing: its pipeline is the plain one.
+    let wanted = args.product.as_deref().filter(|name| {
+        p.products
+            .iter()
+            .any(|x| x.name == *name && x.policy.is_some())
+    });
+    if let Some(name) = args
+        .product
+        .as_deref()
+        .filter(|name| !p.products.iter().any(|x| x.name == *name))
+    {
+        eprintln!("error: no product `{name}`");
+        return FAILURE;
+    }
+    let Some(eff) = of_op
+        .iter()
+        .find(|e| e.product.map(|x| x.name.as_str()) == wanted)
+    else {
+        eprintln!(
+            "error: product `{}` does not include API `{api_name}`",
+            wanted.unwrap_or("")
+        );
+        return FAILURE;
     };
-    let product = match &args.product {
-        None => None,
-        Some(name) => match p.products.iter().find(|x| &x.name == name) {
-            Some(x) => Some(x),
-            None => {
-                eprintln!("error: no product `{name}`");
-                return FAILURE;
-            }
-        },
-    };
-    let eff = effective(p, api, operation, product);
-    print!("{}", print_effective(&eff, &Declared::of(p, true)));
+    print!("{}", print_effective(eff, &Declared::of(p, true)));
     if errors.is_empty() {
         OK
     } else {

@@ -6,10 +6,19 @@ use crate::resolve::{self, Declared};
 use crate::Diagnostic;
 use std::collections::HashSet;
 
-/// Every policy document of the project with its scope.
+/// Every policy document of the project with its scope, workspaces included.
 pub fn documents(project: &Project) -> Vec<(&PolicyDoc, DocKind)> {
+    let mut docs = scope_documents(project, DocKind::Global);
+    for ws in &project.workspaces {
+        docs.extend(scope_documents(&ws.project, DocKind::Workspace));
+    }
+    docs
+}
+
+/// The documents of one scope: the service (its `policy.xml` is global) or a workspace.
+fn scope_documents(project: &Project, top: DocKind) -> Vec<(&PolicyDoc, DocKind)> {
     let mut docs = Vec::new();
-    docs.extend(project.global.iter().map(|d| (d, DocKind::Global)));
+    docs.extend(project.global.iter().map(|d| (d, top)));
     docs.extend(
         project
             .products
@@ -37,24 +46,43 @@ pub fn documents(project: &Project) -> Vec<(&PolicyDoc, DocKind)> {
 
 /// Runs every check over the project; diagnostics are appended to `out`.
 pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    let declared = Declared::of(project, true);
     let docs = documents(project);
     let mut variables = HashSet::new();
     for (doc, _) in &docs {
         references::set_variables(&doc.parsed.document, &mut variables);
     }
-    let cx = references::RefContext {
-        declared: &declared,
-        variables: Some(&variables),
-    };
-    for (doc, kind) in &docs {
-        let mut found = Vec::new();
-        super::document(&doc.file, &doc.parsed.document, *kind, &mut found);
-        references::document(&doc.file, &doc.parsed.document, *kind, &cx, &mut found);
-        super::silence(&doc.parsed.document, &mut found);
-        out.extend(found);
+    let mut scoped = vec![(
+        scope_documents(project, DocKind::Global),
+        Declared::of(project, true),
+    )];
+    for ws in &project.workspaces {
+        // A workspace's policies see its own declarations and the service's.
+        let mut declared = Declared::of(&ws.project, true);
+        declared.extend_from(&Declared::of(project, true));
+        scoped.push((scope_documents(&ws.project, DocKind::Workspace), declared));
+    }
+    for (docs, declared) in &scoped {
+        let cx = references::RefContext {
+            declared,
+            variables: Some(&variables),
+        };
+        check_documents(docs, &cx, out);
     }
     let pipelines = resolve::pipelines(project);
     super::effective::check(&pipelines, out);
     super::backends::check(project, &docs, out);
+}
+
+fn check_documents(
+    docs: &[(&PolicyDoc, DocKind)],
+    cx: &references::RefContext<'_, '_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (doc, kind) in docs {
+        let mut found = Vec::new();
+        super::document(&doc.file, &doc.parsed.document, *kind, &mut found);
+        references::document(&doc.file, &doc.parsed.document, *kind, cx, &mut found);
+        super::silence(&doc.parsed.document, &mut found);
+        out.extend(found);
+    }
 }

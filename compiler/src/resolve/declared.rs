@@ -42,6 +42,31 @@ impl<'p> Declared<'p> {
     }
 }
 
+impl<'p> Declared<'p> {
+    /// Adds `parent`'s declarations for names this scope does not declare itself.
+    pub fn extend_from(&mut self, parent: &Declared<'p>) {
+        fn merge<'p, T>(
+            mine: &mut Option<HashMap<&'p str, &'p T>>,
+            theirs: &Option<HashMap<&'p str, &'p T>>,
+        ) {
+            if let Some(theirs) = theirs {
+                let mine = mine.get_or_insert_with(HashMap::new);
+                for (k, v) in theirs {
+                    mine.entry(k).or_insert(v);
+                }
+            }
+        }
+        merge(&mut self.backends, &parent.backends);
+        merge(&mut self.fragments, &parent.fragments);
+        if let Some(theirs) = &parent.named_values {
+            let mine = self.named_values.get_or_insert_with(NamedValueEnv::default);
+            for (k, v) in &theirs.by_name {
+                mine.by_name.entry(k).or_insert(v);
+            }
+        }
+    }
+}
+
 /// Named values by display name, and textual substitution as APIM does it.
 #[derive(Debug, Default)]
 pub struct NamedValueEnv<'p> {

@@ -49,12 +49,23 @@ pub struct Effective<'p> {
 }
 
 /// Every operation's effective pipeline: one without a product, and one per product that
-/// includes the API and has a policy of its own.
+/// includes the API and has a policy of its own. APIs of a workspace run the workspace's
+/// policy between the global one and the product's.
 pub fn pipelines(project: &Project) -> Vec<Effective<'_>> {
     let global = sections_of(project.global.as_ref(), DocKind::Global, &empty());
+    let mut out = under(project, &global);
+    for ws in &project.workspaces {
+        let ws_sections = sections_of(ws.project.global.as_ref(), DocKind::Workspace, &global);
+        out.extend(under(&ws.project, &ws_sections));
+    }
+    out
+}
+
+/// The pipelines of the APIs of one scope (the service, or a workspace) below `parent`.
+fn under<'p>(project: &'p Project, parent: &[Section<'p>; 4]) -> Vec<Effective<'p>> {
     let mut out = Vec::new();
     for api in &project.apis {
-        let mut parents = vec![(None, global.clone())];
+        let mut parents = vec![(None, parent.clone())];
         for product in project
             .products
             .iter()
@@ -62,7 +73,7 @@ pub fn pipelines(project: &Project) -> Vec<Effective<'_>> {
         {
             parents.push((
                 Some(product),
-                sections_of(product.policy.as_ref(), DocKind::Product, &global),
+                sections_of(product.policy.as_ref(), DocKind::Product, parent),
             ));
         }
         for (product, parent) in parents {
