@@ -1,6 +1,6 @@
 //! The `gatehouse` binary: exit codes, JSON output, and the README's commands.
 
-use crate::support::root;
+use crate::support::{root, TempDir};
 use std::process::{Command, Output};
 
 fn gatehouse(args: &[&str]) -> Output {
@@ -167,17 +167,14 @@ fn sarif_output_names_rules_and_locations() {
 
 #[test]
 fn loose_files_are_checked_against_given_declarations() {
-    let dir = std::env::temp_dir().join(format!("gatehouse-cli-decl-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let backends = dir.join("backends.json");
-    std::fs::write(&backends, r#"[{"name": "orders-eu", "properties": {"url": "https://orders.example", "protocol": "http"}}]"#).expect("write");
-    let policy = dir.join("p.xml");
-    std::fs::write(
-        &policy,
+    let dir = TempDir::new("cli-decl");
+    dir.write("backends.json", r#"[{"name": "orders-eu", "properties": {"url": "https://orders.example", "protocol": "http"}}]"#);
+    dir.write(
+        "p.xml",
         r#"<policies><inbound><set-backend-service backend-id="orders-ue" /></inbound></policies>"#,
-    )
-    .expect("write");
-    let (b, p) = (backends.display().to_string(), policy.display().to_string());
+    );
+    let b = dir.0.join("backends.json").display().to_string();
+    let p = dir.0.join("p.xml").display().to_string();
     let out = gatehouse(&["check", "--format", "json", "--backends", &b, &p]);
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
@@ -208,7 +205,6 @@ fn loose_files_are_checked_against_given_declarations() {
         json(&hosts)["diagnostics"].as_array().map(Vec::len),
         Some(1)
     );
-    std::fs::remove_dir_all(&dir).expect("clean up");
 }
 
 #[test]
@@ -268,36 +264,20 @@ fn explain_prints_the_effective_policy() {
     );
 }
 
+const SPEC: &str = r#"{"swagger": "2.0", "info": {"title": "A", "version": "1"}, "paths": {"/": {"get": {"operationId": "get", "responses": {"200": {"description": "ok"}}}}}}"#;
+const API: &str = r#"{"properties": {"displayName": "A", "path": "a", "protocols": ["https"]}}"#;
+
 #[test]
 fn explain_never_prints_a_secret() {
-    let dir = std::env::temp_dir().join(format!("gatehouse-cli-secret-{}", std::process::id()));
-    let write = |rel: &str, text: &str| {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
-        std::fs::write(path, text).expect("write");
-    };
-    write(
-        "apis/a/apiInformation.json",
-        r#"{"properties": {"displayName": "A", "path": "a", "protocols": ["https"]}}"#,
-    );
-    write(
-        "apis/a/specification.json",
-        r#"{"swagger": "2.0", "info": {"title": "A", "version": "1"}, "paths": {"/": {"get": {"operationId": "get", "responses": {"200": {"description": "ok"}}}}}}"#,
-    );
-    write(
-        "apis/a/policy.xml",
-        r#"<policies><inbound><set-header name="x-key" exists-action="override"><value>{{key}}</value></set-header><set-variable name="h" value="@("{{key}}".Length)" /></inbound></policies>"#,
-    );
-    write(
+    let dir = TempDir::new("cli-secret");
+    dir.write("apis/a/apiInformation.json", API)
+        .write("apis/a/specification.json", SPEC);
+    dir.write("apis/a/policy.xml", r#"<policies><inbound><set-header name="x-key" exists-action="override"><value>{{key}}</value></set-header><set-variable name="h" value="@("{{key}}".Length)" /></inbound></policies>"#);
+    dir.write(
         "named values/key/namedValueInformation.json",
         r#"{"properties": {"displayName": "key", "value": "hunter2-SECRET", "secret": true}}"#,
     );
-    let out = gatehouse(&[
-        "explain",
-        "--effective",
-        "a/get",
-        &dir.display().to_string(),
-    ]);
+    let out = gatehouse(&["explain", "--effective", "a/get", &dir.arg()]);
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -305,5 +285,30 @@ fn explain_never_prints_a_secret() {
     );
     assert!(!all.contains("hunter2-SECRET"), "{all}");
     assert!(all.contains("{{key}}"), "the reference stays: {all}");
-    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn workspace_policies_run_between_global_and_api() {
+    let dir = TempDir::new("cli-workspace");
+    dir.write("policy.xml", r#"<policies><inbound><set-header name="g" exists-action="override"><value>1</value></set-header></inbound></policies>"#);
+    dir.write("workspaces/team/policy.xml", r#"<policies><inbound><base /><set-header name="w" exists-action="override"><value>2</value></set-header></inbound></policies>"#);
+    dir.write("workspaces/team/apis/a/apiInformation.json", API)
+        .write("workspaces/team/apis/a/specification.json", SPEC);
+    dir.write("workspaces/team/apis/a/policy.xml", r#"<policies><inbound><base /><set-header name="a" exists-action="override"><value>3</value></set-header></inbound></policies>"#);
+    let out = gatehouse(&["explain", "--effective", "a/get", &dir.arg()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let at = |m: &str| {
+        text.find(m)
+            .unwrap_or_else(|| panic!("{m} missing from\n{text}"))
+    };
+    assert!(
+        at("<!-- global:") < at("<!-- workspace:") && at("<!-- workspace:") < at("<!-- api:"),
+        "{text}"
+    );
 }
