@@ -115,3 +115,17 @@ fn depth_limit() {
     let errs = errors(&deep);
     assert_eq!(errs, ["syntax::too-deep"]);
 }
+
+#[test]
+fn size_limit() {
+    let limits = Limits {
+        max_document_bytes: 16,
+        ..Limits::default()
+    };
+    let (doc, errs) = scan("<policies><inbound /></policies>", &limits);
+    let codes: Vec<&str> = errs.iter().map(|e| e.code).collect();
+    assert_eq!(codes, ["syntax::too-large"]);
+    assert_eq!(errs[0].span.start, 0);
+    assert!(doc.root_elements().next().is_none());
+    assert!(errors("<policies />").is_empty());
+}
