@@ -4,6 +4,7 @@ use super::DocKind;
 use crate::project::{BackendKind, PolicyDoc, Project};
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::syntax::{Document, Element};
+use gatehouse_grammar::Span;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -48,17 +49,24 @@ impl Uses {
 
 fn unused(project: &Project, ids: &HashSet<String>, out: &mut Vec<Diagnostic>) {
     let mut used: HashSet<&str> = ids.iter().map(String::as_str).collect();
-    let members: Vec<&str> = project
-        .backends
-        .iter()
-        .filter(|b| used.contains(b.name.as_str()))
-        .filter_map(|b| match &b.kind {
-            BackendKind::Pool(members) => Some(members.iter().map(|m| m.backend.as_str())),
-            BackendKind::Single => None,
-        })
-        .flatten()
-        .collect();
-    used.extend(members);
+    // Members of used pools are used, transitively (a pool in a pool is an error of its
+    // own, but must not make its members look unused as well).
+    let mut pending: Vec<&str> = used.iter().copied().collect();
+    while let Some(name) = pending.pop() {
+        let Some(BackendKind::Pool(members)) = project
+            .backends
+            .iter()
+            .find(|b| b.name == name)
+            .map(|b| &b.kind)
+        else {
+            continue;
+        };
+        for m in members {
+            if used.insert(m.backend.as_str()) {
+                pending.push(m.backend.as_str());
+            }
+        }
+    }
     for b in project
         .backends
         .iter()
@@ -68,11 +76,14 @@ fn unused(project: &Project, ids: &HashSet<String>, out: &mut Vec<Diagnostic>) {
             "backend `{}` is declared but no policy routes to it",
             b.name
         );
+        let text = &b.origin.file.text;
+        let span = crate::project::value_span(text, "/properties/url")
+            .unwrap_or_else(|| first_line_of(b.origin.span, text));
         let d = Diagnostic::warning(
             &b.origin.file,
             "unused-backend",
             msg,
-            b.origin.span,
+            span,
             "unused backend",
         );
         out.push(d.with_help(format!(
@@ -80,6 +91,15 @@ fn unused(project: &Project, ids: &HashSet<String>, out: &mut Vec<Diagnostic>) {
             b.name
         )));
     }
+}
+
+/// The first line of `span`, so a finding about a whole JSON object underlines its start.
+fn first_line_of(span: Span, text: &str) -> Span {
+    let start = span.start as usize;
+    let end = text[start..span.end as usize]
+        .find('\n')
+        .map_or(span.end as usize, |n| start + n);
+    Span::new(start, end)
 }
 
 /// The host of an absolute URL, lower-cased, without user info or port.
@@ -113,16 +133,16 @@ fn self_referencing(project: &Project, docs: &[(&PolicyDoc, DocKind)], out: &mut
                 "backend `{}` points at the gateway's own host `{host}`",
                 b.name
             );
-            out.push(
-                Diagnostic::warning(
-                    &b.origin.file,
-                    "self-referencing-backend",
-                    msg,
-                    b.origin.span,
-                    "the gateway itself",
-                )
-                .with_help(SELF_HELP),
+            let url = crate::project::value_span(&b.origin.file.text, "/properties/url");
+            let span = url.unwrap_or(b.origin.span);
+            let d = Diagnostic::warning(
+                &b.origin.file,
+                "self-referencing-backend",
+                msg,
+                span,
+                "the gateway itself",
             );
+            out.push(d.with_help(SELF_HELP));
         }
     }
     for (doc, _) in docs {

@@ -44,13 +44,18 @@ fn base(cx: &mut Context<'_>, e: &Element) {
             .with_help(format!("remove `{}`", a.name.text)),
         );
     }
-    if !e.children.is_empty() {
+    let content = e.children.iter().find(|n| match n {
+        Node::Element(_) => true,
+        Node::Text(v) | Node::CData(v) => !v.is_blank() || v.expression().is_some(),
+        Node::Comment(_) | Node::ProcessingInstruction(_) => false,
+    });
+    if let Some(node) = content {
         cx.report(
             Diagnostic::error(
                 cx.file,
                 "unexpected-content",
                 "`<base/>` has no content",
-                e.span,
+                trim(cx, node.span()),
                 "content here",
             )
             .with_help("write it as `<base />`"),

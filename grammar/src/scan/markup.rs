@@ -245,7 +245,7 @@ impl<'a> Markup<'a> {
     fn start_tag(&mut self) -> bool {
         let start = self.pos;
         self.pos += 1;
-        let Some(name) = self.name() else {
+        let Some(name) = self.name_after_space(start, "<") else {
             self.errors.push(
                 SyntaxError::new(
                     "syntax::expected-name",
@@ -430,20 +430,48 @@ impl<'a> Markup<'a> {
         );
     }
 
+    /// The name after `<` or `</`; a space before it is reported and skipped, since
+    /// `< set-header` can only mean `<set-header`.
+    fn name_after_space(&mut self, start: usize, opener: &str) -> Option<Name> {
+        let before = self.pos;
+        if !self.skip_ws() {
+            return self.name();
+        }
+        let name = self.name();
+        match &name {
+            Some(n) => self.errors.push(
+                SyntaxError::new(
+                    "syntax::expected-name",
+                    format!("a space between `{opener}` and `{}`", n.text),
+                    Span::new(start, before + (self.pos - before).min(1)),
+                    "space here",
+                )
+                .with_help(format!("write `{opener}{}`", n.text)),
+            ),
+            None => self.pos = before,
+        }
+        name
+    }
+
     fn end_tag(&mut self) {
         let start = self.pos;
         self.pos += 2;
-        let name = self.name();
+        let name = self.name_after_space(start, "</");
+        let name_end = self.pos;
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'>') {
             self.pos += 1;
         } else {
-            self.errors.push(SyntaxError::new(
-                "syntax::unclosed-tag",
-                "end tag is not closed",
-                Span::new(start, self.pos),
-                "expected `>`",
-            ));
+            let at = name_end;
+            self.errors.push(
+                SyntaxError::new(
+                    "syntax::unclosed-tag",
+                    "end tag is not closed",
+                    Span::new(at, at),
+                    "expected `>` here",
+                )
+                .with_help("close the end tag with `>`"),
+            );
         }
         let span = Span::new(start, self.pos);
         let Some(name) = name else {
@@ -562,6 +590,7 @@ fn bad_attribute_char(src: &str, at: usize, owner: &Name) -> SyntaxError {
         Span::new(at, at + c.len_utf8()),
         "expected an attribute name, `>` or `/>`",
     )
+    .with_help("attributes are written `name=\"value\"`, separated by spaces; close the tag with `>` or `/>`")
 }
 
 fn missing_space(span: Span) -> SyntaxError {
@@ -571,6 +600,7 @@ fn missing_space(span: Span) -> SyntaxError {
         Span::empty(span.start as usize),
         "add a space here",
     )
+    .with_help("separate attributes with a space: `a=\"1\" b=\"2\"`")
 }
 
 fn duplicate_attribute(attr: &Attribute, prev: &Attribute) -> SyntaxError {

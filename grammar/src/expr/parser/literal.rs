@@ -151,7 +151,7 @@ fn int_literal(text: &str, span: Span) -> PResult<Literal> {
             message: format!("integer literal `{text}` is out of range or malformed"),
             span,
             label: "invalid integer".into(),
-            help: None,
+            help: Some("integers must fit their type (`ulong` at most); for larger numbers use a `double` (`1e20`) or a string".into()),
         })
     })
 }

@@ -311,7 +311,7 @@ pub(crate) fn lex_error(src: &str, f: LexFailure) -> ExprError {
                 message: format!("unexpected character `{c}`"),
                 span: Span::new(open.start as usize, end),
                 label: "not valid here".into(),
-                help: None,
+                help: Some("C# has no such token here; comments are `// ...` or `/* ... */`, and text belongs in a string literal `\"...\"`".into()),
             }
         }
     }
