@@ -16,7 +16,7 @@ fn sample_loads_without_diagnostics() {
         "{:#?}",
         loaded.diagnostics
     );
-    assert_eq!(loaded.files_checked, 18);
+    assert_eq!(loaded.files_checked, 19);
 }
 
 #[test]
