@@ -3,7 +3,7 @@
 use crate::support::{root, top_level_xml};
 use gatehouse_compiler::diagnostic::codes::CODES;
 use gatehouse_compiler::diagnostic::{render_human, Style};
-use gatehouse_compiler::resolve::{effective, print_effective, Declared};
+use gatehouse_compiler::resolve::{pipelines, print_effective, Declared};
 use gatehouse_compiler::{check_project, CheckOptions, ProjectReport};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -150,32 +150,21 @@ fn sample_effective_policies() {
     let report = check(SAMPLE, Vec::new());
     let p = &report.project;
     let declared = Declared::of(p, true);
-    let starter = p
-        .products
-        .iter()
-        .find(|x| x.name == "starter")
-        .expect("the sample has a `starter` product");
-    let mut count = 0;
-    for api in p.apis.iter().filter(|a| a.is_current) {
-        for op in &api.operations {
-            let products = [None, Some(starter)];
-            for product in products
-                .into_iter()
-                .filter(|x| x.is_none_or(|x| x.apis.contains(&api.name)))
-            {
-                let printed = portable(print_effective(&effective(p, api, op, product), &declared));
-                let suffix = product.map_or(String::new(), |x| format!("__{}", x.name));
-                let name = format!("{}__{}{suffix}", api.name, op.name);
-                insta::with_settings!({ snapshot_path => "snapshots/effective", prepend_module_to_snapshot => false }, {
-                    insta::assert_snapshot!(name, printed);
-                });
-                count += 1;
-            }
-        }
+    let all = pipelines(p);
+    for eff in &all {
+        let printed = portable(print_effective(eff, &declared));
+        let suffix = eff
+            .product
+            .map_or(String::new(), |x| format!("__{}", x.name));
+        let name = format!("{}__{}{suffix}", eff.api.name, eff.operation.name);
+        insta::with_settings!({ snapshot_path => "snapshots/effective", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(name, printed);
+        });
     }
     assert!(
-        count >= 5,
-        "expected the sample's operations, found {count}"
+        all.len() >= 9,
+        "expected the sample's operations, with and without `starter`: {}",
+        all.len()
     );
 }
 

@@ -93,27 +93,6 @@ fn under<'p>(project: &'p Project, parent: &[Section<'p>; 4]) -> Vec<Effective<'
     out
 }
 
-/// The effective pipeline of one operation, optionally through a product.
-pub fn effective<'p>(
-    project: &'p Project,
-    api: &'p Api,
-    operation: &'p Operation,
-    product: Option<&'p Product>,
-) -> Effective<'p> {
-    let mut sections = sections_of(project.global.as_ref(), DocKind::Global, &empty());
-    if let Some(p) = product {
-        sections = sections_of(p.policy.as_ref(), DocKind::Product, &sections);
-    }
-    sections = sections_of(api.policy.as_ref(), DocKind::Api, &sections);
-    sections = sections_of(operation.policy.as_ref(), DocKind::Operation, &sections);
-    Effective {
-        api,
-        operation,
-        product,
-        sections,
-    }
-}
-
 fn empty<'p>() -> [Section<'p>; 4] {
     Default::default()
 }

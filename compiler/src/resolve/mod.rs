@@ -10,5 +10,5 @@ mod merge;
 mod print;
 
 pub use declared::{Declared, NamedValueEnv};
-pub use merge::{effective, pipelines, Effective, EffectiveItem, Origin, Section, SECTIONS};
+pub use merge::{pipelines, Effective, EffectiveItem, Origin, Section, SECTIONS};
 pub use print::print_effective;
