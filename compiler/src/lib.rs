@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod files;
+pub mod lower;
 pub mod project;
 pub mod resolve;
 pub mod source;

@@ -7,3 +7,8 @@
 //! dependency graph (`gatehouse` → `compiler` → `runtime`), so nothing else has to move then.
 
 pub mod dotnet;
+pub mod host;
+pub mod library;
+pub mod program;
+pub mod value;
+pub mod vm;
