@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod eval;
 mod robustness;
 mod snapshots;
 mod support;

@@ -83,9 +83,14 @@ impl Lowerer<'_> {
                     return self.static_member(&ty, name, &[], e.span);
                 }
                 self.target(target, *conditional)?;
-                let id = name_id(&name.name)
-                    .ok_or_else(|| unsupported_member(&name.name, "this value", name.span))?;
-                self.emit(Instr::Get(id), name.span);
+                match name_id(&name.name) {
+                    Some(id) => self.emit(Instr::Get(id), name.span),
+                    None if self.anon_members.iter().any(|m| **m == *name.name) => {
+                        let i = self.string(&name.name);
+                        self.emit(Instr::GetNamed(i), name.span)
+                    }
+                    None => return Err(unsupported_member(&name.name, "this value", name.span)),
+                };
             }
             ExprKind::Index {
                 target,
@@ -373,6 +378,7 @@ impl Lowerer<'_> {
                         (None, ExprKind::Member { name, .. }) => name.name.to_string(),
                         _ => return Err(self.unsupported("this anonymous member", m.value.span)),
                     };
+                    self.anon_members.push(name.as_str().into());
                     names.push(std::sync::Arc::<str>::from(name));
                     self.expr(&m.value)?;
                 }

@@ -108,6 +108,7 @@ pub(crate) struct Lowerer<'a> {
     catch_slots: Vec<u16>,
     null_jumps: Vec<usize>,
     checked: bool,
+    anon_members: Vec<Box<str>>,
     named: NamedValues<'a>,
     depth: usize,
 }
@@ -124,6 +125,7 @@ impl<'a> Lowerer<'a> {
             catch_slots: Vec::new(),
             null_jumps: Vec::new(),
             checked: false,
+            anon_members: Vec::new(),
             named,
             depth: 0,
         }

@@ -226,6 +226,19 @@ pub fn get(vm: &mut Vm<'_>, recv: Value, name: u32) -> Result<Value, Fault> {
     }
 }
 
+/// `recv.name` for members outside the table (anonymous-type fields).
+pub fn get_named(vm: &mut Vm<'_>, recv: Value, name: &str) -> Result<Value, Fault> {
+    if recv.is_null() {
+        return Err(Fault::null());
+    }
+    objects::dynamic_get(vm, &recv, name).unwrap_or_else(|| {
+        Err(Fault::unsupported(format!(
+            "member '{name}' on {}",
+            crate::vm::type_name(&vm.heap, &recv)
+        )))
+    })
+}
+
 /// `args[0].name(args[1..])`.
 pub fn call(vm: &mut Vm<'_>, name: u32, args: &[Value]) -> Result<Value, Fault> {
     let recv = args.first().cloned().unwrap_or(Value::Null);

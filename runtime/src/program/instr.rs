@@ -92,6 +92,9 @@ pub enum Instr {
     Store(u16),
     /// `obj -> obj.name` where `name` is library member-name id `n`.
     Get(u32),
+    /// `obj -> obj.name` for a member no table entry has (anonymous-type fields), by
+    /// `strings[i]`.
+    GetNamed(u32),
     /// `obj value ->`: `obj.name = value`.
     Set(u32),
     /// `obj args… -> result`: instance member `n` with `argc` arguments, dispatched on the

@@ -191,6 +191,16 @@ impl Vm<'_> {
                 let recv = self.pop();
                 library::get(self, recv, n)?
             }
+            Instr::GetNamed(i) => {
+                let recv = self.pop();
+                let name = self
+                    .code
+                    .strings
+                    .get(i as usize)
+                    .cloned()
+                    .unwrap_or_else(|| "".into());
+                library::get_named(self, recv, &name)?
+            }
             Instr::Call(n, argc) => self.call_member(n, argc)?,
             Instr::Static(i, argc) => self.call_static(i, argc)?,
             Instr::Index(argc) => {

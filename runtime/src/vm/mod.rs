@@ -45,7 +45,7 @@ impl Default for VmLimits {
         VmLimits {
             max_steps: 1_000_000,
             max_heap: 1_000_000,
-            max_depth: 256,
+            max_depth: 64,
             regex_backtrack: 1_000_000,
         }
     }

@@ -136,7 +136,7 @@ fn dec_op(op: BinOp, x: Decimal, y: Decimal) -> Result<Decimal, Fault> {
         BinOp::Div | BinOp::Rem if y.is_zero() => {
             return Err(crate::dotnet::DotnetError::divide_by_zero().into())
         }
-        BinOp::Div => x.checked_div(y),
+        BinOp::Div => x.checked_div(y).map(|d| d.normalize()),
         BinOp::Rem => x.checked_rem(y),
         _ => return Err(Fault::unsupported("this operator on decimal")),
     };
