@@ -141,7 +141,7 @@ pub fn set(vm: &mut Vm<'_>, a: &[Value]) -> Result<(), Fault> {
             let i = slot(xs.len(), idx as i64, out_of_range)?;
             xs[i] = node.unwrap_or(r);
         }
-        Obj::JValue(t) if matches!(t, JToken::Null) => return Err(Fault::null()),
+        Obj::JValue(JToken::Null) => return Err(Fault::null()),
         _ => return Err(Fault::unsupported("assigning through this indexer")),
     }
     Ok(())

@@ -9,7 +9,7 @@ use crate::dotnet::strsplit::{self, SplitOptions};
 use crate::value::Value;
 use crate::vm::{Fault, Obj, Vm};
 
-fn recv<'a>(a: &'a [Value]) -> &'a str {
+fn recv(a: &[Value]) -> &str {
     arg(a, 0).as_str().unwrap_or("")
 }
 
@@ -254,10 +254,8 @@ fn statics(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fa
             };
             let heap = &vm.heap;
             let out = strsplit::composite_format(&fmt, vals.len(), |i, f| {
-                Ok(
-                    crate::vm::format(heap, vals.get(i).unwrap_or(&Value::Null), f)
-                        .map_err(|e| crate::dotnet::DotnetError::format(e.message))?,
-                )
+                crate::vm::format(heap, vals.get(i).unwrap_or(&Value::Null), f)
+                    .map_err(|e| crate::dotnet::DotnetError::format(e.message))
             })?;
             s(out)
         }
