@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Check policy files: syntax, expressions, and policies against the catalogue.
     Check(cmd::check::Args),
+    /// Evaluate one policy expression (`@(...)` or `@{...}`) against a request description.
+    Eval(cmd::eval::Args),
     /// Explain how gatehouse reads a project: `--effective API/OPERATION` prints the merged policy.
     Explain(cmd::explain::Args),
     /// Print a policy file's syntax tree (`--tree`) or its normalised XML.
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => cmd::check::run(&args),
+        Command::Eval(args) => cmd::eval::run(&args),
         Command::Explain(args) => cmd::explain::run(&args),
         Command::Print(args) => cmd::print::run(&args),
     };

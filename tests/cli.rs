@@ -314,3 +314,34 @@ fn workspace_policies_run_between_global_and_api() {
         "{text}"
     );
 }
+
+#[test]
+fn eval_prints_the_dotnet_string() {
+    let out = gatehouse(&["eval", "@((1 + 1).ToString() + true)"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "2True\n");
+}
+
+#[test]
+fn eval_json_format_gives_type_and_value() {
+    let out = gatehouse(&["eval", "--format", "json", "@(\"Hi There\".Length)"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["type"], "System.Int32");
+    assert_eq!(v["value"], "8");
+}
+
+#[test]
+fn eval_faults_and_lowering_errors_exit_1() {
+    let out = gatehouse(&["eval", "@(((string)null).Length)"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: System.NullReferenceException: "),
+        "{err}"
+    );
+    assert!(err.contains(" at 1:"), "{err}");
+    let out = gatehouse(&["eval", "@(\"x\".Frobnicate())"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported-member"));
+}

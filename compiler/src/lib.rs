@@ -1,12 +1,13 @@
 //! The gatehouse compiler: reads policy files, checks them, and reports diagnostics.
 //!
 //! Today it covers the front end: every file is scanned and parsed (markup and C#
-//! expressions) and checked against the policy catalogue. Project loading, typing and
-//! lowering to the runtime's program build on this.
+//! expressions) and checked against the policy catalogue; [`lower`] turns expressions into the
+//! runtime's code. Project loading and typing build on this.
 
 pub mod check;
 pub mod diagnostic;
 pub mod files;
+pub mod lower;
 pub mod project;
 pub mod resolve;
 pub mod source;
