@@ -24,7 +24,7 @@ pub use args::*;
 
 use crate::value::Value;
 use crate::vm::{Fault, Vm};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// An implementation: `(vm, member name, args)`; instance members get the receiver first.
@@ -90,7 +90,9 @@ pub(crate) use m;
 struct Index {
     all: Vec<MemberSpec>,
     names: Vec<&'static str>,
-    instance: HashMap<(&'static str, u32, u8), u32>,
+    /// Instance members by (receiver type, name id, arity); FxHash, since this lookup is on
+    /// the hot path of every instance call and the keys are short.
+    instance: FxHashMap<(&'static str, u32, u8), u32>,
 }
 
 const PROP: u8 = u8::MAX;
@@ -117,7 +119,7 @@ fn index() -> &'static Index {
             .collect();
         names.sort_unstable();
         names.dedup();
-        let mut instance = HashMap::new();
+        let mut instance = FxHashMap::default();
         for (i, m) in all.iter().enumerate() {
             let argc = match m.kind {
                 Kind::Method => m.params.len() as u8,
