@@ -6,3 +6,4 @@ mod eval;
 mod robustness;
 mod snapshots;
 mod support;
+mod types;

@@ -1,0 +1,150 @@
+//! Unit tests of inference and of each expression diagnostic.
+
+use super::*;
+use gatehouse_grammar::expr::{parse_block, parse_expression};
+use gatehouse_grammar::Limits;
+
+fn expr(code: &str) -> Checked {
+    let e = parse_expression(code, &Limits::default()).expect("parses");
+    check_expression(&e)
+}
+
+fn block(code: &str) -> Checked {
+    let b = parse_block(code, &Limits::default()).expect("parses");
+    check_block(&b)
+}
+
+fn codes(c: &Checked) -> Vec<&'static str> {
+    c.findings.iter().map(|f| f.code).collect()
+}
+
+fn ty(code: &str) -> String {
+    expr(code).ty.map(|t| t.display()).unwrap_or_default()
+}
+
+#[test]
+fn infers_context_members() {
+    assert_eq!(ty("context.Request.Method"), "string");
+    assert_eq!(ty("context.Response.StatusCode"), "int");
+    assert_eq!(
+        ty("context.Request.Headers.GetValueOrDefault(\"a\", \"\")"),
+        "string"
+    );
+    assert_eq!(
+        ty("context.Variables.GetValueOrDefault<int>(\"n\", 0)"),
+        "int"
+    );
+    assert_eq!(ty("context.Request.Body.As<JObject>()"), "JObject");
+    assert_eq!(
+        ty("context.Request.Url.Query"),
+        "IReadOnlyDictionary<string, string[]>"
+    );
+}
+
+#[test]
+fn infers_linq_and_lambdas() {
+    assert_eq!(
+        ty("new List<string>().Where(s => s.Length > 1).ToList()"),
+        "List<string>"
+    );
+    assert_eq!(
+        ty("new[] { 1, 2 }.Select(i => i.ToString()).First()"),
+        "string"
+    );
+    assert_eq!(ty("\"a,b\".Split(',').Length"), "int");
+    assert_eq!(ty("$\"{1}\""), "string");
+    assert_eq!(ty("(string)context.Variables[\"x\"]"), "string");
+    assert_eq!(ty("context.Timestamp - DateTime.UtcNow"), "TimeSpan");
+}
+
+#[test]
+fn locals_patterns_and_anonymous_types() {
+    let c = block("var o = new { Name = \"a\" }; if (context.Variables[\"x\"] is string s) { return s.Length + o.Name.Length; } return 0;");
+    assert!(c.findings.is_empty(), "{:?}", c.findings);
+    assert_eq!(c.ty, Some(Ty::named("int")));
+    let c = block("var o = new { Name = \"a\" }; return o.Nmae;");
+    assert_eq!(codes(&c), ["expr::unknown-member"]);
+}
+
+#[test]
+fn unknown_member_suggests_the_closest_name() {
+    let c = expr("context.Request.Header.GetValueOrDefault(\"a\")");
+    assert_eq!(codes(&c), ["expr::unknown-member"]);
+    assert_eq!(
+        c.findings[0].help.as_deref(),
+        Some("did you mean `Headers`?")
+    );
+    let c = expr("context.Variable[\"a\"]");
+    assert_eq!(
+        c.findings[0].help.as_deref(),
+        Some("did you mean `Variables`?")
+    );
+    assert_eq!(codes(&expr("\"a\".ToUpperr()")), ["expr::unknown-member"]);
+    assert_eq!(codes(&expr("Math.Sqr(2)")), ["expr::unknown-member"]);
+}
+
+#[test]
+fn real_dotnet_members_outside_the_table_are_unsupported() {
+    let c = expr("\"a\".Normalize()");
+    assert_eq!(codes(&c), ["expr::unsupported-member"]);
+    assert_eq!(c.findings[0].severity, Severity::Warning);
+    assert_eq!(
+        codes(&expr("context.User.Groups.Any()")),
+        ["expr::unsupported-member"]
+    );
+    assert_eq!(
+        codes(&expr("new XElement(\"a\")")),
+        ["expr::unsupported-type"]
+    );
+}
+
+#[test]
+fn argument_count_and_type_on_the_context_model() {
+    let c = expr("context.Request.Headers.GetValueOrDefault(\"a\", \"b\", \"c\")");
+    assert_eq!(codes(&c), ["expr::wrong-argument-count"]);
+    let c = expr("context.Variables.ContainsKey(42)");
+    assert_eq!(codes(&c), ["expr::wrong-argument-type"]);
+    assert!(expr("context.Variables.ContainsKey(\"a\")")
+        .findings
+        .is_empty());
+}
+
+#[test]
+fn blocks_must_return_on_every_path() {
+    let c = block("if (context.Variables.ContainsKey(\"a\")) { return 1; }");
+    assert_eq!(codes(&c), ["expr::missing-return"]);
+    assert!(
+        block("if (true) { return 1; } else { throw new Exception(); }")
+            .findings
+            .is_empty()
+    );
+    assert!(block("while (true) { return 1; }").findings.is_empty());
+    assert!(block("switch (1) { case 1: return 1; default: return 2; }")
+        .findings
+        .is_empty());
+    assert!(block("try { return 1; } catch (Exception) { return 2; }")
+        .findings
+        .is_empty());
+}
+
+#[test]
+fn locals_must_be_assigned_before_use() {
+    let c = block("string s; if (context.Tracing) { s = \"a\"; } return s;");
+    assert_eq!(codes(&c), ["expr::unassigned-local"]);
+    assert!(
+        block("string s; if (context.Tracing) { s = \"a\"; } else { s = \"b\"; } return s;")
+            .findings
+            .is_empty()
+    );
+    assert!(block(
+        "string s; if (!context.Tracing) { return \"\"; } else { s = \"b\"; } return s;"
+    )
+    .findings
+    .is_empty());
+    assert!(
+        block("int n; if (int.TryParse(\"1\", out n)) { return n; } return 0;")
+            .findings
+            .is_empty()
+    );
+    assert!(block("string s; s = \"a\"; return s;").findings.is_empty());
+}
