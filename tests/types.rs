@@ -75,3 +75,62 @@ fn nearly_every_real_file_has_clean_expressions() {
     );
     assert!(share >= FLOOR, "only {share:.1} % of the files are clean");
 }
+
+/// Every evaluation case the VM evaluates without a fault is valid and implemented, so the
+/// type checker must not report anything on it.
+#[test]
+fn evaluated_cases_pass_the_type_checker() {
+    use gatehouse_compiler::types::{check_block, check_expression};
+    use gatehouse_grammar::expr::{parse_block, parse_expression};
+    let limits = gatehouse_grammar::Limits::default();
+    let dir = crate::support::root().join("tests/eval");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/eval")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|f| f.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let (mut total, mut failures) = (0, Vec::new());
+    for f in files {
+        let table: toml::Table = std::fs::read_to_string(&f)
+            .expect("read cases")
+            .parse()
+            .expect("toml");
+        let cases = table.get("case").and_then(|c| c.as_array()).cloned();
+        for c in cases
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|c| c.as_table())
+        {
+            let Some(expr) = c.get("expr").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            if c.contains_key("fault") {
+                continue;
+            }
+            total += 1;
+            let t = expr.trim();
+            let checked = if let Some(b) = t.strip_prefix("@{").and_then(|b| b.strip_suffix('}')) {
+                parse_block(b, &limits).map(|b| check_block(&b))
+            } else {
+                let e = t
+                    .strip_prefix("@(")
+                    .and_then(|b| b.strip_suffix(')'))
+                    .unwrap_or(t);
+                parse_expression(e, &limits).map(|e| check_expression(&e))
+            };
+            let Ok(checked) = checked else { continue };
+            for finding in checked.findings {
+                failures.push(format!("{expr}: {} {}", finding.code, finding.message));
+            }
+        }
+    }
+    assert!(total >= 250, "only {total} cases");
+    assert!(
+        failures.is_empty(),
+        "{} findings:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

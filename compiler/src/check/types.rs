@@ -87,3 +87,40 @@ fn certainly_not_bool(t: &Ty) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{codes, DocKind};
+
+    fn when(condition: &str) -> Vec<String> {
+        let doc = format!(
+            "<policies><inbound><choose><when condition=\"{condition}\"><base /></when></choose></inbound></policies>"
+        );
+        codes(&doc, DocKind::Loose)
+            .into_iter()
+            .filter(|c| c.starts_with("expr::"))
+            .collect()
+    }
+
+    #[test]
+    fn when_conditions_must_be_bool() {
+        assert_eq!(when("@(context.Request.Method)"), ["expr::type-mismatch"]);
+        assert_eq!(when("@{ return &quot;a&quot;; }"), ["expr::type-mismatch"]);
+        assert!(when("@(context.Request.Method == &quot;GET&quot;)").is_empty());
+        assert!(when("@((bool)context.Variables[&quot;x&quot;])").is_empty());
+        assert!(when("@(context.Variables[&quot;x&quot;])").is_empty());
+    }
+
+    #[test]
+    fn findings_are_located_in_the_file() {
+        let doc = "<policies><inbound><set-variable name=\"a\" value=\"@(context.Variable[&quot;x&quot;])\" /></inbound></policies>";
+        let file = std::sync::Arc::new(crate::SourceFile::new("t.xml", doc));
+        let report = crate::check_file_as(&file, DocKind::Loose, &Default::default());
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code.ends_with("expr::unknown-member"))
+            .expect("unknown member");
+        assert_eq!(&doc[d.span.start as usize..d.span.end as usize], "Variable");
+    }
+}

@@ -5,6 +5,7 @@ mod calls;
 pub mod dotnet_names;
 mod flow;
 mod infer;
+mod new;
 mod stmt;
 pub mod table;
 pub mod ty;

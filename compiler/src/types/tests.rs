@@ -148,3 +148,33 @@ fn locals_must_be_assigned_before_use() {
     );
     assert!(block("string s; s = \"a\"; return s;").findings.is_empty());
 }
+
+#[test]
+fn nullable_casts_and_patterns() {
+    assert_eq!(ty("context.Request.Body?.As<string>()"), "string");
+    assert_eq!(ty("context.Response?.StatusCode"), "int?");
+    assert_eq!(ty("context.Variables[\"a\"] as JObject"), "JObject");
+    assert_eq!(
+        ty("(context.Variables[\"a\"] as string)?.Length ?? 0"),
+        "int"
+    );
+    let c = block("var t = JToken.Parse(\"{}\"); if (t is JObject o) { return o.Properties().Count(); } return 0;");
+    assert!(c.findings.is_empty(), "{:?}", c.findings);
+    assert_eq!(
+        codes(&expr("JObject.Parse(\"{}\").Propertys()")),
+        ["expr::unknown-member"]
+    );
+}
+
+#[test]
+fn unknown_values_stay_silent() {
+    assert!(expr("context.Variables[\"a\"].Whatever")
+        .findings
+        .is_empty());
+    assert!(expr("x.Foo(y => y.Bar)").findings.is_empty());
+    assert!(
+        expr("Regex.Matches(\"a\", \"b\").Cast<Match>().Select(m => m.Value)")
+            .findings
+            .is_empty()
+    );
+}

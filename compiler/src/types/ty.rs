@@ -127,6 +127,7 @@ impl Ty {
 fn display_name(n: &str) -> &str {
     match n {
         "IHeaders" | "IQuery" | "IVariables" => "IReadOnlyDictionary",
+        "IContext" => "context",
         n => n,
     }
 }
