@@ -34,14 +34,14 @@ fn diagnostic(cx: &Context<'_>, region: &Expression, f: Finding) -> Diagnostic {
     d.with_help_opt(f.help)
 }
 
-/// Finds `<when condition="...">` anywhere (nesting is bounded by the scanner's limits).
+/// Finds `<when condition="...">` and `<retry condition="...">` anywhere (nesting is bounded by the scanner's limits).
 fn conditions(cx: &mut Context<'_>, nodes: &[Node], depth: usize) {
     if depth > 512 {
         return;
     }
     for n in nodes {
         if let Node::Element(e) = n {
-            if &*e.name.text == "when" {
+            if matches!(&*e.name.text, "when" | "retry") {
                 condition(cx, e);
             }
             conditions(cx, &e.children, depth + 1);
@@ -67,7 +67,8 @@ fn condition(cx: &mut Context<'_>, e: &Element) {
             cx.file,
             "expr::type-mismatch",
             format!(
-                "a `when` condition must be a `bool`, but this expression is a `{}`",
+                "a `{}` condition must be a `bool`, but this expression is a `{}`",
+                e.name.text,
                 ty.display()
             ),
             region.span,

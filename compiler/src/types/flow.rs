@@ -37,6 +37,7 @@ fn exits(s: &Stmt) -> bool {
             ..
         }) => true,
         StmtKind::Block(b) | StmtKind::Checked(_, b) => exits_all(&b.stmts),
+        StmtKind::If(c, a, _) if is_true(Some(c)) => exits(a),
         StmtKind::If(_, a, Some(b)) => exits(a) && exits(b),
         StmtKind::While(c, body) => is_true(Some(c)) && !breaks(body),
         StmtKind::For { cond, body, .. } => is_true(cond.as_ref()) && !breaks(body),
@@ -143,6 +144,10 @@ fn stmt(s: &Stmt, st: State, out: &mut Vec<Finding>) -> State {
             Some(pending)
         }
         StmtKind::Block(b) => stmts(&b.stmts, Some(pending), out),
+        StmtKind::If(c, a, _) if is_true(Some(c)) => {
+            expr(c, &mut pending, out);
+            stmt(a, Some(pending), out)
+        }
         StmtKind::If(c, a, b) => {
             expr(c, &mut pending, out);
             let sa = stmt(a, Some(pending.clone()), out);
@@ -155,7 +160,12 @@ fn stmt(s: &Stmt, st: State, out: &mut Vec<Finding>) -> State {
         StmtKind::While(c, body) => {
             expr(c, &mut pending, out);
             stmt(body, Some(pending.clone()), out);
-            Some(pending)
+            // After `while (true)`, what every `break` saw: not tracked, so assume all.
+            Some(if is_true(Some(c)) {
+                Vec::new()
+            } else {
+                pending
+            })
         }
         StmtKind::Foreach(_, _, x, body) => {
             expr(x, &mut pending, out);

@@ -1,6 +1,7 @@
 //! Static type checking of policy expressions: inference against the runtime's member table,
 //! unknown and unsupported members, argument checks, missing returns and unassigned locals.
 
+mod args;
 mod calls;
 pub mod dotnet_names;
 mod flow;

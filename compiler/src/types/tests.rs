@@ -119,6 +119,14 @@ fn blocks_must_return_on_every_path() {
             .is_empty()
     );
     assert!(block("while (true) { return 1; }").findings.is_empty());
+    assert!(block("if (true) return 1;").findings.is_empty());
+    assert!(
+        block("while (true) { if (context.Tracing) { break; } } return 1;")
+            .findings
+            .is_empty()
+    );
+    let c = block("while (true) { if (context.Tracing) { break; } }");
+    assert_eq!(codes(&c), ["expr::missing-return"]);
     assert!(block("switch (1) { case 1: return 1; default: return 2; }")
         .findings
         .is_empty());
@@ -147,6 +155,14 @@ fn locals_must_be_assigned_before_use() {
             .is_empty()
     );
     assert!(block("string s; s = \"a\"; return s;").findings.is_empty());
+    assert!(block("int x; while (true) { x = 1; break; } return x;")
+        .findings
+        .is_empty());
+    assert!(block("int x; if (true) { x = 1; } return x;")
+        .findings
+        .is_empty());
+    let c = block("int x; foreach (var h in context.Request.Headers) { x = 1; } return x;");
+    assert_eq!(codes(&c), ["expr::unassigned-local"]);
 }
 
 #[test]
