@@ -12,10 +12,9 @@ pub(crate) struct Checker {
     scopes: Vec<Vec<(Box<str>, Ty)>>,
     /// Findings so far.
     pub findings: Vec<Finding>,
-    /// Types of the `return`s of the outermost block (not of lambdas).
+    /// Types of the `return`s of the body being typed (the block, or the innermost
+    /// lambda or local function).
     pub returns: Vec<Ty>,
-    /// How many lambda or local-function bodies enclose the current point.
-    pub lambdas: usize,
     depth: usize,
 }
 
@@ -26,7 +25,6 @@ impl Checker {
             scopes: vec![Vec::new()],
             findings: Vec::new(),
             returns: Vec::new(),
-            lambdas: 0,
             depth: 0,
         }
     }
@@ -244,7 +242,7 @@ impl Checker {
     /// returns a function type with the body's result.
     pub fn lambda(&mut self, l: &Lambda, params: &[Ty]) -> Ty {
         self.push();
-        self.lambdas += 1;
+        let outer = std::mem::take(&mut self.returns);
         let mut ps = Vec::new();
         for (i, p) in l.params.iter().enumerate() {
             let t = match p.ty.as_ref().map(from_ref) {
@@ -258,10 +256,10 @@ impl Checker {
             Body::Expr(x) => self.expr(x),
             Body::Block(b) => {
                 self.block(b);
-                Ty::Unknown
+                super::common(&self.returns).unwrap_or(Ty::Unknown)
             }
         };
-        self.lambdas -= 1;
+        self.returns = outer;
         self.pop();
         Ty::Func(ps, Box::new(ret))
     }

@@ -64,7 +64,7 @@ pub fn check_block(b: &Block) -> Checked {
 }
 
 /// The type every `return` agrees on, if any.
-fn common(tys: &[Ty]) -> Option<Ty> {
+pub(crate) fn common(tys: &[Ty]) -> Option<Ty> {
     let first = tys.first()?;
     tys.iter().all(|t| t == first).then(|| first.clone())
 }

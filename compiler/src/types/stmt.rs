@@ -89,9 +89,7 @@ impl Checker {
             StmtKind::Switch(x, sections) => self.switch(x, sections),
             StmtKind::Return(x) => {
                 let t = x.as_ref().map(|x| self.expr(x)).unwrap_or(Ty::Void);
-                if self.lambdas == 0 {
-                    self.returns.push(t);
-                }
+                self.returns.push(t);
             }
             StmtKind::Throw(x) => {
                 if let Some(x) = x {
@@ -153,7 +151,7 @@ impl Checker {
     /// Types a local function's body; its returns are not the block's.
     fn function_body(&mut self, params: &[Param], body: &Body) {
         self.push();
-        self.lambdas += 1;
+        let outer = std::mem::take(&mut self.returns);
         for p in params {
             let t = p.ty.as_ref().map(from_ref).unwrap_or(Ty::Unknown);
             self.declare(&p.name.name, t);
@@ -164,7 +162,7 @@ impl Checker {
             }
             Body::Block(b) => self.block(b),
         }
-        self.lambdas -= 1;
+        self.returns = outer;
         self.pop();
     }
 }

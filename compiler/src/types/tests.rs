@@ -53,6 +53,10 @@ fn infers_linq_and_lambdas() {
     );
     assert_eq!(ty("\"a,b\".Split(',').Length"), "int");
     assert_eq!(ty("$\"{1}\""), "string");
+    assert_eq!(
+        ty("new List<string>().Select(x => { return x.Length; }).First()"),
+        "int"
+    );
     assert_eq!(ty("(string)context.Variables[\"x\"]"), "string");
     assert_eq!(ty("context.Timestamp - DateTime.UtcNow"), "TimeSpan");
 }
@@ -193,4 +197,56 @@ fn unknown_values_stay_silent() {
             .findings
             .is_empty()
     );
+}
+
+/// Valid C# of the kind policies use: nothing may be reported as an error.
+const VALID: &[&str] = &[
+    r#"context.Request.Body.As<JObject>(preserveContent: true)["items"].Select(i => (string)i["id"]).ToList()"#,
+    r#"string.Join(",", context.Request.Headers.Select(h => h.Key + "=" + string.Join(";", h.Value)))"#,
+    r#"context.Variables.ContainsKey("x") ? (string)context.Variables["x"] : "n""#,
+    r#"((JObject)context.Variables["body"]).Property("a")?.Value.ToString()"#,
+    r#"context.Request.MatchedParameters["id"].ToUpper()"#,
+    r#"context.Request.OriginalUrl.Path.Trim('/').Split('/').Last()"#,
+    r#"int.Parse(context.Request.Headers.GetValueOrDefault("X", "0")) + 1"#,
+    r#"DateTime.UtcNow.AddMinutes(5).ToString("o")"#,
+    r#"new JObject(new JProperty("a", 1)).ToString(Newtonsoft.Json.Formatting.None)"#,
+    r#"Regex.Replace("abc", "a", m => m.Value.ToUpper())"#,
+    r#"(context.Variables["a"] as JArray)?.Count ?? 0"#,
+    r#"context.Variables.GetValueOrDefault<JObject>("x")?["a"]?.Value<string>("b")"#,
+    r#"Convert.ToBase64String(Encoding.UTF8.GetBytes("a:b"))"#,
+    r#"context.Request.Headers["Accept"].Contains("x")"#,
+    r#"new List<string> { "a" }.Select(x => { var y = x.Trim(); return y; }).First().Length"#,
+    r#"JsonConvert.DeserializeObject<Dictionary<string, string>>("{}")["a"].Length"#,
+    r#"context.Request.Headers.ToDictionary(x => x.Key, x => x.Value.First())["a"].Length"#,
+    r#"JObject.Parse("{}").SelectTokens("$..id").Select(t => t.ToString()).Count()"#,
+    r#"new[] { "a", "b" }.Contains(context.Request.Method)"#,
+    r#"context.Request.Headers.GetValueOrDefault("Authorization")?.Split(' ')?[1]"#,
+    r#"context.Variables.TryGetValue("x", out var v) ? v.ToString() : """#,
+    r#"context.Request.Method switch { "GET" => 1, _ => 2 }"#,
+    r#"context.Variables["x"] is string s && s.Length > 0"#,
+    r#"context.Request.Url.Query.Select(q => q.Key + "=" + string.Join(",", q.Value)).Any()"#,
+    r#"context.Request.Body?.As<JObject>()?.Properties().Select(p => p.Name).ToArray().Length"#,
+    r#"System.Text.Encoding.UTF8.GetString(Convert.FromBase64String("YQ=="))"#,
+    r#"context.Elapsed.TotalSeconds > 1 && context.Response.StatusCode >= 400"#,
+    r#"TimeSpan.FromSeconds(30).TotalMilliseconds + Guid.NewGuid().ToString("N").Length"#,
+    r#"new { a = 1, context.Request.Method }.Method.ToLower()"#,
+    r#"context.Request.Headers.Where(h => h.Key.StartsWith("X-")).Select(h => h.Value.Length).Sum()"#,
+    r#"JArray.Parse("[]").OfType<JObject>().Select(o => o["a"]).FirstOrDefault()?.Type"#,
+    r#"Math.Round(2.5, 0, MidpointRounding.AwayFromZero).ToString()"#,
+    r#"context.Request.Url.Host.Contains("contoso", StringComparison.OrdinalIgnoreCase)"#,
+];
+
+#[test]
+fn valid_expressions_get_no_errors() {
+    for code in VALID {
+        let c = expr(code);
+        let errors: Vec<_> = c
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{code}: {errors:?}");
+    }
+    let c = block("foreach (var h in context.Request.Headers) { if (h.Key.StartsWith(\"X-\")) { return h.Value.FirstOrDefault(); } } var d = new Dictionary<string, object> { { \"a\", 1 } }; return JsonConvert.SerializeObject(d);");
+    assert!(c.findings.is_empty(), "{:?}", c.findings);
 }
