@@ -23,7 +23,7 @@ impl Checker {
         let what = format!("{}.{}", recv_name(recv), name.name);
         if !complete {
             let msg = format!(
-                "`{what}` with {argc} argument(s) is valid .NET but gatehouse does not implement it yet"
+                "`{what}` with {argc} argument(s) is valid in APIM but gatehouse does not implement it yet"
             );
             self.findings.push(
                 Finding::warning(

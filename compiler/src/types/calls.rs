@@ -144,7 +144,7 @@ impl Checker {
         self.findings.push(
             Finding::warning(
                 "expr::unsupported-member",
-                format!("`{what}` is valid .NET but gatehouse does not implement it yet"),
+                format!("`{what}` is valid in APIM but gatehouse does not implement it yet"),
                 name.span,
                 "not implemented",
             )

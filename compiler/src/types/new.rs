@@ -80,7 +80,7 @@ impl Checker {
         self.findings.push(
             Finding::warning(
                 "expr::unsupported-member",
-                format!("creating a `{name}` with {argc} argument(s) is valid .NET but gatehouse does not implement it yet"),
+                format!("creating a `{name}` with {argc} argument(s) is valid in APIM but gatehouse does not implement it yet"),
                 t.span,
                 "not implemented",
             )
