@@ -7,3 +7,4 @@ mod projects;
 mod robustness;
 mod snapshots;
 mod support;
+mod types;

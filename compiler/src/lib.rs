@@ -11,6 +11,7 @@ pub mod lower;
 pub mod project;
 pub mod resolve;
 pub mod source;
+pub mod types;
 
 pub use check::DocKind;
 pub use diagnostic::{Diagnostic, Severity};

@@ -9,6 +9,7 @@ pub mod project;
 pub mod references;
 mod silence;
 mod structure;
+mod types;
 mod values;
 mod walk;
 
@@ -73,6 +74,7 @@ pub fn document(file: &Arc<SourceFile>, doc: &Document, kind: DocKind, out: &mut
     structure::document(&mut cx, doc);
     placement::document(&mut cx, doc);
     values::document(&mut cx, doc);
+    types::document(&mut cx, doc);
     lints::document(&mut cx, doc);
 }
 

@@ -103,6 +103,15 @@ pub const CODES: &[CodeDoc] = &[
     // Values.
     warning("invalid-attribute-value", "a literal value does not fit the attribute's type, range or allowed values", "<set-header name=\"a\" exists-action=\"overide\" />", "Write a valid value (the help suggests one)."),
     error("expression-not-allowed", "a policy expression where APIM takes only a literal", "<rate-limit calls=\"@(5)\" renewal-period=\"60\" />", "Write a literal value."),
+    // Expression types.
+    error("expr::unknown-member", "a member that does not exist on the expression's type", "<value>@(context.Request.Header[\"Accept\"])</value>", "Use a member the type has; the help names the closest one."),
+    warning("expr::unsupported-member", "a member APIM allows that gatehouse does not implement yet", "<value>@(\"a\".Normalize())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the member is implemented."),
+    warning("expr::unsupported-type", "a type APIM allows that gatehouse does not implement yet", "<value>@(new XElement(\"a\").ToString())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the type is implemented."),
+    error("expr::wrong-argument-count", "a call with a number of arguments no overload takes", "<value>@(context.Request.Headers.GetValueOrDefault(\"a\", \"b\", \"c\"))</value>", "Pass as many arguments as the member takes."),
+    error("expr::wrong-argument-type", "an argument whose type cannot convert to the parameter's", "<value>@(context.Variables.ContainsKey(42))</value>", "Pass a value of the parameter's type, converting it first if needed."),
+    error("expr::missing-return", "an `@{...}` block with a path that does not return", "<value>@{ if (context.Tracing) { return \"a\"; } }</value>", "End every path with `return` (or `throw`)."),
+    error("expr::unassigned-local", "a local read before every path assigns it", "<value>@{ string s; if (context.Tracing) { s = \"a\"; } return s; }</value>", "Assign the local on every path, or initialize it where it is declared."),
+    error("expr::type-mismatch", "an expression whose type cannot be what the attribute needs", "<when condition=\"@(context.Request.Method)\">", "Make the expression produce the needed type, e.g. compare with `==`."),
     // Lints.
     warning("missing-base", "a section at workspace, product, API or operation scope has no `<base/>`", "<!-- API policy --><policies><inbound><set-header name=\"a\" exists-action=\"delete\" /></inbound></policies>", "Add `<base />` where the parent policies should run; without it they are dropped."),
     warning("unreachable-policy", "a statement after `return-response` or `mock-response` in the same block", "<inbound><return-response /><set-header name=\"a\" exists-action=\"delete\" /></inbound>", "Remove it, or move it before the policy that ends the pipeline."),
