@@ -203,17 +203,9 @@ impl Vm<'_> {
             }
             Instr::Call(n, argc) => self.call_member(n, argc)?,
             Instr::Static(i, argc) => self.call_static(i, argc)?,
-            Instr::Index(argc) => {
-                let args = self.take_args(argc as usize + 1);
-                let r = library::index::get(self, &args);
-                self.args = args;
-                r?
-            }
+            Instr::Index(argc) => self.with_args(argc as usize + 1, library::index::get)?,
             Instr::SetIndex(argc) => {
-                let args = self.take_args(argc as usize + 2);
-                let r = library::index::set(self, &args);
-                self.args = args;
-                r?;
+                self.with_args(argc as usize + 2, library::index::set)?;
                 return Ok(());
             }
             Instr::Set(_) => return Err(Fault::unsupported("assigning to a property")),
@@ -223,30 +215,35 @@ impl Vm<'_> {
         Ok(())
     }
 
-    /// Pops `n` values into the reusable argument buffer.
-    fn take_args(&mut self, n: usize) -> Vec<Value> {
-        let mut args = std::mem::take(&mut self.args);
-        args.clear();
+    /// Runs `f` with the top `n` stack values as its argument slice, then pops them.
+    ///
+    /// No copy: the stack itself is lent to `f`, and while it is, the VM runs on a spare
+    /// stack from the pool (library code may call lambdas, which push and pop). The spares
+    /// keep their capacity across calls and evaluations, so this allocates nothing after
+    /// warm-up.
+    fn with_args<R>(&mut self, n: usize, f: impl FnOnce(&mut Self, &[Value]) -> R) -> R {
         let at = self.stack.len().saturating_sub(n);
-        args.extend(self.stack.drain(at..));
-        args
+        let spare = self.spare.pop().unwrap_or_default();
+        let stack = std::mem::replace(&mut self.stack, spare);
+        let r = f(self, stack.get(at..).unwrap_or(&[]));
+        let mut spare = std::mem::replace(&mut self.stack, stack);
+        spare.clear();
+        self.spare.push(spare);
+        self.stack.truncate(at);
+        r
     }
 
     fn call_member(&mut self, n: u32, argc: u8) -> Result<Value, Fault> {
-        let args = self.take_args(argc as usize + 1);
-        let r = library::call(self, n, &args);
-        self.args = args;
-        r
+        self.with_args(argc as usize + 1, |vm, args| library::call(vm, n, args))
     }
 
     fn call_static(&mut self, i: u32, argc: u8) -> Result<Value, Fault> {
-        let args = self.take_args(argc as usize);
-        let r = match library::members().get(i as usize) {
-            Some(m) => (m.imp)(self, m.name, &args),
-            None => Err(Fault::unsupported("a missing static member")),
-        };
-        self.args = args;
-        r
+        self.with_args(argc as usize, |vm, args| {
+            match library::members().get(i as usize) {
+                Some(m) => (m.imp)(vm, m.name, args),
+                None => Err(Fault::unsupported("a missing static member")),
+            }
+        })
     }
 
     fn exec_misc(&mut self, ins: Instr) -> Result<(), Fault> {
@@ -283,15 +280,12 @@ impl Vm<'_> {
                 None => return Err(Fault::unsupported("a missing regex")),
             },
             Instr::MakeLambda(i) => self.alloc(Obj::Lambda(i))?,
-            Instr::Invoke(argc) => {
-                let args = self.take_args(argc as usize + 1);
-                let (f, rest) = args
-                    .split_first()
-                    .map_or((Value::Null, &[][..]), |(f, r)| (f.clone(), r));
-                let rest = rest.to_vec();
-                self.args = args;
-                self.invoke(&f, &rest)?
-            }
+            Instr::Invoke(argc) => self.with_args(argc as usize + 1, |vm, args| {
+                match args.split_first() {
+                    Some((f, rest)) => vm.invoke(f, rest),
+                    None => Err(Fault::null()),
+                }
+            })?,
             Instr::NewArray(t, n) => {
                 let at = self.stack.len().saturating_sub(n as usize);
                 let items: Vec<Value> = self.stack.drain(at..).collect();
