@@ -4,8 +4,9 @@
 use super::{LowerError, Lowerer};
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
-use gatehouse_runtime::library::{find_static, has_static, is_type, name_id};
+use gatehouse_runtime::library::{find_static, has_static, is_type, name_id, navigation};
 use gatehouse_runtime::program::{Instr, RegexSource, TypeId};
+use gatehouse_runtime::value::HostObj;
 
 /// C# spells some types two ways; the member table uses the keyword.
 fn normalize(name: &str) -> &str {
@@ -63,6 +64,23 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The host object a static `context.…` navigation chain (`context.Request.Headers`)
+    /// denotes, so that it lowers to one [`Instr::Host`] instead of a `Get` per step.
+    fn static_host(&self, e: &Expr) -> Option<HostObj> {
+        match &e.kind {
+            ExprKind::Name(id, _) if &*id.name == "context" && self.lookup(&id.name).is_none() => {
+                Some(HostObj::Context)
+            }
+            ExprKind::Member {
+                target,
+                name,
+                conditional: false,
+                ..
+            } => navigation(self.static_host(target)?, &name.name),
+            _ => None,
+        }
+    }
+
     /// Lowers a member/call/index chain; `?.` jumps go to the end of the whole chain.
     pub(crate) fn postfix(&mut self, e: &Expr) -> Result<(), LowerError> {
         self.enter(e.span)?;
@@ -79,6 +97,10 @@ impl Lowerer<'_> {
                 conditional,
                 ..
             } => {
+                if let Some(h) = self.static_host(e) {
+                    self.emit(Instr::Host(h), e.span);
+                    return Ok(());
+                }
                 if let Some(ty) = self.static_type(target) {
                     return self.static_member(&ty, name, &[], e.span);
                 }

@@ -288,6 +288,21 @@ impl Lowerer<'_> {
                 self.expr(b)?;
                 self.patch(j);
             }
+            BinaryOp::Eq | BinaryOp::Ne
+                if matches!(&b.kind, ExprKind::Literal(Literal::String(_))) =>
+            {
+                // `x == "literal"`: compare without pushing the literal.
+                self.expr(a)?;
+                if let ExprKind::Literal(Literal::String(s)) = &b.kind {
+                    let i = self.string(s);
+                    let ins = if op == BinaryOp::Eq {
+                        Instr::EqStr(i)
+                    } else {
+                        Instr::NeStr(i)
+                    };
+                    self.emit(ins, sp);
+                }
+            }
             _ => {
                 self.expr(a)?;
                 self.expr(b)?;

@@ -24,8 +24,8 @@ mod strings;
 pub use args::*;
 
 use crate::value::Value;
-use objects::RecvTy;
 use crate::vm::{Fault, Vm};
+use objects::RecvTy;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -229,6 +229,16 @@ fn missing(vm: &Vm<'_>, recv: &Value, name: u32) -> Fault {
         name_of(name),
         crate::vm::type_name(&vm.heap, recv)
     ))
+}
+
+/// Where the structural `context` member `h.name` leads (`context.Request` →
+/// `Message(Request)`, `Request.Headers` → `Headers(Request)`, …), when the table gives
+/// `h`'s type that property; `None` otherwise. Lowering folds static `context.…` chains with
+/// it into one [`crate::program::Instr::Host`].
+pub fn navigation(h: crate::value::HostObj, name: &str) -> Option<crate::value::HostObj> {
+    let id = name_id(name)?;
+    find_instance(objects::ty_of_host(h), id, PROP)?;
+    context::step(h, name)
 }
 
 /// `recv.name` (property `name` by id).

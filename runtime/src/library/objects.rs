@@ -195,7 +195,7 @@ pub fn ty_of(vm: &Vm<'_>, v: &Value) -> RecvTy {
         Value::TimeSpan(_) => RecvTy::TimeSpan,
         Value::Guid(_) => RecvTy::Guid,
         Value::Ref(r) => obj_ty(vm.heap.get(*r)),
-        Value::Host(h) => host_ty(*h),
+        Value::Host(h) => ty_of_host(*h),
     }
 }
 
@@ -226,7 +226,8 @@ fn obj_ty(o: &Obj) -> RecvTy {
     }
 }
 
-fn host_ty(h: HostObj) -> RecvTy {
+/// The run-time type of a host object.
+pub fn ty_of_host(h: HostObj) -> RecvTy {
     match h {
         HostObj::Context => RecvTy::Context,
         HostObj::Message(Msg::Request) => RecvTy::Request,

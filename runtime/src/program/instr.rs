@@ -82,6 +82,9 @@ pub enum Instr {
     Null,
     /// `-> context`.
     Context,
+    /// `-> a context object`: a static navigation chain (`context.Request.Headers`) folded
+    /// at lowering.
+    Host(crate::value::HostObj),
     /// `x ->`.
     Pop,
     /// `x -> x x`.
@@ -118,6 +121,10 @@ pub enum Instr {
     JumpIfNotNull(u32),
     /// `a b -> a op b` (unchecked).
     Binary(BinOp),
+    /// `x -> x == strings[i]`: comparison with a string literal, without pushing it.
+    EqStr(u32),
+    /// `x -> x != strings[i]`.
+    NeStr(u32),
     /// `a b -> a op b` (checked: overflow throws).
     BinaryChecked(BinOp),
     /// `x -> op x`.

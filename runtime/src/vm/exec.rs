@@ -97,6 +97,18 @@ impl Vm<'_> {
             }
             Instr::Null => self.stack.push(Value::Null),
             Instr::Context => self.stack.push(Value::Host(HostObj::Context)),
+            Instr::Host(h) => self.stack.push(Value::Host(h)),
+            Instr::EqStr(i) | Instr::NeStr(i) => {
+                // C# `==` of anything with a string is true only for an equal string (see
+                // `ops::equals`); compare against the pool entry, no refcount traffic.
+                let lit = self.code.strings.get(i as usize).map_or("", |s| &**s);
+                let eq = matches!(self.stack.last(), Some(Value::Str(s)) if **s == *lit);
+                let v = Value::Bool(eq == matches!(ins, Instr::EqStr(_)));
+                match self.stack.last_mut() {
+                    Some(top) => *top = v,
+                    None => self.stack.push(v),
+                }
+            }
             Instr::Pop => {
                 self.pop();
             }
@@ -280,12 +292,12 @@ impl Vm<'_> {
                 None => return Err(Fault::unsupported("a missing regex")),
             },
             Instr::MakeLambda(i) => self.alloc(Obj::Lambda(i))?,
-            Instr::Invoke(argc) => self.with_args(argc as usize + 1, |vm, args| {
-                match args.split_first() {
+            Instr::Invoke(argc) => {
+                self.with_args(argc as usize + 1, |vm, args| match args.split_first() {
                     Some((f, rest)) => vm.invoke(f, rest),
                     None => Err(Fault::null()),
-                }
-            })?,
+                })?
+            }
             Instr::NewArray(t, n) => {
                 let at = self.stack.len().saturating_sub(n as usize);
                 let items: Vec<Value> = self.stack.drain(at..).collect();

@@ -11,6 +11,8 @@ mod exec;
 mod fault;
 mod heap;
 mod ops;
+#[cfg(test)]
+mod tests;
 
 pub use convert::{cast, is_type, new_collection};
 pub use display::{format, to_dotnet_string, type_name};
