@@ -4,7 +4,9 @@
 use super::{LowerError, Lowerer};
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
-use gatehouse_runtime::library::{find_static, has_static, is_type, name_id, navigation};
+use gatehouse_runtime::library::{
+    find_static, has_static, is_lookup, is_type, name_id, navigation,
+};
 use gatehouse_runtime::program::{Instr, RegexSource, TypeId};
 use gatehouse_runtime::value::HostObj;
 
@@ -79,6 +81,65 @@ impl Lowerer<'_> {
             } => navigation(self.static_host(target)?, &name.name),
             _ => None,
         }
+    }
+
+    /// `context.Request.Headers.GetValueOrDefault("k", "d")`: a call on a static multimap with
+    /// literal arguments, as `(map, key, default)`.
+    pub(crate) fn lookup_call<'e>(
+        &self,
+        callee: &'e Expr,
+        args: &'e [Arg],
+    ) -> Option<(HostObj, &'e str, Option<&'e str>)> {
+        let ExprKind::Member {
+            target,
+            name,
+            type_args,
+            conditional: false,
+        } = &callee.kind
+        else {
+            return None;
+        };
+        let map = self.static_host(target)?;
+        if !type_args.is_empty() || !is_lookup(map, &name.name, args.len()) {
+            return None;
+        }
+        let lit = |a: &'e Arg| match (&a.name, a.modifier, &a.value) {
+            (None, ArgModifier::None, ArgValue::Expr(x)) => match &x.kind {
+                ExprKind::Literal(Literal::String(s)) => Some(&**s),
+                _ => None,
+            },
+            _ => None,
+        };
+        let key = lit(args.first()?)?;
+        let default = match args.get(1) {
+            Some(a) => Some(lit(a)?),
+            None => None,
+        };
+        Some((map, key, default))
+    }
+
+    /// String pool index `s` as a `u16` operand (`u16::MAX` is reserved for "none").
+    pub(crate) fn pool16(&mut self, s: &str) -> Option<u16> {
+        u16::try_from(self.string(s))
+            .ok()
+            .filter(|&i| i != u16::MAX)
+    }
+
+    /// A [`Self::lookup_call`] as one [`Instr::Lookup`]; whether it applied.
+    fn lookup_fold(&mut self, callee: &Expr, args: &[Arg], span: Span) -> bool {
+        let Some((map, key, default)) = self.lookup_call(callee, args) else {
+            return false;
+        };
+        let Some(key) = self.pool16(key) else {
+            return false;
+        };
+        let default = match default.map(|d| self.pool16(d)) {
+            Some(Some(i)) => i,
+            Some(None) => return false,
+            None => u16::MAX,
+        };
+        self.emit(Instr::Lookup(map, key, default), span);
+        true
     }
 
     /// Lowers a member/call/index chain; `?.` jumps go to the end of the whole chain.
@@ -233,6 +294,9 @@ impl Lowerer<'_> {
                         return Ok(());
                     }
                     return self.static_member(&ty, name, args, span);
+                }
+                if self.lookup_fold(callee, args, span) {
+                    return Ok(());
                 }
                 self.target(target, *conditional)?;
                 let id = name_id(&name.name)

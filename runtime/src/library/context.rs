@@ -71,6 +71,32 @@ fn joined(vm: &Vm<'_>, h: HostObj, key: &str) -> Option<Value> {
     })
 }
 
+/// `map.GetValueOrDefault(key)` of a host multimap (not `Variables`): the stored value
+/// itself for one value, the values joined with `,` for several, `None` when absent.
+pub(crate) fn lookup(vm: &Vm<'_>, map: HostObj, key: &str) -> Option<Value> {
+    joined(vm, map, key)
+}
+
+/// Whether `map.GetValueOrDefault(key)` equals `lit` (`None` when `key` is absent), without
+/// cloning or joining the values: `lit` must be the values separated by `,`.
+pub(crate) fn lookup_eq(vm: &Vm<'_>, map: HostObj, key: &str, lit: &str) -> Option<bool> {
+    let vals = vm.host.values(map, key)?;
+    let mut rest = lit;
+    for (i, v) in vals.iter().enumerate() {
+        if i > 0 {
+            match rest.strip_prefix(',') {
+                Some(r) => rest = r,
+                None => return Some(false),
+            }
+        }
+        match rest.strip_prefix(&**v) {
+            Some(r) => rest = r,
+            None => return Some(false),
+        }
+    }
+    Some(rest.is_empty())
+}
+
 fn maps(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
     let h = host_of(a)?;
     let vars = h == HostObj::Variables;

@@ -241,6 +241,30 @@ pub fn navigation(h: crate::value::HostObj, name: &str) -> Option<crate::value::
     context::step(h, name)
 }
 
+/// Whether `map.name(…argc string literals)` may lower to [`crate::program::Instr::Lookup`]:
+/// `GetValueOrDefault` with a key (and a default) on a host multimap (headers, query,
+/// matched parameters; not `Variables`, whose values are not strings).
+pub fn is_lookup(map: crate::value::HostObj, name: &str, argc: usize) -> bool {
+    use crate::value::HostObj;
+    matches!(
+        map,
+        HostObj::Headers(_) | HostObj::Query(_) | HostObj::MatchedParameters
+    ) && name == "GetValueOrDefault"
+        && matches!(argc, 1 | 2)
+        && name_id(name)
+            .is_some_and(|id| find_instance(objects::ty_of_host(map), id, argc as u8).is_some())
+}
+
+/// `map.GetValueOrDefault(key)` of a host multimap ([`is_lookup`]); `None` when absent.
+pub fn lookup(vm: &Vm<'_>, map: crate::value::HostObj, key: &str) -> Option<Value> {
+    context::lookup(vm, map, key)
+}
+
+/// Whether `map.GetValueOrDefault(key) == lit` ([`is_lookup`]); `None` when `key` is absent.
+pub fn lookup_eq(vm: &Vm<'_>, map: crate::value::HostObj, key: &str, lit: &str) -> Option<bool> {
+    context::lookup_eq(vm, map, key, lit)
+}
+
 /// `recv.name` (property `name` by id).
 pub fn get(vm: &mut Vm<'_>, recv: Value, name: u32) -> Result<Value, Fault> {
     if recv.is_null() {

@@ -98,6 +98,25 @@ impl Vm<'_> {
             Instr::Null => self.stack.push(Value::Null),
             Instr::Context => self.stack.push(Value::Host(HostObj::Context)),
             Instr::Host(h) => self.stack.push(Value::Host(h)),
+            Instr::LookupEq(map, key, lit, absent) | Instr::LookupNe(map, key, lit, absent) => {
+                let code = self.code;
+                let key = code.strings.get(key as usize).map_or("", |s| &**s);
+                let lit = code.strings.get(lit as usize).map_or("", |s| &**s);
+                let r = match library::lookup_eq(self, map, key, lit) {
+                    Some(eq) => eq == matches!(ins, Instr::LookupEq(..)),
+                    None => absent,
+                };
+                self.stack.push(Value::Bool(r));
+            }
+            Instr::Lookup(map, key, default) => {
+                let strings = &self.code.strings;
+                let key = strings.get(key as usize).map_or("", |s| &**s);
+                let v = library::lookup(self, map, key).unwrap_or_else(|| {
+                    let d = self.code.strings.get(default as usize).cloned();
+                    d.map_or(Value::Null, Value::Str)
+                });
+                self.stack.push(v);
+            }
             Instr::EqStr(i) | Instr::NeStr(i) => {
                 // C# `==` of anything with a string is true only for an equal string (see
                 // `ops::equals`); compare against the pool entry, no refcount traffic.
