@@ -4,8 +4,11 @@
 use super::{LowerError, Lowerer};
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
-use gatehouse_runtime::library::{find_static, has_static, is_type, name_id};
+use gatehouse_runtime::library::{
+    find_static, has_static, is_lookup, is_type, name_id, navigation,
+};
 use gatehouse_runtime::program::{Instr, RegexSource, TypeId};
+use gatehouse_runtime::value::HostObj;
 
 /// C# spells some types two ways; the member table uses the keyword.
 fn normalize(name: &str) -> &str {
@@ -63,6 +66,82 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The host object a static `context.…` navigation chain (`context.Request.Headers`)
+    /// denotes, so that it lowers to one [`Instr::Host`] instead of a `Get` per step.
+    fn static_host(&self, e: &Expr) -> Option<HostObj> {
+        match &e.kind {
+            ExprKind::Name(id, _) if &*id.name == "context" && self.lookup(&id.name).is_none() => {
+                Some(HostObj::Context)
+            }
+            ExprKind::Member {
+                target,
+                name,
+                conditional: false,
+                ..
+            } => navigation(self.static_host(target)?, &name.name),
+            _ => None,
+        }
+    }
+
+    /// `context.Request.Headers.GetValueOrDefault("k", "d")`: a call on a static multimap with
+    /// literal arguments, as `(map, key, default)`.
+    pub(crate) fn lookup_call<'e>(
+        &self,
+        callee: &'e Expr,
+        args: &'e [Arg],
+    ) -> Option<(HostObj, &'e str, Option<&'e str>)> {
+        let ExprKind::Member {
+            target,
+            name,
+            type_args,
+            conditional: false,
+        } = &callee.kind
+        else {
+            return None;
+        };
+        let map = self.static_host(target)?;
+        if !type_args.is_empty() || !is_lookup(map, &name.name, args.len()) {
+            return None;
+        }
+        let lit = |a: &'e Arg| match (&a.name, a.modifier, &a.value) {
+            (None, ArgModifier::None, ArgValue::Expr(x)) => match &x.kind {
+                ExprKind::Literal(Literal::String(s)) => Some(&**s),
+                _ => None,
+            },
+            _ => None,
+        };
+        let key = lit(args.first()?)?;
+        let default = match args.get(1) {
+            Some(a) => Some(lit(a)?),
+            None => None,
+        };
+        Some((map, key, default))
+    }
+
+    /// String pool index `s` as a `u16` operand (`u16::MAX` is reserved for "none").
+    pub(crate) fn pool16(&mut self, s: &str) -> Option<u16> {
+        u16::try_from(self.string(s))
+            .ok()
+            .filter(|&i| i != u16::MAX)
+    }
+
+    /// A [`Self::lookup_call`] as one [`Instr::Lookup`]; whether it applied.
+    fn lookup_fold(&mut self, callee: &Expr, args: &[Arg], span: Span) -> bool {
+        let Some((map, key, default)) = self.lookup_call(callee, args) else {
+            return false;
+        };
+        let Some(key) = self.pool16(key) else {
+            return false;
+        };
+        let default = match default.map(|d| self.pool16(d)) {
+            Some(Some(i)) => i,
+            Some(None) => return false,
+            None => u16::MAX,
+        };
+        self.emit(Instr::Lookup(map, key, default), span);
+        true
+    }
+
     /// Lowers a member/call/index chain; `?.` jumps go to the end of the whole chain.
     pub(crate) fn postfix(&mut self, e: &Expr) -> Result<(), LowerError> {
         self.enter(e.span)?;
@@ -79,6 +158,10 @@ impl Lowerer<'_> {
                 conditional,
                 ..
             } => {
+                if let Some(h) = self.static_host(e) {
+                    self.emit(Instr::Host(h), e.span);
+                    return Ok(());
+                }
                 if let Some(ty) = self.static_type(target) {
                     return self.static_member(&ty, name, &[], e.span);
                 }
@@ -211,6 +294,9 @@ impl Lowerer<'_> {
                         return Ok(());
                     }
                     return self.static_member(&ty, name, args, span);
+                }
+                if self.lookup_fold(callee, args, span) {
+                    return Ok(());
                 }
                 self.target(target, *conditional)?;
                 let id = name_id(&name.name)

@@ -288,6 +288,39 @@ impl Lowerer<'_> {
                 self.expr(b)?;
                 self.patch(j);
             }
+            BinaryOp::Eq | BinaryOp::Ne
+                if matches!(&b.kind, ExprKind::Literal(Literal::String(_))) =>
+            {
+                // `x == "literal"`: compare without pushing the literal.
+                if let (ExprKind::Call { callee, args }, ExprKind::Literal(Literal::String(s))) =
+                    (&a.kind, &b.kind)
+                {
+                    // `Headers.GetValueOrDefault("k", "d") == "literal"`: one instruction that
+                    // compares the stored header with the literal, the absent case decided here.
+                    if let Some((map, key, default)) = self.lookup_call(callee, args) {
+                        if let (Some(key), Some(lit)) = (self.pool16(key), self.pool16(s)) {
+                            let absent_eq = default == Some(&**s);
+                            let ins = if op == BinaryOp::Eq {
+                                Instr::LookupEq(map, key, lit, absent_eq)
+                            } else {
+                                Instr::LookupNe(map, key, lit, !absent_eq)
+                            };
+                            self.emit(ins, sp);
+                            return Ok(());
+                        }
+                    }
+                }
+                self.expr(a)?;
+                if let ExprKind::Literal(Literal::String(s)) = &b.kind {
+                    let i = self.string(s);
+                    let ins = if op == BinaryOp::Eq {
+                        Instr::EqStr(i)
+                    } else {
+                        Instr::NeStr(i)
+                    };
+                    self.emit(ins, sp);
+                }
+            }
             _ => {
                 self.expr(a)?;
                 self.expr(b)?;

@@ -12,13 +12,14 @@ fn host_of(a: &[Value]) -> Result<HostObj, Fault> {
     }
 }
 
-fn navigate(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
-    let h = host_of(a)?;
+/// The host object `h.name` navigates to, for the structural members (`context.Request`,
+/// `Request.Headers`, `Url.Query`, …); `None` for data members.
+pub(crate) fn step(h: HostObj, name: &str) -> Option<HostObj> {
     let msg = match h {
         HostObj::Message(m) | HostObj::Headers(m) | HostObj::Body(m) => m,
         _ => Msg::Request,
     };
-    let to = match (h, name) {
+    Some(match (h, name) {
         (HostObj::Context, "Request") => HostObj::Message(Msg::Request),
         (HostObj::Context, "Response") => HostObj::Message(Msg::Response),
         (HostObj::Context, "Variables") => HostObj::Variables,
@@ -29,22 +30,31 @@ fn navigate(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, F
         (HostObj::Context, "User") => HostObj::Entity(Entity::User),
         (HostObj::Context, "LastError") => HostObj::Entity(Entity::LastError),
         (HostObj::Context, "Deployment") => HostObj::Entity(Entity::Deployment),
-        (HostObj::Context, "Timestamp") => return Ok(Value::DateTime(vm.host.now())),
-        (HostObj::Context, "Elapsed") => return Ok(Value::TimeSpan(Default::default())),
-        (HostObj::Context, "Tracing") => return Ok(Value::Bool(false)),
-        (HostObj::Context, "RequestId") => {
-            let g = crate::dotnet::crypto::Guid::new_v4(vm.host.random());
-            return Ok(Value::Guid(g));
-        }
         (HostObj::Message(_), "Headers") => HostObj::Headers(msg),
         (HostObj::Message(_), "Body") => HostObj::Body(msg),
         (HostObj::Message(_), "Url") => HostObj::Url(false),
         (HostObj::Message(_), "OriginalUrl") => HostObj::Url(true),
         (HostObj::Message(_), "MatchedParameters") => HostObj::MatchedParameters,
         (HostObj::Url(o), "Query") => HostObj::Query(o),
-        _ => return data(vm, name, a),
-    };
-    Ok(Value::Host(to))
+        _ => return None,
+    })
+}
+
+fn navigate(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
+    let h = host_of(a)?;
+    if let Some(to) = step(h, name) {
+        return Ok(Value::Host(to));
+    }
+    match (h, name) {
+        (HostObj::Context, "Timestamp") => Ok(Value::DateTime(vm.host.now())),
+        (HostObj::Context, "Elapsed") => Ok(Value::TimeSpan(Default::default())),
+        (HostObj::Context, "Tracing") => Ok(Value::Bool(false)),
+        (HostObj::Context, "RequestId") => {
+            let g = crate::dotnet::crypto::Guid::new_v4(vm.host.random());
+            Ok(Value::Guid(g))
+        }
+        _ => data(vm, name, a),
+    }
 }
 
 /// Scalar properties the host answers.
@@ -59,6 +69,32 @@ fn joined(vm: &Vm<'_>, h: HostObj, key: &str) -> Option<Value> {
         [one] => Value::Str(one.clone()),
         many => Value::str(many.iter().map(|v| &**v).collect::<Vec<_>>().join(",")),
     })
+}
+
+/// `map.GetValueOrDefault(key)` of a host multimap (not `Variables`): the stored value
+/// itself for one value, the values joined with `,` for several, `None` when absent.
+pub(crate) fn lookup(vm: &Vm<'_>, map: HostObj, key: &str) -> Option<Value> {
+    joined(vm, map, key)
+}
+
+/// Whether `map.GetValueOrDefault(key)` equals `lit` (`None` when `key` is absent), without
+/// cloning or joining the values: `lit` must be the values separated by `,`.
+pub(crate) fn lookup_eq(vm: &Vm<'_>, map: HostObj, key: &str, lit: &str) -> Option<bool> {
+    let vals = vm.host.values(map, key)?;
+    let mut rest = lit;
+    for (i, v) in vals.iter().enumerate() {
+        if i > 0 {
+            match rest.strip_prefix(',') {
+                Some(r) => rest = r,
+                None => return Some(false),
+            }
+        }
+        match rest.strip_prefix(&**v) {
+            Some(r) => rest = r,
+            None => return Some(false),
+        }
+    }
+    Some(rest.is_empty())
 }
 
 fn maps(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {

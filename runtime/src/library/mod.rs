@@ -2,8 +2,9 @@
 //! and implementation. The VM calls the implementations; the compiler reads the signatures.
 //!
 //! Instance members are found at run time by (receiver type, member-name id, argument
-//! count), walking the receiver's type chain (`JObject` → `JContainer` → `JToken` →
-//! `IEnumerable` → `object`); the compiler resolves only the name to an id. Static members,
+//! count); the compiler resolves only the name to an id. The receiver's type chain
+//! (`JObject` → `JContainer` → `JToken` → `IEnumerable` → `object`) is flattened when the
+//! index is built, so a call is one hash lookup of an integer key. Static members,
 //! static properties and constructors are resolved to their table index at lowering.
 //! One implementation may serve several names (it receives the member name) and overloads
 //! of the same arity (it looks at the argument values).
@@ -24,6 +25,7 @@ pub use args::*;
 
 use crate::value::Value;
 use crate::vm::{Fault, Vm};
+use objects::RecvTy;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -90,9 +92,15 @@ pub(crate) use m;
 struct Index {
     all: Vec<MemberSpec>,
     names: Vec<&'static str>,
-    /// Instance members by (receiver type, name id, arity); FxHash, since this lookup is on
-    /// the hot path of every instance call and the keys are short.
-    instance: FxHashMap<(&'static str, u32, u8), u32>,
+    /// Instance members by [`instance_key`] (receiver type id, name id, arity), with each
+    /// type's chain flattened in; FxHash of one `u64`, since this lookup is on the hot path
+    /// of every instance call.
+    instance: FxHashMap<u64, u32>,
+}
+
+/// The key of an instance member in [`Index::instance`].
+fn instance_key(ty: RecvTy, name: u32, argc: u8) -> u64 {
+    ((ty as u64) << 40) | ((name as u64) << 8) | argc as u64
 }
 
 const PROP: u8 = u8::MAX;
@@ -119,7 +127,8 @@ fn index() -> &'static Index {
             .collect();
         names.sort_unstable();
         names.dedup();
-        let mut instance = FxHashMap::default();
+        // Declared members by (declaring type, name id, arity), first entry wins.
+        let mut declared: FxHashMap<(&'static str, u32, u8), u32> = FxHashMap::default();
         for (i, m) in all.iter().enumerate() {
             let argc = match m.kind {
                 Kind::Method => m.params.len() as u8,
@@ -127,7 +136,18 @@ fn index() -> &'static Index {
                 _ => continue,
             };
             if let Ok(n) = names.binary_search(&m.name) {
-                instance.entry((m.ty, n as u32, argc)).or_insert(i as u32);
+                declared.entry((m.ty, n as u32, argc)).or_insert(i as u32);
+            }
+        }
+        // Flatten: each receiver type gets every member of its chain, most specific first.
+        let mut instance = FxHashMap::default();
+        for ty in RecvTy::ALL {
+            for t in objects::chain(ty.name()) {
+                for (&(dt, n, argc), &i) in &declared {
+                    if dt == *t {
+                        instance.entry(instance_key(ty, n, argc)).or_insert(i);
+                    }
+                }
             }
         }
         Index {
@@ -197,14 +217,10 @@ pub fn is_type(ty: &str) -> bool {
     index().all.iter().any(|m| m.ty == ty)
 }
 
-fn find_instance(ty: &'static str, name: u32, argc: u8) -> Option<&'static MemberSpec> {
+fn find_instance(ty: RecvTy, name: u32, argc: u8) -> Option<&'static MemberSpec> {
     let idx = index();
-    for t in objects::chain(ty) {
-        if let Some(&i) = idx.instance.get(&(*t, name, argc)) {
-            return idx.all.get(i as usize);
-        }
-    }
-    None
+    let i = *idx.instance.get(&instance_key(ty, name, argc))?;
+    idx.all.get(i as usize)
 }
 
 fn missing(vm: &Vm<'_>, recv: &Value, name: u32) -> Fault {
@@ -213,6 +229,40 @@ fn missing(vm: &Vm<'_>, recv: &Value, name: u32) -> Fault {
         name_of(name),
         crate::vm::type_name(&vm.heap, recv)
     ))
+}
+
+/// Where the structural `context` member `h.name` leads (`context.Request` →
+/// `Message(Request)`, `Request.Headers` → `Headers(Request)`, …), when the table gives
+/// `h`'s type that property; `None` otherwise. Lowering folds static `context.…` chains with
+/// it into one [`crate::program::Instr::Host`].
+pub fn navigation(h: crate::value::HostObj, name: &str) -> Option<crate::value::HostObj> {
+    let id = name_id(name)?;
+    find_instance(objects::ty_of_host(h), id, PROP)?;
+    context::step(h, name)
+}
+
+/// Whether `map.name(…argc string literals)` may lower to [`crate::program::Instr::Lookup`]:
+/// `GetValueOrDefault` with a key (and a default) on a host multimap (headers, query,
+/// matched parameters; not `Variables`, whose values are not strings).
+pub fn is_lookup(map: crate::value::HostObj, name: &str, argc: usize) -> bool {
+    use crate::value::HostObj;
+    matches!(
+        map,
+        HostObj::Headers(_) | HostObj::Query(_) | HostObj::MatchedParameters
+    ) && name == "GetValueOrDefault"
+        && matches!(argc, 1 | 2)
+        && name_id(name)
+            .is_some_and(|id| find_instance(objects::ty_of_host(map), id, argc as u8).is_some())
+}
+
+/// `map.GetValueOrDefault(key)` of a host multimap ([`is_lookup`]); `None` when absent.
+pub fn lookup(vm: &Vm<'_>, map: crate::value::HostObj, key: &str) -> Option<Value> {
+    context::lookup(vm, map, key)
+}
+
+/// Whether `map.GetValueOrDefault(key) == lit` ([`is_lookup`]); `None` when `key` is absent.
+pub fn lookup_eq(vm: &Vm<'_>, map: crate::value::HostObj, key: &str, lit: &str) -> Option<bool> {
+    context::lookup_eq(vm, map, key, lit)
 }
 
 /// `recv.name` (property `name` by id).
@@ -243,14 +293,14 @@ pub fn get_named(vm: &mut Vm<'_>, recv: Value, name: &str) -> Result<Value, Faul
 
 /// `args[0].name(args[1..])`.
 pub fn call(vm: &mut Vm<'_>, name: u32, args: &[Value]) -> Result<Value, Fault> {
-    let recv = args.first().cloned().unwrap_or(Value::Null);
+    let recv = arg(args, 0);
     if recv.is_null() {
         return Err(Fault::null());
     }
-    let ty = objects::ty_of(vm, &recv);
-    match find_instance(ty, name, (args.len() - 1) as u8) {
+    let ty = objects::ty_of(vm, recv);
+    match find_instance(ty, name, args.len().saturating_sub(1) as u8) {
         Some(m) => (m.imp)(vm, m.name, args),
-        None => Err(missing(vm, &recv, name)),
+        None => Err(missing(vm, recv, name)),
     }
 }
 

@@ -82,6 +82,9 @@ pub enum Instr {
     Null,
     /// `-> context`.
     Context,
+    /// `-> a context object`: a static navigation chain (`context.Request.Headers`) folded
+    /// at lowering.
+    Host(crate::value::HostObj),
     /// `x ->`.
     Pop,
     /// `x -> x x`.
@@ -97,6 +100,17 @@ pub enum Instr {
     GetNamed(u32),
     /// `obj value ->`: `obj.name = value`.
     Set(u32),
+    /// `-> map.GetValueOrDefault(strings[key], strings[default])` for a static `context`
+    /// multimap (`Headers`, `Url.Query`, `MatchedParameters`) and literal arguments: the
+    /// values joined with `,` (the stored string itself for one value) or the default
+    /// (`u16::MAX`: null). Folded at lowering; no dispatch, no argument pushes.
+    Lookup(crate::value::HostObj, u16, u16),
+    /// `-> map.GetValueOrDefault(strings[key], …) == strings[lit]` ([`Instr::Lookup`] fused
+    /// with a literal comparison): compares the stored values in place; the `bool` is the
+    /// result when the key is absent (decided at lowering from the literal default).
+    LookupEq(crate::value::HostObj, u16, u16, bool),
+    /// `-> map.GetValueOrDefault(…) != strings[lit]`, as [`Instr::LookupEq`].
+    LookupNe(crate::value::HostObj, u16, u16, bool),
     /// `obj args… -> result`: instance member `n` with `argc` arguments, dispatched on the
     /// receiver's run-time type.
     Call(u32, u8),
@@ -118,6 +132,10 @@ pub enum Instr {
     JumpIfNotNull(u32),
     /// `a b -> a op b` (unchecked).
     Binary(BinOp),
+    /// `x -> x == strings[i]`: comparison with a string literal, without pushing it.
+    EqStr(u32),
+    /// `x -> x != strings[i]`.
+    NeStr(u32),
     /// `a b -> a op b` (checked: overflow throws).
     BinaryChecked(BinOp),
     /// `x -> op x`.

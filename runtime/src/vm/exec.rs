@@ -97,6 +97,37 @@ impl Vm<'_> {
             }
             Instr::Null => self.stack.push(Value::Null),
             Instr::Context => self.stack.push(Value::Host(HostObj::Context)),
+            Instr::Host(h) => self.stack.push(Value::Host(h)),
+            Instr::LookupEq(map, key, lit, absent) | Instr::LookupNe(map, key, lit, absent) => {
+                let code = self.code;
+                let key = code.strings.get(key as usize).map_or("", |s| &**s);
+                let lit = code.strings.get(lit as usize).map_or("", |s| &**s);
+                let r = match library::lookup_eq(self, map, key, lit) {
+                    Some(eq) => eq == matches!(ins, Instr::LookupEq(..)),
+                    None => absent,
+                };
+                self.stack.push(Value::Bool(r));
+            }
+            Instr::Lookup(map, key, default) => {
+                let strings = &self.code.strings;
+                let key = strings.get(key as usize).map_or("", |s| &**s);
+                let v = library::lookup(self, map, key).unwrap_or_else(|| {
+                    let d = self.code.strings.get(default as usize).cloned();
+                    d.map_or(Value::Null, Value::Str)
+                });
+                self.stack.push(v);
+            }
+            Instr::EqStr(i) | Instr::NeStr(i) => {
+                // C# `==` of anything with a string is true only for an equal string (see
+                // `ops::equals`); compare against the pool entry, no refcount traffic.
+                let lit = self.code.strings.get(i as usize).map_or("", |s| &**s);
+                let eq = matches!(self.stack.last(), Some(Value::Str(s)) if **s == *lit);
+                let v = Value::Bool(eq == matches!(ins, Instr::EqStr(_)));
+                match self.stack.last_mut() {
+                    Some(top) => *top = v,
+                    None => self.stack.push(v),
+                }
+            }
             Instr::Pop => {
                 self.pop();
             }
@@ -203,17 +234,9 @@ impl Vm<'_> {
             }
             Instr::Call(n, argc) => self.call_member(n, argc)?,
             Instr::Static(i, argc) => self.call_static(i, argc)?,
-            Instr::Index(argc) => {
-                let args = self.take_args(argc as usize + 1);
-                let r = library::index::get(self, &args);
-                self.args = args;
-                r?
-            }
+            Instr::Index(argc) => self.with_args(argc as usize + 1, library::index::get)?,
             Instr::SetIndex(argc) => {
-                let args = self.take_args(argc as usize + 2);
-                let r = library::index::set(self, &args);
-                self.args = args;
-                r?;
+                self.with_args(argc as usize + 2, library::index::set)?;
                 return Ok(());
             }
             Instr::Set(_) => return Err(Fault::unsupported("assigning to a property")),
@@ -223,30 +246,35 @@ impl Vm<'_> {
         Ok(())
     }
 
-    /// Pops `n` values into the reusable argument buffer.
-    fn take_args(&mut self, n: usize) -> Vec<Value> {
-        let mut args = std::mem::take(&mut self.args);
-        args.clear();
+    /// Runs `f` with the top `n` stack values as its argument slice, then pops them.
+    ///
+    /// No copy: the stack itself is lent to `f`, and while it is, the VM runs on a spare
+    /// stack from the pool (library code may call lambdas, which push and pop). The spares
+    /// keep their capacity across calls and evaluations, so this allocates nothing after
+    /// warm-up.
+    fn with_args<R>(&mut self, n: usize, f: impl FnOnce(&mut Self, &[Value]) -> R) -> R {
         let at = self.stack.len().saturating_sub(n);
-        args.extend(self.stack.drain(at..));
-        args
+        let spare = self.spare.pop().unwrap_or_default();
+        let stack = std::mem::replace(&mut self.stack, spare);
+        let r = f(self, stack.get(at..).unwrap_or(&[]));
+        let mut spare = std::mem::replace(&mut self.stack, stack);
+        spare.clear();
+        self.spare.push(spare);
+        self.stack.truncate(at);
+        r
     }
 
     fn call_member(&mut self, n: u32, argc: u8) -> Result<Value, Fault> {
-        let args = self.take_args(argc as usize + 1);
-        let r = library::call(self, n, &args);
-        self.args = args;
-        r
+        self.with_args(argc as usize + 1, |vm, args| library::call(vm, n, args))
     }
 
     fn call_static(&mut self, i: u32, argc: u8) -> Result<Value, Fault> {
-        let args = self.take_args(argc as usize);
-        let r = match library::members().get(i as usize) {
-            Some(m) => (m.imp)(self, m.name, &args),
-            None => Err(Fault::unsupported("a missing static member")),
-        };
-        self.args = args;
-        r
+        self.with_args(argc as usize, |vm, args| {
+            match library::members().get(i as usize) {
+                Some(m) => (m.imp)(vm, m.name, args),
+                None => Err(Fault::unsupported("a missing static member")),
+            }
+        })
     }
 
     fn exec_misc(&mut self, ins: Instr) -> Result<(), Fault> {
@@ -284,13 +312,10 @@ impl Vm<'_> {
             },
             Instr::MakeLambda(i) => self.alloc(Obj::Lambda(i))?,
             Instr::Invoke(argc) => {
-                let args = self.take_args(argc as usize + 1);
-                let (f, rest) = args
-                    .split_first()
-                    .map_or((Value::Null, &[][..]), |(f, r)| (f.clone(), r));
-                let rest = rest.to_vec();
-                self.args = args;
-                self.invoke(&f, &rest)?
+                self.with_args(argc as usize + 1, |vm, args| match args.split_first() {
+                    Some((f, rest)) => vm.invoke(f, rest),
+                    None => Err(Fault::null()),
+                })?
             }
             Instr::NewArray(t, n) => {
                 let at = self.stack.len().saturating_sub(n as usize);

@@ -11,6 +11,8 @@ mod exec;
 mod fault;
 mod heap;
 mod ops;
+#[cfg(test)]
+mod tests;
 
 pub use convert::{cast, is_type, new_collection};
 pub use display::{format, to_dotnet_string, type_name};
@@ -56,7 +58,7 @@ impl Default for VmLimits {
 pub struct Scratch {
     stack: Vec<Value>,
     locals: Vec<Value>,
-    args: Vec<Value>,
+    spare: Vec<Vec<Value>>,
     heap: Heap,
 }
 
@@ -94,7 +96,8 @@ pub struct Vm<'a> {
     pub heap: Heap,
     stack: Vec<Value>,
     locals: Vec<Value>,
-    args: Vec<Value>,
+    /// Spare stacks the VM runs on while its stack is lent out as a call's arguments.
+    spare: Vec<Vec<Value>>,
     handlers: Vec<(u32, usize)>,
     steps: u64,
     depth: u32,
@@ -124,7 +127,7 @@ pub fn eval_with(
         heap,
         stack: std::mem::take(&mut scratch.stack),
         locals: std::mem::take(&mut scratch.locals),
-        args: std::mem::take(&mut scratch.args),
+        spare: std::mem::take(&mut scratch.spare),
         handlers: Vec::new(),
         steps: 0,
         depth: 0,
@@ -136,7 +139,7 @@ pub fn eval_with(
     let result = vm.run(0);
     scratch.stack = std::mem::take(&mut vm.stack);
     scratch.locals = std::mem::take(&mut vm.locals);
-    scratch.args = std::mem::take(&mut vm.args);
+    scratch.spare = std::mem::take(&mut vm.spare);
     let heap = vm.heap;
     result.map(|value| Evaluated { value, heap })
 }
@@ -167,11 +170,10 @@ impl Vm<'_> {
             ));
         }
         let (lo, hi) = (func.slots.0 as usize, func.slots.1 as usize);
-        let saved: Vec<Value> = self
-            .locals
-            .get(lo..hi)
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default();
+        // The saved slots go in a pooled buffer, so calls allocate nothing after warm-up.
+        let mut saved = self.spare.pop().unwrap_or_default();
+        saved.clear();
+        saved.extend_from_slice(self.locals.get(lo..hi).unwrap_or(&[]));
         for (k, a) in args.iter().take(func.params as usize).enumerate() {
             if let Some(slot) = self.locals.get_mut(func.first_param as usize + k) {
                 *slot = a.clone();
@@ -183,8 +185,12 @@ impl Vm<'_> {
         self.depth -= 1;
         self.stack.truncate(depth);
         if let Some(dst) = self.locals.get_mut(lo..hi) {
-            dst.clone_from_slice(&saved);
+            for (d, v) in dst.iter_mut().zip(saved.drain(..)) {
+                *d = v;
+            }
         }
+        saved.clear();
+        self.spare.push(saved);
         r
     }
 
