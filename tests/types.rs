@@ -21,7 +21,7 @@ const DEFECTIVE: &[&str] = &[
 const TARGET: f64 = 97.0;
 
 /// The share reached with the member table of this commit; it may only go up.
-const FLOOR: f64 = 94.0;
+const FLOOR: f64 = 97.0;
 
 /// Prints the share of expression-clean files and the unsupported members by frequency
 /// (`cargo test --test integration types -- --nocapture`; `GATEHOUSE_DEBUG_TYPES=1` also

@@ -29,6 +29,7 @@ pub fn chain(ty: &Ty) -> Vec<&'static str> {
         }
         "HashSet" | "ISet" => &["HashSet", "IEnumerable", "object"],
         "IEnumerable" => &["IEnumerable", "object"],
+        "DateTimeOffset" => &["DateTimeOffset", "DateTime", "object"],
         "GroupCollection" => &["GroupCollection", "IEnumerable", "object"],
         "IHeaders" => &["IHeaders", "IEnumerable", "object"],
         "IQuery" => &["IQuery", "IHeaders", "IEnumerable", "object"],

@@ -12,14 +12,18 @@
 mod args;
 mod collections;
 mod context;
+mod extras;
 pub mod index;
 pub mod json;
 mod linq;
 mod numbers;
 mod objects;
+mod offsets;
+mod random;
 mod regex;
 mod statics;
 mod strings;
+mod users;
 
 pub use args::*;
 
@@ -118,6 +122,10 @@ fn index() -> &'static Index {
             objects::MEMBERS,
             regex::MEMBERS,
             statics::MEMBERS,
+            random::MEMBERS,
+            offsets::MEMBERS,
+            users::MEMBERS,
+            extras::MEMBERS,
         ]
         .concat();
         let mut names: Vec<&'static str> = all

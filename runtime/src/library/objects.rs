@@ -277,7 +277,7 @@ pub fn chain(ty: &str) -> &'static [&'static str] {
         "IEnumerator" => &["IEnumerable", "object"],
         "bool" => &["bool", "object"],
         "char" => &["char", "object"],
-        "DateTime" => &["DateTime", "object"],
+        "DateTime" => &["DateTime", "DateTimeOffset", "object"],
         "TimeSpan" => &["TimeSpan", "object"],
         "Guid" => &["Guid", "object"],
         "Match" => &["Match", "Group", "object"],
@@ -293,6 +293,7 @@ pub fn chain(ty: &str) -> &'static [&'static str] {
         "IRequest" => &["IRequest", "IMessage", "object"],
         "IResponse" => &["IResponse", "IMessage", "object"],
         "IUrl" => &["IUrl", "object"],
+        "IUser" => &["IUser", "object"],
         "IMessageBody" => &["IMessageBody", "object"],
         _ => &["object"],
     }

@@ -294,12 +294,6 @@ fn exception(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, 
     }
 }
 
-fn unix(_: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value, Fault> {
-    Ok(Value::DateTime(
-        DateTime::from_unix_seconds(int_arg(a, 0)?)?.with_kind(DateTimeKind::Utc),
-    ))
-}
-
 macro_rules! hash {
     ($ty:literal) => {
         [
@@ -575,14 +569,6 @@ pub(super) const MEMBERS: &[MemberSpec] = &[
         ["DateTime|TimeSpan"],
         "TimeSpan|DateTime",
         date_member
-    ),
-    m!(
-        "DateTimeOffset",
-        "FromUnixTimeSeconds",
-        Static,
-        ["long"],
-        "DateTime",
-        unix
     ),
     m!(
         "TimeSpan",
