@@ -10,19 +10,25 @@
 //! of the same arity (it looks at the argument values).
 
 mod args;
+mod basic;
 mod collections;
 mod context;
+mod crypto_sym;
 mod extras;
+mod forms;
 pub mod index;
 pub mod json;
+mod jwt;
 mod linq;
 mod numbers;
 mod objects;
 mod offsets;
 mod random;
+mod records;
 mod regex;
 mod statics;
 mod strings;
+mod urls;
 mod users;
 
 pub use args::*;
@@ -117,6 +123,7 @@ fn index() -> &'static Index {
             numbers::MEMBERS,
             context::MEMBERS,
             json::MEMBERS,
+            jwt::MEMBERS,
             collections::MEMBERS,
             linq::MEMBERS,
             objects::MEMBERS,
@@ -126,6 +133,10 @@ fn index() -> &'static Index {
             offsets::MEMBERS,
             users::MEMBERS,
             extras::MEMBERS,
+            basic::MEMBERS,
+            urls::MEMBERS,
+            forms::MEMBERS,
+            crypto_sym::MEMBERS,
         ]
         .concat();
         let mut names: Vec<&'static str> = all

@@ -294,6 +294,7 @@ pub fn chain(ty: &str) -> &'static [&'static str] {
         "IResponse" => &["IResponse", "IMessage", "object"],
         "IUrl" => &["IUrl", "object"],
         "IUser" => &["IUser", "object"],
+        "IApi" => &["IApi", "object"],
         "IMessageBody" => &["IMessageBody", "object"],
         _ => &["object"],
     }

@@ -49,6 +49,9 @@ fn object_string(heap: &Heap, o: &Obj) -> String {
             to_dotnet_string(heap, v)
         ),
         Obj::Builder(s) => s.clone(),
+        Obj::Anon(names, vals) if names.first().is_some_and(|n| &**n == "$text") => vals
+            .first()
+            .map_or_else(String::new, |v| to_dotnet_string(heap, v)),
         Obj::Anon(names, vals) => {
             let parts: Vec<String> = names
                 .iter()
