@@ -93,7 +93,7 @@ fn real_dotnet_members_outside_the_table_are_unsupported() {
     assert_eq!(codes(&c), ["expr::unsupported-member"]);
     assert_eq!(c.findings[0].severity, Severity::Warning);
     assert_eq!(
-        codes(&expr("context.Api.ServiceUrl")),
+        codes(&expr("context.Api.SubscriptionKeyParameterNames")),
         ["expr::unsupported-member"]
     );
     assert_eq!(
