@@ -24,6 +24,7 @@ mod regex;
 mod statics;
 mod strings;
 mod users;
+pub(crate) mod xml;
 
 pub use args::*;
 
@@ -126,6 +127,7 @@ fn index() -> &'static Index {
             offsets::MEMBERS,
             users::MEMBERS,
             extras::MEMBERS,
+            xml::MEMBERS,
         ]
         .concat();
         let mut names: Vec<&'static str> = all
