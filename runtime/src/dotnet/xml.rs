@@ -41,9 +41,10 @@ impl QName {
             match s.strip_prefix('{') {
                 Some(rest) => match rest.split_once('}') {
                     Some((ns, local)) => (ns, local),
-                    None => return Err(format!(
-                        "The '{{' character, hexadecimal value 0x7B, cannot be included in a name."
-                    )),
+                    None => return Err(
+                        "The '{' character, hexadecimal value 0x7B, cannot be included in a name."
+                            .into(),
+                    ),
                 },
                 None => ("", s),
             };

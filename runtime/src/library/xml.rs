@@ -52,7 +52,7 @@ fn get<'v>(vm: &'v Vm<'_>, r: ObjRef) -> Option<&'v XObj> {
     }
 }
 
-fn get_mut<'h>(heap: &'h mut Heap, r: ObjRef) -> Option<&'h mut XObj> {
+fn get_mut(heap: &mut Heap, r: ObjRef) -> Option<&mut XObj> {
     match heap.get_mut(r) {
         Some(Obj::Xml(o)) => Some(o),
         _ => None,
@@ -390,11 +390,11 @@ fn attrs_of(vm: &Vm<'_>, r: ObjRef) -> Vec<ObjRef> {
 }
 
 fn set_parent(vm: &mut Vm<'_>, r: ObjRef, p: Option<ObjRef>) {
-    match get_mut(&mut vm.heap, r) {
-        Some(
-            XObj::Element { parent, .. } | XObj::Leaf(_, parent) | XObj::Attribute { parent, .. },
-        ) => *parent = p,
-        _ => {}
+    if let Some(
+        XObj::Element { parent, .. } | XObj::Leaf(_, parent) | XObj::Attribute { parent, .. },
+    ) = get_mut(&mut vm.heap, r)
+    {
+        *parent = p;
     }
 }
 
