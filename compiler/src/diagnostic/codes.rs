@@ -106,7 +106,7 @@ pub const CODES: &[CodeDoc] = &[
     // Expression types.
     error("expr::unknown-member", "a member that does not exist on the expression's type", "<value>@(context.Request.Header[\"Accept\"])</value>", "Use a member the type has; the help names the closest one."),
     warning("expr::unsupported-member", "a member APIM allows that gatehouse does not implement yet", "<value>@(\"a\".Normalize())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the member is implemented."),
-    warning("expr::unsupported-type", "a type APIM allows that gatehouse does not implement yet", "<value>@(new XElement(\"a\").ToString())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the type is implemented."),
+    warning("expr::unsupported-type", "a type APIM allows that gatehouse does not implement yet", "<value>@(new XComment(\"a\").ToString())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the type is implemented."),
     error("expr::wrong-argument-count", "a call with a number of arguments no overload takes", "<value>@(context.Request.Headers.GetValueOrDefault(\"a\", \"b\", \"c\"))</value>", "Pass as many arguments as the member takes."),
     error("expr::wrong-argument-type", "an argument whose type cannot convert to the parameter's", "<value>@(context.Variables.ContainsKey(42))</value>", "Pass a value of the parameter's type, converting it first if needed."),
     error("expr::missing-return", "an `@{...}` block with a path that does not return", "<value>@{ if (context.Tracing) { return \"a\"; } }</value>", "End every path with `return` (or `throw`)."),

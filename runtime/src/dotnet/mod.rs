@@ -35,6 +35,7 @@ pub mod string;
 pub mod strsplit;
 pub mod timespan;
 pub mod uri;
+pub mod xml;
 pub use error::{DResult, DotnetError, ExceptionKind};
 #[cfg(test)]
 mod tests;

@@ -169,6 +169,7 @@ fn body(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault
             let t = jsonparse::parse(&text)?;
             vm.heap.import(t).map(Value::Ref)
         }
+        "XElement" | "XDocument" => super::xml::body_as(vm, &ty, &text),
         other => Err(Fault::new(
             FaultKind::Unsupported,
             format!("Body.As<{other}>() is not supported"),

@@ -30,6 +30,7 @@ mod statics;
 mod strings;
 mod urls;
 mod users;
+pub(crate) mod xml;
 
 pub use args::*;
 
@@ -137,6 +138,7 @@ fn index() -> &'static Index {
             urls::MEMBERS,
             forms::MEMBERS,
             crypto_sym::MEMBERS,
+            xml::MEMBERS,
         ]
         .concat();
         let mut names: Vec<&'static str> = all

@@ -61,11 +61,12 @@ pub enum RecvTy {
     User,
     LastError,
     Deployment,
+    Xml,
 }
 
 impl RecvTy {
     /// Every receiver type, in declaration order.
-    pub const ALL: [RecvTy; 51] = [
+    pub const ALL: [RecvTy; 52] = [
         RecvTy::Null,
         RecvTy::Bool,
         RecvTy::Char,
@@ -117,6 +118,7 @@ impl RecvTy {
         RecvTy::User,
         RecvTy::LastError,
         RecvTy::Deployment,
+        RecvTy::Xml,
     ];
 
     /// The table type name.
@@ -173,6 +175,7 @@ impl RecvTy {
             RecvTy::User => "IUser",
             RecvTy::LastError => "ILastError",
             RecvTy::Deployment => "IDeployment",
+            RecvTy::Xml => "XObject",
         }
     }
 }
@@ -223,6 +226,7 @@ fn obj_ty(o: &Obj) -> RecvTy {
         Obj::Random(_) => RecvTy::Random,
         Obj::Exception(..) => RecvTy::Exception,
         Obj::Iter(..) => RecvTy::Enumerator,
+        Obj::Xml(_) => RecvTy::Xml,
     }
 }
 
@@ -296,6 +300,14 @@ pub fn chain(ty: &str) -> &'static [&'static str] {
         "IUser" => &["IUser", "object"],
         "IApi" => &["IApi", "object"],
         "IMessageBody" => &["IMessageBody", "object"],
+        "XObject" => &[
+            "XElement",
+            "XDocument",
+            "XAttribute",
+            "XName",
+            "XNode",
+            "object",
+        ],
         _ => &["object"],
     }
 }

@@ -189,6 +189,12 @@ pub fn cast(vm: &mut Vm<'_>, v: &Value, t: TypeId, chk: bool) -> Result<Value, F
         };
     }
     if let Value::Ref(r) = v {
+        if let Obj::Xml(_) = vm.heap.get(*r) {
+            return from_token(
+                &JToken::String(crate::library::xml::text_of(&vm.heap, *r)),
+                t,
+            );
+        }
         if let Obj::JValue(tok) = vm.heap.get(*r) {
             let tok = tok.clone();
             return from_token(&tok, t);

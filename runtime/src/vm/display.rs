@@ -78,6 +78,7 @@ fn json_string(heap: &Heap, v: &Value) -> Option<String> {
         Obj::JObject(_) | Obj::JArray(_) => {
             heap.export(*r).map(|t| write(&t, Formatting::INDENTED))
         }
+        Obj::Xml(_) => Some(crate::library::xml::display(heap, *r, true)),
         _ => None,
     }
 }
@@ -109,6 +110,7 @@ fn object_type(o: &Obj) -> &'static str {
         Obj::Random(_) => "System.Random",
         Obj::Exception(k, _) => k.name(),
         Obj::Iter(..) => "System.Collections.IEnumerator",
+        Obj::Xml(x) => crate::library::xml::type_name(x),
     }
 }
 

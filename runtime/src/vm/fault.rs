@@ -35,6 +35,8 @@ pub enum FaultKind {
     UriFormat,
     /// `Newtonsoft.Json.JsonReaderException`.
     JsonReader,
+    /// `System.Xml.XmlException`.
+    Xml,
     /// `RegexParseException`.
     RegexParse,
     /// `RegexMatchTimeoutException`.
@@ -70,6 +72,7 @@ impl FaultKind {
             NotSupported | Unsupported => "System.NotSupportedException",
             UriFormat => "System.UriFormatException",
             JsonReader => "Newtonsoft.Json.JsonReaderException",
+            Xml => "System.Xml.XmlException",
             RegexParse => "System.Text.RegularExpressions.RegexParseException",
             RegexMatchTimeout => "System.Text.RegularExpressions.RegexMatchTimeoutException",
             Exception => "System.Exception",

@@ -89,6 +89,8 @@ pub enum Obj {
     Exception(FaultKind, Arc<str>),
     /// A `foreach` iterator over a snapshot.
     Iter(Vec<Value>, usize),
+    /// A `System.Xml.Linq` node.
+    Xml(crate::library::xml::XObj),
 }
 
 /// The heap: objects by handle, freed all at once when the evaluation ends.
