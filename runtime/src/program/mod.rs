@@ -5,8 +5,12 @@
 //! instruction ranges after the main body, listed in `funcs`. Regexes with constant patterns
 //! are compiled once per `Code`, on first use.
 
+mod decode;
+mod encode;
 mod instr;
 
+pub use decode::{decode, BundleError, DecodeLimits, Next, Operand};
+pub use encode::{crc32, encode, library_fingerprint, FORMAT_VERSION, MAGIC};
 pub use instr::{type_id, BinOp, Instr, TypeId, UnOp};
 
 use crate::dotnet::regex::{Regex, RegexOptions};
