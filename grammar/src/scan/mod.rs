@@ -8,6 +8,7 @@
 mod entities;
 mod markup;
 mod region;
+mod tags;
 mod value;
 
 pub use value::named_value_len;
