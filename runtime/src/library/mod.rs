@@ -120,7 +120,9 @@ fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {
         let all: Vec<MemberSpec> = [
-            strings::MEMBERS,
+            strings::search::MEMBERS,
+            strings::transform::MEMBERS,
+            strings::statics::MEMBERS,
             numbers::MEMBERS,
             context::MEMBERS,
             json::MEMBERS,
