@@ -120,7 +120,9 @@ fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {
         let all: Vec<MemberSpec> = [
-            strings::MEMBERS,
+            strings::search::MEMBERS,
+            strings::transform::MEMBERS,
+            strings::statics::MEMBERS,
             numbers::MEMBERS,
             context::MEMBERS,
             json::MEMBERS,
@@ -129,7 +131,11 @@ fn index() -> &'static Index {
             linq::MEMBERS,
             objects::MEMBERS,
             regex::MEMBERS,
-            statics::MEMBERS,
+            statics::hashing::MEMBERS,
+            statics::dates::MEMBERS,
+            statics::spans::MEMBERS,
+            statics::codecs::MEMBERS,
+            statics::constants::MEMBERS,
             random::MEMBERS,
             offsets::MEMBERS,
             users::MEMBERS,

@@ -1,0 +1,191 @@
+//! The verifying decoder of bundles: bytes from anywhere in, a [`Code`] the VM can run out.
+//!
+//! Every length is checked against the bytes that remain and against [`DecodeLimits`]
+//! before anything is allocated; every tag, index and jump target is checked against the
+//! pools it refers to; the stack depth at every reachable instruction is checked to be the
+//! same along every path. Malformed input gives a [`BundleError`], never a panic.
+
+mod reader;
+mod verify;
+
+use reader::Reader;
+use verify::verify;
+pub use verify::{Next, Operand};
+
+use super::encode::{crc32, library_fingerprint, FORMAT_VERSION, HEADER_LEN, MAGIC};
+use super::{Code, Const};
+use std::fmt;
+
+/// Why a bundle was refused, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleError {
+    /// Byte offset in the bundle of the field at fault.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl BundleError {
+    fn new(offset: usize, message: impl Into<String>) -> Self {
+        BundleError {
+            offset,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for BundleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid bundle at byte {}: {}",
+            self.offset, self.message
+        )
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+/// Size limits a bundle must keep to (checked before allocating).
+#[derive(Clone, Debug)]
+pub struct DecodeLimits {
+    /// Whole bundle, header included.
+    pub max_bytes: usize,
+    /// Instructions (and so spans).
+    pub max_instrs: usize,
+    /// Entries of the string pool.
+    pub max_strings: usize,
+    /// Total UTF-8 bytes of all strings (pool, regex patterns, shape member names).
+    pub max_string_bytes: usize,
+    /// Constants.
+    pub max_consts: usize,
+    /// Regexes.
+    pub max_regexes: usize,
+    /// Anonymous-type shapes.
+    pub max_shapes: usize,
+    /// Members of all shapes together.
+    pub max_shape_members: usize,
+    /// Functions.
+    pub max_funcs: usize,
+    /// Handlers.
+    pub max_handlers: usize,
+    /// Operand-stack depth any instruction may reach.
+    pub max_stack: u32,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> Self {
+        DecodeLimits {
+            max_bytes: 64 << 20,
+            max_instrs: 1 << 20,
+            max_strings: 1 << 18,
+            max_string_bytes: 16 << 20,
+            max_consts: 1 << 18,
+            max_regexes: 1 << 14,
+            max_shapes: 1 << 14,
+            max_shape_members: 1 << 16,
+            max_funcs: 1 << 16,
+            max_handlers: 1 << 16,
+            max_stack: 1 << 16,
+        }
+    }
+}
+
+/// Decodes and verifies a bundle written by [`super::encode`].
+pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Code, BundleError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(BundleError::new(
+            0,
+            format!(
+                "{} bytes, over the limit of {}",
+                bytes.len(),
+                limits.max_bytes
+            ),
+        ));
+    }
+    let mut r = Reader {
+        bytes,
+        pos: 0,
+        string_bytes: 0,
+    };
+    if r.take(4, "the magic bytes")? != MAGIC {
+        return Err(BundleError::new(
+            0,
+            "not a gatehouse bundle (bad magic bytes)",
+        ));
+    }
+    let version = r.u16("the format version")?;
+    if version != FORMAT_VERSION {
+        return Err(BundleError::new(
+            4,
+            format!(
+                "bundle written in format version {version}; this build reads format \
+                 version {FORMAT_VERSION} only: recompile the policies with this build"
+            ),
+        ));
+    }
+    if r.u16("the reserved field")? != 0 {
+        return Err(BundleError::new(6, "reserved header field is not zero"));
+    }
+    if r.u64("the library fingerprint")? != library_fingerprint() {
+        return Err(BundleError::new(
+            8,
+            "bundle compiled against a different member library (fingerprint mismatch): \
+             recompile the policies with this build",
+        ));
+    }
+    let len = r.u32("the payload length")? as usize;
+    let sum = r.u32("the checksum")?;
+    let payload = bytes.get(HEADER_LEN..).unwrap_or(&[]);
+    if payload.len() != len {
+        return Err(BundleError::new(
+            16,
+            format!(
+                "payload length {len} in the header, {} bytes present",
+                payload.len()
+            ),
+        ));
+    }
+    if crc32(payload) != sum {
+        return Err(BundleError::new(
+            20,
+            "checksum mismatch: the bundle is corrupted",
+        ));
+    }
+    let code = r.code(limits)?;
+    if r.pos != bytes.len() {
+        return Err(BundleError::new(
+            r.pos,
+            "trailing bytes after the instructions",
+        ));
+    }
+    verify(&code, limits)?;
+    Ok(code)
+}
+
+impl PartialEq for Code {
+    /// Equal instructions and pools (constants bit for bit, so `NaN == NaN`); the regex
+    /// cache is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        let const_eq = |a: &Const, b: &Const| match (a, b) {
+            (Const::Float(x), Const::Float(y)) => x.to_bits() == y.to_bits(),
+            (Const::Double(x), Const::Double(y)) => x.to_bits() == y.to_bits(),
+            (Const::Decimal(x), Const::Decimal(y)) => x.serialize() == y.serialize(),
+            _ => a == b,
+        };
+        self.instrs == other.instrs
+            && self.consts.len() == other.consts.len()
+            && self
+                .consts
+                .iter()
+                .zip(&other.consts)
+                .all(|(a, b)| const_eq(a, b))
+            && self.strings == other.strings
+            && self.regexes == other.regexes
+            && self.shapes == other.shapes
+            && self.spans == other.spans
+            && self.funcs == other.funcs
+            && self.handlers == other.handlers
+            && self.locals == other.locals
+    }
+}
