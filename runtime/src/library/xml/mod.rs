@@ -8,8 +8,6 @@
 mod edit;
 mod members;
 
-#[allow(unused_imports)] // keeps the path `library::xml::parse_text` of the moved function
-pub use edit::parse_text;
 pub use members::body_as;
 pub(super) use members::MEMBERS;
 
