@@ -7,6 +7,7 @@
 //! answered). The bundle form and the gateway server land with their issues.
 
 pub mod dotnet;
+pub mod engine;
 pub mod host;
 pub mod library;
 pub mod program;

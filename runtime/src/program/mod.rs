@@ -8,10 +8,12 @@
 mod decode;
 mod encode;
 mod instr;
+pub mod model;
 
 pub use decode::{decode, BundleError, DecodeLimits, Next, Operand};
 pub use encode::{crc32, encode, library_fingerprint, FORMAT_VERSION, MAGIC};
 pub use instr::{type_id, BinOp, Instr, TypeId, UnOp};
+pub use model::Program;
 
 use crate::dotnet::regex::{Regex, RegexOptions};
 use crate::dotnet::DResult;

@@ -1,0 +1,166 @@
+//! The policy engine: runs a [`Program`] for one request, synchronously, yielding effects.
+//!
+//! The engine never performs I/O. [`Gateway::start`] routes a request and returns an
+//! [`Exchange`]; the driver calls [`Exchange::resume`] until it gets [`Step::Respond`],
+//! performing each effect ([`Step::Forward`], [`Step::NeedRequestBody`],
+//! [`Step::NeedResponseBody`]) in between. The server driver performs effects with
+//! hyper; the in-process driver (tests) answers them from mocks. One engine, two drivers.
+//!
+//! Bodies are not held by the engine unless a policy reads or replaces them: a forwarded
+//! request with `body: None` carries the client's body through, and a response with
+//! [`ResponseBody::Backend`] streams the backend's body through.
+
+use crate::program::model::BackendId;
+use crate::program::Program;
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The request as the gateway received it, without its body.
+#[derive(Clone, Debug)]
+pub struct RequestHead {
+    /// Method.
+    pub method: Method,
+    /// `http` or `https`.
+    pub scheme: String,
+    /// The `Host` header (or `:authority`), with the port if any.
+    pub host: String,
+    /// Path and query, as received (percent-encoded).
+    pub path_and_query: String,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The client's address.
+    pub client_ip: IpAddr,
+}
+
+/// Where a forwarded request goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A declared backend (single or pool); the driver picks the pool member, applies its
+    /// circuit breaker and injects its credentials.
+    Backend(BackendId),
+    /// A URL from the API's `serviceUrl` or `set-backend-service base-url`.
+    Url(String),
+}
+
+/// A request the driver must send to a backend (`forward-request`).
+#[derive(Clone, Debug)]
+pub struct BackendRequest {
+    /// Where to.
+    pub target: Target,
+    /// Path and query to append to the target's base URL (starts with `/` or is empty).
+    pub path_and_query: String,
+    /// Method.
+    pub method: Method,
+    /// Headers to send (hop-by-hop headers already removed).
+    pub headers: HeaderMap,
+    /// `None`: send the client's body as received (streamed); `Some`: this body.
+    pub body: Option<Bytes>,
+    /// Response timeout.
+    pub timeout: Duration,
+    /// Follow redirects.
+    pub follow_redirects: bool,
+    /// Protocol.
+    pub http_version: crate::program::model::HttpVersion,
+    /// Whether the engine needs the response body buffered (a policy reads it, or
+    /// `buffer-response` is set); otherwise it may stream.
+    pub buffer_response: bool,
+}
+
+/// A backend's response head.
+#[derive(Clone, Debug)]
+pub struct BackendResponse {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+}
+
+/// Why a backend call failed; becomes `context.LastError`.
+#[derive(Clone, Debug)]
+pub struct BackendFailure {
+    /// APIM's reason: `BackendConnectionFailure`, `Timeout`, `BackendUnavailable`
+    /// (circuit open or no healthy pool member), …
+    pub reason: &'static str,
+    /// A message for `context.LastError.Message`.
+    pub message: String,
+    /// Seconds until the backend may be retried (open circuit), if known.
+    pub retry_after: Option<u64>,
+}
+
+/// What the driver hands back to the engine.
+#[derive(Debug)]
+pub enum Resume {
+    /// Start (or continue after nothing).
+    Start,
+    /// The client's whole request body, after [`Step::NeedRequestBody`].
+    RequestBody(Bytes),
+    /// The backend's answer (or failure), after [`Step::Forward`].
+    Backend(Result<BackendResponse, BackendFailure>),
+    /// The backend's whole response body, after [`Step::NeedResponseBody`].
+    ResponseBody(Bytes),
+}
+
+/// What the engine needs next.
+#[derive(Debug)]
+pub enum Step {
+    /// Read the client's whole body and resume with [`Resume::RequestBody`].
+    NeedRequestBody,
+    /// Send this request and resume with [`Resume::Backend`].
+    Forward(BackendRequest),
+    /// Read the backend's whole body and resume with [`Resume::ResponseBody`].
+    NeedResponseBody,
+    /// Done: answer the client.
+    Respond(Response),
+}
+
+/// The body of the final response.
+#[derive(Debug)]
+pub enum ResponseBody {
+    /// No body.
+    Empty,
+    /// This body.
+    Bytes(Bytes),
+    /// The backend's body, streamed through unchanged.
+    Backend,
+}
+
+/// The final response.
+#[derive(Debug)]
+pub struct Response {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: ResponseBody,
+}
+
+/// Engine configuration (limits are configuration, not constants).
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Limits for each expression evaluation.
+    pub vm: crate::vm::VmLimits,
+    /// Largest request or response body a policy may buffer, bytes.
+    pub max_body: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            vm: crate::vm::VmLimits::default(),
+            max_body: 16 << 20,
+        }
+    }
+}
+
+/// A loaded program ready to serve: the program, its routing index and shared state
+/// (rate-limit counters). Cheap to share (`Arc`); a reload builds a new one.
+pub struct Gateway {
+    /// The program.
+    pub program: Arc<Program>,
+    /// Configuration.
+    pub config: EngineConfig,
+}
