@@ -6,10 +6,14 @@
 //! table the VM dispatches through and the compiler reads) and [`host`] (how `context.*` is
 //! answered). The bundle form and the gateway server land with their issues.
 
+#[cfg(feature = "server")]
+pub mod backend;
 pub mod dotnet;
 pub mod engine;
 pub mod host;
 pub mod library;
 pub mod program;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod value;
 pub mod vm;

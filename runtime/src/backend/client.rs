@@ -1,0 +1,310 @@
+//! The backend HTTP client: pooled hyper-util clients per protocol, rustls TLS, timeouts,
+//! redirects, and the mapping of failures to APIM error reasons.
+
+use super::tls::tls_config;
+use crate::engine::BackendFailure;
+use crate::program::model::{HttpVersion, TlsSettings};
+use bytes::Bytes;
+use http::{header, HeaderMap, Method, Request, Response, StatusCode, Uri};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Incoming;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// Errors of streamed bodies.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// The body of a request sent to a backend.
+pub type ReqBody = BoxBody<Bytes, BoxError>;
+
+/// Backend client settings (limits are configuration).
+#[derive(Clone, Debug)]
+pub struct ClientSettings {
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// How long an idle pooled connection is kept.
+    pub pool_idle_timeout: Duration,
+    /// Idle connections kept per host.
+    pub pool_max_idle_per_host: usize,
+    /// Most redirects followed for one call.
+    pub max_redirects: u32,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        ClientSettings {
+            connect_timeout: Duration::from_secs(10),
+            pool_idle_timeout: Duration::from_secs(90),
+            pool_max_idle_per_host: 64,
+            max_redirects: 10,
+        }
+    }
+}
+
+/// The body of an outgoing call.
+pub enum OutBody {
+    /// A buffered body (may be replayed on a redirect).
+    Full(Bytes),
+    /// A streamed body (the client's, passed through).
+    Stream(ReqBody),
+}
+
+type HttpClient = Client<HttpsConnector<HttpConnector>, ReqBody>;
+
+/// The clients of one TLS setting: one per `http-version`, built on first use.
+pub struct Clients {
+    tls: TlsSettings,
+    settings: ClientSettings,
+    built: [OnceLock<Result<HttpClient, String>>; 3],
+}
+
+impl Clients {
+    /// Clients validating TLS as `tls` says.
+    pub fn new(tls: TlsSettings, settings: ClientSettings) -> Clients {
+        Clients {
+            tls,
+            settings,
+            built: Default::default(),
+        }
+    }
+
+    fn client(&self, version: HttpVersion) -> Result<&HttpClient, BackendFailure> {
+        self.built[version as usize]
+            .get_or_init(|| build(self.tls, &self.settings, version))
+            .as_ref()
+            .map_err(|e| failure("BackendConnectionFailure", e.clone()))
+    }
+
+    /// Sends a request to `url` and waits at most `timeout` for the response head,
+    /// following redirects when asked.
+    pub async fn call(
+        &self,
+        call: Call,
+        body: OutBody,
+    ) -> Result<Response<Incoming>, BackendFailure> {
+        let client = self.client(call.version)?;
+        let timeout = call.timeout;
+        match tokio::time::timeout(timeout, self.follow(client, call, body)).await {
+            Ok(r) => r,
+            Err(_) => Err(failure(
+                "Timeout",
+                format!(
+                    "The backend did not answer within {} ms",
+                    timeout.as_millis()
+                ),
+            )),
+        }
+    }
+
+    async fn follow(
+        &self,
+        client: &HttpClient,
+        mut call: Call,
+        body: OutBody,
+    ) -> Result<Response<Incoming>, BackendFailure> {
+        let mut body = body;
+        let mut hops = 0;
+        loop {
+            let replay = match &body {
+                OutBody::Full(b) => Some(b.clone()),
+                OutBody::Stream(_) => None,
+            };
+            let uri: Uri = call.url.parse().map_err(|_| {
+                failure(
+                    "BackendConnectionFailure",
+                    format!("invalid backend URL '{}'", call.url),
+                )
+            })?;
+            let mut req = Request::builder()
+                .method(call.method.clone())
+                .uri(uri.clone())
+                .body(into_req_body(body))
+                .map_err(|e| failure("BackendConnectionFailure", e.to_string()))?;
+            *req.headers_mut() = call.headers.clone();
+            let resp = client.request(req).await.map_err(classify)?;
+            if !call.follow_redirects || hops >= self.settings.max_redirects {
+                return Ok(resp);
+            }
+            let Some(next) = redirect(&uri, resp.status(), resp.headers(), &call.method, replay)
+            else {
+                return Ok(resp);
+            };
+            hops += 1;
+            call.url = next.0;
+            call.method = next.1;
+            body = OutBody::Full(next.2);
+        }
+    }
+}
+
+/// What to send, besides the body.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// Absolute URL.
+    pub url: String,
+    /// Method.
+    pub method: Method,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Response-head timeout.
+    pub timeout: Duration,
+    /// Follow 3xx answers.
+    pub follow_redirects: bool,
+    /// Protocol.
+    pub version: HttpVersion,
+}
+
+fn into_req_body(body: OutBody) -> ReqBody {
+    match body {
+        OutBody::Full(b) if b.is_empty() => Empty::new().map_err(|e| match e {}).boxed(),
+        OutBody::Full(b) => Full::new(b).map_err(|e| match e {}).boxed(),
+        OutBody::Stream(s) => s,
+    }
+}
+
+/// The next hop of a redirect: URL, method and body; `None` when it is not followed
+/// (no usable `Location`, or a method-keeping redirect of a streamed body).
+fn redirect(
+    current: &Uri,
+    status: StatusCode,
+    headers: &HeaderMap,
+    method: &Method,
+    replay: Option<Bytes>,
+) -> Option<(String, Method, Bytes)> {
+    let location = headers.get(header::LOCATION)?.to_str().ok()?;
+    let url = if location.starts_with("http://") || location.starts_with("https://") {
+        location.to_string()
+    } else if location.starts_with('/') {
+        format!(
+            "{}://{}{location}",
+            current.scheme_str()?,
+            current.authority()?
+        )
+    } else {
+        return None;
+    };
+    match status.as_u16() {
+        303 => Some((url, Method::GET, Bytes::new())),
+        301 | 302 if method == Method::POST => Some((url, Method::GET, Bytes::new())),
+        301 | 302 | 307 | 308 => Some((url, method.clone(), replay?)),
+        _ => None,
+    }
+}
+
+fn build(
+    tls: TlsSettings,
+    settings: &ClientSettings,
+    version: HttpVersion,
+) -> Result<HttpClient, String> {
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    http.set_connect_timeout(Some(settings.connect_timeout));
+    http.set_nodelay(true);
+    let builder = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls_config(tls)?)
+        .https_or_http();
+    let connector = match version {
+        HttpVersion::Http1 => builder.enable_http1().wrap_connector(http),
+        HttpVersion::Http2 => builder.enable_http2().wrap_connector(http),
+        HttpVersion::Http2Or1 => builder.enable_all_versions().wrap_connector(http),
+    };
+    let client = Client::builder(TokioExecutor::new())
+        .timer(TokioTimer::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(settings.pool_idle_timeout)
+        .pool_max_idle_per_host(settings.pool_max_idle_per_host)
+        .http2_only(version == HttpVersion::Http2)
+        .build(connector);
+    Ok(client)
+}
+
+/// Maps a client error to APIM's reason: every transport failure (refused, reset,
+/// aborted mid-head) is `BackendConnectionFailure`.
+fn classify(e: hyper_util::client::legacy::Error) -> BackendFailure {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    failure("BackendConnectionFailure", message)
+}
+
+/// A failure with `reason` and `message`.
+pub fn failure(reason: &'static str, message: String) -> BackendFailure {
+    BackendFailure {
+        reason,
+        message,
+        retry_after: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(v: &'static str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::LOCATION, http::HeaderValue::from_static(v));
+        h
+    }
+
+    #[test]
+    fn redirects_resolve_relative_locations_and_switch_post_to_get() {
+        let cur: Uri = "http://a.test:81/x?y".parse().expect("uri");
+        let r = redirect(&cur, StatusCode::FOUND, &loc("/z"), &Method::POST, None);
+        assert_eq!(
+            r,
+            Some(("http://a.test:81/z".into(), Method::GET, Bytes::new()))
+        );
+        let body = Bytes::from_static(b"b");
+        let r = redirect(
+            &cur,
+            StatusCode::TEMPORARY_REDIRECT,
+            &loc("https://b/"),
+            &Method::PUT,
+            Some(body.clone()),
+        );
+        assert_eq!(r, Some(("https://b/".into(), Method::PUT, body)));
+    }
+
+    #[test]
+    fn streamed_bodies_and_odd_locations_are_not_followed() {
+        let cur: Uri = "http://a/".parse().expect("uri");
+        assert_eq!(
+            redirect(
+                &cur,
+                StatusCode::PERMANENT_REDIRECT,
+                &loc("/z"),
+                &Method::PUT,
+                None
+            ),
+            None
+        );
+        assert_eq!(
+            redirect(
+                &cur,
+                StatusCode::FOUND,
+                &loc("rel"),
+                &Method::GET,
+                Some(Bytes::new())
+            ),
+            None
+        );
+        assert_eq!(
+            redirect(
+                &cur,
+                StatusCode::OK,
+                &loc("/z"),
+                &Method::GET,
+                Some(Bytes::new())
+            ),
+            None
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! Backends at run time: the program's backend table with a client, a circuit breaker
+//! and injected credentials per backend, and pools choosing among their members.
+
+pub mod breaker;
+pub mod client;
+pub mod credentials;
+pub mod pool;
+mod tls;
+
+use crate::engine::{BackendFailure, BackendRequest, Target};
+use crate::program::model::{BackendId, BackendKind, Program, TlsSettings};
+use breaker::{Breaker, Outcome, Rule};
+use client::{Call, ClientSettings, Clients, OutBody, ReqBody};
+use credentials::Injected;
+use http::{header, HeaderMap, Response};
+use hyper::body::Incoming;
+use pool::Pool;
+use std::time::{Duration, Instant};
+
+/// One backend entity, ready to call.
+struct Entry {
+    name: String,
+    url: Option<String>,
+    pool: Option<Pool>,
+    breaker: Breaker,
+    credentials: Injected,
+    clients: Clients,
+}
+
+/// The backend table of one loaded program.
+pub struct Backends {
+    entries: Vec<Entry>,
+    /// Clients for plain URLs (`serviceUrl`, `base-url`), validating TLS fully.
+    default: Clients,
+}
+
+impl Backends {
+    /// The table for `program` (secrets already resolved).
+    pub fn new(program: &Program, settings: &ClientSettings) -> Result<Backends, String> {
+        let now = Instant::now();
+        let mut entries = Vec::with_capacity(program.backends.len());
+        for b in &program.backends {
+            let name = program.str(b.name).to_string();
+            let credentials = Injected::new(program, &b.credentials)
+                .map_err(|e| format!("backend '{name}': {e}"))?;
+            let rules = b
+                .breakers
+                .iter()
+                .map(|r| Rule::from_model(program, r))
+                .collect();
+            entries.push(Entry {
+                url: b.url.map(|u| program.str(u).to_string()),
+                pool: match &b.kind {
+                    BackendKind::Pool(members) => Some(Pool::new(members)),
+                    BackendKind::Single => None,
+                },
+                breaker: Breaker::new(rules, now),
+                credentials,
+                clients: Clients::new(b.tls, settings.clone()),
+                name,
+            });
+        }
+        Ok(Backends {
+            entries,
+            default: Clients::new(TlsSettings::default(), settings.clone()),
+        })
+    }
+
+    /// The name metrics use for `target`: the backend's name, or `url` for plain URLs.
+    pub fn label(&self, target: &Target) -> &str {
+        match target {
+            Target::Backend(id) => self.entries.get(*id as usize).map_or("?", |e| &e.name),
+            Target::Url(_) => "url",
+        }
+    }
+
+    /// Sends `req`; `client_body` is the client's body when `req.body` is `None`.
+    pub async fn forward(
+        &self,
+        req: BackendRequest,
+        client_body: Option<ReqBody>,
+    ) -> Result<Response<Incoming>, BackendFailure> {
+        let body = match (req.body.clone(), client_body) {
+            (Some(b), _) => OutBody::Full(b),
+            (None, Some(s)) => OutBody::Stream(s),
+            (None, None) => OutBody::Full(bytes::Bytes::new()),
+        };
+        let mut call = Call {
+            url: String::new(),
+            method: req.method.clone(),
+            headers: req.headers.clone(),
+            timeout: req.timeout,
+            follow_redirects: req.follow_redirects,
+            version: req.http_version,
+        };
+        call.headers.remove(header::HOST);
+        match &req.target {
+            Target::Url(base) => {
+                call.url = join(base, &req.path_and_query);
+                self.default.call(call, body).await
+            }
+            Target::Backend(id) => {
+                self.call_backend(*id, &req.path_and_query, call, body)
+                    .await
+            }
+        }
+    }
+
+    async fn call_backend(
+        &self,
+        id: BackendId,
+        path_and_query: &str,
+        mut call: Call,
+        body: OutBody,
+    ) -> Result<Response<Incoming>, BackendFailure> {
+        let entry = self.entry(id)?;
+        let mut pq = path_and_query.to_string();
+        let member = match &entry.pool {
+            Some(pool) => {
+                entry.credentials.apply(&mut call.headers, &mut pq);
+                let now = Instant::now();
+                let picked = pool.pick(|m| {
+                    self.entries
+                        .get(m as usize)
+                        .is_none_or(|e| e.breaker.is_open(now))
+                });
+                let Some(m) = picked else {
+                    return Err(unavailable(&entry.name, self.pool_retry_after(pool, now)));
+                };
+                self.entry(m)?
+            }
+            None => entry,
+        };
+        let now = Instant::now();
+        if let Err(wait) = member.breaker.admit(now) {
+            return Err(unavailable(&member.name, wait));
+        }
+        member.credentials.apply(&mut call.headers, &mut pq);
+        let base = member.url.as_deref().unwrap_or_default();
+        call.url = join(base, &pq);
+        let result = member.clients.call(call, body).await;
+        let now = Instant::now();
+        match &result {
+            Ok(resp) => member.breaker.record(
+                now,
+                Outcome::Status(resp.status().as_u16(), retry_after(resp.headers())),
+            ),
+            Err(f) => member.breaker.record(now, Outcome::Error(f.reason)),
+        }
+        result
+    }
+
+    fn entry(&self, id: BackendId) -> Result<&Entry, BackendFailure> {
+        self.entries.get(id as usize).ok_or_else(|| {
+            client::failure(
+                "BackendUnavailable",
+                format!("backend #{id} is not declared"),
+            )
+        })
+    }
+
+    /// The shortest wait until some member of `pool` may be tried.
+    fn pool_retry_after(&self, pool: &Pool, now: Instant) -> Duration {
+        pool.members()
+            .filter_map(|m| self.entries.get(m as usize))
+            .filter_map(|e| e.breaker.admit_wait(now))
+            .min()
+            .unwrap_or_default()
+    }
+}
+
+/// `BackendUnavailable` for an open circuit of `name`, retry after `wait`.
+fn unavailable(name: &str, wait: Duration) -> BackendFailure {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    BackendFailure {
+        reason: "BackendUnavailable",
+        message: format!("Backend '{name}' is unavailable: its circuit breaker is open"),
+        retry_after: Some(secs),
+    }
+}
+
+/// A `Retry-After` given in seconds.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// `base` + `path_and_query`, with one `/` between them.
+pub fn join(base: &str, path_and_query: &str) -> String {
+    let base = base.trim_end_matches('/');
+    if path_and_query.is_empty() || path_and_query.starts_with('?') {
+        let base = if base.contains("://") && !base.split("://").nth(1).unwrap_or("").contains('/')
+        {
+            format!("{base}/")
+        } else {
+            base.to_string()
+        };
+        return format!("{base}{path_and_query}");
+    }
+    if path_and_query.starts_with('/') {
+        format!("{base}{path_and_query}")
+    } else {
+        format!("{base}/{path_and_query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_puts_one_slash_between() {
+        assert_eq!(join("http://h:1/api/", "/o?x=1"), "http://h:1/api/o?x=1");
+        assert_eq!(join("http://h:1", "o"), "http://h:1/o");
+        assert_eq!(join("http://h:1", ""), "http://h:1/");
+        assert_eq!(join("http://h:1", "?a=b"), "http://h:1/?a=b");
+        assert_eq!(join("http://h:1/api", "?a=b"), "http://h:1/api?a=b");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_only() {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, http::HeaderValue::from_static(" 7 "));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert(
+            header::RETRY_AFTER,
+            http::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn unavailable_rounds_the_wait_up() {
+        let f = unavailable("b", Duration::from_millis(1500));
+        assert_eq!((f.reason, f.retry_after), ("BackendUnavailable", Some(2)));
+    }
+}
