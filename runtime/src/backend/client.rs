@@ -6,7 +6,7 @@ use crate::engine::BackendFailure;
 use crate::program::model::{HttpVersion, TlsSettings};
 use bytes::Bytes;
 use http::{header, HeaderMap, Method, Request, Response, StatusCode, Uri};
-use http_body_util::combinators::BoxBody;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
@@ -19,7 +19,7 @@ use std::time::Duration;
 /// Errors of streamed bodies.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// The body of a request sent to a backend.
-pub type ReqBody = BoxBody<Bytes, BoxError>;
+pub type ReqBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// Backend client settings (limits are configuration).
 #[derive(Clone, Debug)]
@@ -160,8 +160,8 @@ pub struct Call {
 
 fn into_req_body(body: OutBody) -> ReqBody {
     match body {
-        OutBody::Full(b) if b.is_empty() => Empty::new().map_err(|e| match e {}).boxed(),
-        OutBody::Full(b) => Full::new(b).map_err(|e| match e {}).boxed(),
+        OutBody::Full(b) if b.is_empty() => Empty::new().map_err(|e| match e {}).boxed_unsync(),
+        OutBody::Full(b) => Full::new(b).map_err(|e| match e {}).boxed_unsync(),
         OutBody::Stream(s) => s,
     }
 }
