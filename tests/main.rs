@@ -4,6 +4,7 @@ mod bundle;
 mod cli;
 mod corpus;
 mod eval;
+mod gateway;
 mod projects;
 mod robustness;
 mod snapshots;

@@ -13,10 +13,16 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// Answers one admin request.
-pub fn answer<E: Engine, B>(shared: &Shared<E>, shutdown: &Shutdown, req: &Request<B>) -> Response<RespBody> {
+pub fn answer<E: Engine, B>(
+    shared: &Shared<E>,
+    shutdown: &Shutdown,
+    req: &Request<B>,
+) -> Response<RespBody> {
     match req.uri().path() {
         "/healthz" => plain(StatusCode::OK, "ok\n"),
-        "/readyz" if shutdown.is_triggered() => plain(StatusCode::SERVICE_UNAVAILABLE, "draining\n"),
+        "/readyz" if shutdown.is_triggered() => {
+            plain(StatusCode::SERVICE_UNAVAILABLE, "draining\n")
+        }
         "/readyz" => plain(StatusCode::OK, "ready\n"),
         "/metrics" => {
             let mut resp = Response::new(full(Bytes::from(shared.metrics.render())));
@@ -45,7 +51,9 @@ pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shu
             let resp = answer(&shared, &sd, &req);
             async move { Ok::<_, Infallible>(resp) }
         });
-        let conn = builder.serve_connection(TokioIo::new(stream), svc).into_owned();
+        let conn = builder
+            .serve_connection(TokioIo::new(stream), svc)
+            .into_owned();
         tokio::spawn(async move {
             let _ = conn.await;
         });

@@ -5,7 +5,9 @@ use super::access_log::{self, AccessEntry};
 use super::{Engine, Exchange, Shared};
 use crate::backend::client::{BoxError, ReqBody};
 use crate::backend::Backends;
-use crate::engine::{BackendResponse, RequestHead, Resume, Response as EngineResponse, ResponseBody, Step};
+use crate::engine::{
+    BackendResponse, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step,
+};
 use bytes::Bytes;
 use http::{header, HeaderMap, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
@@ -76,7 +78,11 @@ fn request_head(parts: &http::request::Parts, client_ip: IpAddr, scheme: &str) -
         method: parts.method.clone(),
         scheme: scheme.to_string(),
         host,
-        path_and_query: parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string(),
+        path_and_query: parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string(),
         headers: parts.headers.clone(),
         client_ip,
     }
@@ -97,8 +103,12 @@ async fn drive<E: Engine, X: Exchange>(
                 if bodies.client_bytes.is_none() {
                     match collect(bodies.client.take(), config.max_request_body).await {
                         Ok(b) => bodies.client_bytes = Some(b),
-                        Err(Oversize) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
-                        Err(Broken) => return plain(StatusCode::BAD_REQUEST, "request body could not be read"),
+                        Err(Oversize) => {
+                            return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
+                        }
+                        Err(Broken) => {
+                            return plain(StatusCode::BAD_REQUEST, "request body could not be read")
+                        }
                     }
                 }
                 Resume::RequestBody(bodies.client_bytes.clone().unwrap_or_default())
@@ -131,8 +141,18 @@ async fn drive<E: Engine, X: Exchange>(
                 if bodies.backend_bytes.is_none() {
                     match collect(bodies.backend.take(), config.max_response_body).await {
                         Ok(b) => bodies.backend_bytes = Some(b),
-                        Err(Oversize) => return plain(StatusCode::BAD_GATEWAY, "backend response body too large"),
-                        Err(Broken) => return plain(StatusCode::BAD_GATEWAY, "backend response body could not be read"),
+                        Err(Oversize) => {
+                            return plain(
+                                StatusCode::BAD_GATEWAY,
+                                "backend response body too large",
+                            )
+                        }
+                        Err(Broken) => {
+                            return plain(
+                                StatusCode::BAD_GATEWAY,
+                                "backend response body could not be read",
+                            )
+                        }
                     }
                 }
                 Resume::ResponseBody(bodies.backend_bytes.clone().unwrap_or_default())

@@ -27,7 +27,9 @@ pub async fn serve(listener: TcpListener, shutdown: Shutdown) {
         };
         let Ok((stream, _)) = accepted else { continue };
         let svc = service_fn(|req| async move { Ok::<_, Infallible>(answer(req).await) });
-        let conn = builder.serve_connection(TokioIo::new(stream), svc).into_owned();
+        let conn = builder
+            .serve_connection(TokioIo::new(stream), svc)
+            .into_owned();
         tokio::spawn(async move {
             let _ = conn.await;
         });
@@ -75,8 +77,10 @@ pub async fn answer(req: Request<Incoming>) -> Response<RespBody> {
     json_str(&String::from_utf8_lossy(&body), &mut out);
     out.push('}');
     let mut resp = Response::new(full(Bytes::from(out)));
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     resp
 }
 

@@ -66,7 +66,13 @@ pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shu
     }
     drop(listener);
     let drain = shared.config.drain_timeout;
-    if tokio::time::timeout(drain, graceful.shutdown()).await.is_err() {
-        tracing::warn!(seconds = drain.as_secs_f64(), "drain time over; closing remaining connections");
+    if tokio::time::timeout(drain, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            seconds = drain.as_secs_f64(),
+            "drain time over; closing remaining connections"
+        );
     }
 }

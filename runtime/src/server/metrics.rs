@@ -59,7 +59,11 @@ impl Metrics {
 
     /// Counts a reload.
     pub fn reload(&self, ok: bool) {
-        let c = if ok { &self.reloads_ok } else { &self.reloads_failed };
+        let c = if ok {
+            &self.reloads_ok
+        } else {
+            &self.reloads_failed
+        };
         c.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -98,14 +102,26 @@ impl Metrics {
         }
         out.push_str("# HELP gatehouse_backend_timeouts_total Backend calls that timed out.\n");
         out.push_str("# TYPE gatehouse_backend_timeouts_total counter\n");
-        let timeouts: u64 = errors.iter().filter(|(k, _)| k.1 == "Timeout").map(|(_, v)| v).sum();
+        let timeouts: u64 = errors
+            .iter()
+            .filter(|(k, _)| k.1 == "Timeout")
+            .map(|(_, v)| v)
+            .sum();
         let _ = writeln!(out, "gatehouse_backend_timeouts_total {timeouts}");
         out.push_str("# HELP gatehouse_requests_in_flight Requests being served.\n");
         out.push_str("# TYPE gatehouse_requests_in_flight gauge\n");
-        let _ = writeln!(out, "gatehouse_requests_in_flight {}", self.in_flight.load(Ordering::Relaxed));
+        let _ = writeln!(
+            out,
+            "gatehouse_requests_in_flight {}",
+            self.in_flight.load(Ordering::Relaxed)
+        );
         out.push_str("# HELP gatehouse_reloads_total Program reloads by result.\n");
         out.push_str("# TYPE gatehouse_reloads_total counter\n");
-        let _ = writeln!(out, "gatehouse_reloads_total{{result=\"ok\"}} {}", self.reloads_ok.load(Ordering::Relaxed));
+        let _ = writeln!(
+            out,
+            "gatehouse_reloads_total{{result=\"ok\"}} {}",
+            self.reloads_ok.load(Ordering::Relaxed)
+        );
         let _ = writeln!(
             out,
             "gatehouse_reloads_total{{result=\"failed\"}} {}",
@@ -125,7 +141,10 @@ impl Metrics {
             );
         }
         let count = self.latency_count.load(Ordering::Relaxed);
-        let _ = writeln!(out, "gatehouse_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(
+            out,
+            "gatehouse_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
         let sum = self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6;
         let _ = writeln!(out, "gatehouse_request_duration_seconds_sum {sum}");
         let _ = writeln!(out, "gatehouse_request_duration_seconds_count {count}");
@@ -134,7 +153,9 @@ impl Metrics {
 
 /// A label value with `\`, `"` and newlines escaped.
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -157,7 +178,9 @@ mod tests {
         assert!(text.contains("gatehouse_request_duration_seconds_bucket{le=\"0.5\"} 2"));
         assert!(text.contains("gatehouse_request_duration_seconds_count 2"));
         assert!(text.contains("gatehouse_backend_timeouts_total 1"));
-        assert!(text.contains("gatehouse_backend_errors_total{backend=\"b1\",reason=\"BackendConnectionFailure\"} 1"));
+        assert!(text.contains(
+            "gatehouse_backend_errors_total{backend=\"b1\",reason=\"BackendConnectionFailure\"} 1"
+        ));
         assert_eq!(m.requests_with_status(200), 2);
     }
 }

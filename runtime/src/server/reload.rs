@@ -91,7 +91,9 @@ fn collect(dir: &Path, out: &mut Vec<(PathBuf, u64, u128)>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
-    let Ok(meta) = std::fs::metadata(dir) else { return };
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return;
+    };
     if meta.is_file() {
         let mtime = meta
             .modified()
@@ -101,7 +103,9 @@ fn collect(dir: &Path, out: &mut Vec<(PathBuf, u64, u128)>, depth: usize) {
         out.push((dir.to_path_buf(), meta.len(), mtime));
         return;
     }
-    let Ok(read) = std::fs::read_dir(dir) else { return };
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in read.flatten() {
         collect(&entry.path(), out, depth + 1);
     }

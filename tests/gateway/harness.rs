@@ -1,0 +1,277 @@
+//! Test harness: a pass-through engine, a running gateway on loopback, backends and clients.
+
+use bytes::Bytes;
+use gatehouse_runtime::backend::client::BoxError;
+use gatehouse_runtime::engine::{
+    BackendRequest, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
+};
+use gatehouse_runtime::program::model::{Backend, BackendKind, Breaker, HttpVersion, TlsSettings};
+use gatehouse_runtime::program::Program;
+use gatehouse_runtime::server::driver::RespBody;
+use gatehouse_runtime::server::shutdown::Shutdown;
+use gatehouse_runtime::server::{admin, listener, Engine, Exchange, Loaded, ServerConfig, Shared};
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// An engine that forwards every request to one target and streams the answer back;
+/// backend failures become 502/503/504 with the reason in `x-error-reason`.
+pub struct Proxy {
+    /// The program (its backend table is what the server builds clients for).
+    pub program: Program,
+    /// Where requests go.
+    pub target: Target,
+    /// Backend timeout.
+    pub timeout: Duration,
+    /// Added to every response as `x-program`, to tell reloads apart.
+    pub tag: &'static str,
+    /// Read the request body before forwarding (as a policy reading it would).
+    pub read_body: bool,
+}
+
+impl Proxy {
+    /// A proxy to backend `id` of `program`.
+    pub fn to_backend(program: Program, id: u32) -> Proxy {
+        Proxy {
+            program,
+            target: Target::Backend(id),
+            timeout: Duration::from_secs(10),
+            tag: "v1",
+            read_body: false,
+        }
+    }
+
+    /// A proxy to a plain URL.
+    pub fn to_url(url: &str) -> Proxy {
+        Proxy {
+            program: Program::default(),
+            target: Target::Url(url.to_string()),
+            timeout: Duration::from_secs(10),
+            tag: "v1",
+            read_body: false,
+        }
+    }
+}
+
+/// One request's run through [`Proxy`].
+pub struct ProxyExchange<'a> {
+    proxy: &'a Proxy,
+    head: RequestHead,
+}
+
+impl Engine for Proxy {
+    type Exchange<'a> = ProxyExchange<'a>;
+
+    fn start(&self, head: RequestHead) -> ProxyExchange<'_> {
+        ProxyExchange { proxy: self, head }
+    }
+
+    fn program(&self) -> &Program {
+        &self.program
+    }
+}
+
+impl ProxyExchange<'_> {
+    fn forward(&self, body: Option<Bytes>) -> Step {
+        Step::Forward(BackendRequest {
+            target: self.proxy.target.clone(),
+            path_and_query: self.head.path_and_query.clone(),
+            method: self.head.method.clone(),
+            headers: self.head.headers.clone(),
+            body,
+            timeout: self.proxy.timeout,
+            follow_redirects: false,
+            http_version: HttpVersion::Http1,
+            buffer_response: false,
+        })
+    }
+
+    fn respond(&self, status: StatusCode, mut headers: HeaderMap, body: ResponseBody) -> Step {
+        headers.insert("x-program", HeaderValue::from_static(self.proxy.tag));
+        Step::Respond(EngineResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+impl Exchange for ProxyExchange<'_> {
+    fn resume(&mut self, input: Resume) -> Step {
+        match input {
+            Resume::Start if self.head.path_and_query.starts_with("/missing") => {
+                self.respond(StatusCode::NOT_FOUND, HeaderMap::new(), ResponseBody::Empty)
+            }
+            Resume::Start if self.proxy.read_body => Step::NeedRequestBody,
+            Resume::Start => self.forward(None),
+            Resume::RequestBody(b) => self.forward(Some(b)),
+            Resume::Backend(Ok(r)) => self.respond(r.status, r.headers, ResponseBody::Backend),
+            Resume::Backend(Err(f)) => {
+                let status = match f.reason {
+                    "BackendUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
+                    "Timeout" => StatusCode::GATEWAY_TIMEOUT,
+                    _ => StatusCode::BAD_GATEWAY,
+                };
+                let mut h = HeaderMap::new();
+                h.insert("x-error-reason", HeaderValue::from_static(f.reason));
+                if let Some(s) = f.retry_after {
+                    h.insert("retry-after", HeaderValue::from(s));
+                }
+                self.respond(status, h, ResponseBody::Empty)
+            }
+            Resume::ResponseBody(_) => self.respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                HeaderMap::new(),
+                ResponseBody::Empty,
+            ),
+        }
+    }
+
+    fn route(&self) -> (&str, &str) {
+        ("proxy", "all")
+    }
+}
+
+/// A program with single backends at `urls` (named `b0`, `b1`, …), each with `breakers`.
+pub fn program_with(urls: &[String], breakers: &[Breaker]) -> Program {
+    let mut p = Program::default();
+    for (i, url) in urls.iter().enumerate() {
+        let name = intern(&mut p, &format!("b{i}"));
+        let url = intern(&mut p, url);
+        p.backends.push(Backend {
+            name,
+            url: Some(url),
+            kind: BackendKind::Single,
+            credentials: Default::default(),
+            tls: TlsSettings::default(),
+            breakers: breakers.to_vec(),
+        });
+    }
+    p
+}
+
+/// Adds `s` to the program's strings.
+pub fn intern(p: &mut Program, s: &str) -> u32 {
+    p.strings.push(s.into());
+    (p.strings.len() - 1) as u32
+}
+
+/// A running gateway.
+pub struct Running {
+    /// Gateway address.
+    pub addr: SocketAddr,
+    /// Admin address.
+    pub admin: SocketAddr,
+    /// Shared state (swap `current` to reload).
+    pub shared: Arc<Shared<Proxy>>,
+    /// Stops it.
+    pub shutdown: Shutdown,
+    /// The gateway listener task.
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Starts a gateway serving `engine` with `config`, and its admin listener.
+pub async fn start(engine: Proxy, config: ServerConfig) -> Running {
+    let loaded = Loaded::new(engine, &config.client).expect("backends load");
+    let shared = Arc::new(Shared::new(loaded, config));
+    let shutdown = Shutdown::new();
+    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let a = TcpListener::bind("127.0.0.1:0").await.expect("bind admin");
+    let (addr, admin_addr) = (l.local_addr().expect("addr"), a.local_addr().expect("addr"));
+    let task = tokio::spawn(listener::serve(l, shared.clone(), shutdown.clone()));
+    tokio::spawn(admin::serve(a, shared.clone(), shutdown.clone()));
+    Running {
+        addr,
+        admin: admin_addr,
+        shared,
+        shutdown,
+        task,
+    }
+}
+
+/// Starts a backend answering with `handler`; returns its address.
+pub async fn backend<F, Fut>(handler: F) -> SocketAddr
+where
+    F: Fn(Request<Incoming>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Response<RespBody>> + Send + 'static,
+{
+    let l = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind backend");
+    let addr = l.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = l.accept().await else {
+                continue;
+            };
+            let h = handler.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(move |req| {
+                    let h = h.clone();
+                    async move { Ok::<_, std::convert::Infallible>(h(req).await) }
+                });
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// A response with `status` and `body`.
+pub fn reply(status: u16, body: &'static str) -> Response<RespBody> {
+    let mut r = Response::new(
+        Full::new(Bytes::from_static(body.as_bytes()))
+            .map_err(|e| match e {})
+            .boxed_unsync(),
+    );
+    *r.status_mut() = StatusCode::from_u16(status).expect("status");
+    r
+}
+
+/// A loopback address nothing listens on.
+pub async fn dead_addr() -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    l.local_addr().expect("addr")
+}
+
+/// A plain HTTP/1.1 client.
+pub fn client() -> Client<HttpConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// GETs `path` from `addr`: status, headers and the whole body.
+pub async fn get(addr: SocketAddr, path: &str) -> (StatusCode, HeaderMap, Bytes) {
+    send(
+        addr,
+        Request::get(path).body(Full::default()).expect("request"),
+    )
+    .await
+}
+
+/// Sends `req` (its URI a path) to `addr`.
+pub async fn send(
+    addr: SocketAddr,
+    mut req: Request<Full<Bytes>>,
+) -> (StatusCode, HeaderMap, Bytes) {
+    let uri = format!("http://{addr}{}", req.uri());
+    *req.uri_mut() = uri.parse().expect("uri");
+    let resp = client().request(req).await.expect("gateway answers");
+    let (parts, body) = resp.into_parts();
+    let body = body.collect().await.expect("body").to_bytes();
+    (parts.status, parts.headers, body)
+}
+
+/// Turns an error into a boxed error (for bodies built from channels).
+pub fn boxed(e: impl std::error::Error + Send + Sync + 'static) -> BoxError {
+    Box::new(e)
+}

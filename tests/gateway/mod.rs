@@ -1,0 +1,5 @@
+//! End-to-end tests of the gateway server with real sockets on loopback.
+
+mod failures;
+mod harness;
+mod streaming;
