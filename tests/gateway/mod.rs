@@ -2,4 +2,6 @@
 
 mod failures;
 mod harness;
+mod lifecycle;
+mod malformed;
 mod streaming;

@@ -36,7 +36,9 @@ pub fn builder<E>(shared: &Shared<E>) -> auto::Builder<TokioExecutor> {
 pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shutdown: Shutdown) {
     let builder = builder(&shared);
     let graceful = GracefulShutdown::new();
+    let mut connections = tokio::task::JoinSet::new();
     loop {
+        while connections.try_join_next().is_some() {}
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, peer) = match accepted {
@@ -55,7 +57,7 @@ pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shu
                 });
                 let conn = builder.serve_connection(TokioIo::new(stream), svc).into_owned();
                 let conn = graceful.watch(conn);
-                tokio::spawn(async move {
+                connections.spawn(async move {
                     if let Err(e) = conn.await {
                         tracing::debug!(error = %e, "connection ended with an error");
                     }
