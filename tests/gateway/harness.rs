@@ -165,13 +165,13 @@ pub fn intern(p: &mut Program, s: &str) -> u32 {
 }
 
 /// A running gateway.
-pub struct Running {
+pub struct Running<E = Proxy> {
     /// Gateway address.
     pub addr: SocketAddr,
     /// Admin address.
     pub admin: SocketAddr,
     /// Shared state (swap `current` to reload).
-    pub shared: Arc<Shared<Proxy>>,
+    pub shared: Arc<Shared<E>>,
     /// Stops it.
     pub shutdown: Shutdown,
     /// The gateway listener task.
@@ -179,7 +179,7 @@ pub struct Running {
 }
 
 /// Starts a gateway serving `engine` with `config`, and its admin listener.
-pub async fn start(engine: Proxy, config: ServerConfig) -> Running {
+pub async fn start<E: Engine>(engine: E, config: ServerConfig) -> Running<E> {
     let loaded = Loaded::new(engine, &config.client).expect("backends load");
     let shared = Arc::new(Shared::new(loaded, config));
     let shutdown = Shutdown::new();

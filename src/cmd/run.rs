@@ -1,0 +1,213 @@
+//! `gatehouse run`: compile a project (or load a bundle) and serve it.
+
+use super::{ERRORS, FAILURE, OK};
+use clap::ValueEnum;
+use gatehouse_compiler::diagnostic::{render_human, Style};
+use gatehouse_compiler::{build_project, CheckOptions, Severity};
+use gatehouse_runtime::engine::{EngineConfig, Gateway};
+use gatehouse_runtime::program::bundle::decode_program;
+use gatehouse_runtime::program::{DecodeLimits, Program, MAGIC};
+use gatehouse_runtime::server::reload::{self, Rebuild};
+use gatehouse_runtime::server::shutdown::{self, Shutdown};
+use gatehouse_runtime::server::{admin, echo, listener, Loaded, ServerConfig, Shared};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Log formats.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Arguments of `gatehouse run`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// An APIOps project folder, a policy file, or a bundle written by `gatehouse build`.
+    path: PathBuf,
+    /// Address the gateway listens on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Address of the admin endpoints (`/healthz`, `/readyz`, `/metrics`).
+    #[arg(long, default_value = "127.0.0.1:9090")]
+    admin: SocketAddr,
+    /// Secret named values: a JSON object of name → value (the environment wins).
+    #[arg(long, value_name = "FILE")]
+    secrets: Option<PathBuf>,
+    /// Reload when a file under the project folder changes (SIGHUP always reloads).
+    #[arg(long)]
+    watch: bool,
+    /// Log format.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Also start the echo backend on this address.
+    #[arg(long, value_name = "ADDR")]
+    echo: Option<SocketAddr>,
+}
+
+/// How often `--watch` looks at the project folder.
+const WATCH_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Serves until SIGTERM or Ctrl-C; returns the exit code.
+pub fn run(args: &Args) -> u8 {
+    init_tracing(args.log_format);
+    let secrets = match read_secrets(args.secrets.as_deref()) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    let config = ServerConfig::default();
+    let path = args.path.clone();
+    let client = config.client.clone();
+    let rebuild: Rebuild<Gateway> = Arc::new(move || {
+        let program = load_program(&path, &secrets)?;
+        let gateway = Gateway::new(Arc::new(program), EngineConfig::default());
+        Loaded::new(gateway, &client)
+    });
+    let first = match rebuild() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return ERRORS;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args, first, rebuild, config)) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+/// Binds the listeners, serves, and drains on a termination signal.
+async fn serve(
+    args: &Args,
+    first: Loaded<Gateway>,
+    rebuild: Rebuild<Gateway>,
+    config: ServerConfig,
+) -> Result<(), String> {
+    let bind = |addr: SocketAddr| async move {
+        TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))
+    };
+    let gateway = bind(args.listen).await?;
+    let admin_l = bind(args.admin).await?;
+    let echo_l = match args.echo {
+        Some(a) => Some(bind(a).await?),
+        None => None,
+    };
+    let shared = Arc::new(Shared::new(first, config));
+    let stop = Shutdown::new();
+    tokio::spawn(admin::serve(admin_l, shared.clone(), stop.clone()));
+    if let Some(l) = echo_l {
+        tokio::spawn(echo::serve(l, stop.clone()));
+    }
+    #[cfg(unix)]
+    tokio::spawn(reload::on_sighup(shared.clone(), rebuild.clone(), stop.clone()));
+    if args.watch {
+        let root = args.path.clone();
+        tokio::spawn(reload::watch(shared.clone(), rebuild, root, WATCH_INTERVAL, stop.clone()));
+    }
+    let serving = tokio::spawn(listener::serve(gateway, shared, stop.clone()));
+    tracing::info!(
+        listen = %args.listen,
+        admin = %args.admin,
+        echo = args.echo.map(|a| a.to_string()).unwrap_or_default(),
+        "gatehouse ready"
+    );
+    shutdown::termination().await;
+    tracing::info!("shutting down: draining requests in flight");
+    stop.trigger();
+    serving.await.map_err(|e| format!("the listener failed: {e}"))
+}
+
+/// The program at `path` (a bundle, or a project compiled now) with secrets resolved.
+fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Program, String> {
+    let mut program = if is_bundle(path) {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        decode_program(&bytes, &DecodeLimits::default())
+            .map_err(|e| format!("{}: {e}", path.display()))?
+    } else {
+        let report = build_project(path, &CheckOptions::default());
+        match report.program {
+            Some(p) => p,
+            None => {
+                let errors: Vec<_> = report
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect();
+                return Err(format!(
+                    "{}error: {} has {} error(s); not serving it",
+                    render_human(&errors, Style::Plain),
+                    path.display(),
+                    errors.len()
+                ));
+            }
+        }
+    };
+    let lookup = |name: &str| {
+        std::env::var(gatehouse_runtime::program::model::secret_env_name(name))
+            .ok()
+            .or_else(|| secrets.get(name).cloned())
+    };
+    program.resolve_secrets(&lookup).map_err(|e| format!("error: {e}"))?;
+    Ok(program)
+}
+
+/// Whether `path` is a file starting with the bundle magic.
+fn is_bundle(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| magic == MAGIC)
+}
+
+/// The `--secrets` file: a JSON object of name → string.
+fn read_secrets(path: Option<&Path>) -> Result<HashMap<String, String>, String> {
+    let Some(path) = path else {
+        return Ok(HashMap::new());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| format!("{}: expected a JSON object of name -> value", path.display()))?;
+    object
+        .iter()
+        .map(|(k, v)| match v.as_str() {
+            Some(s) => Ok((k.clone(), s.to_string())),
+            None => Err(format!("{}: the value of '{k}' is not a string", path.display())),
+        })
+        .collect()
+}
+
+/// Logs to standard error at INFO, as text or JSON lines.
+fn init_tracing(format: LogFormat) {
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+}

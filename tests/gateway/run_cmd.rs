@@ -1,0 +1,90 @@
+//! `gatehouse run` as a process: secrets, readiness, serving through the echo backend,
+//! and a clean exit on SIGTERM.
+
+use super::harness::get;
+use crate::support::TempDir;
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// A loopback port free right now.
+fn free_port() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr")
+}
+
+/// A project whose API forwards to `echo` and sends secret `token` as a header.
+fn project(name: &str, echo: SocketAddr) -> TempDir {
+    let dir = TempDir::new(name);
+    dir.write(
+        "apis/echo/apiInformation.json",
+        &format!(
+            r#"{{"properties":{{"displayName":"Echo","path":"echo","serviceUrl":"http://{echo}","protocols":["http"],"subscriptionRequired":false,"apiRevision":"1","isCurrent":true}}}}"#
+        ),
+    );
+    dir.write(
+        "apis/echo/specification.yaml",
+        "openapi: 3.0.1\ninfo: { title: Echo, version: '1' }\npaths:\n  /hello:\n    get:\n      operationId: hello\n      responses:\n        '200':\n          description: ok\n",
+    );
+    dir.write(
+        "apis/echo/policy.xml",
+        r#"<policies><inbound><set-header name="X-Token" exists-action="override"><value>{{token}}</value></set-header></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>"#,
+    );
+    dir.write(
+        "named values/token/namedValueInformation.json",
+        r#"{"properties":{"displayName":"token","value":"","secret":true}}"#,
+    );
+    dir
+}
+
+#[test]
+fn a_missing_secret_refuses_to_start_and_names_it() {
+    let dir = project("run-missing-secret", free_port());
+    let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--listen", &free_port().to_string(), "--admin", &free_port().to_string()])
+        .env_remove("GATEHOUSE_NAMED_VALUE_TOKEN")
+        .output()
+        .expect("run gatehouse");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("'token'") && stderr.contains("GATEHOUSE_NAMED_VALUE_TOKEN"), "{stderr}");
+}
+
+#[tokio::test]
+async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
+    let (listen, admin, echo) = (free_port(), free_port(), free_port());
+    let dir = project("run-serve", echo);
+    let secrets = dir.0.join("secrets.json");
+    std::fs::write(&secrets, r#"{"token":"from-file"}"#).expect("write secrets");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--listen", &listen.to_string(), "--admin", &admin.to_string()])
+        .args(["--echo", &echo.to_string(), "--secrets", &secrets.display().to_string()])
+        .args(["--log-format", "json"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    let mut up = false;
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(admin).await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(up, "the admin listener comes up");
+    assert_eq!(get(admin, "/healthz").await.0, 200);
+    let (status, _, body) = get(listen, "/echo/hello").await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("echo JSON");
+    assert_eq!(v["headers"]["x-token"][0], "from-file");
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await.expect("join").expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let ready = stderr.lines().find(|l| l.contains("gatehouse ready")).expect("a ready line");
+    let ready: serde_json::Value = serde_json::from_str(ready).expect("JSON log line");
+    assert_eq!(ready["listen"], listen.to_string());
+    let access = stderr.lines().find(|l| l.contains("gatehouse::access")).expect("an access line");
+    assert!(access.contains("\"status\":200") && access.contains("/echo/hello"), "{access}");
+}
