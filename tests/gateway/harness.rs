@@ -35,6 +35,8 @@ pub struct Proxy {
     pub tag: &'static str,
     /// Read the request body before forwarding (as a policy reading it would).
     pub read_body: bool,
+    /// Protocol to the backend.
+    pub version: HttpVersion,
 }
 
 impl Proxy {
@@ -46,6 +48,7 @@ impl Proxy {
             timeout: Duration::from_secs(10),
             tag: "v1",
             read_body: false,
+            version: HttpVersion::Http1,
         }
     }
 
@@ -57,6 +60,7 @@ impl Proxy {
             timeout: Duration::from_secs(10),
             tag: "v1",
             read_body: false,
+            version: HttpVersion::Http1,
         }
     }
 }
@@ -89,7 +93,7 @@ impl ProxyExchange<'_> {
             body,
             timeout: self.proxy.timeout,
             follow_redirects: false,
-            http_version: HttpVersion::Http1,
+            http_version: self.proxy.version,
             buffer_response: false,
         })
     }

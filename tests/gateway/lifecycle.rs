@@ -193,3 +193,39 @@ async fn shutdown_gives_up_after_the_drain_bound() {
         "the stuck request is cut when the drain time is over"
     );
 }
+
+#[tokio::test]
+async fn h2c_clients_and_http2_backends_are_served() {
+    use gatehouse_runtime::program::model::HttpVersion;
+    let origin = backend(|req: Request<hyper::body::Incoming>| async move {
+        let v = format!("{:?}", req.version());
+        let body = http_body_util::Full::new(bytes::Bytes::from(v));
+        http::Response::new(http_body_util::BodyExt::boxed_unsync(
+            http_body_util::BodyExt::map_err(body, |e| match e {}),
+        ))
+    })
+    .await;
+    let mut proxy = Proxy::to_url(&format!("http://{origin}"));
+    proxy.version = HttpVersion::Http2;
+    let gw = start(proxy, ServerConfig::default()).await;
+    let h2: hyper_util::client::legacy::Client<_, http_body_util::Full<bytes::Bytes>> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .http2_only(true)
+            .build_http();
+    let resp = h2
+        .request(
+            Request::get(format!("http://{}/x", gw.addr))
+                .body(Default::default())
+                .expect("req"),
+        )
+        .await
+        .expect("h2c answer");
+    assert_eq!(resp.version(), http::Version::HTTP_2);
+    let body = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(body, "HTTP/2.0", "the backend was called over HTTP/2");
+    let (_, _, h1) = get(gw.addr, "/x").await;
+    assert_eq!(h1, "HTTP/2.0", "HTTP/1.1 clients on the same port");
+}

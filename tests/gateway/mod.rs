@@ -5,3 +5,4 @@ mod harness;
 mod lifecycle;
 mod malformed;
 mod streaming;
+mod tls;
