@@ -37,6 +37,11 @@ pub struct Proxy {
     pub read_body: bool,
     /// Protocol to the backend.
     pub version: HttpVersion,
+    /// Follow backend redirects.
+    pub follow: bool,
+    /// Read the backend's body (as an outbound policy reading it would) and answer it
+    /// with `x-read-bytes`.
+    pub read_response: bool,
 }
 
 impl Proxy {
@@ -49,6 +54,8 @@ impl Proxy {
             tag: "v1",
             read_body: false,
             version: HttpVersion::Http1,
+            follow: false,
+            read_response: false,
         }
     }
 
@@ -61,6 +68,8 @@ impl Proxy {
             tag: "v1",
             read_body: false,
             version: HttpVersion::Http1,
+            follow: false,
+            read_response: false,
         }
     }
 }
@@ -69,13 +78,18 @@ impl Proxy {
 pub struct ProxyExchange<'a> {
     proxy: &'a Proxy,
     head: RequestHead,
+    answer: Option<(StatusCode, HeaderMap)>,
 }
 
 impl Engine for Proxy {
     type Exchange<'a> = ProxyExchange<'a>;
 
     fn start(&self, head: RequestHead) -> ProxyExchange<'_> {
-        ProxyExchange { proxy: self, head }
+        ProxyExchange {
+            proxy: self,
+            head,
+            answer: None,
+        }
     }
 
     fn program(&self) -> &Program {
@@ -92,7 +106,7 @@ impl ProxyExchange<'_> {
             headers: self.head.headers.clone(),
             body,
             timeout: self.proxy.timeout,
-            follow_redirects: false,
+            follow_redirects: self.proxy.follow,
             http_version: self.proxy.version,
             buffer_response: false,
         })
@@ -117,6 +131,10 @@ impl Exchange for ProxyExchange<'_> {
             Resume::Start if self.proxy.read_body => Step::NeedRequestBody,
             Resume::Start => self.forward(None),
             Resume::RequestBody(b) => self.forward(Some(b)),
+            Resume::Backend(Ok(r)) if self.proxy.read_response => {
+                self.answer = Some((r.status, r.headers));
+                Step::NeedResponseBody
+            }
             Resume::Backend(Ok(r)) => self.respond(r.status, r.headers, ResponseBody::Backend),
             Resume::Backend(Err(f)) => {
                 let status = match f.reason {
@@ -131,11 +149,11 @@ impl Exchange for ProxyExchange<'_> {
                 }
                 self.respond(status, h, ResponseBody::Empty)
             }
-            Resume::ResponseBody(_) => self.respond(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                HeaderMap::new(),
-                ResponseBody::Empty,
-            ),
+            Resume::ResponseBody(b) => {
+                let (status, mut headers) = self.answer.take().unwrap_or_default();
+                headers.insert("x-read-bytes", HeaderValue::from(b.len()));
+                self.respond(status, headers, ResponseBody::Bytes(b))
+            }
         }
     }
 

@@ -162,3 +162,60 @@ async fn a_body_larger_than_the_limit_is_refused_with_413() {
     assert_eq!(send(gw.addr, req).await.0, 413);
     assert_eq!(get(gw.addr, "/x").await.0, 200, "the gateway keeps serving");
 }
+
+#[tokio::test]
+async fn a_response_body_the_engine_reads_is_buffered_within_the_limit() {
+    let origin = backend(|req: Request<hyper::body::Incoming>| async move {
+        let n = if req.uri().path() == "/big" {
+            8192
+        } else {
+            100
+        };
+        Response::new(
+            Full::new(Bytes::from(vec![b'z'; n]))
+                .map_err(boxed)
+                .boxed_unsync(),
+        )
+    })
+    .await;
+    let mut proxy = Proxy::to_url(&format!("http://{origin}"));
+    proxy.read_response = true;
+    let config = ServerConfig {
+        max_response_body: 4096,
+        ..ServerConfig::default()
+    };
+    let gw = start(proxy, config).await;
+    let (status, headers, body) = get(gw.addr, "/small").await;
+    assert_eq!((status.as_u16(), body.len()), (200, 100));
+    assert_eq!(headers["x-read-bytes"], "100");
+    assert_eq!(headers["content-length"], "100");
+    assert_eq!(get(gw.addr, "/big").await.0, 502);
+}
+
+#[tokio::test]
+async fn redirects_are_followed_when_asked() {
+    let origin = backend(|req: Request<hyper::body::Incoming>| async move {
+        if req.uri().path() == "/old" {
+            let mut r = Response::new(Full::new(Bytes::new()).map_err(boxed).boxed_unsync());
+            *r.status_mut() = http::StatusCode::FOUND;
+            r.headers_mut()
+                .insert("location", http::HeaderValue::from_static("/new"));
+            r
+        } else {
+            Response::new(
+                Full::new(Bytes::from(req.uri().path().to_string()))
+                    .map_err(boxed)
+                    .boxed_unsync(),
+            )
+        }
+    })
+    .await;
+    let url = format!("http://{origin}");
+    let plain = start(Proxy::to_url(&url), ServerConfig::default()).await;
+    assert_eq!(get(plain.addr, "/old").await.0, 302);
+    let mut following = Proxy::to_url(&url);
+    following.follow = true;
+    let gw = start(following, ServerConfig::default()).await;
+    let (status, _, body) = get(gw.addr, "/old").await;
+    assert_eq!((status.as_u16(), &body[..]), (200, &b"/new"[..]));
+}

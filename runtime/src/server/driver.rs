@@ -12,7 +12,7 @@ use bytes::Bytes;
 use http::{header, HeaderMap, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Empty, Full, LengthLimitError, Limited};
-use hyper::body::Incoming;
+use hyper::body::{Body, Incoming};
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -117,7 +117,12 @@ async fn drive<E: Engine, X: Exchange>(
                 let stream = match (&req.body, &bodies.client_bytes) {
                     (Some(_), _) => None,
                     (None, Some(b)) => Some(full(b.clone())),
-                    (None, None) => bodies.client.take().map(stream_body),
+                    // An empty body is sent as such, so a redirect can replay it.
+                    (None, None) => bodies
+                        .client
+                        .take()
+                        .filter(|b| !b.is_end_stream())
+                        .map(stream_body),
                 };
                 let label = backends.label(&req.target).to_string();
                 bodies.backend = None;
