@@ -125,6 +125,11 @@ impl Clients {
                 .body(into_req_body(body))
                 .map_err(|e| failure("BackendConnectionFailure", e.to_string()))?;
             *req.headers_mut() = call.headers.clone();
+            if replay.is_some() {
+                // hyper frames a buffered body itself; a stale length would corrupt it.
+                req.headers_mut().remove(header::CONTENT_LENGTH);
+                req.headers_mut().remove(header::TRANSFER_ENCODING);
+            }
             let resp = client.request(req).await.map_err(classify)?;
             if !call.follow_redirects || hops >= self.settings.max_redirects {
                 return Ok(resp);

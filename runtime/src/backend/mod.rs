@@ -185,22 +185,17 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-/// `base` + `path_and_query`, with one `/` between them.
+/// `base` + `path_and_query`, with one `/` between them (and a `/` path when the base
+/// has none and only a query follows).
 pub fn join(base: &str, path_and_query: &str) -> String {
     let base = base.trim_end_matches('/');
-    if path_and_query.is_empty() || path_and_query.starts_with('?') {
-        let base = if base.contains("://") && !base.split("://").nth(1).unwrap_or("").contains('/')
-        {
-            format!("{base}/")
-        } else {
-            base.to_string()
-        };
-        return format!("{base}{path_and_query}");
-    }
-    if path_and_query.starts_with('/') {
-        format!("{base}{path_and_query}")
-    } else {
-        format!("{base}/{path_and_query}")
+    let has_path = base
+        .split_once("://")
+        .is_none_or(|(_, rest)| rest.contains('/'));
+    match path_and_query.as_bytes().first() {
+        None | Some(b'?') if !has_path => format!("{base}/{path_and_query}"),
+        None | Some(b'?') | Some(b'/') => format!("{base}{path_and_query}"),
+        _ => format!("{base}/{path_and_query}"),
     }
 }
 
