@@ -79,7 +79,10 @@ pub fn run(args: &Args) -> u8 {
             return ERRORS;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -120,10 +123,20 @@ async fn serve(
         tokio::spawn(echo::serve(l, stop.clone()));
     }
     #[cfg(unix)]
-    tokio::spawn(reload::on_sighup(shared.clone(), rebuild.clone(), stop.clone()));
+    tokio::spawn(reload::on_sighup(
+        shared.clone(),
+        rebuild.clone(),
+        stop.clone(),
+    ));
     if args.watch {
         let root = args.path.clone();
-        tokio::spawn(reload::watch(shared.clone(), rebuild, root, WATCH_INTERVAL, stop.clone()));
+        tokio::spawn(reload::watch(
+            shared.clone(),
+            rebuild,
+            root,
+            WATCH_INTERVAL,
+            stop.clone(),
+        ));
     }
     let serving = tokio::spawn(listener::serve(gateway, shared, stop.clone()));
     tracing::info!(
@@ -135,13 +148,16 @@ async fn serve(
     shutdown::termination().await;
     tracing::info!("shutting down: draining requests in flight");
     stop.trigger();
-    serving.await.map_err(|e| format!("the listener failed: {e}"))
+    serving
+        .await
+        .map_err(|e| format!("the listener failed: {e}"))
 }
 
 /// The program at `path` (a bundle, or a project compiled now) with secrets resolved.
 fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Program, String> {
     let mut program = if is_bundle(path) {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         decode_program(&bytes, &DecodeLimits::default())
             .map_err(|e| format!("{}: {e}", path.display()))?
     } else {
@@ -168,7 +184,9 @@ fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Progra
             .ok()
             .or_else(|| secrets.get(name).cloned())
     };
-    program.resolve_secrets(&lookup).map_err(|e| format!("error: {e}"))?;
+    program
+        .resolve_secrets(&lookup)
+        .map_err(|e| format!("error: {e}"))?;
     Ok(program)
 }
 
@@ -186,25 +204,34 @@ fn read_secrets(path: Option<&Path>) -> Result<HashMap<String, String>, String> 
     let Some(path) = path else {
         return Ok(HashMap::new());
     };
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-    let object = value
-        .as_object()
-        .ok_or_else(|| format!("{}: expected a JSON object of name -> value", path.display()))?;
+    let object = value.as_object().ok_or_else(|| {
+        format!(
+            "{}: expected a JSON object of name -> value",
+            path.display()
+        )
+    })?;
     object
         .iter()
         .map(|(k, v)| match v.as_str() {
             Some(s) => Ok((k.clone(), s.to_string())),
-            None => Err(format!("{}: the value of '{k}' is not a string", path.display())),
+            None => Err(format!(
+                "{}: the value of '{k}' is not a string",
+                path.display()
+            )),
         })
         .collect()
 }
 
 /// Logs to standard error at INFO, as text or JSON lines.
 fn init_tracing(format: LogFormat) {
+    use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_max_level(tracing::Level::INFO);
     let _ = match format {
         LogFormat::Text => builder.try_init(),

@@ -25,26 +25,50 @@ pub struct Urls {
 /// One operation of the `shop` API: id, method, URL template, operation policy.
 const OPS: &[(&str, &str, &str, &str)] = &[
     ("get-item", "get", "/items/{id}", ""),
-    ("headers", "get", "/headers", r#"<inbound><base />
+    (
+        "headers",
+        "get",
+        "/headers",
+        r#"<inbound><base />
         <set-header name="X-Added" exists-action="override"><value>literal</value></set-header>
         <set-header name="X-Expr" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("X-In", "none"))</value></set-header>
         <set-header name="X-Drop" exists-action="delete" />
         <set-query-parameter name="added" exists-action="override"><value>yes</value></set-query-parameter>
-        </inbound>"#),
-    ("rewrite", "post", "/rewrite/{id}", r#"<inbound><base />
+        </inbound>"#,
+    ),
+    (
+        "rewrite",
+        "post",
+        "/rewrite/{id}",
+        r#"<inbound><base />
         <rewrite-uri template="/v2/things/{id}" />
         <set-method>PUT</set-method>
-        </inbound>"#),
-    ("teapot", "get", "/teapot", r#"<inbound><base />
+        </inbound>"#,
+    ),
+    (
+        "teapot",
+        "get",
+        "/teapot",
+        r#"<inbound><base />
         <set-variable name="who" value="@("tea" + "pot")" />
         <return-response>
             <set-status code="418" reason="I'm a teapot" />
             <set-header name="X-Who" exists-action="override"><value>@((string)context.Variables["who"])</value></set-header>
             <set-body>@("short and " + (string)context.Variables["who"])</set-body>
         </return-response>
-        </inbound>"#),
-    ("mock", "get", "/mock", r#"<inbound><base /><mock-response status-code="200" content-type="application/json" /></inbound>"#),
-    ("choose", "get", "/choose", r#"<inbound><base />
+        </inbound>"#,
+    ),
+    (
+        "mock",
+        "get",
+        "/mock",
+        r#"<inbound><base /><mock-response status-code="200" content-type="application/json" /></inbound>"#,
+    ),
+    (
+        "choose",
+        "get",
+        "/choose",
+        r#"<inbound><base />
         <choose>
             <when condition="@(context.Request.Headers.GetValueOrDefault("X-Tier", "") == "gold")">
                 <set-header name="X-Priority" exists-action="override"><value>high</value></set-header>
@@ -55,22 +79,63 @@ const OPS: &[(&str, &str, &str, &str)] = &[
         </choose>
         <include-fragment fragment-id="stamp" />
         <trace source="e2e" severity="information"><message>choosing</message></trace>
-        </inbound>"#),
-    ("outbound", "get", "/outbound", r#"<outbound><base />
+        </inbound>"#,
+    ),
+    (
+        "outbound",
+        "get",
+        "/outbound",
+        r#"<outbound><base />
         <set-status code="201" reason="Made" />
         <set-header name="X-Out" exists-action="override"><value>@(context.Response.StatusCode.ToString())</value></set-header>
         <set-body>replaced</set-body>
-        </outbound>"#),
-    ("backend-id", "get", "/backend-id", r#"<inbound><base /><set-backend-service backend-id="echo-backend" /></inbound>"#),
-    ("base-url", "get", "/base-url", r#"<inbound><base /><set-backend-service base-url="{echo}/based" /></inbound>"#),
-    ("down", "get", "/down", r#"<inbound><base /><set-backend-service base-url="{dead}" /></inbound>"#),
-    ("slow", "get", "/slow", r#"<inbound><base /><set-backend-service base-url="{slow}" /></inbound>
-        <backend><forward-request timeout="1" /></backend>"#),
-    ("reset", "get", "/reset", r#"<inbound><base /><set-backend-service base-url="{reset}" /></inbound>"#),
-    ("limited", "get", "/limited", r#"<inbound><base />
+        </outbound>"#,
+    ),
+    (
+        "backend-id",
+        "get",
+        "/backend-id",
+        r#"<inbound><base /><set-backend-service backend-id="echo-backend" /></inbound>"#,
+    ),
+    (
+        "base-url",
+        "get",
+        "/base-url",
+        r#"<inbound><base /><set-backend-service base-url="{echo}/based" /></inbound>"#,
+    ),
+    (
+        "down",
+        "get",
+        "/down",
+        r#"<inbound><base /><set-backend-service base-url="{dead}" /></inbound>"#,
+    ),
+    (
+        "slow",
+        "get",
+        "/slow",
+        r#"<inbound><base /><set-backend-service base-url="{slow}" /></inbound>
+        <backend><forward-request timeout="1" /></backend>"#,
+    ),
+    (
+        "reset",
+        "get",
+        "/reset",
+        r#"<inbound><base /><set-backend-service base-url="{reset}" /></inbound>"#,
+    ),
+    (
+        "limited",
+        "get",
+        "/limited",
+        r#"<inbound><base />
         <rate-limit-by-key calls="2" renewal-period="60" counter-key="@("fixed")" />
-        </inbound>"#),
-    ("flaky", "get", "/flaky", r#"<inbound><base /><set-backend-service backend-id="flaky-backend" /></inbound>"#),
+        </inbound>"#,
+    ),
+    (
+        "flaky",
+        "get",
+        "/flaky",
+        r#"<inbound><base /><set-backend-service backend-id="flaky-backend" /></inbound>"#,
+    ),
 ];
 
 const GLOBAL: &str = r#"<policies>
@@ -78,10 +143,7 @@ const GLOBAL: &str = r#"<policies>
     <backend><forward-request timeout="10" /></backend>
     <outbound />
     <on-error>
-        <return-response>
-            <set-status code="500" reason="Gateway error" />
-            <set-header name="X-Error-Reason" exists-action="override"><value>@(context.LastError.Reason)</value></set-header>
-        </return-response>
+        <set-header name="X-Error-Reason" exists-action="override"><value>@(context.LastError.Reason)</value></set-header>
     </on-error>
 </policies>"#;
 
@@ -103,7 +165,9 @@ pub fn write(urls: &Urls) -> TempDir {
             spec.push_str(&format!("  '{template}':\n"));
             seen.push(template);
         }
-        spec.push_str(&format!("    {method}:\n      operationId: {id}\n      responses:\n"));
+        spec.push_str(&format!(
+            "    {method}:\n      operationId: {id}\n      responses:\n"
+        ));
         if *id == "mock" {
             spec.push_str("        '200':\n          description: ok\n          content:\n            application/json:\n              example: { mocked: true }\n");
         } else {
@@ -128,7 +192,10 @@ pub fn write(urls: &Urls) -> TempDir {
         "policy fragments/stamp/policy.xml",
         r#"<fragment><set-header name="X-Stamp" exists-action="override"><value>fragment</value></set-header></fragment>"#,
     );
-    dir.write("policy fragments/stamp/policyFragmentInformation.json", r#"{"properties":{"description":"stamp"}}"#);
+    dir.write(
+        "policy fragments/stamp/policyFragmentInformation.json",
+        r#"{"properties":{"description":"stamp"}}"#,
+    );
     dir.write(
         "named values/api-key/namedValueInformation.json",
         r#"{"properties":{"displayName":"api-key","value":"","secret":true}}"#,
@@ -137,7 +204,10 @@ pub fn write(urls: &Urls) -> TempDir {
         r#"{{"properties":{{"url":"{}/creds","protocol":"http","type":"Single","credentials":{{"header":{{"x-api-key":["{{{{api-key}}}}"]}}}}}}}}"#,
         urls.echo
     );
-    dir.write("backends/echo-backend/backendInformation.json", &echo_backend);
+    dir.write(
+        "backends/echo-backend/backendInformation.json",
+        &echo_backend,
+    );
     let flaky = format!(
         r#"{{"properties":{{"url":"{}","protocol":"http","type":"Single","circuitBreaker":{{"rules":[{{"name":"b","failureCondition":{{"count":2,"interval":"PT1M","statusCodeRanges":[{{"min":500,"max":599}}]}},"tripDuration":"PT1M"}}]}}}}}}"#,
         urls.flaky

@@ -41,13 +41,23 @@ fn project(name: &str, echo: SocketAddr) -> TempDir {
 fn a_missing_secret_refuses_to_start_and_names_it() {
     let dir = project("run-missing-secret", free_port());
     let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args(["run", &dir.arg(), "--listen", &free_port().to_string(), "--admin", &free_port().to_string()])
+        .args([
+            "run",
+            &dir.arg(),
+            "--listen",
+            &free_port().to_string(),
+            "--admin",
+            &free_port().to_string(),
+        ])
         .env_remove("GATEHOUSE_NAMED_VALUE_TOKEN")
         .output()
         .expect("run gatehouse");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("'token'") && stderr.contains("GATEHOUSE_NAMED_VALUE_TOKEN"), "{stderr}");
+    assert!(
+        stderr.contains("'token'") && stderr.contains("GATEHOUSE_NAMED_VALUE_TOKEN"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]
@@ -56,9 +66,21 @@ async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
     let dir = project("run-serve", echo);
     let secrets = dir.0.join("secrets.json");
     std::fs::write(&secrets, r#"{"token":"from-file"}"#).expect("write secrets");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args(["run", &dir.arg(), "--listen", &listen.to_string(), "--admin", &admin.to_string()])
-        .args(["--echo", &echo.to_string(), "--secrets", &secrets.display().to_string()])
+    let child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args([
+            "run",
+            &dir.arg(),
+            "--listen",
+            &listen.to_string(),
+            "--admin",
+            &admin.to_string(),
+        ])
+        .args([
+            "--echo",
+            &echo.to_string(),
+            "--secrets",
+            &secrets.display().to_string(),
+        ])
         .args(["--log-format", "json"])
         .stderr(Stdio::piped())
         .spawn()
@@ -77,14 +99,29 @@ async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let v: serde_json::Value = serde_json::from_slice(&body).expect("echo JSON");
     assert_eq!(v["headers"]["x-token"][0], "from-file");
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(killed.success());
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output()).await.expect("join").expect("wait");
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let ready = stderr.lines().find(|l| l.contains("gatehouse ready")).expect("a ready line");
+    let ready = stderr
+        .lines()
+        .find(|l| l.contains("gatehouse ready"))
+        .expect("a ready line");
     let ready: serde_json::Value = serde_json::from_str(ready).expect("JSON log line");
     assert_eq!(ready["listen"], listen.to_string());
-    let access = stderr.lines().find(|l| l.contains("gatehouse::access")).expect("an access line");
-    assert!(access.contains("\"status\":200") && access.contains("/echo/hello"), "{access}");
+    let access = stderr
+        .lines()
+        .find(|l| l.contains("gatehouse::access"))
+        .expect("an access line");
+    assert!(
+        access.contains("\"status\":200") && access.contains("/echo/hello"),
+        "{access}"
+    );
 }
