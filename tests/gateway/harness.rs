@@ -203,6 +203,11 @@ pub struct Running<E = Proxy> {
 /// Starts a gateway serving `engine` with `config`, and its admin listener.
 pub async fn start<E: Engine>(engine: E, config: ServerConfig) -> Running<E> {
     let loaded = Loaded::new(engine, &config.client).expect("backends load");
+    start_loaded(loaded, config).await
+}
+
+/// Starts a gateway serving `loaded` with `config`, and its admin listener.
+pub async fn start_loaded<E: Engine>(loaded: Loaded<E>, config: ServerConfig) -> Running<E> {
     let shared = Arc::new(Shared::new(loaded, config));
     let shutdown = Shutdown::new();
     let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");

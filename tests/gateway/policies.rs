@@ -236,3 +236,47 @@ async fn rate_limit_by_key_answers_429() {
     assert_eq!(status, 429);
     assert!(headers.contains_key("retry-after"));
 }
+
+#[tokio::test]
+async fn a_changed_policy_is_reloaded_under_traffic_without_failures() {
+    use gatehouse_runtime::server::reload::{self, Rebuild};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let (gw, dir) = gateway().await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (addr, flag) = (gw.addr, stop.clone());
+    let traffic = tokio::spawn(async move {
+        let mut n = 0;
+        while !flag.load(Ordering::Relaxed) {
+            assert_eq!(get(addr, "/shop/items/1").await.0, 200);
+            n += 1;
+        }
+        n
+    });
+    let file = "apis/shop/operations/headers/policy.xml";
+    let text = std::fs::read_to_string(dir.0.join(file)).expect("read policy");
+    dir.write(
+        file,
+        &text.replace("<value>literal</value>", "<value>reloaded</value>"),
+    );
+    let root = dir.0.clone();
+    let rebuild: Rebuild<Gateway> = Arc::new(move || project::load(&root));
+    assert!(reload::reload(&gw.shared, &rebuild).await);
+    let v = json(&get(gw.addr, "/shop/headers").await.2);
+    assert_eq!(v["headers"]["x-added"][0], "reloaded");
+    dir.write(
+        file,
+        "<policies><inbound><unknown-policy /></inbound></policies>",
+    );
+    assert!(
+        !reload::reload(&gw.shared, &rebuild).await,
+        "a broken project is not loaded"
+    );
+    let v = json(&get(gw.addr, "/shop/headers").await.2);
+    assert_eq!(
+        v["headers"]["x-added"][0], "reloaded",
+        "the previous program still serves"
+    );
+    stop.store(true, Ordering::Relaxed);
+    assert!(traffic.await.expect("traffic") > 0);
+}

@@ -1,11 +1,12 @@
 //! The end-to-end APIOps project: written into a temp dir with the test's backend URLs,
 //! compiled with the real compiler and served with the real engine.
 
-use super::harness::{start, Running};
+use super::harness::{start_loaded, Running};
 use crate::support::TempDir;
 use gatehouse_compiler::{build_project, CheckOptions};
+use gatehouse_runtime::backend::client::ClientSettings;
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
-use gatehouse_runtime::server::ServerConfig;
+use gatehouse_runtime::server::{Loaded, ServerConfig};
 use std::sync::Arc;
 
 /// Backend addresses the project points at.
@@ -223,19 +224,24 @@ fn api(dir: &TempDir, name: &str, subscription: bool, url: &str) {
     dir.write(&format!("apis/{name}/apiInformation.json"), &info);
 }
 
-/// Compiles the project in `dir` (secret `api-key` = `s3cret`) and serves it.
-pub async fn serve(dir: &TempDir) -> Running<Gateway> {
-    let report = build_project(&dir.0, &CheckOptions::default());
+/// Compiles the project in `dir` (secret `api-key` = `s3cret`) and loads it.
+pub fn load(dir: &std::path::Path) -> Result<Loaded<Gateway>, String> {
+    let report = build_project(dir, &CheckOptions::default());
     let Some(mut program) = report.program else {
-        let text = gatehouse_compiler::diagnostic::render_human(
+        return Err(gatehouse_compiler::diagnostic::render_human(
             &report.diagnostics,
             gatehouse_compiler::diagnostic::Style::Plain,
-        );
-        panic!("the e2e project does not build:\n{text}");
+        ));
     };
     program
         .resolve_secrets(&|n| (n == "api-key").then(|| "s3cret".to_string()))
-        .expect("secrets");
+        .map_err(|e| e.to_string())?;
     let gateway = Gateway::new(Arc::new(program), EngineConfig::default());
-    start(gateway, ServerConfig::default()).await
+    Loaded::new(gateway, &ClientSettings::default())
+}
+
+/// Compiles the project in `dir` and serves it.
+pub async fn serve(dir: &TempDir) -> Running<Gateway> {
+    let loaded = load(&dir.0).unwrap_or_else(|e| panic!("the e2e project does not build:\n{e}"));
+    start_loaded(loaded, ServerConfig::default()).await
 }

@@ -99,6 +99,22 @@ async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let v: serde_json::Value = serde_json::from_slice(&body).expect("echo JSON");
     assert_eq!(v["headers"]["x-token"][0], "from-file");
+    let policy = dir.0.join("apis/echo/policy.xml");
+    let text = std::fs::read_to_string(&policy).expect("read policy");
+    std::fs::write(&policy, text.replace("X-Token", "X-Reloaded")).expect("write policy");
+    let hup = Command::new("kill").args(["-HUP", &child.id().to_string()]).status().expect("kill");
+    assert!(hup.success());
+    let mut reloaded = false;
+    for _ in 0..100 {
+        let (_, _, body) = get(listen, "/echo/hello").await;
+        let v: serde_json::Value = serde_json::from_slice(&body).expect("echo JSON");
+        if v["headers"]["x-reloaded"][0] == "from-file" {
+            reloaded = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(reloaded, "SIGHUP reloads the project");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
