@@ -229,3 +229,45 @@ async fn h2c_clients_and_http2_backends_are_served() {
     let (_, _, h1) = get(gw.addr, "/x").await;
     assert_eq!(h1, "HTTP/2.0", "HTTP/1.1 clients on the same port");
 }
+
+#[tokio::test]
+async fn a_client_that_goes_away_is_no_longer_in_flight() {
+    let slow = backend(|_| async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        reply(200, "late")
+    })
+    .await;
+    let gw = start(
+        Proxy::to_url(&format!("http://{slow}")),
+        ServerConfig::default(),
+    )
+    .await;
+    let addr = gw.addr;
+    let gone = tokio::spawn(async move { get(addr, "/slow").await });
+    let gauge = |text: String| text.contains("gatehouse_requests_in_flight 1");
+    let mut seen = false;
+    for _ in 0..100 {
+        if gauge(gw.shared.metrics.render()) {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen, "the request is in flight");
+    gone.abort();
+    let _ = gone.await;
+    let mut cleared = false;
+    for _ in 0..100 {
+        if gw
+            .shared
+            .metrics
+            .render()
+            .contains("gatehouse_requests_in_flight 0")
+        {
+            cleared = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(cleared, "{}", gw.shared.metrics.render());
+}

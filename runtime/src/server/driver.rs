@@ -2,6 +2,7 @@
 //! hyper — reading bodies with a size bound, calling backends, streaming bodies through.
 
 use super::access_log::{self, AccessEntry};
+use super::metrics::Metrics;
 use super::{Engine, Exchange, Shared};
 use crate::backend::client::{BoxError, ReqBody};
 use crate::backend::Backends;
@@ -35,7 +36,7 @@ pub async fn handle<E: Engine>(
     scheme: &str,
 ) -> Response<RespBody> {
     let started = Instant::now();
-    shared.metrics.in_flight(1);
+    let _in_flight = InFlight::enter(&shared.metrics);
     let loaded = shared.current.load_full();
     let (parts, body) = req.into_parts();
     let head = request_head(&parts, client, scheme);
@@ -52,7 +53,6 @@ pub async fn handle<E: Engine>(
     let duration = started.elapsed();
     let status = resp.status().as_u16();
     shared.metrics.request(api, operation, status, duration);
-    shared.metrics.in_flight(-1);
     access_log::log(&AccessEntry {
         method: parts.method.as_str(),
         path_and_query: &path_and_query,
@@ -63,6 +63,23 @@ pub async fn handle<E: Engine>(
         duration,
     });
     resp
+}
+
+/// Counts a request in flight for as long as it lives, even when the client goes away
+/// and hyper drops the request's future.
+struct InFlight<'a>(&'a Metrics);
+
+impl<'a> InFlight<'a> {
+    fn enter(metrics: &'a Metrics) -> InFlight<'a> {
+        metrics.in_flight(1);
+        InFlight(metrics)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight(-1);
+    }
 }
 
 /// The engine's view of the request head.
