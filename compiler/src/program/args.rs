@@ -142,6 +142,17 @@ impl Builder<'_> {
     /// Compiles an expression region; failures are reported at the expression.
     pub fn code(&mut self, env: &ScopeEnv<'_>, site: &Site<'_>, x: &Expression) -> Option<CodeId> {
         for n in &x.named_values {
+            if env.named.get(&n.name).is_none() {
+                let message = format!("named value `{{{{{}}}}}` is not declared", n.name);
+                self.error(
+                    site.file,
+                    "unknown-named-value",
+                    message,
+                    n.span,
+                    "not declared",
+                );
+                return None;
+            }
             self.note_secret(env, &n.name);
         }
         let text = if x.named_values.is_empty() {

@@ -416,13 +416,16 @@ fn policies_not_executed_are_errors_and_skipped() {
 
 #[test]
 fn check_warns_about_policies_not_executed() {
-    let codes = crate::check::codes(
-        r#"<policies><inbound><cors><allowed-origins><origin>*</origin></allowed-origins></cors><choose><when condition="@(true)"><quota calls="1" renewal-period="60" /></when></choose></inbound></policies>"#,
-        crate::DocKind::Loose,
-    );
-    let found: Vec<_> = codes
+    let file = Arc::new(SourceFile::new(
+        "test.xml",
+        r#"<policies><inbound><cors><allowed-origins><origin>*</origin></allowed-origins></cors><choose><when condition="@(true)"><quota calls="1" renewal-period="60" /></when></choose><set-method>GET</set-method></inbound></policies>"#,
+    ));
+    let report = crate::check_file(&file, &crate::CheckOptions::default());
+    let found: Vec<_> = report
+        .diagnostics
         .iter()
-        .filter(|c| *c == "policy::not-executed")
+        .filter(|d| d.code == "gatehouse::policy::not-executed")
         .collect();
-    assert_eq!(found.len(), 2, "{codes:?}");
+    assert_eq!(found.len(), 2, "{:?}", errors(&report.diagnostics));
+    assert!(found.iter().all(|d| d.severity == crate::Severity::Warning));
 }

@@ -28,6 +28,9 @@ pub(super) fn rate_limit_by_key(
     site: &Site<'_>,
     e: &Element,
 ) -> Option<RateLimitByKey> {
+    let calls = b.attr(env, site, e, "calls")?;
+    let renewal_period = b.attr(env, site, e, "renewal-period")?;
+    let counter_key = b.attr(env, site, e, "counter-key")?;
     let increment_condition = match e.attribute("increment-condition") {
         Some(a) => Some(b.condition(env, site, &a.value, a.span)?),
         None => None,
@@ -50,9 +53,9 @@ pub(super) fn rate_limit_by_key(
     let total_calls_header_name = name("total-calls-header-name").ok()?;
     let retry_after_header_name = retry_after_header_name.or_else(|| Some(b.intern(RETRY_AFTER)));
     Some(RateLimitByKey {
-        calls: b.attr(env, site, e, "calls")?,
-        renewal_period: b.attr(env, site, e, "renewal-period")?,
-        counter_key: b.attr(env, site, e, "counter-key")?,
+        calls,
+        renewal_period,
+        counter_key,
         increment_condition,
         increment_count,
         retry_after_header_name,
