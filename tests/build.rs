@@ -180,3 +180,73 @@ fn a_loose_file_builds_as_one_catch_all_operation() {
     );
     assert_eq!(program.str(program.apis[0].path), "");
 }
+
+/// The generated 50 APIs × 10 operations project builds, with every API's sections
+/// emitted once (per product variant) and shared by its operations.
+#[test]
+fn a_large_project_builds_with_shared_blocks() {
+    let dir = TempDir::new("build-large");
+    gatehouse_compiler::project::generate_large_project(&dir.0, 50, 10).expect("generate");
+    let started = std::time::Instant::now();
+    let report = build_project(&dir.0, &CheckOptions::default());
+    let took = started.elapsed();
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let program = report.program.expect("a program");
+    let operations: usize = program.apis.iter().map(|a| a.operations.len()).sum();
+    assert_eq!(operations, 500);
+    let ops: usize = program.blocks.iter().map(|b| b.ops.len()).sum();
+    println!(
+        "built 50 APIs x 10 operations in {took:?}: {} pipelines, {} blocks, {ops} ops, {} expressions, {} strings",
+        program.pipelines.len(),
+        program.blocks.len(),
+        program.codes.len(),
+        program.strings.len()
+    );
+    // Without sharing, every pipeline would hold copies of the global, API and fragment
+    // statements: count the statements of every pipeline with calls expanded.
+    let mut expanded = vec![None; program.blocks.len()];
+    let copies: usize = program
+        .pipelines
+        .iter()
+        .flat_map(|p| p.sections)
+        .map(|b| flattened(&program, b, &mut expanded))
+        .sum();
+    let statements = program
+        .blocks
+        .iter()
+        .flat_map(|b| &b.ops)
+        .filter(|o| !matches!(o.kind, gatehouse_runtime::program::model::OpKind::Call(_)))
+        .count();
+    println!("{statements} statements emitted; {copies} if every pipeline had its own copies");
+    assert!(
+        statements * 2 < copies,
+        "{statements} statements, {copies} when copied"
+    );
+}
+
+/// The statements of block `b` with every call expanded (memoised per block).
+fn flattened(
+    program: &gatehouse_runtime::program::Program,
+    b: u32,
+    memo: &mut Vec<Option<usize>>,
+) -> usize {
+    use gatehouse_runtime::program::model::OpKind;
+    if let Some(Some(n)) = memo.get(b as usize) {
+        return *n;
+    }
+    let mut n = 0;
+    for op in &program.blocks[b as usize].ops {
+        n += match op.kind {
+            OpKind::Call(inner) => flattened(program, inner, memo),
+            _ => 1,
+        };
+    }
+    memo[b as usize] = Some(n);
+    n
+}
