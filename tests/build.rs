@@ -250,3 +250,38 @@ fn flattened(
     memo[b as usize] = Some(n);
     n
 }
+
+#[test]
+fn explain_limits_itself_to_one_operation() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+            .args(args)
+            .current_dir(root())
+            .output()
+            .expect("run gatehouse")
+    };
+    let all = run(&["explain", "policies/sample"]);
+    let one = run(&["explain", "policies/sample", "orders/get-order"]);
+    assert_eq!((all.status.code(), one.status.code()), (Some(0), Some(0)));
+    let (all, one) = (
+        String::from_utf8_lossy(&all.stdout),
+        String::from_utf8_lossy(&one.stdout),
+    );
+    assert!(one.len() < all.len());
+    assert!(one.contains("pipeline #3 orders/get-order:"), "{one}");
+    assert!(!one.contains("health/get-health"), "{one}");
+    assert!(
+        !one.contains("sample-key"),
+        "no key nor secret value is printed"
+    );
+    assert!(!all.contains("alice-primary-sample-key") && !all.contains("sample-key-not-a-secret"));
+    assert_eq!(
+        run(&["explain", "policies/sample", "orders/nope"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let file = run(&["explain", "policies/features/valid/choose.xml"]);
+    assert_eq!(file.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&file.stdout).contains("; choose.xml:5:17"));
+}

@@ -177,7 +177,12 @@ pub fn build_project(root: &std::path::Path, options: &CheckOptions) -> BuildRep
         (report.project, report.files_checked, report.diagnostics)
     };
     let mut found = Vec::new();
-    let base = (!root.is_file()).then_some(root);
+    // Source paths are shown relative to the project (a loose file's own folder).
+    let base = if root.is_file() {
+        root.parent().filter(|p| !p.as_os_str().is_empty())
+    } else {
+        Some(root)
+    };
     let program = program::lower_program_at(&project, base, &mut found);
     diagnostics.extend(found);
     for d in &mut diagnostics {
@@ -203,7 +208,7 @@ fn load_loose(
 ) -> (project::Project, usize, Vec<Diagnostic>) {
     let shown = path.to_string_lossy().into_owned();
     let report = match std::fs::read(path) {
-        Ok(bytes) => check_bytes_as(&shown, bytes, DocKind::Api, options),
+        Ok(bytes) => check_bytes_as(&shown, bytes, DocKind::Loose, options),
         Err(e) => {
             let file = Arc::new(SourceFile::new(shown, ""));
             let d = Diagnostic::error(
@@ -213,7 +218,7 @@ fn load_loose(
                 Span::new(0, 0),
                 "unreadable",
             );
-            let mut r = check_file_as(&file, DocKind::Api, options);
+            let mut r = check_file_as(&file, DocKind::Loose, options);
             r.diagnostics.insert(0, d);
             r
         }
