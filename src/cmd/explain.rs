@@ -36,6 +36,10 @@ pub fn run(args: &Args) -> u8 {
 
 /// Builds the project (or file) and prints `explain` of the program.
 fn disassemble(args: &Args) -> u8 {
+    if args.product.is_some() {
+        eprintln!("error: --product applies to --effective only");
+        return FAILURE;
+    }
     if !args.path.exists() {
         eprintln!("error: {} does not exist", args.path.display());
         return FAILURE;

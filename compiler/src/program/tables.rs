@@ -159,6 +159,20 @@ fn lower_subscription(
 fn backends(b: &mut Builder<'_>, p: &Project, env: &ScopeEnv<'_>) {
     let first = b.program.backends.len();
     for backend in &p.backends {
+        if backend.proxy.is_some() {
+            let message = format!(
+                "gatehouse does not send calls to backend `{}` through its proxy",
+                backend.name
+            );
+            let o = &backend.origin;
+            b.error(
+                &o.file,
+                super::NOT_EXECUTED,
+                message,
+                o.span,
+                "proxy not supported",
+            );
+        }
         let name = env
             .backends
             .get(&backend.name)

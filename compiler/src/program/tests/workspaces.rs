@@ -94,3 +94,21 @@ fn workspace_backends_and_products_are_their_own() {
     assert_eq!(p.products[1].apis, [1]);
     assert_eq!(p.apis[0].operations[0].pipelines.len(), 1);
 }
+
+#[test]
+fn a_backend_proxy_is_refused() {
+    let mut b = backend("b", BackendKind::Single);
+    b.proxy = Some(crate::project::Proxy {
+        url: "http://proxy:3128".to_string(),
+        username: None,
+        password: None,
+    });
+    let project = Project {
+        apis: vec![api(None, vec![operation("get", None)])],
+        backends: vec![b],
+        ..Project::default()
+    };
+    let (p, d) = build(&project);
+    assert_eq!(errors(&d), ["gatehouse::policy::not-executed"]);
+    assert_eq!(p.backends.len(), 1, "still lowered, for tests of the rest");
+}
