@@ -10,7 +10,9 @@ use std::fmt::Write;
 
 /// The program as text: the tables (subscriptions, backends and secrets by name only, never
 /// a key or a secret value), each pipeline's four section blocks, then every block once
-/// with its operations and their compiled expressions. `only` (API name, operation name)
+/// with its operations and their compiled expressions (string pool, then instructions).
+/// Meant for built programs: secrets still read `{{name}}` until
+/// [`Program::resolve_secrets`] runs, so explain a program before resolving it. `only` (API name, operation name)
 /// limits the pipelines and blocks to that operation's.
 pub fn explain(program: &Program, only: Option<(&str, &str)>) -> String {
     let mut out = String::new();
@@ -189,6 +191,11 @@ impl Printer<'_> {
             "    expr#{id} ; {}",
             self.program.describe_loc(entry.loc)
         );
+        let strings = &entry.code.strings;
+        if !strings.is_empty() {
+            let list: Vec<String> = strings.iter().map(|s| format!("{:?}", &**s)).collect();
+            let _ = writeln!(out, "      strings: [{}]", list.join(", "));
+        }
         for line in entry.code.disassemble().lines() {
             let _ = writeln!(out, "      {line}");
         }
