@@ -224,6 +224,14 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether block `id` has no operations.
+    pub fn is_empty_block(&self, id: BlockId) -> bool {
+        self.program
+            .blocks
+            .get(id as usize)
+            .is_none_or(|b| b.ops.is_empty())
+    }
+
     /// Records that the program refers to secret named value `name`.
     pub fn secret(&mut self, env: &ScopeEnv<'_>, name: &str) {
         if self.secret_names.insert(name.to_string()) {

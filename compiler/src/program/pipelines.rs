@@ -119,7 +119,12 @@ impl Builder<'_> {
                 path: (*name).to_string(),
             };
             let ops = self.statements(env, &site, section, parent[i]);
-            let id = Some(self.block(ops));
+            let id = match ops.as_slice() {
+                // A section that only runs its parent's is the parent's block.
+                [only] if parent[i].is_some_and(|p| only.kind == OpKind::Call(p)) => parent[i],
+                [] => Some(self.empty_block()),
+                _ => Some(self.block(ops)),
+            };
             self.memo.insert(key, id);
             out[i] = id;
         }
@@ -142,7 +147,8 @@ impl Builder<'_> {
             *n += 1;
             let inner = site.child(name, *n);
             let kind = match name {
-                "base" => base.map(OpKind::Call),
+                // Calling an empty block does nothing: leave the call out.
+                "base" => base.filter(|&b| !self.is_empty_block(b)).map(OpKind::Call),
                 "choose" => self.choose(env, &inner, e, base),
                 "include-fragment" => self.include(env, &inner, e),
                 _ if executed::is_executed(name) => ops::lower(self, env, &inner, e),

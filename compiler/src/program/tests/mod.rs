@@ -333,3 +333,33 @@ fn check_warns_about_policies_not_executed() {
     assert_eq!(found.len(), 2, "{:?}", errors(&report.diagnostics));
     assert!(found.iter().all(|d| d.severity == crate::Severity::Warning));
 }
+
+#[test]
+fn base_only_sections_reuse_the_parent_block_and_empty_parents_are_not_called() {
+    let project = Project {
+        global: Some(doc(
+            "policy.xml",
+            r#"<policies><inbound /><backend><forward-request /></backend></policies>"#,
+        )),
+        apis: vec![api(
+            Some(
+                r#"<policies><inbound><base /><set-method>GET</set-method></inbound><backend><base /></backend><outbound /></policies>"#,
+            ),
+            vec![operation("get", None)],
+        )],
+        ..Project::default()
+    };
+    let (p, d) = build(&project);
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    let pipe = p.pipelines[0];
+    let inbound = ops(&p, pipe.sections[0]);
+    assert_eq!(inbound.len(), 1, "no call of the empty global inbound");
+    assert!(matches!(inbound[0].kind, OpKind::SetMethod(_)));
+    let backend = ops(&p, pipe.sections[1]);
+    assert!(
+        matches!(backend[0].kind, OpKind::ForwardRequest(_)),
+        "the API's `<backend><base /></backend>` is the global block itself"
+    );
+    assert!(ops(&p, pipe.sections[2]).is_empty());
+    assert_eq!(p.blocks.len(), 3, "empty, global backend, API inbound");
+}
