@@ -281,6 +281,11 @@ fn explain_limits_itself_to_one_operation() {
             .code(),
         Some(2)
     );
+    assert_eq!(
+        run(&["explain", "policies/features"]).status.code(),
+        Some(2),
+        "a folder of loose files is not a project"
+    );
     let file = run(&["explain", "policies/features/valid/choose.xml"]);
     assert_eq!(file.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&file.stdout).contains("; choose.xml:5:17"));

@@ -40,8 +40,11 @@ fn disassemble(args: &Args) -> u8 {
         eprintln!("error: --product applies to --effective only");
         return FAILURE;
     }
-    if !args.path.exists() {
-        eprintln!("error: {} does not exist", args.path.display());
+    if !args.path.is_file() && !project::is_project(&args.path) {
+        eprintln!(
+            "error: {} is neither a policy file nor an APIOps project folder",
+            args.path.display()
+        );
         return FAILURE;
     }
     let report = build_project(&args.path, &CheckOptions::default());
