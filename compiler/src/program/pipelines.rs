@@ -19,7 +19,11 @@ pub(super) fn lower_pipelines(b: &mut Builder<'_>, project: &Project, scopes: &[
     let global = b.sections(service, project.global.as_ref(), Scope::Global, [None; 4]);
     let mut next = Next::default();
     scope_pipelines(b, project, service, global, &mut next);
-    for (ws, env) in project.workspaces.iter().zip(&scopes[1..]) {
+    for (ws, env) in project
+        .workspaces
+        .iter()
+        .zip(scopes.get(1..).unwrap_or(&[]))
+    {
         let parent = b.sections(env, ws.project.global.as_ref(), Scope::Workspace, global);
         scope_pipelines(b, &ws.project, env, parent, &mut next);
     }
@@ -207,6 +211,18 @@ impl Builder<'_> {
 
     /// `<include-fragment>`: a call to the fragment's block, lowered once.
     fn include(&mut self, env: &ScopeEnv<'_>, site: &Site<'_>, e: &Element) -> Option<OpKind> {
+        if site.scope == Scope::Fragment {
+            // APIM forbids it, and lowering it could recurse without end.
+            let message = "a fragment cannot include another fragment";
+            self.error(
+                site.file,
+                "nested-fragment",
+                message,
+                e.span,
+                "nested include",
+            );
+            return None;
+        }
         let id = self.literal_attr(env, site, e, "fragment-id")?;
         let Some(f) = env.fragments.get(id.as_str()).copied() else {
             let message = format!("fragment `{id}` is not declared");

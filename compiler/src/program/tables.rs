@@ -26,7 +26,7 @@ pub(super) fn lower_tables(b: &mut Builder<'_>, project: &Project, scopes: &[Sco
             .workspaces
             .iter()
             .map(|w| &w.project)
-            .zip(&scopes[1..]),
+            .zip(scopes.get(1..).unwrap_or(&[])),
     );
     for (p, env) in &all {
         for api in &p.apis {

@@ -363,3 +363,28 @@ fn base_only_sections_reuse_the_parent_block_and_empty_parents_are_not_called() 
     assert!(ops(&p, pipe.sections[2]).is_empty());
     assert_eq!(p.blocks.len(), 3, "empty, global backend, API inbound");
 }
+
+#[test]
+fn a_fragment_including_itself_is_an_error_not_a_loop() {
+    let fragment = Fragment {
+        name: "f".to_string(),
+        policy: doc(
+            "policy fragments/f/policy.xml",
+            r#"<fragment><include-fragment fragment-id="f" /><set-method>GET</set-method></fragment>"#,
+        ),
+    };
+    let project = Project {
+        apis: vec![api(
+            Some(r#"<policies><inbound><include-fragment fragment-id="f" /></inbound></policies>"#),
+            vec![operation("get", None)],
+        )],
+        fragments: vec![fragment],
+        ..Project::default()
+    };
+    let (p, d) = build(&project);
+    assert_eq!(errors(&d), ["gatehouse::nested-fragment"]);
+    let OpKind::Call(f) = first_inbound(&p) else {
+        panic!("{:?}", first_inbound(&p))
+    };
+    assert!(matches!(ops(&p, *f)[0].kind, OpKind::SetMethod(_)));
+}
