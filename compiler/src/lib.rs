@@ -2,7 +2,8 @@
 //!
 //! Today it covers the front end: every file is scanned and parsed (markup and C#
 //! expressions) and checked against the policy catalogue; [`lower`] turns expressions into the
-//! runtime's code. Project loading and typing build on this.
+//! runtime's code. Project loading and typing build on this, and [`program`] lowers a whole
+//! project to the runtime's `Program` ([`build_project`]).
 
 pub mod check;
 pub mod diagnostic;
@@ -161,7 +162,8 @@ pub struct BuildReport {
     pub project: project::Project,
     /// How many files were read.
     pub files: usize,
-    /// Everything found, sorted; policies gatehouse does not execute are errors here.
+    /// Everything found, sorted. `policy::not-executed` and `expr::unsupported-*`, warnings
+    /// for `check`, are errors here: the gateway could not run what they point at.
     pub diagnostics: Vec<Diagnostic>,
     /// The program; `None` when any error was found.
     pub program: Option<gatehouse_runtime::program::Program>,
