@@ -5,13 +5,15 @@
 //! instruction ranges after the main body, listed in `funcs`. Regexes with constant patterns
 //! are compiled once per `Code`, on first use.
 
+pub mod bundle;
 mod decode;
 mod encode;
 mod instr;
 pub mod model;
 
+pub use bundle::{decode_program, encode_program};
 pub use decode::{decode, BundleError, DecodeLimits, Next, Operand};
-pub use encode::{crc32, encode, library_fingerprint, FORMAT_VERSION, MAGIC};
+pub use encode::{crc32, encode, library_fingerprint, BundleKind, FORMAT_VERSION, MAGIC};
 pub use instr::{type_id, BinOp, Instr, TypeId, UnOp};
 pub use model::Program;
 

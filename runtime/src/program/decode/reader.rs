@@ -10,23 +10,23 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 /// A cursor over the bundle; every read is bounds-checked.
-pub(super) struct Reader<'a> {
-    pub(super) bytes: &'a [u8],
-    pub(super) pos: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
     /// UTF-8 bytes of strings read so far (for [`DecodeLimits::max_string_bytes`]).
-    pub(super) string_bytes: usize,
+    pub(crate) string_bytes: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn err(&self, message: impl Into<String>) -> BundleError {
+    pub(crate) fn err(&self, message: impl Into<String>) -> BundleError {
         BundleError::new(self.pos, message)
     }
 
-    fn remaining(&self) -> usize {
+    pub(crate) fn remaining(&self) -> usize {
         self.bytes.len().saturating_sub(self.pos)
     }
 
-    pub(super) fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], BundleError> {
+    pub(crate) fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], BundleError> {
         let end = self.pos.checked_add(n);
         match end.and_then(|e| self.bytes.get(self.pos..e)) {
             Some(s) => {
@@ -37,30 +37,65 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N], BundleError> {
+    pub(crate) fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N], BundleError> {
         let s = self.take(N, what)?;
         let mut a = [0u8; N];
         a.copy_from_slice(s);
         Ok(a)
     }
 
-    fn u8(&mut self, what: &str) -> Result<u8, BundleError> {
+    pub(crate) fn u8(&mut self, what: &str) -> Result<u8, BundleError> {
         Ok(self.array::<1>(what)?[0])
     }
 
-    pub(super) fn u16(&mut self, what: &str) -> Result<u16, BundleError> {
+    pub(crate) fn u16(&mut self, what: &str) -> Result<u16, BundleError> {
         self.array(what).map(u16::from_le_bytes)
     }
 
-    pub(super) fn u32(&mut self, what: &str) -> Result<u32, BundleError> {
+    pub(crate) fn u32(&mut self, what: &str) -> Result<u32, BundleError> {
         self.array(what).map(u32::from_le_bytes)
     }
 
-    pub(super) fn u64(&mut self, what: &str) -> Result<u64, BundleError> {
+    pub(crate) fn u64(&mut self, what: &str) -> Result<u64, BundleError> {
         self.array(what).map(u64::from_le_bytes)
     }
 
-    fn bool(&mut self, what: &str) -> Result<bool, BundleError> {
+    /// An unsigned LEB128 varint in its shortest form, at most `u64::MAX`.
+    pub(crate) fn var(&mut self, what: &str) -> Result<u64, BundleError> {
+        let at = self.pos;
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8(what)?;
+            let bits = u64::from(b & 0x7f);
+            if shift == 63 && b > 1 {
+                break;
+            }
+            v |= bits << shift;
+            if b & 0x80 == 0 {
+                if b == 0 && shift > 0 {
+                    return Err(BundleError::new(at, format!("{what}: overlong varint")));
+                }
+                return Ok(v);
+            }
+        }
+        Err(BundleError::new(at, format!("{what}: varint too large")))
+    }
+
+    /// A varint that must fit a `u32`.
+    pub(crate) fn var_u32(&mut self, what: &str) -> Result<u32, BundleError> {
+        let at = self.pos;
+        let v = self.var(what)?;
+        u32::try_from(v).map_err(|_| BundleError::new(at, format!("{what}: {v} is over u32")))
+    }
+
+    /// A varint that must fit a `u16`.
+    pub(crate) fn var_u16(&mut self, what: &str) -> Result<u16, BundleError> {
+        let at = self.pos;
+        let v = self.var(what)?;
+        u16::try_from(v).map_err(|_| BundleError::new(at, format!("{what}: {v} is over u16")))
+    }
+
+    pub(crate) fn bool(&mut self, what: &str) -> Result<bool, BundleError> {
         let at = self.pos;
         match self.u8(what)? {
             0 => Ok(false),
@@ -74,9 +109,14 @@ impl<'a> Reader<'a> {
 
     /// A count of items of at least `min_size` bytes each, checked against the limit and
     /// against the bytes that remain (so a lying count cannot make us allocate).
-    fn count(&mut self, what: &str, limit: usize, min_size: usize) -> Result<usize, BundleError> {
+    pub(crate) fn count(
+        &mut self,
+        what: &str,
+        limit: usize,
+        min_size: usize,
+    ) -> Result<usize, BundleError> {
         let at = self.pos;
-        let n = self.u32(what)? as usize;
+        let n = self.var_u32(what)? as usize;
         if n > limit {
             return Err(BundleError::new(
                 at,
@@ -95,7 +135,7 @@ impl<'a> Reader<'a> {
         Ok(n)
     }
 
-    fn str(&mut self, limits: &DecodeLimits) -> Result<Arc<str>, BundleError> {
+    pub(crate) fn str(&mut self, limits: &DecodeLimits) -> Result<Arc<str>, BundleError> {
         let at = self.pos;
         let n = self.count("string bytes", limits.max_string_bytes, 1)?;
         self.string_bytes = self.string_bytes.saturating_add(n);
@@ -108,15 +148,16 @@ impl<'a> Reader<'a> {
                 ),
             ));
         }
+        let start = self.pos;
         let s = self.take(n, "a string")?;
         std::str::from_utf8(s)
             .map(Arc::from)
-            .map_err(|e| BundleError::new(at + 4, format!("string is not UTF-8: {e}")))
+            .map_err(|e| BundleError::new(start, format!("string is not UTF-8: {e}")))
     }
 
-    pub(super) fn code(&mut self, limits: &DecodeLimits) -> Result<Code, BundleError> {
-        let locals = self.u16("the local count")?;
-        let n = self.count("strings", limits.max_strings, 4)?;
+    pub(crate) fn code(&mut self, limits: &DecodeLimits) -> Result<Code, BundleError> {
+        let locals = self.var_u16("the local count")?;
+        let n = self.count("strings", limits.max_strings, 1)?;
         let mut strings = Vec::with_capacity(n);
         for _ in 0..n {
             strings.push(self.str(limits)?);
@@ -126,7 +167,7 @@ impl<'a> Reader<'a> {
         for _ in 0..n {
             consts.push(self.konst()?);
         }
-        let n = self.count("regexes", limits.max_regexes, 5)?;
+        let n = self.count("regexes", limits.max_regexes, 2)?;
         let mut regexes = Vec::with_capacity(n);
         for _ in 0..n {
             let pattern = self.str(limits)?;
@@ -147,11 +188,11 @@ impl<'a> Reader<'a> {
             };
             regexes.push(RegexSource { pattern, options });
         }
-        let n = self.count("shapes", limits.max_shapes, 4)?;
+        let n = self.count("shapes", limits.max_shapes, 1)?;
         let mut shapes = Vec::with_capacity(n);
         let mut members = 0usize;
         for _ in 0..n {
-            let m = self.count("shape members", limits.max_shape_members, 4)?;
+            let m = self.count("shape members", limits.max_shape_members, 1)?;
             members = members.saturating_add(m);
             if members > limits.max_shape_members {
                 return Err(self.err(format!(
@@ -165,38 +206,38 @@ impl<'a> Reader<'a> {
             }
             shapes.push(Arc::from(names));
         }
-        let n = self.count("functions", limits.max_funcs, 12)?;
+        let n = self.count("functions", limits.max_funcs, 5)?;
         let mut funcs = Vec::with_capacity(n);
         for _ in 0..n {
             funcs.push(Func {
-                entry: self.u32("a function entry")?,
-                first_param: self.u16("a function's first parameter")?,
-                params: self.u16("a function's parameter count")?,
+                entry: self.var_u32("a function entry")?,
+                first_param: self.var_u16("a function's first parameter")?,
+                params: self.var_u16("a function's parameter count")?,
                 slots: (
-                    self.u16("a function's slots")?,
-                    self.u16("a function's slots")?,
+                    self.var_u16("a function's slots")?,
+                    self.var_u16("a function's slots")?,
                 ),
             });
         }
-        let n = self.count("handlers", limits.max_handlers, 4)?;
+        let n = self.count("handlers", limits.max_handlers, 1)?;
         let mut handlers = Vec::with_capacity(n);
         for _ in 0..n {
             handlers.push(Handler {
-                target: self.u32("a handler target")?,
+                target: self.var_u32("a handler target")?,
             });
         }
         let spans_at = self.pos;
-        let n = self.count("spans", limits.max_instrs, 8)?;
+        let n = self.count("spans", limits.max_instrs, 2)?;
         let mut spans = Vec::with_capacity(n);
         for _ in 0..n {
             let at = self.pos;
-            let (start, end) = (self.u32("a span")?, self.u32("a span")?);
-            if start > end {
+            let (start, len) = (self.var_u32("a span")?, self.var_u32("a span")?);
+            let Some(end) = start.checked_add(len) else {
                 return Err(BundleError::new(
                     at,
-                    format!("span {start}..{end} is reversed"),
+                    format!("span {start}+{len} overflows"),
                 ));
-            }
+            };
             spans.push(SpanRef { start, end });
         }
         let n = self.count("instructions", limits.max_instrs, 1)?;
@@ -305,27 +346,27 @@ impl<'a> Reader<'a> {
         use op::*;
         let at = self.pos;
         Ok(match self.u8("an opcode")? {
-            CONST => Instr::Const(self.u32("an operand")?),
-            STR => Instr::Str(self.u32("an operand")?),
+            CONST => Instr::Const(self.var_u32("an operand")?),
+            STR => Instr::Str(self.var_u32("an operand")?),
             NULL => Instr::Null,
             CONTEXT => Instr::Context,
             HOST => Instr::Host(self.host()?),
             POP => Instr::Pop,
             DUP => Instr::Dup,
-            LOAD => Instr::Load(self.u16("an operand")?),
-            STORE => Instr::Store(self.u16("an operand")?),
-            GET => Instr::Get(self.u32("an operand")?),
-            GET_NAMED => Instr::GetNamed(self.u32("an operand")?),
-            SET => Instr::Set(self.u32("an operand")?),
+            LOAD => Instr::Load(self.var_u16("an operand")?),
+            STORE => Instr::Store(self.var_u16("an operand")?),
+            GET => Instr::Get(self.var_u32("an operand")?),
+            GET_NAMED => Instr::GetNamed(self.var_u32("an operand")?),
+            SET => Instr::Set(self.var_u32("an operand")?),
             LOOKUP => Instr::Lookup(
                 self.host()?,
-                self.u16("an operand")?,
-                self.u16("an operand")?,
+                self.var_u16("an operand")?,
+                self.var_u16("an operand")?,
             ),
             code @ (LOOKUP_EQ | LOOKUP_NE) => {
                 let h = self.host()?;
-                let key = self.u16("an operand")?;
-                let lit = self.u16("an operand")?;
+                let key = self.var_u16("an operand")?;
+                let lit = self.var_u16("an operand")?;
                 let absent = self.bool("an operand")?;
                 if code == LOOKUP_EQ {
                     Instr::LookupEq(h, key, lit, absent)
@@ -333,37 +374,37 @@ impl<'a> Reader<'a> {
                     Instr::LookupNe(h, key, lit, absent)
                 }
             }
-            CALL => Instr::Call(self.u32("an operand")?, self.u8("an operand")?),
-            STATIC => Instr::Static(self.u32("an operand")?, self.u8("an operand")?),
+            CALL => Instr::Call(self.var_u32("an operand")?, self.u8("an operand")?),
+            STATIC => Instr::Static(self.var_u32("an operand")?, self.u8("an operand")?),
             INDEX => Instr::Index(self.u8("an operand")?),
             SET_INDEX => Instr::SetIndex(self.u8("an operand")?),
-            JUMP => Instr::Jump(self.u32("an operand")?),
-            JUMP_IF_FALSE => Instr::JumpIfFalse(self.u32("an operand")?),
-            JUMP_IF_TRUE => Instr::JumpIfTrue(self.u32("an operand")?),
-            JUMP_IF_NULL => Instr::JumpIfNull(self.u32("an operand")?),
-            JUMP_IF_NOT_NULL => Instr::JumpIfNotNull(self.u32("an operand")?),
+            JUMP => Instr::Jump(self.var_u32("an operand")?),
+            JUMP_IF_FALSE => Instr::JumpIfFalse(self.var_u32("an operand")?),
+            JUMP_IF_TRUE => Instr::JumpIfTrue(self.var_u32("an operand")?),
+            JUMP_IF_NULL => Instr::JumpIfNull(self.var_u32("an operand")?),
+            JUMP_IF_NOT_NULL => Instr::JumpIfNotNull(self.var_u32("an operand")?),
             BINARY => Instr::Binary(self.tagged(&BIN_OPS, "binary operator")?),
-            EQ_STR => Instr::EqStr(self.u32("an operand")?),
-            NE_STR => Instr::NeStr(self.u32("an operand")?),
+            EQ_STR => Instr::EqStr(self.var_u32("an operand")?),
+            NE_STR => Instr::NeStr(self.var_u32("an operand")?),
             BINARY_CHECKED => Instr::BinaryChecked(self.tagged(&BIN_OPS, "binary operator")?),
             UNARY => Instr::Unary(self.tagged(&UN_OPS, "unary operator")?),
             CAST => Instr::Cast(self.type_id()?),
             CAST_CHECKED => Instr::CastChecked(self.type_id()?),
             UNBOX => Instr::Unbox(self.type_id()?),
             IS_TYPE => Instr::IsType(self.type_id()?),
-            CATCHES => Instr::Catches(self.u32("an operand")?),
+            CATCHES => Instr::Catches(self.var_u32("an operand")?),
             AS => Instr::As(self.type_id()?),
-            FORMAT => Instr::Format(self.u32("an operand")?),
+            FORMAT => Instr::Format(self.var_u32("an operand")?),
             ALIGN => Instr::Align,
-            CONCAT => Instr::Concat(self.u16("an operand")?),
-            REGEX => Instr::Regex(self.u32("an operand")?),
-            MAKE_LAMBDA => Instr::MakeLambda(self.u32("an operand")?),
+            CONCAT => Instr::Concat(self.var_u16("an operand")?),
+            REGEX => Instr::Regex(self.var_u32("an operand")?),
+            MAKE_LAMBDA => Instr::MakeLambda(self.var_u32("an operand")?),
             INVOKE => Instr::Invoke(self.u8("an operand")?),
-            NEW_ARRAY => Instr::NewArray(self.type_id()?, self.u16("an operand")?),
-            NEW_ANON => Instr::NewAnon(self.u32("an operand")?),
+            NEW_ARRAY => Instr::NewArray(self.type_id()?, self.var_u16("an operand")?),
+            NEW_ANON => Instr::NewAnon(self.var_u32("an operand")?),
             ITER => Instr::Iter,
-            ITER_NEXT => Instr::IterNext(self.u32("an operand")?),
-            TRY_ENTER => Instr::TryEnter(self.u32("an operand")?),
+            ITER_NEXT => Instr::IterNext(self.var_u32("an operand")?),
+            TRY_ENTER => Instr::TryEnter(self.var_u32("an operand")?),
             TRY_EXIT => Instr::TryExit,
             RETURN => Instr::Return,
             THROW => Instr::Throw,

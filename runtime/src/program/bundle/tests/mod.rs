@@ -1,0 +1,327 @@
+//! Round trips and refusals of program bundles.
+
+#![allow(clippy::unwrap_used)]
+
+mod mutate;
+mod sample;
+
+use super::{decode_program, encode_program};
+use crate::program::encode::HEADER_LEN;
+use crate::program::model::*;
+use crate::program::{crc32, decode, encode, DecodeLimits, FORMAT_VERSION};
+
+fn limits() -> DecodeLimits {
+    DecodeLimits::default()
+}
+
+/// `p` encoded, then decoded; panics with the error if refused.
+fn round(p: &Program) -> Program {
+    let bytes = encode_program(p);
+    decode_program(&bytes, &limits()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The message of the refusal of `p`.
+fn refusal(p: &Program) -> String {
+    match decode_program(&encode_program(p), &limits()) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.message,
+    }
+}
+
+/// `bytes` with its payload replaced by `payload` and the checksum recomputed.
+pub(super) fn reseal(bytes: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut b = bytes[..16].to_vec();
+    b.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    b.extend_from_slice(&crc32(payload).to_le_bytes());
+    b.extend_from_slice(payload);
+    b
+}
+
+#[test]
+fn the_sample_uses_every_operation_kind() {
+    let p = sample::program();
+    let mut names: Vec<&str> = p
+        .blocks
+        .iter()
+        .flat_map(|b| b.ops.iter().map(|o| o.kind.policy_name()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut want: Vec<&str> = EXECUTED_POLICIES
+        .iter()
+        .copied()
+        .filter(|n| *n != "base")
+        .collect();
+    want.sort_unstable();
+    assert_eq!(names, want);
+}
+
+#[test]
+fn every_operation_kind_and_table_variant_round_trips() {
+    let p = sample::program();
+    assert_eq!(round(&p), p);
+    let bytes = encode_program(&p);
+    assert_eq!(
+        encode_program(&round(&p)),
+        bytes,
+        "the encoding is canonical"
+    );
+}
+
+#[test]
+fn the_empty_program_round_trips() {
+    let p = Program::default();
+    assert_eq!(round(&p), p);
+}
+
+#[test]
+fn secrets_stay_references_until_resolved() {
+    let mut p = round(&sample::program());
+    assert!(p.strings[1].contains("{{secret}}"));
+    p.resolve_secrets(&|n| Some(format!("<{n}>"))).unwrap();
+    assert!(p.strings[1].contains("<secret>"));
+    assert_eq!(&*p.codes[2].code.strings[0], "<secret>");
+}
+
+#[test]
+fn blocks_that_call_themselves_are_refused() {
+    let mut p = sample::program();
+    p.blocks[4].ops.push(Op {
+        kind: OpKind::Call(4),
+        loc: 0,
+    });
+    assert!(refusal(&p).contains("may not call themselves"));
+
+    // Indirectly, through a choose branch: 1 → 2 → 5 → 1.
+    let mut p = sample::program();
+    p.blocks[5].ops.push(Op {
+        kind: OpKind::Choose {
+            branches: vec![],
+            otherwise: Some(1),
+        },
+        loc: 0,
+    });
+    assert!(refusal(&p).contains("may not call themselves"));
+}
+
+#[test]
+fn deep_nesting_is_refused_over_the_limit() {
+    let mut p = sample::program();
+    let base = p.blocks.len() as u32;
+    for i in 0..300 {
+        p.blocks.push(Block {
+            ops: vec![Op {
+                kind: OpKind::Call(base + i + 1),
+                loc: 0,
+            }],
+        });
+    }
+    p.blocks.push(Block::default());
+    assert!(refusal(&p).contains("deep, over the limit of 256"));
+    let roomy = DecodeLimits {
+        max_block_depth: 301,
+        ..limits()
+    };
+    let back = decode_program(&encode_program(&p), &roomy).unwrap();
+    assert_eq!(back, p);
+}
+
+#[test]
+fn pools_of_pools_are_refused() {
+    let mut p = sample::program();
+    if let BackendKind::Pool(m) = &mut p.backends[1].kind {
+        m[1].backend = 1;
+    }
+    assert!(refusal(&p).contains("not a single backend"));
+}
+
+/// A change that makes a program invalid.
+type Spoil = fn(&mut Program);
+
+#[test]
+fn out_of_range_indices_are_refused() {
+    let cases: Vec<(Spoil, &str)> = vec![
+        (|p| p.blocks[0].ops[0].loc = 99, "location"),
+        (
+            |p| p.blocks[1].ops[0].kind = OpKind::Call(99),
+            "called block",
+        ),
+        (
+            |p| p.blocks[0].ops[5].kind = OpKind::SetMethod(Arg::Expr(3)),
+            "code 3",
+        ),
+        (
+            |p| p.blocks[0].ops[5].kind = OpKind::SetMethod(Arg::Lit(46)),
+            "string 46",
+        ),
+        (|p| p.pipelines[0].sections[2] = 7, "pipeline section"),
+        (|p| p.apis[0].operations[0].pipelines[0].1 = 2, "pipeline"),
+        (|p| p.apis[0].operations[0].pipelines[1].0 = 2, "product"),
+        (|p| p.products[0].apis[1] = 2, "API 2"),
+        (
+            |p| p.subscriptions[1].scope = SubscriptionScope::Product(2),
+            "product",
+        ),
+        (
+            |p| p.subscriptions[2].scope = SubscriptionScope::Api(2),
+            "API",
+        ),
+        (|p| p.codes[0].loc = 6, "location"),
+        (|p| p.locs[0].file = 2, "file"),
+        (|p| p.locs[0].path = 46, "policy path"),
+        (
+            |p| p.backends[0].credentials.certificates[0] = 46,
+            "certificates",
+        ),
+        (
+            |p| {
+                if let BackendKind::Pool(m) = &mut p.backends[1].kind {
+                    m[0].backend = 3;
+                }
+            },
+            "pool member",
+        ),
+        (
+            |p| p.backends[0].breakers[0].status_ranges[0] = (600, 500),
+            "status range",
+        ),
+    ];
+    for (i, (spoil, what)) in cases.into_iter().enumerate() {
+        let mut p = sample::program();
+        spoil(&mut p);
+        let m = refusal(&p);
+        assert!(m.contains(what), "case {i}: {m}");
+    }
+}
+
+#[test]
+fn a_code_that_fails_the_code_verifier_is_refused() {
+    let mut p = sample::program();
+    p.codes[1].code.instrs[1] = crate::program::Instr::Pop;
+    assert!(refusal(&p).contains("control runs past the last instruction"));
+}
+
+#[test]
+fn other_versions_are_refused_with_both_versions_named() {
+    let mut bytes = encode_program(&sample::program());
+    bytes[4..6].copy_from_slice(&1u16.to_le_bytes());
+    let e = decode_program(&bytes, &limits()).unwrap_err();
+    assert_eq!(e.offset, 4);
+    assert!(e.message.contains("format version 1;"), "{}", e.message);
+    assert!(e
+        .message
+        .contains(&format!("format version {FORMAT_VERSION} only")));
+}
+
+#[test]
+fn code_and_program_bundles_are_not_mistaken_for_each_other() {
+    let program = encode_program(&sample::program());
+    let code = encode(&sample::code("x", true));
+    let e = decode(&program, &limits()).unwrap_err();
+    assert_eq!(e.offset, 6);
+    assert!(e.message.contains("whole gateway program"), "{}", e.message);
+    let e = decode_program(&code, &limits()).unwrap_err();
+    assert!(
+        e.message.contains("single compiled expression"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn trailing_bytes_and_missing_sections_are_refused() {
+    let bytes = encode_program(&sample::program());
+    let mut payload = bytes[HEADER_LEN..].to_vec();
+    payload.push(0);
+    let e = decode_program(&reseal(&bytes, &payload), &limits()).unwrap_err();
+    assert!(e.message.contains("trailing"), "{}", e.message);
+    // The empty program: eleven sections of three bytes (id, length 1, count 0).
+    let empty = encode_program(&Program::default());
+    let payload = &empty[HEADER_LEN..];
+    assert_eq!(payload.len(), 33);
+    let e = decode_program(&reseal(&empty, &payload[..3]), &limits()).unwrap_err();
+    assert!(e.message.contains("a section id"), "{}", e.message);
+    let mut swapped = payload.to_vec();
+    swapped.swap(0, 3);
+    let e = decode_program(&reseal(&empty, &swapped), &limits()).unwrap_err();
+    assert!(
+        e.message.contains("expected section strings"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn every_limit_is_enforced() {
+    let p = sample::program();
+    let bytes = encode_program(&p);
+    let tight: Vec<(DecodeLimits, &str)> = vec![
+        (
+            DecodeLimits {
+                max_entries: 45,
+                ..limits()
+            },
+            "strings",
+        ),
+        (
+            DecodeLimits {
+                max_codes: 2,
+                ..limits()
+            },
+            "codes",
+        ),
+        (
+            DecodeLimits {
+                max_blocks: 6,
+                ..limits()
+            },
+            "blocks",
+        ),
+        (
+            DecodeLimits {
+                max_ops: 20,
+                ..limits()
+            },
+            "operations",
+        ),
+        (
+            DecodeLimits {
+                max_list: 1,
+                ..limits()
+            },
+            "over the limit of 1",
+        ),
+        (
+            DecodeLimits {
+                max_block_depth: 2,
+                ..limits()
+            },
+            "nest",
+        ),
+        (
+            DecodeLimits {
+                max_string_bytes: 100,
+                ..limits()
+            },
+            "strings total",
+        ),
+        (
+            DecodeLimits {
+                max_bytes: bytes.len() - 1,
+                ..limits()
+            },
+            "bytes",
+        ),
+        (
+            DecodeLimits {
+                max_consts: 8,
+                ..limits()
+            },
+            "constants",
+        ),
+    ];
+    for (l, what) in tight {
+        let e = decode_program(&bytes, &l).unwrap_err();
+        assert!(e.message.contains(what), "{what}: {}", e.message);
+    }
+}
