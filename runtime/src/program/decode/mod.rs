@@ -9,6 +9,7 @@ mod reader;
 mod verify;
 
 pub(crate) use reader::Reader;
+use reader::Scratch;
 use verify::verify;
 pub use verify::{Next, Operand};
 
@@ -139,6 +140,7 @@ pub(crate) fn open<'a>(
         bytes,
         pos: 0,
         string_bytes: 0,
+        scratch: Scratch::default(),
     };
     if r.take(4, "the magic bytes")? != MAGIC {
         return Err(BundleError::new(
@@ -209,7 +211,7 @@ pub(crate) fn read_code(r: &mut Reader<'_>, limits: &DecodeLimits) -> Result<Cod
         e
     };
     let code = r.code(limits).map_err(at_start)?;
-    verify(&code, limits).map_err(at_start)?;
+    verify(&code, limits, &mut r.scratch).map_err(at_start)?;
     Ok(code)
 }
 

@@ -15,6 +15,19 @@ pub(crate) struct Reader<'a> {
     pub(crate) pos: usize,
     /// UTF-8 bytes of strings read so far (for [`DecodeLimits::max_string_bytes`]).
     pub(crate) string_bytes: usize,
+    /// Buffers reused from one code to the next (a program holds thousands).
+    pub(crate) scratch: Scratch,
+}
+
+/// Working buffers of the code reader and verifier.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// Byte offset of each instruction of the code being read.
+    pub(crate) offsets: Vec<usize>,
+    /// Stack depth at each instruction, once reached.
+    pub(crate) depth: Vec<Option<u32>>,
+    /// Instructions still to follow, with their depth.
+    pub(crate) work: Vec<(usize, u32)>,
 }
 
 impl<'a> Reader<'a> {
@@ -26,6 +39,7 @@ impl<'a> Reader<'a> {
         self.bytes.len().saturating_sub(self.pos)
     }
 
+    #[inline]
     pub(crate) fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], BundleError> {
         let end = self.pos.checked_add(n);
         match end.and_then(|e| self.bytes.get(self.pos..e)) {
@@ -37,6 +51,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N], BundleError> {
         let s = self.take(N, what)?;
         let mut a = [0u8; N];
@@ -44,6 +59,7 @@ impl<'a> Reader<'a> {
         Ok(a)
     }
 
+    #[inline]
     pub(crate) fn u8(&mut self, what: &str) -> Result<u8, BundleError> {
         Ok(self.array::<1>(what)?[0])
     }
@@ -61,8 +77,15 @@ impl<'a> Reader<'a> {
     }
 
     /// An unsigned LEB128 varint in its shortest form, at most `u64::MAX`.
+    #[inline]
     pub(crate) fn var(&mut self, what: &str) -> Result<u64, BundleError> {
         let at = self.pos;
+        if let Some(&b) = self.bytes.get(at) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.u8(what)?;
@@ -82,6 +105,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A varint that must fit a `u32`.
+    #[inline]
     pub(crate) fn var_u32(&mut self, what: &str) -> Result<u32, BundleError> {
         let at = self.pos;
         let v = self.var(what)?;
@@ -89,6 +113,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A varint that must fit a `u16`.
+    #[inline]
     pub(crate) fn var_u16(&mut self, what: &str) -> Result<u16, BundleError> {
         let at = self.pos;
         let v = self.var(what)?;
@@ -109,6 +134,7 @@ impl<'a> Reader<'a> {
 
     /// A count of items of at least `min_size` bytes each, checked against the limit and
     /// against the bytes that remain (so a lying count cannot make us allocate).
+    #[inline]
     pub(crate) fn count(
         &mut self,
         what: &str,
@@ -248,7 +274,8 @@ impl<'a> Reader<'a> {
             ));
         }
         let mut instrs = Vec::with_capacity(n);
-        let mut offsets = Vec::with_capacity(n);
+        let mut offsets = std::mem::take(&mut self.scratch.offsets);
+        offsets.clear();
         for _ in 0..n {
             offsets.push(self.pos);
             instrs.push(self.instr()?);
@@ -265,7 +292,9 @@ impl<'a> Reader<'a> {
             locals,
             compiled: Default::default(),
         };
-        check_operands(&code, &offsets)?;
+        let checked = check_operands(&code, &offsets);
+        self.scratch.offsets = offsets;
+        checked?;
         Ok(code)
     }
 

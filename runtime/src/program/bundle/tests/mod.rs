@@ -325,3 +325,26 @@ fn every_limit_is_enforced() {
         assert!(e.message.contains(what), "{what}: {}", e.message);
     }
 }
+
+#[test]
+fn crc32_matches_the_bytewise_definition() {
+    assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 + i / 3) as u8).collect();
+    let bytewise = |b: &[u8]| {
+        let mut c = !0u32;
+        for &x in b {
+            c ^= u32::from(x);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    };
+    for n in [0, 1, 7, 8, 9, 15, 16, 17, 999, 1000] {
+        assert_eq!(crc32(&bytes[..n]), bytewise(&bytes[..n]), "{n} bytes");
+    }
+}
