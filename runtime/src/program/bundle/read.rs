@@ -4,10 +4,7 @@ use super::section;
 use super::verify::{check_blocks, check_pools};
 use crate::program::decode::{finish, open, read_code, Reader};
 use crate::program::encode::BundleKind;
-use crate::program::model::{
-    Arg, Backend, BackendKind, Breaker, CodeEntry, Credentials, Loc, Pipeline, PoolMember, Program,
-    Scope, SecretRef, TlsSettings,
-};
+use crate::program::model::{Arg, CodeEntry, Loc, Pipeline, Program, Scope, SecretRef};
 use crate::program::{BundleError, DecodeLimits};
 
 /// The sizes of the tables read so far (what an index may refer to).
@@ -31,6 +28,18 @@ pub(super) struct In<'a, 'l> {
     pub b: Bounds,
     /// Operations read so far (for [`DecodeLimits::max_ops`]).
     pub ops: usize,
+}
+
+/// `n` entries read by `f`, allocated once (`collect` into a `Result` cannot pre-size).
+pub(super) fn many<T>(
+    n: usize,
+    mut f: impl FnMut() -> Result<T, BundleError>,
+) -> Result<Vec<T>, BundleError> {
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(f()?);
+    }
+    Ok(out)
 }
 
 /// Decodes and verifies a program bundle written by [`super::encode_program`].
@@ -185,7 +194,7 @@ impl<'a> In<'a, '_> {
     /// A list of string indices.
     pub fn str_ids(&mut self, what: &str) -> Result<Vec<u32>, BundleError> {
         let n = self.list(what, 1)?;
-        (0..n).map(|_| self.str_id(what)).collect()
+        many(n, || self.str_id(what))
     }
 
     fn arg_from(&self, at: usize, what: &str, bits: u64) -> Result<Arg, BundleError> {
@@ -245,157 +254,51 @@ impl<'a> In<'a, '_> {
 
     fn strings(&mut self, what: &str) -> Result<Vec<std::sync::Arc<str>>, BundleError> {
         let n = self.table(what, self.limits.max_entries, 1)?;
-        (0..n).map(|_| self.r.str(self.limits)).collect()
+        many(n, || self.r.str(self.limits))
     }
 
     fn locs(&mut self) -> Result<Vec<Loc>, BundleError> {
         let n = self.table("locations", self.limits.max_entries, 5)?;
-        (0..n)
-            .map(|_| {
-                Ok(Loc {
-                    file: self.id("a location's file", self.b.files)?,
-                    line: self.r.var_u32("a line")?,
-                    column: self.r.var_u32("a column")?,
-                    scope: Scope::ALL[self.tag("scope", Scope::ALL.len() as u8)? as usize],
-                    path: self.str_id("a policy path")?,
-                })
+        many(n, || {
+            Ok(Loc {
+                file: self.id("a location's file", self.b.files)?,
+                line: self.r.var_u32("a line")?,
+                column: self.r.var_u32("a column")?,
+                scope: Scope::ALL[self.tag("scope", Scope::ALL.len() as u8)? as usize],
+                path: self.str_id("a policy path")?,
             })
-            .collect()
+        })
     }
 
     fn secrets(&mut self) -> Result<Vec<SecretRef>, BundleError> {
         let n = self.table("secrets", self.limits.max_entries, 2)?;
-        (0..n)
-            .map(|_| {
-                let name = self.r.str(self.limits)?.to_string();
-                let key_vault = match self.tag("Key Vault flag", 2)? {
-                    0 => None,
-                    _ => Some(self.r.str(self.limits)?.to_string()),
-                };
-                Ok(SecretRef { name, key_vault })
-            })
-            .collect()
+        many(n, || {
+            let name = self.r.str(self.limits)?.to_string();
+            let key_vault = match self.tag("Key Vault flag", 2)? {
+                0 => None,
+                _ => Some(self.r.str(self.limits)?.to_string()),
+            };
+            Ok(SecretRef { name, key_vault })
+        })
     }
 
     fn codes(&mut self) -> Result<Vec<CodeEntry>, BundleError> {
         let n = self.table("codes", self.limits.max_codes, 10)?;
-        (0..n)
-            .map(|_| {
-                let loc = self.id("a code's location", self.b.locs)?;
-                let code = read_code(&mut self.r, self.limits)?;
-                Ok(CodeEntry { code, loc })
-            })
-            .collect()
-    }
-
-    fn backends(&mut self) -> Result<(Vec<Backend>, Vec<usize>), BundleError> {
-        let n = self.table("backends", self.limits.max_entries, 9)?;
-        self.b.backends = n;
-        let (mut all, mut offsets) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        for _ in 0..n {
-            offsets.push(self.r.pos);
-            all.push(self.backend()?);
-        }
-        Ok((all, offsets))
-    }
-
-    fn backend(&mut self) -> Result<Backend, BundleError> {
-        let name = self.str_id("a backend name")?;
-        let url = self.opt_str("a backend URL")?;
-        let kind = match self.tag("backend kind", 2)? {
-            0 => BackendKind::Single,
-            _ => {
-                let m = self.list("pool members", 3)?;
-                let members = (0..m)
-                    .map(|_| {
-                        Ok(PoolMember {
-                            backend: self.id("a pool member", self.b.backends)?,
-                            priority: self.r.var_u32("a priority")?,
-                            weight: self.r.var_u32("a weight")?,
-                        })
-                    })
-                    .collect::<Result<_, BundleError>>()?;
-                BackendKind::Pool(members)
-            }
-        };
-        let credentials = self.credentials()?;
-        let [validate_chain, validate_name] = self.flags("TLS flags")?;
-        let m = self.list("circuit breakers", 8)?;
-        let breakers = (0..m).map(|_| self.breaker()).collect::<Result<_, _>>()?;
-        Ok(Backend {
-            name,
-            url,
-            kind,
-            credentials,
-            tls: TlsSettings {
-                validate_chain,
-                validate_name,
-            },
-            breakers,
-        })
-    }
-
-    fn credentials(&mut self) -> Result<Credentials, BundleError> {
-        let mut pairs = || -> Result<Vec<(u32, Vec<u32>)>, BundleError> {
-            let n = self.list("credential entries", 2)?;
-            (0..n)
-                .map(|_| Ok((self.str_id("a credential name")?, self.str_ids("values")?)))
-                .collect()
-        };
-        let headers = pairs()?;
-        let query = pairs()?;
-        let authorization = match self.tag("authorization flag", 2)? {
-            0 => None,
-            _ => Some((
-                self.str_id("an authorization scheme")?,
-                self.str_id("an authorization parameter")?,
-            )),
-        };
-        Ok(Credentials {
-            headers,
-            query,
-            authorization,
-            certificates: self.str_ids("certificates")?,
-        })
-    }
-
-    fn breaker(&mut self) -> Result<Breaker, BundleError> {
-        let name = self.str_id("a breaker name")?;
-        let count = self.opt_u32("a failure count")?;
-        let percentage = self.opt_u32("a failure percentage")?;
-        let interval_ms = self.r.var("an interval")?;
-        let n = self.list("status ranges", 2)?;
-        let mut status_ranges = Vec::with_capacity(n);
-        for _ in 0..n {
-            let at = self.r.pos;
-            let (lo, hi) = (self.r.var_u16("a status")?, self.r.var_u16("a status")?);
-            if lo > hi {
-                return Err(BundleError::new(at, format!("status range {lo}-{hi}")));
-            }
-            status_ranges.push((lo, hi));
-        }
-        Ok(Breaker {
-            name,
-            count,
-            percentage,
-            interval_ms,
-            status_ranges,
-            error_reasons: self.str_ids("error reasons")?,
-            trip_ms: self.r.var("a trip duration")?,
-            accept_retry_after: self.flags::<1>("breaker flags")?[0],
+        many(n, || {
+            let loc = self.id("a code's location", self.b.locs)?;
+            let code = read_code(&mut self.r, self.limits)?;
+            Ok(CodeEntry { code, loc })
         })
     }
 
     fn pipelines(&mut self) -> Result<Vec<Pipeline>, BundleError> {
         let n = self.table("pipelines", self.limits.max_entries, 4)?;
-        (0..n)
-            .map(|_| {
-                let mut sections = [0; 4];
-                for s in &mut sections {
-                    *s = self.id("a pipeline section", self.b.blocks)?;
-                }
-                Ok(Pipeline { sections })
-            })
-            .collect()
+        many(n, || {
+            let mut sections = [0; 4];
+            for s in &mut sections {
+                *s = self.id("a pipeline section", self.b.blocks)?;
+            }
+            Ok(Pipeline { sections })
+        })
     }
 }

@@ -1,7 +1,7 @@
 //! The blocks of a program bundle: policy operations, every tag and index checked.
 
 use super::op_tag as t;
-use super::read::In;
+use super::read::{many, In};
 use crate::program::model::{
     Block, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, Op, OpKind, RateLimitByKey,
     ReturnResponse, Severity,
@@ -38,7 +38,7 @@ impl In<'_, '_> {
                     format!("operations total over the limit of {}", self.limits.max_ops),
                 ));
             }
-            let ops = (0..m).map(|_| self.op()).collect::<Result<_, _>>()?;
+            let ops = many(m, || self.op())?;
             all.push(Block { ops });
         }
         Ok((all, offsets))
@@ -58,9 +58,9 @@ impl In<'_, '_> {
             t::CALL => OpKind::Call(self.block_id("a called block")?),
             t::CHOOSE => {
                 let n = self.list("branches", 2)?;
-                let branches = (0..n)
-                    .map(|_| Ok((self.code_id("a condition")?, self.block_id("a branch")?)))
-                    .collect::<Result<_, BundleError>>()?;
+                let branches = many(n, || {
+                    Ok((self.code_id("a condition")?, self.block_id("a branch")?))
+                })?;
                 OpKind::Choose {
                     branches,
                     otherwise: self.opt_id("an otherwise block", self.b.blocks)?,
@@ -104,9 +104,7 @@ impl In<'_, '_> {
         let name = self.arg("a name")?;
         let action = ACTIONS[self.tag("exists-action", ACTIONS.len() as u8)? as usize];
         let n = self.list("values", 1)?;
-        let values = (0..n)
-            .map(|_| self.arg("a value"))
-            .collect::<Result<_, _>>()?;
+        let values = many(n, || self.arg("a value"))?;
         Ok(HeaderOp {
             name,
             action,
@@ -121,7 +119,7 @@ impl In<'_, '_> {
             Some(code) => Some((code, self.opt_arg("a reason")?)),
         };
         let n = self.list("headers", 3)?;
-        let headers = (0..n).map(|_| self.header()).collect::<Result<_, _>>()?;
+        let headers = many(n, || self.header())?;
         Ok(ReturnResponse {
             variable,
             status,
@@ -135,14 +133,12 @@ impl In<'_, '_> {
         let severity = SEVERITIES[self.tag("severity", SEVERITIES.len() as u8)? as usize];
         let message = self.arg("a trace message")?;
         let n = self.list("metadata", 2)?;
-        let metadata = (0..n)
-            .map(|_| {
-                Ok((
-                    self.str_id("a metadata name")?,
-                    self.arg("a metadata value")?,
-                ))
-            })
-            .collect::<Result<_, BundleError>>()?;
+        let metadata = many(n, || {
+            Ok((
+                self.str_id("a metadata name")?,
+                self.arg("a metadata value")?,
+            ))
+        })?;
         Ok(OpKind::Trace {
             source,
             severity,

@@ -1,9 +1,11 @@
-//! The routing tables of a program bundle: products, APIs with operations, subscriptions.
+//! The tables of a program bundle after the code: backends, products, APIs with their
+//! operations, subscriptions.
 
-use super::read::In;
+use super::read::{many, In};
 use super::section;
 use crate::program::model::{
-    Api, MockExample, Operation, Product, Program, Subscription, SubscriptionScope,
+    Api, Backend, BackendKind, Breaker, Credentials, MockExample, Operation, PoolMember, Product,
+    Program, Subscription, SubscriptionScope, TlsSettings,
 };
 use crate::program::BundleError;
 
@@ -14,18 +16,14 @@ impl In<'_, '_> {
         let full = self.enter(section::PRODUCTS)?;
         let n = self.table("products", self.limits.max_entries, 4)?;
         let mut api_refs = Vec::new();
-        p.products = (0..n)
-            .map(|_| self.product(&mut api_refs))
-            .collect::<Result<_, _>>()?;
+        p.products = many(n, || self.product(&mut api_refs))?;
         self.b.products = n;
         self.leave(section::PRODUCTS, full)?;
 
         let full = self.enter(section::APIS)?;
         let n = self.table("APIs", self.limits.max_entries, 10)?;
         let mut operations = 0usize;
-        p.apis = (0..n)
-            .map(|_| self.api(&mut operations))
-            .collect::<Result<_, _>>()?;
+        p.apis = many(n, || self.api(&mut operations))?;
         self.b.apis = n;
         self.leave(section::APIS, full)?;
         for (at, api) in api_refs {
@@ -39,9 +37,7 @@ impl In<'_, '_> {
 
         let full = self.enter(section::SUBSCRIPTIONS)?;
         let n = self.table("subscriptions", self.limits.max_entries, 4)?;
-        p.subscriptions = (0..n)
-            .map(|_| self.subscription())
-            .collect::<Result<_, _>>()?;
+        p.subscriptions = many(n, || self.subscription())?;
         self.leave(section::SUBSCRIPTIONS, full)
     }
 
@@ -88,7 +84,7 @@ impl In<'_, '_> {
                 ),
             ));
         }
-        let operations = (0..n).map(|_| self.operation()).collect::<Result<_, _>>()?;
+        let operations = many(n, || self.operation())?;
         Ok(Api {
             name,
             display_name,
@@ -110,23 +106,19 @@ impl In<'_, '_> {
         let method = self.str_id("a method")?;
         let template = self.str_id("a URL template")?;
         let n = self.list("an operation's pipelines", 2)?;
-        let pipelines = (0..n)
-            .map(|_| {
-                let product = self.opt_id("a pipeline's product", self.b.products)?;
-                let pipeline = self.id("a pipeline", self.b.pipelines)?;
-                Ok((product.unwrap_or(u32::MAX), pipeline))
-            })
-            .collect::<Result<_, BundleError>>()?;
+        let pipelines = many(n, || {
+            let product = self.opt_id("a pipeline's product", self.b.products)?;
+            let pipeline = self.id("a pipeline", self.b.pipelines)?;
+            Ok((product.unwrap_or(u32::MAX), pipeline))
+        })?;
         let n = self.list("examples", 3)?;
-        let examples = (0..n)
-            .map(|_| {
-                Ok(MockExample {
-                    status: self.r.var_u16("an example status")?,
-                    content_type: self.opt_str("an example content type")?,
-                    body: self.opt_str("an example body")?,
-                })
+        let examples = many(n, || {
+            Ok(MockExample {
+                status: self.r.var_u16("an example status")?,
+                content_type: self.opt_str("an example content type")?,
+                body: self.opt_str("an example body")?,
             })
-            .collect::<Result<_, BundleError>>()?;
+        })?;
         Ok(Operation {
             name,
             display_name,
@@ -145,15 +137,109 @@ impl In<'_, '_> {
             _ => SubscriptionScope::Api(self.id("an API", self.b.apis)?),
         };
         let n = self.list("key digests", 32)?;
-        let key_digests = (0..n)
-            .map(|_| self.r.array::<32>("a key digest"))
-            .collect::<Result<_, _>>()?;
+        let key_digests = many(n, || self.r.array::<32>("a key digest"))?;
         let [active] = self.flags("subscription flags")?;
         Ok(Subscription {
             name,
             scope,
             key_digests,
             active,
+        })
+    }
+
+    pub(super) fn backends(&mut self) -> Result<(Vec<Backend>, Vec<usize>), BundleError> {
+        let n = self.table("backends", self.limits.max_entries, 9)?;
+        self.b.backends = n;
+        let (mut all, mut offsets) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for _ in 0..n {
+            offsets.push(self.r.pos);
+            all.push(self.backend()?);
+        }
+        Ok((all, offsets))
+    }
+
+    fn backend(&mut self) -> Result<Backend, BundleError> {
+        let name = self.str_id("a backend name")?;
+        let url = self.opt_str("a backend URL")?;
+        let kind = match self.tag("backend kind", 2)? {
+            0 => BackendKind::Single,
+            _ => {
+                let m = self.list("pool members", 3)?;
+                let members = many(m, || {
+                    Ok(PoolMember {
+                        backend: self.id("a pool member", self.b.backends)?,
+                        priority: self.r.var_u32("a priority")?,
+                        weight: self.r.var_u32("a weight")?,
+                    })
+                })?;
+                BackendKind::Pool(members)
+            }
+        };
+        let credentials = self.credentials()?;
+        let [validate_chain, validate_name] = self.flags("TLS flags")?;
+        let m = self.list("circuit breakers", 8)?;
+        let breakers = many(m, || self.breaker())?;
+        Ok(Backend {
+            name,
+            url,
+            kind,
+            credentials,
+            tls: TlsSettings {
+                validate_chain,
+                validate_name,
+            },
+            breakers,
+        })
+    }
+
+    fn credentials(&mut self) -> Result<Credentials, BundleError> {
+        let mut pairs = || -> Result<Vec<(u32, Vec<u32>)>, BundleError> {
+            let n = self.list("credential entries", 2)?;
+            many(n, || {
+                Ok((self.str_id("a credential name")?, self.str_ids("values")?))
+            })
+        };
+        let headers = pairs()?;
+        let query = pairs()?;
+        let authorization = match self.tag("authorization flag", 2)? {
+            0 => None,
+            _ => Some((
+                self.str_id("an authorization scheme")?,
+                self.str_id("an authorization parameter")?,
+            )),
+        };
+        Ok(Credentials {
+            headers,
+            query,
+            authorization,
+            certificates: self.str_ids("certificates")?,
+        })
+    }
+
+    fn breaker(&mut self) -> Result<Breaker, BundleError> {
+        let name = self.str_id("a breaker name")?;
+        let count = self.opt_u32("a failure count")?;
+        let percentage = self.opt_u32("a failure percentage")?;
+        let interval_ms = self.r.var("an interval")?;
+        let n = self.list("status ranges", 2)?;
+        let mut status_ranges = Vec::with_capacity(n);
+        for _ in 0..n {
+            let at = self.r.pos;
+            let (lo, hi) = (self.r.var_u16("a status")?, self.r.var_u16("a status")?);
+            if lo > hi {
+                return Err(BundleError::new(at, format!("status range {lo}-{hi}")));
+            }
+            status_ranges.push((lo, hi));
+        }
+        Ok(Breaker {
+            name,
+            count,
+            percentage,
+            interval_ms,
+            status_ranges,
+            error_reasons: self.str_ids("error reasons")?,
+            trip_ms: self.r.var("a trip duration")?,
+            accept_retry_after: self.flags::<1>("breaker flags")?[0],
         })
     }
 }

@@ -6,6 +6,7 @@
 //! same along every path. Malformed input gives a [`BundleError`], never a panic.
 
 mod reader;
+mod values;
 mod verify;
 
 pub(crate) use reader::Reader;
