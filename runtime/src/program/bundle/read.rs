@@ -252,9 +252,45 @@ impl<'a> In<'a, '_> {
         Ok(t)
     }
 
+    /// A front-coded string table: each entry is the length of the prefix it shares with
+    /// the previous entry (the longest, so the encoding stays canonical) and the rest.
     fn strings(&mut self, what: &str) -> Result<Vec<std::sync::Arc<str>>, BundleError> {
-        let n = self.table(what, self.limits.max_entries, 1)?;
-        many(n, || self.r.str(self.limits))
+        let n = self.table(what, self.limits.max_entries, 2)?;
+        let mut prev: Vec<u8> = Vec::new();
+        many(n, || {
+            let at = self.r.pos;
+            let prefix = self.r.var_u32("a shared prefix length")? as usize;
+            let len = self
+                .r
+                .count("string bytes", self.limits.max_string_bytes, 1)?;
+            if prefix > prev.len() {
+                return Err(BundleError::new(
+                    at,
+                    format!("shares {prefix} bytes with a string of {}", prev.len()),
+                ));
+            }
+            // The whole string counts, not just what is stored: a long prefix repeated
+            // must not allocate past the limit.
+            self.r.string_bytes = self.r.string_bytes.saturating_add(prefix + len);
+            if self.r.string_bytes > self.limits.max_string_bytes {
+                return Err(BundleError::new(
+                    at,
+                    format!(
+                        "strings total over the limit of {} bytes",
+                        self.limits.max_string_bytes
+                    ),
+                ));
+            }
+            let rest = self.r.take(len, "a string")?;
+            if rest.first().is_some_and(|b| prev.get(prefix) == Some(b)) {
+                return Err(BundleError::new(at, "shared prefix is not the longest"));
+            }
+            prev.truncate(prefix);
+            prev.extend_from_slice(rest);
+            std::str::from_utf8(&prev)
+                .map(std::sync::Arc::from)
+                .map_err(|e| BundleError::new(at, format!("string is not UTF-8: {e}")))
+        })
     }
 
     fn locs(&mut self) -> Result<Vec<Loc>, BundleError> {

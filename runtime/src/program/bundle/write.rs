@@ -83,9 +83,19 @@ fn put_section(out: &mut Vec<u8>, id: u8, body: impl FnOnce(&mut Vec<u8>)) {
     out.extend_from_slice(&b);
 }
 
+/// A front-coded string table: each string as the length of the longest prefix it shares
+/// with the previous one, then the rest (policy paths and file paths share a lot).
 fn put_strs(w: &mut Vec<u8>, strs: &[std::sync::Arc<str>]) {
     put_len(w, strs.len());
-    strs.iter().for_each(|s| put_str(w, s));
+    let mut prev: &[u8] = b"";
+    for s in strs {
+        let b = s.as_bytes();
+        let shared = prev.iter().zip(b).take_while(|(x, y)| x == y).count();
+        put_len(w, shared);
+        put_len(w, b.len() - shared);
+        w.extend_from_slice(b.get(shared..).unwrap_or_default());
+        prev = b;
+    }
 }
 
 /// A list of ids: its length, then each.

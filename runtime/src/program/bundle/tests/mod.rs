@@ -348,3 +348,46 @@ fn crc32_matches_the_bytewise_definition() {
         assert_eq!(crc32(&bytes[..n]), bytewise(&bytes[..n]), "{n} bytes");
     }
 }
+
+#[test]
+fn front_coded_strings_split_characters_and_stay_canonical() {
+    let p = Program {
+        strings: ["", "é", "è", "èa", "è", "abc", "abc", "ab", "abd"]
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        ..Program::default()
+    };
+    assert_eq!(round(&p), p);
+    // Strings section: id 1, length, count 9, then (shared, length, bytes) entries; the
+    // third entry ("è" after "é") shares one byte. Claim zero instead: refused as not the
+    // longest shared prefix.
+    let bytes = encode_program(&p);
+    let mut payload = bytes[HEADER_LEN..].to_vec();
+    let third = 3 + 2 + 2 + 2;
+    assert_eq!(&payload[third..third + 3], &[1, 1, 0xA8]);
+    payload.splice(third..third + 3, [0, 2, 0xC3, 0xA8]);
+    payload[1] += 1;
+    let e = decode_program(&reseal(&bytes, &payload), &limits()).unwrap_err();
+    assert!(e.message.contains("not the longest"), "{}", e.message);
+}
+
+#[test]
+fn a_repeated_long_prefix_counts_against_the_string_limit() {
+    let long = "x".repeat(1000);
+    let p = Program {
+        strings: (0..100)
+            .map(|i| format!("{long}{}", i % 10).into())
+            .collect(),
+        ..Program::default()
+    };
+    let bytes = encode_program(&p);
+    assert!(bytes.len() < 2000, "{} bytes", bytes.len());
+    let tight = DecodeLimits {
+        max_string_bytes: 50_000,
+        ..limits()
+    };
+    let e = decode_program(&bytes, &tight).unwrap_err();
+    assert!(e.message.contains("strings total"), "{}", e.message);
+    assert_eq!(decode_program(&bytes, &limits()).unwrap(), p);
+}
