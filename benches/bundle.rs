@@ -1,6 +1,8 @@
 //! Loading (decoding and verifying) a program bundle, per 1,000 operations.
 //!
-//! The program is built by hand: 20 APIs × 50 operations, each API with a shared inbound
+//! `bundle/load_generated_1000_operations` builds the project of
+//! `gatehouse_compiler::project::generate_large_project` (100 APIs × 10 operations) and loads
+//! its bundle. A second program is built by hand, heavier in expressions: 20 APIs × 50 operations, each API with a shared inbound
 //! block, each operation with its own policy (a header from an expression, a `choose` on a
 //! condition, a variable, `forward-request`, an outbound header), every expression lowered
 //! by the real compiler. `bundle/load_1000_operations` decodes and verifies it. The policy
@@ -228,13 +230,45 @@ fn bench(c: &mut Criterion) {
     cpu_time_per_load(&bytes, &limits);
     let mut group = c.benchmark_group("bundle");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
-    group.bench_function("load_1000_operations", |b| {
+    group.bench_function("load_handbuilt_1000_operations", |b| {
         b.iter(|| decode_program(black_box(&bytes), &limits).map(|p| p.blocks.len()))
     });
-    group.bench_function("encode_1000_operations", |b| {
+    group.bench_function("encode_handbuilt_1000_operations", |b| {
         b.iter(|| encode_program(black_box(&p)).len())
     });
+    let generated = generated();
+    group.throughput(Throughput::Bytes(generated.len() as u64));
+    group.bench_function("load_generated_1000_operations", |b| {
+        b.iter(|| decode_program(black_box(&generated), &limits).map(|p| p.blocks.len()))
+    });
     group.finish();
+}
+
+/// The bundle of the generated project of 100 APIs × 10 operations.
+fn generated() -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("gatehouse-bench-bundle-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    gatehouse_compiler::project::generate_large_project(&dir, 100, 10)
+        .expect("generate the project");
+    let report = gatehouse_compiler::build_project(&dir, &Default::default());
+    let p = report.program.expect("the generated project builds");
+    let operations: usize = p.apis.iter().map(|a| a.operations.len()).sum();
+    assert_eq!(operations, 1000);
+    let bytes = encode_program(&p);
+    let xml: u64 = gatehouse_compiler::files::policy_files(&dir)
+        .expect("the generated files")
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    eprintln!(
+        "bundle (generated): {operations} operations, {} codes: {} bytes; policy XML {xml} bytes; ratio {:.2}",
+        p.codes.len(),
+        bytes.len(),
+        bytes.len() as f64 / xml as f64
+    );
+    cpu_time_per_load(&bytes, &DecodeLimits::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    bytes
 }
 
 /// This thread's time on a CPU so far (Linux), so the figure can be told apart from time
