@@ -43,14 +43,33 @@ fn children(kind: &OpKind) -> impl Iterator<Item = u32> + '_ {
         .chain(otherwise)
 }
 
+/// The block graph as adjacency arrays: block `b`'s children are
+/// `edges[starts[b]..starts[b + 1]]`.
+fn graph(blocks: &[Block]) -> (Vec<usize>, Vec<u32>) {
+    let mut starts = Vec::with_capacity(blocks.len() + 1);
+    let mut edges = Vec::new();
+    for b in blocks {
+        starts.push(edges.len());
+        edges.extend(b.ops.iter().flat_map(|o| children(&o.kind)));
+    }
+    starts.push(edges.len());
+    (starts, edges)
+}
+
 /// No block reaches itself through calls and branches (so running a block terminates),
 /// and no path of nested blocks is longer than [`DecodeLimits::max_block_depth`] (so the
-/// engine's nesting is bounded). Iterative: a hostile graph cannot overflow the stack.
+/// engine's nesting is bounded). Iterative and linear in blocks plus edges: a hostile graph
+/// can neither overflow the stack nor make the check slow.
 pub(super) fn check_blocks(
     blocks: &[Block],
     offsets: &[usize],
     limits: &DecodeLimits,
 ) -> Result<(), BundleError> {
+    let (starts, edges) = graph(blocks);
+    let span = |b: usize| {
+        let lo = starts.get(b).copied().unwrap_or(0);
+        (lo, starts.get(b + 1).copied().unwrap_or(lo))
+    };
     // height[b]: None unvisited, Some(None) on the current path, Some(Some(h)) done, where
     // h is the number of blocks on the longest path starting at b.
     let mut height: Vec<Option<Option<usize>>> = vec![None; blocks.len()];
@@ -59,15 +78,15 @@ pub(super) fn check_blocks(
         if height.get(root).copied().flatten().is_some() {
             continue;
         }
-        // (block, index of the next operation to look at, child within it, max so far)
-        let mut stack: Vec<(usize, usize, usize, usize)> = vec![(root, 0, 0, 0)];
+        // (block, next edge, end of its edges, longest child height so far)
+        let (lo, hi) = span(root);
+        let mut stack: Vec<(usize, usize, usize, usize)> = vec![(root, lo, hi, 0)];
         if let Some(h) = height.get_mut(root) {
             *h = Some(None);
         }
         while let Some(top) = stack.last_mut() {
-            let (b, op, child, best) = *top;
-            let ops = blocks.get(b).map_or(&[][..], |x| &x.ops[..]);
-            let Some(o) = ops.get(op) else {
+            let (b, e, end, best) = *top;
+            if e >= end {
                 let h = best + 1;
                 if h > limits.max_block_depth {
                     return Err(BundleError::new(
@@ -86,26 +105,26 @@ pub(super) fn check_blocks(
                     parent.3 = parent.3.max(h);
                 }
                 continue;
-            };
-            let Some(c) = children(&o.kind).nth(child) else {
-                *top = (b, op + 1, 0, best);
-                continue;
-            };
-            *top = (b, op, child + 1, best);
-            let c = c as usize;
+            }
+            top.1 = e + 1;
+            let c = edges.get(e).copied().unwrap_or(0) as usize;
             match height.get(c).copied().flatten() {
-                Some(Some(h)) => top.3 = top.3.max(h),
+                Some(Some(h)) => top.3 = best.max(h),
                 Some(None) => {
                     return Err(BundleError::new(
                         at(b),
-                        format!("block {b} reaches block {c}, which reaches it again: blocks may not call themselves"),
+                        format!(
+                            "block {b} reaches block {c}, which reaches it again: \
+                             blocks may not call themselves"
+                        ),
                     ))
                 }
                 None => {
                     if let Some(slot) = height.get_mut(c) {
                         *slot = Some(None);
                     }
-                    stack.push((c, 0, 0, 0));
+                    let (lo, hi) = span(c);
+                    stack.push((c, lo, hi, 0));
                 }
             }
         }

@@ -391,3 +391,21 @@ fn a_repeated_long_prefix_counts_against_the_string_limit() {
     assert!(e.message.contains("strings total"), "{}", e.message);
     assert_eq!(decode_program(&bytes, &limits()).unwrap(), p);
 }
+
+/// A `choose` of 60,000 branches: the block-graph check is linear in its edges (a quadratic
+/// walk would take tens of seconds here).
+#[test]
+fn a_wide_choose_is_checked_quickly() {
+    let mut p = sample::program();
+    p.blocks[4].ops.push(Op {
+        kind: OpKind::Choose {
+            branches: vec![(0, 5); 60_000],
+            otherwise: Some(2),
+        },
+        loc: 0,
+    });
+    let bytes = encode_program(&p);
+    let t = std::time::Instant::now();
+    assert_eq!(decode_program(&bytes, &limits()).unwrap(), p);
+    assert!(t.elapsed().as_secs() < 3, "{:?}", t.elapsed());
+}
