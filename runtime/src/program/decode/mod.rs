@@ -5,6 +5,7 @@
 //! pools it refers to; the stack depth at every reachable instruction is checked to be the
 //! same along every path. Malformed input gives a [`BundleError`], never a panic.
 
+mod funcs;
 mod reader;
 mod values;
 mod verify;

@@ -1,5 +1,6 @@
 //! The bounds-checked cursor that reads a bundle's sections, constants and instructions.
 
+use super::funcs::check_functions;
 use super::verify::check_operands;
 use super::{BundleError, DecodeLimits};
 use crate::dotnet::regex::RegexOptions;
@@ -295,7 +296,8 @@ impl<'a> Reader<'a> {
             locals,
             compiled: Default::default(),
         };
-        let checked = check_operands(&code, &offsets);
+        let checked =
+            check_operands(&code, &offsets).and_then(|()| check_functions(&code, &offsets));
         self.scratch.offsets = offsets;
         checked?;
         Ok(code)
