@@ -289,3 +289,15 @@ fn every_corpus_document_as_one_operation_round_trips() {
     assert!(ops > 300, "only {ops} operations lowered");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn a_generated_project_round_trips() {
+    let dir = std::env::temp_dir().join(format!("gatehouse-bundle-gen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    gatehouse_compiler::project::generate_large_project(&dir, 12, 5).expect("generate");
+    let report = gatehouse_compiler::build_project(&dir, &Default::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    let program = report.program.expect("the generated project builds");
+    assert_eq!(program.apis.len(), 12);
+    program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
+}

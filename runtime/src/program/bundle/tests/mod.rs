@@ -416,11 +416,19 @@ fn jumps_may_not_cross_into_or_out_of_a_function() {
     // 0 Jump(3) skips the lambda at 1..3; 3 Str; 4 Return.
     let mut p = sample::program();
     p.codes[0].code.instrs[2] = Instr::Jump(4);
-    assert!(refusal(&p).contains("leaves its function"), "{}", refusal(&p));
+    assert!(
+        refusal(&p).contains("leaves its function"),
+        "{}",
+        refusal(&p)
+    );
     let mut p = sample::program();
     p.codes[0].code.instrs[0] = Instr::Jump(2);
     assert!(refusal(&p).contains("leaves its function") || refusal(&p).contains("jump past"));
     let mut p = sample::program();
     p.codes[0].code.instrs[0] = Instr::Nop;
-    assert!(refusal(&p).contains("not a jump past its body"), "{}", refusal(&p));
+    assert!(
+        refusal(&p).contains("not a jump past its body"),
+        "{}",
+        refusal(&p)
+    );
 }

@@ -37,7 +37,8 @@ pub fn code(s: &str, extra: bool) -> Code {
         c.shapes = vec![Arc::from(vec![Arc::from("A"), Arc::from("B")])];
         c.locals = 2;
         // A lambda inline behind the jump that skips it: 0 Jump(3), 1 Load, 2 Return.
-        c.instrs.splice(0..0, [Instr::Jump(3), Instr::Load(0), Instr::Return]);
+        c.instrs
+            .splice(0..0, [Instr::Jump(3), Instr::Load(0), Instr::Return]);
         c.spans.splice(0..0, [SpanRef { start: 4, end: 9 }; 3]);
         c.funcs = vec![Func {
             entry: 1,
