@@ -20,6 +20,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Check a project (or policy file) and write its compiled bundle.
+    Build(cmd::build::Args),
     /// Check policy files: syntax, expressions, and policies against the catalogue.
     Check(cmd::check::Args),
     /// Evaluate one policy expression (`@(...)` or `@{...}`) against a request description.
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Build(args) => cmd::build::run(&args),
         Command::Check(args) => cmd::check::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Explain(args) => cmd::explain::run(&args),
