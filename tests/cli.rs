@@ -367,6 +367,17 @@ fn build_writes_a_bundle_that_explain_reads_back() {
     assert!(stderr.contains("bytes ("), "{stderr}");
     let bytes = std::fs::read(&bundle).expect("bundle");
     assert_eq!(&bytes[..4], b"GHBC");
+    // The sample's secret named value and its subscription keys are in no byte of it.
+    for secret in [
+        "sample-key-not-a-secret",
+        "alice-primary-sample-key",
+        "alice-secondary-sample-key",
+    ] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} leaked into the bundle"
+        );
+    }
     let from_bundle = gatehouse(&["explain", bundle.to_str().expect("utf-8 path")]);
     let from_project = gatehouse(&["explain", "policies/sample"]);
     assert_eq!(from_bundle.status.code(), Some(0));
