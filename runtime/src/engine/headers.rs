@@ -1,0 +1,186 @@
+//! A message's headers: an `http::HeaderMap` with a lazily built string view for expressions.
+
+use crate::program::model::ExistsAction;
+use http::header::{HeaderName, HeaderValue};
+use http::HeaderMap;
+use std::cell::OnceCell;
+use std::sync::Arc;
+
+/// Names and values as expressions see them.
+pub(crate) type Multimap = Vec<(Arc<str>, Vec<Arc<str>>)>;
+
+/// Headers whose values are kept as repeated lines rather than joined with commas.
+const REPEATED: &[&str] = &[
+    "user-agent",
+    "www-authenticate",
+    "proxy-authenticate",
+    "cookie",
+    "set-cookie",
+    "warning",
+    "date",
+    "expires",
+    "if-modified-since",
+    "if-unmodified-since",
+    "last-modified",
+    "retry-after",
+];
+
+/// Headers `set-header` may not change.
+const FIXED: &[&str] = &[
+    "connection",
+    "content-length",
+    "keep-alive",
+    "transfer-encoding",
+];
+
+/// Why a header operation failed.
+#[derive(Debug)]
+pub(crate) struct BadHeader(pub String);
+
+/// Headers with a string view built on first read and dropped on every change.
+#[derive(Debug, Default)]
+pub(crate) struct Headers {
+    map: HeaderMap,
+    view: OnceCell<Multimap>,
+}
+
+impl Headers {
+    /// Wraps `map`.
+    pub fn new(map: HeaderMap) -> Headers {
+        Headers {
+            map,
+            view: OnceCell::new(),
+        }
+    }
+
+    /// The header map.
+    pub fn map(&self) -> &HeaderMap {
+        &self.map
+    }
+
+    /// The header map, for changes (drops the view).
+    pub fn map_mut(&mut self) -> &mut HeaderMap {
+        self.view.take();
+        &mut self.map
+    }
+
+    /// Takes the map out.
+    pub fn take(&mut self) -> HeaderMap {
+        self.view.take();
+        std::mem::take(&mut self.map)
+    }
+
+    fn view(&self) -> &Multimap {
+        self.view.get_or_init(|| {
+            self.map
+                .keys()
+                .map(|k| {
+                    let vals = self
+                        .map
+                        .get_all(k)
+                        .iter()
+                        .map(|v| Arc::from(String::from_utf8_lossy(v.as_bytes())))
+                        .collect();
+                    (Arc::from(k.as_str()), vals)
+                })
+                .collect()
+        })
+    }
+
+    /// The values of `name` (case-insensitive).
+    pub fn values(&self, name: &str) -> Option<&[Arc<str>]> {
+        self.view()
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// The names, in order.
+    pub fn keys(&self) -> Vec<Arc<str>> {
+        self.view().iter().map(|(k, _)| k.clone()).collect()
+    }
+
+    /// `set-header`: applies `action` with `values` to header `name`.
+    pub fn apply(
+        &mut self,
+        name: &str,
+        action: ExistsAction,
+        values: &[Arc<str>],
+    ) -> Result<(), BadHeader> {
+        let name = HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| BadHeader(format!("'{name}' is not a valid header name")))?;
+        if FIXED.contains(&name.as_str()) {
+            return Ok(());
+        }
+        let exists = self.map.contains_key(&name);
+        match action {
+            ExistsAction::Skip if exists => Ok(()),
+            ExistsAction::Delete => {
+                if name.as_str() != "server" {
+                    self.map_mut().remove(&name);
+                }
+                Ok(())
+            }
+            ExistsAction::Append if exists => {
+                let mut all: Vec<Arc<str>> = self.values(name.as_str()).unwrap_or(&[]).to_vec();
+                all.extend(values.iter().cloned());
+                self.replace(name, &all)
+            }
+            _ => self.replace(name, values),
+        }
+    }
+
+    /// Replaces header `name` with `values`: one comma-joined line, or repeated lines for
+    /// the headers whose values may hold commas.
+    fn replace(&mut self, name: HeaderName, values: &[Arc<str>]) -> Result<(), BadHeader> {
+        let bad = |v: &str| BadHeader(format!("'{v}' is not a valid value of header '{name}'"));
+        let lines: Vec<HeaderValue> = if REPEATED.contains(&name.as_str()) && values.len() > 1 {
+            values
+                .iter()
+                .map(|v| HeaderValue::from_str(v).map_err(|_| bad(v)))
+                .collect::<Result<_, _>>()?
+        } else {
+            let joined = values.join(",");
+            vec![HeaderValue::from_str(&joined).map_err(|_| bad(&joined))?]
+        };
+        let map = self.map_mut();
+        map.remove(&name);
+        for v in lines {
+            map.append(name.clone(), v);
+        }
+        Ok(())
+    }
+}
+
+/// Hop-by-hop headers, never forwarded.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "host",
+];
+
+/// Removes hop-by-hop headers (and those `Connection` names) from `map`.
+pub(crate) fn strip_hop_by_hop(map: &mut HeaderMap) {
+    let named: Vec<String> = map
+        .get_all(http::header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    for n in HOP_BY_HOP
+        .iter()
+        .copied()
+        .chain(named.iter().map(|s| s.as_str()))
+    {
+        map.remove(n);
+    }
+}
