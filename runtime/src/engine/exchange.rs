@@ -14,6 +14,8 @@ use crate::vm::Scratch;
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
+use std::cell::OnceCell;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// A `trace` policy's record.
@@ -48,35 +50,86 @@ pub(crate) struct Request {
     pub method: Method,
     pub headers: Headers,
     pub body: Body,
-    /// As received (`context.Request.OriginalUrl`).
-    pub original: ParsedUrl,
-    pub ip: Arc<str>,
+    scheme: String,
+    host: String,
+    /// Path and query as received.
+    received: String,
+    /// `context.Request.OriginalUrl`, parsed on first use.
+    original: OnceCell<ParsedUrl>,
+    pub ip: IpAddr,
     /// Where `forward-request` sends it (`None`: the API's service URL).
     pub target: Option<Target>,
     /// The backend base URL as `context.Request.Url` shows it.
     pub base: Arc<str>,
     /// The path after the API prefix, or the rewritten one (encoded).
     pub path: String,
-    /// The current query (decoded).
-    pub query: Multimap,
-    /// The query string as received (with `?`) while no policy changed the query.
-    pub raw_query: Option<Arc<str>>,
+    /// The current query (decoded), parsed on first use.
+    query: OnceCell<Multimap>,
+    /// Whether a policy changed the query (otherwise it is forwarded as received).
+    query_changed: bool,
 }
 
 impl Request {
-    /// The current query string, with its `?` (empty when there is none).
-    pub fn query_text(&self) -> Arc<str> {
-        match &self.raw_query {
-            Some(q) => q.clone(),
-            None => super::policies::query_string(&self.query).into(),
-        }
+    /// The query string as received, without its `?`.
+    fn received_query(&self) -> &str {
+        self.received.split_once('?').map_or("", |(_, q)| q)
     }
 
-    /// Marks the query changed.
-    pub fn query_mut(&mut self) -> &mut Multimap {
-        self.raw_query = None;
-        &mut self.query
+    /// The path as received, without the query.
+    pub fn received_path(&self) -> &str {
+        self.received
+            .split_once('?')
+            .map_or(&self.received, |(p, _)| p)
     }
+
+    /// `context.Request.OriginalUrl`.
+    pub fn original(&self) -> &ParsedUrl {
+        self.original.get_or_init(|| {
+            ParsedUrl::parse(&format!("{}://{}{}", self.scheme, self.host, self.received))
+        })
+    }
+
+    /// The current query parameters.
+    pub fn query(&self) -> &Multimap {
+        self.query
+            .get_or_init(|| parse_query(self.received_query()))
+    }
+
+    /// Changes the query.
+    pub fn update_query(&mut self, f: impl FnOnce(&mut Multimap)) {
+        let mut q = self
+            .query
+            .take()
+            .unwrap_or_else(|| parse_query(self.received_query()));
+        f(&mut q);
+        self.query = OnceCell::from(q);
+        self.query_changed = true;
+    }
+
+    /// Whether the query as received may hold `name` (a cheap substring test).
+    pub fn may_have_query(&self, name: &str) -> bool {
+        let (q, n) = (self.received_query().as_bytes(), name.as_bytes());
+        !n.is_empty() && q.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    }
+
+    /// The current query string, with its `?` (empty when there is none).
+    pub fn query_text(&self) -> Arc<str> {
+        if self.query_changed {
+            return super::policies::query_string(self.query()).into();
+        }
+        match self.received_query() {
+            "" => Arc::from(""),
+            q => format!("?{q}").into(),
+        }
+    }
+}
+
+/// Decoded query parameters, grouped by case-insensitive name.
+pub(crate) fn parse_query(q: &str) -> Multimap {
+    if q.is_empty() {
+        return Vec::new();
+    }
+    ParsedUrl::parse(&format!("http://h/?{q}")).query
 }
 
 /// The response as policies change it.
@@ -175,25 +228,22 @@ impl Exchange {
     /// Routes `head`, checks its subscription key and prepares the pipeline.
     pub(crate) fn new(sh: Arc<Shared>, head: RequestHead) -> Exchange {
         let started_ms = sh.clock.now_ms();
-        let url = format!("{}://{}{}", head.scheme, head.host, head.path_and_query);
-        let original = ParsedUrl::parse(&url);
-        let path = head
-            .path_and_query
-            .split_once('?')
-            .map_or(head.path_and_query.as_str(), |(p, _)| p)
-            .to_string();
         let req = Request {
             method: head.method,
             headers: Headers::new(head.headers),
             body: Body::Stream,
-            query: original.query.clone(),
-            raw_query: Some(original.query_string.clone()),
-            original,
-            ip: head.client_ip.to_string().into(),
+            scheme: head.scheme,
+            host: head.host,
+            received: head.path_and_query,
+            original: OnceCell::new(),
+            ip: head.client_ip,
             target: None,
             base: "".into(),
             path: String::new(),
+            query: OnceCell::new(),
+            query_changed: false,
         };
+        let sh_scratch = sh.take_scratch();
         let mut x = Exchange {
             ctx: Ctx {
                 sh,
@@ -211,7 +261,7 @@ impl Exchange {
                 seed: started_ms ^ 0x9E37_79B9_7F4A_7C15,
                 started_ms,
             },
-            scratch: Scratch::default(),
+            scratch: sh_scratch,
             keep: 0,
             keep_all: false,
             stage: Stage::Begin,
@@ -226,19 +276,21 @@ impl Exchange {
             forward_loc: None,
             early: None,
         };
-        x.early = x.route(&head.host, &path).err();
+        x.early = x.route().err();
         x
     }
 
     /// Routing and the subscription check; `Err(Ok(e))` answers without `on-error`,
     /// `Err(Err(e))` runs `on-error` with `e`.
-    fn route(&mut self, host: &str, path: &str) -> Result<(), Result<LastError, LastError>> {
+    fn route(&mut self) -> Result<(), Result<LastError, LastError>> {
         let sh = self.ctx.sh.clone();
         let program = &*sh.program;
-        let method = self.ctx.req.method.as_str().to_string();
+        let req = &self.ctx.req;
         let routed = sh
             .routes
-            .route(host, &method, path, &self.ctx.req.query)
+            .route(&req.host, req.method.as_str(), req.received_path(), &|| {
+                req.query()
+            })
             .map_err(|m| {
                 if let Miss::NoOperation(api) = m {
                     self.ctx.api = Some(api);
@@ -286,21 +338,26 @@ impl Exchange {
             .ctx
             .req
             .headers
-            .values(header)
-            .and_then(|v| v.first().cloned());
-        let from_query = self
-            .ctx
-            .req
-            .query
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(query))
-            .and_then(|(_, v)| v.first().cloned());
-        self.ctx.req.headers.map_mut().remove(header);
+            .map()
+            .get(header)
+            .map(|v| Arc::<str>::from(String::from_utf8_lossy(v.as_bytes())));
+        let mut from_query = None;
+        if self.ctx.req.may_have_query(query) {
+            from_query = self
+                .ctx
+                .req
+                .query()
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(query))
+                .and_then(|(_, v)| v.first().cloned());
+        }
+        if from_header.is_some() {
+            self.ctx.req.headers.map_mut().remove(header);
+        }
         if from_query.is_some() {
             self.ctx
                 .req
-                .query_mut()
-                .retain(|(k, _)| !k.eq_ignore_ascii_case(query));
+                .update_query(|q| q.retain(|(k, _)| !k.eq_ignore_ascii_case(query)));
         }
         let key = from_header.or(from_query);
         let key = key.filter(|k| !k.is_empty());
@@ -596,5 +653,12 @@ impl Exchange {
             .iter()
             .find(|(k, _)| &**k == name)
             .map(|(_, v)| crate::vm::to_dotnet_string(self.scratch.heap(), v))
+    }
+}
+
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        let scratch = std::mem::take(&mut self.scratch);
+        self.ctx.sh.give_scratch(scratch);
     }
 }

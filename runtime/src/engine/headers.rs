@@ -117,7 +117,10 @@ impl Headers {
             ExistsAction::Skip if exists => Ok(()),
             ExistsAction::Delete => {
                 if name.as_str() != "server" {
-                    self.map_mut().remove(&name);
+                    self.map.remove(&name);
+                    if let Some(view) = self.view.get_mut() {
+                        view.retain(|(k, _)| **k != *name.as_str());
+                    }
                 }
                 Ok(())
             }
@@ -143,10 +146,22 @@ impl Headers {
             let joined = values.join(",");
             vec![HeaderValue::from_str(&joined).map_err(|_| bad(&joined))?]
         };
-        let map = self.map_mut();
-        map.remove(&name);
+        self.map.remove(&name);
+        if let Some(view) = self.view.get_mut() {
+            // Keep the view in step instead of rebuilding it on the next read.
+            let vals: Vec<Arc<str>> = match lines.as_slice() {
+                [one] if values.len() != 1 => {
+                    vec![Arc::from(String::from_utf8_lossy(one.as_bytes()))]
+                }
+                _ => values.to_vec(),
+            };
+            match view.iter_mut().find(|(k, _)| **k == *name.as_str()) {
+                Some((_, v)) => *v = vals,
+                None => view.push((Arc::from(name.as_str()), vals)),
+            }
+        }
         for v in lines {
-            map.append(name.clone(), v);
+            self.map.append(name.clone(), v);
         }
         Ok(())
     }

@@ -16,11 +16,13 @@ impl Ctx {
         if base.is_empty() {
             url = ParsedUrl::parse(&format!(
                 "{}://{}{}",
-                self.req.original.scheme, self.req.original.host, self.req.path
+                self.req.original().scheme,
+                self.req.original().host,
+                self.req.path
             ));
         }
         url.query_string = self.req.query_text();
-        url.query = self.req.query.clone();
+        url.query = self.req.query().clone();
         url
     }
 
@@ -98,7 +100,7 @@ impl Host for Ctx {
     fn property(&mut self, obj: HostObj, name: &str) -> Option<Value> {
         Some(match (obj, name) {
             (HostObj::Message(Msg::Request), "Method") => Value::str(self.req.method.as_str()),
-            (HostObj::Message(Msg::Request), "IpAddress") => Value::Str(self.req.ip.clone()),
+            (HostObj::Message(Msg::Request), "IpAddress") => Value::str(self.req.ip.to_string()),
             (HostObj::Message(Msg::Response), "StatusCode") => {
                 Value::Int(self.resp.status.as_u16() as i32)
             }
@@ -108,7 +110,7 @@ impl Host for Ctx {
             (HostObj::Url(original), _) => {
                 let cur;
                 let u = if original {
-                    &self.req.original
+                    self.req.original()
                 } else {
                     cur = self.current_url();
                     &cur
@@ -136,10 +138,13 @@ impl Host for Ctx {
             HostObj::Headers(Msg::Request) => self.req.headers.values(key),
             HostObj::Headers(Msg::Response) => self.resp.headers.values(key),
             HostObj::Query(true) => {
-                let q = &self.req.original.query;
+                let q = &self.req.original().query;
                 find(q).map(|i| q[i].1.as_slice())
             }
-            HostObj::Query(false) => find(&self.req.query).map(|i| self.req.query[i].1.as_slice()),
+            HostObj::Query(false) => {
+                let q = self.req.query();
+                find(q).map(|i| q[i].1.as_slice())
+            }
             HostObj::MatchedParameters => find(&self.params).map(|i| self.params[i].1.as_slice()),
             _ => None,
         }
@@ -150,8 +155,8 @@ impl Host for Ctx {
         match map {
             HostObj::Headers(Msg::Request) => self.req.headers.keys(),
             HostObj::Headers(Msg::Response) => self.resp.headers.keys(),
-            HostObj::Query(true) => names(&self.req.original.query),
-            HostObj::Query(false) => names(&self.req.query),
+            HostObj::Query(true) => names(&self.req.original().query),
+            HostObj::Query(false) => names(self.req.query()),
             HostObj::MatchedParameters => names(&self.params),
             _ => Vec::new(),
         }

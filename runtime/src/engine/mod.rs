@@ -199,6 +199,31 @@ pub(crate) struct Shared {
     pub(crate) bodies: Vec<scan::BodyNeeds>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rates: Arc<dyn RateStore>,
+    /// Evaluation buffers of finished exchanges, reused by new ones.
+    pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
+}
+
+/// How many spare evaluation buffers a gateway keeps.
+const SPARE_SCRATCH: usize = 256;
+
+impl Shared {
+    /// A spare evaluation buffer (or a new one).
+    pub(crate) fn take_scratch(&self) -> crate::vm::Scratch {
+        self.scratch
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default()
+    }
+
+    /// Gives an evaluation buffer back.
+    pub(crate) fn give_scratch(&self, s: crate::vm::Scratch) {
+        if let Ok(mut v) = self.scratch.lock() {
+            if v.len() < SPARE_SCRATCH {
+                v.push(s);
+            }
+        }
+    }
 }
 
 impl Gateway {
@@ -229,6 +254,7 @@ impl Gateway {
             bodies,
             clock,
             rates,
+            scratch: std::sync::Mutex::new(Vec::new()),
         });
         Gateway {
             program,

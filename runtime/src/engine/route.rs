@@ -115,13 +115,13 @@ impl Index {
     }
 
     /// Routes `method` `path` (without the query) on `host`; `query` gives the request's
-    /// decoded query parameters for templates with a query part.
-    pub fn route(
+    /// decoded query parameters, asked for only by templates with a query part.
+    pub fn route<'q>(
         &self,
         host: &str,
         method: &str,
         path: &str,
-        query: &[(Arc<str>, Vec<Arc<str>>)],
+        query: &dyn Fn() -> &'q super::headers::Multimap,
     ) -> Result<Routed, Miss> {
         let host = host.rsplit_once(':').map_or(host, |(h, p)| {
             if p.bytes().all(|b| b.is_ascii_digit()) {
@@ -155,7 +155,7 @@ impl Index {
             .map(|(k, v)| (Arc::from(k), Arc::from(url_decode(v)), Arc::from(v)))
             .collect();
         for (name, param) in api.query.get(op as usize).map_or(&[][..], |q| q) {
-            let value = query
+            let value = query()
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .and_then(|(_, vs)| vs.first());

@@ -65,7 +65,9 @@ pub(crate) fn apply_multi(
 pub(super) fn set_query(x: &mut Exchange, program: &Program, op: &Op, h: &HeaderOp) -> Next {
     match header_parts(x, program, h) {
         Ok((name, values)) => {
-            apply_multi(x.ctx.req.query_mut(), &name, h.action, values);
+            x.ctx
+                .req
+                .update_query(|q| apply_multi(q, &name, h.action, values));
             Next::Go
         }
         Err(f) => Next::Error(x.fault_at(program, op, &f)),
@@ -87,11 +89,11 @@ pub(super) fn rewrite_uri(
     };
     let expanded = expand(&text, &x.ctx.raw_params);
     let (path, query) = expanded.split_once('?').unwrap_or((&expanded, ""));
-    let mut new_query = crate::host::ParsedUrl::parse(&format!("http://h/?{query}")).query;
+    let mut new_query = super::super::exchange::parse_query(query);
     if copy_unmatched {
         let (api, opi) = (x.ctx.api.unwrap_or(0), x.ctx.op.unwrap_or(0));
         let named = x.ctx.sh.routes.template_query(api, opi);
-        for (k, vs) in &x.ctx.req.query {
+        for (k, vs) in x.ctx.req.query() {
             let matched = named.iter().any(|(n, _)| n.eq_ignore_ascii_case(k));
             let present = new_query.iter().any(|(n, _)| n.eq_ignore_ascii_case(k));
             if !matched && !present {
@@ -104,7 +106,7 @@ pub(super) fn rewrite_uri(
     } else {
         format!("/{path}")
     };
-    *x.ctx.req.query_mut() = new_query;
+    x.ctx.req.update_query(|q| *q = new_query);
     Next::Go
 }
 

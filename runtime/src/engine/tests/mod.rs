@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bodies;
+mod cost;
 mod errors;
 mod limits;
 mod policies;
