@@ -113,13 +113,14 @@ impl Request {
     }
 
     /// The current query string, with its `?` (empty when there is none).
-    pub fn query_text(&self) -> Arc<str> {
+    pub fn query_text(&self) -> std::borrow::Cow<'_, str> {
         if self.query_changed {
             return super::policies::query_string(self.query()).into();
         }
-        match self.received_query() {
-            "" => Arc::from(""),
-            q => format!("?{q}").into(),
+        let at = self.received.find('?').unwrap_or(self.received.len());
+        match self.received.get(at..) {
+            Some("?") | None => "".into(),
+            Some(q) => q.into(),
         }
     }
 }
@@ -162,9 +163,8 @@ pub(crate) struct Ctx {
     pub product: Option<u32>,
     pub req: Request,
     pub resp: Reply,
-    pub params: Multimap,
-    /// Matched parameters as received (still encoded), for `rewrite-uri`.
-    pub raw_params: Vec<(Arc<str>, Arc<str>)>,
+    /// Matched template parameters: name, decoded value, value as received.
+    pub params: super::route::Params,
     pub vars: Vec<(Arc<str>, Value)>,
     pub traces: Vec<Trace>,
     pub last_error: Option<LastError>,
@@ -254,7 +254,6 @@ impl Exchange {
                 req,
                 resp: Reply::empty(),
                 params: Vec::new(),
-                raw_params: Vec::new(),
                 vars: Vec::new(),
                 traces: Vec::new(),
                 last_error: None,
@@ -304,10 +303,7 @@ impl Exchange {
             })?;
         self.ctx.api = Some(routed.api);
         self.ctx.op = Some(routed.op);
-        for (name, decoded, raw) in routed.params {
-            self.ctx.params.push((name.clone(), vec![decoded]));
-            self.ctx.raw_params.push((name, raw));
-        }
+        self.ctx.params = routed.params;
         self.ctx.req.path = routed.rest;
         let Some(api) = program.apis.get(routed.api as usize) else {
             return Ok(());
@@ -333,13 +329,10 @@ impl Exchange {
     /// Reads and checks the key, removing it from the request; `Some` when refused.
     fn subscribe(&mut self, api: u32, required: bool) -> Option<Refused> {
         let sh = self.ctx.sh.clone();
-        let (header, query) = subscription::key_names(&sh.program, api);
-        let from_header = self
-            .ctx
-            .req
-            .headers
-            .map()
-            .get(header)
+        let (_, query) = subscription::key_names(&sh.program, api);
+        let header = sh.literals.key_header(api);
+        let from_header = header
+            .and_then(|h| self.ctx.req.headers.map().get(h))
             .map(|v| Arc::<str>::from(String::from_utf8_lossy(v.as_bytes())));
         let mut from_query = None;
         if self.ctx.req.may_have_query(query) {
@@ -351,8 +344,8 @@ impl Exchange {
                 .find(|(k, _)| k.eq_ignore_ascii_case(query))
                 .and_then(|(_, v)| v.first().cloned());
         }
-        if from_header.is_some() {
-            self.ctx.req.headers.map_mut().remove(header);
+        if let (Some(h), Some(_)) = (header, &from_header) {
+            self.ctx.req.headers.map_mut().remove(h);
         }
         if from_query.is_some() {
             self.ctx

@@ -107,8 +107,17 @@ impl Headers {
         action: ExistsAction,
         values: &[Arc<str>],
     ) -> Result<(), BadHeader> {
-        let name = HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| BadHeader(format!("'{name}' is not a valid header name")))?;
+        self.apply_named(parse_name(name)?, action, values, None)
+    }
+
+    /// [`Headers::apply`] with the name parsed and, for one value, its parsed form.
+    pub fn apply_named(
+        &mut self,
+        name: HeaderName,
+        action: ExistsAction,
+        values: &[Arc<str>],
+        one: Option<&HeaderValue>,
+    ) -> Result<(), BadHeader> {
         if FIXED.contains(&name.as_str()) {
             return Ok(());
         }
@@ -129,7 +138,24 @@ impl Headers {
                 all.extend(values.iter().cloned());
                 self.replace(name, &all)
             }
-            _ => self.replace(name, values),
+            _ => match (one, values) {
+                (Some(v), [text]) => {
+                    self.map.insert(name.clone(), v.clone());
+                    self.sync_view(&name, vec![text.clone()]);
+                    Ok(())
+                }
+                _ => self.replace(name, values),
+            },
+        }
+    }
+
+    /// Updates the view (when built) to `values` for `name`.
+    fn sync_view(&mut self, name: &HeaderName, values: Vec<Arc<str>>) {
+        if let Some(view) = self.view.get_mut() {
+            match view.iter_mut().find(|(k, _)| **k == *name.as_str()) {
+                Some((_, v)) => *v = values,
+                None => view.push((Arc::from(name.as_str()), values)),
+            }
         }
     }
 
@@ -147,7 +173,7 @@ impl Headers {
             vec![HeaderValue::from_str(&joined).map_err(|_| bad(&joined))?]
         };
         self.map.remove(&name);
-        if let Some(view) = self.view.get_mut() {
+        if self.view.get().is_some() {
             // Keep the view in step instead of rebuilding it on the next read.
             let vals: Vec<Arc<str>> = match lines.as_slice() {
                 [one] if values.len() != 1 => {
@@ -155,10 +181,7 @@ impl Headers {
                 }
                 _ => values.to_vec(),
             };
-            match view.iter_mut().find(|(k, _)| **k == *name.as_str()) {
-                Some((_, v)) => *v = vals,
-                None => view.push((Arc::from(name.as_str()), vals)),
-            }
+            self.sync_view(&name, vals);
         }
         for v in lines {
             self.map.append(name.clone(), v);
@@ -167,18 +190,81 @@ impl Headers {
     }
 }
 
+/// Parses a header name (surrounding blanks ignored).
+pub(crate) fn parse_name(name: &str) -> Result<HeaderName, BadHeader> {
+    HeaderName::from_bytes(name.trim().as_bytes())
+        .map_err(|_| BadHeader(format!("'{name}' is not a valid header name")))
+}
+
+/// Header names and values written as literals, parsed once per program.
+#[derive(Debug, Default)]
+pub(crate) struct Literals {
+    names: rustc_hash::FxHashMap<u32, HeaderName>,
+    values: rustc_hash::FxHashMap<u32, HeaderValue>,
+    /// Per API, its subscription-key header.
+    key_headers: Vec<Option<HeaderName>>,
+}
+
+impl Literals {
+    /// Parses the literal names and values of every header operation of `program`.
+    pub fn build(program: &crate::program::Program) -> Literals {
+        use crate::program::model::{Arg, OpKind};
+        let mut l = Literals::default();
+        let mut add = |h: &crate::program::model::HeaderOp| {
+            if let Arg::Lit(id) = h.name {
+                if let Ok(n) = parse_name(program.str(id)) {
+                    l.names.insert(id, n);
+                }
+            }
+            for v in &h.values {
+                if let Arg::Lit(id) = v {
+                    if let Ok(v) = HeaderValue::from_str(program.str(*id)) {
+                        l.values.insert(*id, v);
+                    }
+                }
+            }
+        };
+        l.key_headers = (0..program.apis.len() as u32)
+            .map(|a| parse_name(super::subscription::key_names(program, a).0).ok())
+            .collect();
+        for op in program.blocks.iter().flat_map(|b| &b.ops) {
+            match &op.kind {
+                OpKind::SetHeader(h) => add(h),
+                OpKind::ReturnResponse(r) => r.headers.iter().for_each(&mut add),
+                _ => {}
+            }
+        }
+        l
+    }
+
+    /// The parsed name of literal `id`.
+    pub fn name(&self, id: u32) -> Option<&HeaderName> {
+        self.names.get(&id)
+    }
+
+    /// The subscription-key header of API `api`.
+    pub fn key_header(&self, api: u32) -> Option<&HeaderName> {
+        self.key_headers.get(api as usize).and_then(|h| h.as_ref())
+    }
+
+    /// The parsed value of literal `id`.
+    pub fn value(&self, id: u32) -> Option<&HeaderValue> {
+        self.values.get(&id)
+    }
+}
+
 /// Hop-by-hop headers, never forwarded.
-const HOP_BY_HOP: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "host",
+const HOP_BY_HOP: [HeaderName; 10] = [
+    http::header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    HeaderName::from_static("proxy-connection"),
+    http::header::TE,
+    http::header::TRAILER,
+    http::header::TRANSFER_ENCODING,
+    http::header::UPGRADE,
+    http::header::PROXY_AUTHENTICATE,
+    http::header::PROXY_AUTHORIZATION,
+    http::header::HOST,
 ];
 
 /// Removes hop-by-hop headers (and those `Connection` names) from `map`.
@@ -191,11 +277,10 @@ pub(crate) fn strip_hop_by_hop(map: &mut HeaderMap) {
         .map(|s| s.trim().to_ascii_lowercase())
         .filter(|s| !s.is_empty())
         .collect();
-    for n in HOP_BY_HOP
-        .iter()
-        .copied()
-        .chain(named.iter().map(|s| s.as_str()))
-    {
+    for n in named {
+        map.remove(n.as_str());
+    }
+    for n in &HOP_BY_HOP {
         map.remove(n);
     }
 }

@@ -21,7 +21,7 @@ impl Ctx {
                 self.req.path
             ));
         }
-        url.query_string = self.req.query_text();
+        url.query_string = self.req.query_text().into();
         url.query = self.req.query().clone();
         url
     }
@@ -145,7 +145,11 @@ impl Host for Ctx {
                 let q = self.req.query();
                 find(q).map(|i| q[i].1.as_slice())
             }
-            HostObj::MatchedParameters => find(&self.params).map(|i| self.params[i].1.as_slice()),
+            HostObj::MatchedParameters => self
+                .params
+                .iter()
+                .find(|(k, _, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v, _)| std::slice::from_ref(v)),
             _ => None,
         }
     }
@@ -157,7 +161,7 @@ impl Host for Ctx {
             HostObj::Headers(Msg::Response) => self.resp.headers.keys(),
             HostObj::Query(true) => names(&self.req.original().query),
             HostObj::Query(false) => names(self.req.query()),
-            HostObj::MatchedParameters => names(&self.params),
+            HostObj::MatchedParameters => self.params.iter().map(|(k, _, _)| k.clone()).collect(),
             _ => Vec::new(),
         }
     }

@@ -199,6 +199,7 @@ pub(crate) struct Shared {
     pub(crate) bodies: Vec<scan::BodyNeeds>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rates: Arc<dyn RateStore>,
+    pub(crate) literals: headers::Literals,
     /// Evaluation buffers of finished exchanges, reused by new ones.
     pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
 }
@@ -255,6 +256,7 @@ impl Gateway {
             clock,
             rates,
             scratch: std::sync::Mutex::new(Vec::new()),
+            literals: headers::Literals::build(&program),
         });
         Gateway {
             program,

@@ -1,7 +1,7 @@
 //! The routing index: API by host and longest path prefix, then operation by method and
 //! URL template (a `matchit` router per API and method).
 
-use crate::dotnet::uri::url_decode;
+use crate::dotnet::uri::unescape_data_string;
 use crate::program::Program;
 use matchit::Router;
 use std::sync::Arc;
@@ -152,7 +152,15 @@ impl Index {
         let mut params: Params = m
             .params
             .iter()
-            .map(|(k, v)| (Arc::from(k), Arc::from(url_decode(v)), Arc::from(v)))
+            .map(|(k, v)| {
+                let raw: Arc<str> = Arc::from(v);
+                let decoded = if v.contains('%') {
+                    Arc::from(unescape_data_string(v))
+                } else {
+                    raw.clone()
+                };
+                (Arc::from(k), decoded, raw)
+            })
             .collect();
         for (name, param) in api.query.get(op as usize).map_or(&[][..], |q| q) {
             let value = query()

@@ -76,8 +76,10 @@ pub(super) fn forward_request(
     if body.is_some() {
         headers.remove(http::header::CONTENT_LENGTH);
     }
-    let mut path_and_query = x.ctx.req.path.clone();
-    path_and_query.push_str(&x.ctx.req.query_text());
+    let query = x.ctx.req.query_text();
+    let mut path_and_query = String::with_capacity(x.ctx.req.path.len() + query.len());
+    path_and_query.push_str(&x.ctx.req.path);
+    path_and_query.push_str(&query);
     x.forwarded = true;
     x.forward_loc = Some(op.loc);
     x.stage = Stage::Backend {

@@ -2,6 +2,7 @@
 //! variables and bodies.
 
 use super::super::exchange::{Body, Exchange};
+use super::super::headers::parse_name;
 use super::super::run::Next;
 use crate::program::model::{Arg, ExistsAction, HeaderOp, Op, StrId};
 use crate::program::Program;
@@ -31,12 +32,25 @@ pub(super) fn set_header(x: &mut Exchange, program: &Program, op: &Op, h: &Heade
         Ok(p) => p,
         Err(f) => return Next::Error(x.fault_at(program, op, &f)),
     };
+    let sh = x.ctx.sh.clone();
+    let parsed = match h.name {
+        Arg::Lit(id) => sh.literals.name(id).cloned(),
+        Arg::Expr(_) => None,
+    };
+    let name = match parsed.map_or_else(|| parse_name(&name), Ok) {
+        Ok(n) => n,
+        Err(e) => return Next::Error(x.error_at(program, op, "", e.0)),
+    };
+    let one = match h.values.as_slice() {
+        [Arg::Lit(id)] => sh.literals.value(*id),
+        _ => None,
+    };
     let headers = if x.section < 2 {
         &mut x.ctx.req.headers
     } else {
         &mut x.ctx.resp.headers
     };
-    match headers.apply(&name, h.action, &values) {
+    match headers.apply_named(name, h.action, &values, one) {
         Ok(()) => Next::Go,
         Err(e) => Next::Error(x.error_at(program, op, "", e.0)),
     }
@@ -87,7 +101,7 @@ pub(super) fn rewrite_uri(
         Ok(t) => t,
         Err(f) => return Next::Error(x.fault_at(program, op, &f)),
     };
-    let expanded = expand(&text, &x.ctx.raw_params);
+    let expanded = expand(&text, &x.ctx.params);
     let (path, query) = expanded.split_once('?').unwrap_or((&expanded, ""));
     let mut new_query = super::super::exchange::parse_query(query);
     if copy_unmatched {
@@ -111,7 +125,7 @@ pub(super) fn rewrite_uri(
 }
 
 /// `template` with each `{name}` replaced by matched parameter `name` (unknown names stay).
-fn expand(template: &str, params: &[(Arc<str>, Arc<str>)]) -> String {
+fn expand(template: &str, params: &[(Arc<str>, Arc<str>, Arc<str>)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -122,8 +136,8 @@ fn expand(template: &str, params: &[(Arc<str>, Arc<str>)]) -> String {
             return out;
         };
         let name = after[..close].trim_start_matches('*');
-        match params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
-            Some((_, v)) => out.push_str(v),
+        match params.iter().find(|(k, _, _)| k.eq_ignore_ascii_case(name)) {
+            Some((_, _, raw)) => out.push_str(raw),
             None => out.push_str(&rest[open..open + close + 2]),
         }
         rest = &after[close + 1..];

@@ -6,6 +6,7 @@ mod cost;
 mod errors;
 mod limits;
 mod policies;
+mod robustness;
 mod routing;
 mod subscriptions;
 
