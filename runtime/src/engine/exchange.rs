@@ -222,6 +222,8 @@ pub struct Exchange {
     /// Where the last `forward-request` is written.
     pub(crate) forward_loc: Option<u32>,
     early: Option<Result<LastError, LastError>>,
+    /// An error that waits for the response body before `on-error` runs.
+    pending: Option<LastError>,
 }
 
 impl Exchange {
@@ -274,6 +276,7 @@ impl Exchange {
             forwarded: false,
             forward_loc: None,
             early: None,
+            pending: None,
         };
         x.early = x.route().err();
         x
@@ -403,8 +406,11 @@ impl Exchange {
             (Stage::Begin, Resume::Start) => self.begin(),
             (Stage::RequestBody, Resume::RequestBody(b)) => {
                 if b.len() > self.ctx.sh.config.max_body {
-                    return self
-                        .fail_step("RequestEntityTooLarge", "The request body is too large.");
+                    return self.fail_step(
+                        "request",
+                        "RequestEntityTooLarge",
+                        "The request body is too large.",
+                    );
                 }
                 self.ctx.req.body = Body::Held(b);
                 self.enter(0);
@@ -415,10 +421,14 @@ impl Exchange {
             }
             (Stage::ResponseBody, Resume::ResponseBody(b)) => {
                 if b.len() > self.ctx.sh.config.max_body {
-                    return self.fail_step("ResponseTooLarge", "The backend's body is too large.");
+                    let msg = "The backend's body is too large.";
+                    return self.fail_step("forward-request", "ResponseTooLarge", msg);
                 }
                 self.ctx.resp.body = Body::Held(b);
                 self.stage = Stage::Running;
+                if let Some(e) = self.pending.take() {
+                    self.on_error(e, false);
+                }
                 self.drive()
             }
             (stage, input) => {
@@ -453,9 +463,9 @@ impl Exchange {
         }
     }
 
-    fn fail_step(&mut self, reason: &str, message: &str) -> Step {
+    fn fail_step(&mut self, source: &str, reason: &str, message: &str) -> Step {
         let section = crate::program::model::SECTION_NAMES[self.section.min(3)];
-        let e = LastError::step("forward-request", reason, message, section);
+        let e = LastError::step(source, reason, message, section);
         self.on_error(e, true);
         self.drive()
     }
@@ -537,6 +547,11 @@ impl Exchange {
                         "",
                         "The backend answered with an error status code.",
                     );
+                    if self.needs.response {
+                        self.pending = Some(e);
+                        self.stage = Stage::ResponseBody;
+                        return Step::NeedResponseBody;
+                    }
                     self.on_error(e, false);
                     return self.drive();
                 }

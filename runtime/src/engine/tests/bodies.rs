@@ -2,27 +2,7 @@
 
 use super::*;
 use crate::program::model::{ExistsAction, HeaderOp, OpKind};
-use crate::value::{HostObj, Msg};
-
-/// `@(context.<msg>.Body.As<string>(preserveContent: preserve))`.
-fn read_body(b: &mut B, msg: Msg, preserve: bool) -> Arg {
-    let as_id = name_id("As").unwrap();
-    let c = b.code(
-        vec![
-            Instr::Host(HostObj::Body(msg)),
-            Instr::Str(0),
-            Instr::Const(0),
-            Instr::Call(as_id, 2),
-            Instr::Return,
-        ],
-        &["type:string"],
-    );
-    b.p.codes[c as usize]
-        .code
-        .consts
-        .push(crate::program::Const::Bool(preserve));
-    Arg::Expr(c)
-}
+use crate::value::Msg;
 
 fn echo(b: &mut B, header: &str, value: Arg) -> OpKind {
     let name = b.lit(header);

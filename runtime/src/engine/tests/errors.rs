@@ -218,3 +218,46 @@ fn resuming_out_of_order_answers_500_without_panicking() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn on_error_can_read_the_failed_backend_body() {
+    let mut b = B::new();
+    let fr = ForwardRequest {
+        fail_on_error_status_code: true,
+        ..Default::default()
+    };
+    let read = read_body(&mut b, crate::value::Msg::Response, true);
+    let name = b.lit("X-Body");
+    let echo = OpKind::SetHeader(HeaderOp {
+        name,
+        action: ExistsAction::Override,
+        values: vec![read],
+    });
+    let p = b.pipeline(
+        vec![],
+        Some(vec![OpKind::ForwardRequest(fr)]),
+        vec![],
+        vec![echo],
+    );
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    let mut backend = |_: &BackendRequest, _: &Bytes| {
+        Ok((
+            BackendResponse {
+                status: StatusCode::CONFLICT,
+                headers: HeaderMap::new(),
+            },
+            Bytes::from_static(b"conflict"),
+        ))
+    };
+    let o = run_in_process(
+        &gw,
+        head("GET", "/orders/items/1", &[]),
+        Bytes::new(),
+        &mut backend,
+    );
+    assert_eq!(o.effects, vec!["forward", "response-body"]);
+    assert_eq!(o.response.status, StatusCode::CONFLICT);
+    assert_eq!(header(&o, "x-body"), Some("conflict"));
+    assert_eq!(body(&o), "conflict");
+}

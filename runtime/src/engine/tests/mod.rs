@@ -293,3 +293,23 @@ pub(super) fn single(b: &mut B, pipeline: u32) -> u32 {
     );
     api
 }
+
+/// `@(context.<msg>.Body.As<string>(preserveContent: preserve))`.
+pub(super) fn read_body(b: &mut B, msg: crate::value::Msg, preserve: bool) -> Arg {
+    let as_id = name_id("As").unwrap();
+    let c = b.code(
+        vec![
+            Instr::Host(crate::value::HostObj::Body(msg)),
+            Instr::Str(0),
+            Instr::Const(0),
+            Instr::Call(as_id, 2),
+            Instr::Return,
+        ],
+        &["type:string"],
+    );
+    b.p.codes[c as usize]
+        .code
+        .consts
+        .push(crate::program::Const::Bool(preserve));
+    Arg::Expr(c)
+}

@@ -89,3 +89,12 @@ fn invalid_header_names_and_values_from_expressions_are_errors() {
         assert!(e.message.contains("not a valid"), "{}", e.message);
     }
 }
+
+#[test]
+fn the_server_can_share_gateways_and_move_exchanges() {
+    fn send<T: Send>() {}
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Gateway>();
+    send::<crate::engine::Exchange>();
+    send::<crate::engine::Step>();
+}
