@@ -1,22 +1,18 @@
-//! One request's exchange: its state (request, response, variables, traces) and the step
-//! machine `resume` drives through inbound → backend → outbound, or on-error.
+//! One request's exchange: its state (request, response, variables, traces), routing and
+//! subscription set-up, and what the server reads from it.
 
-use super::error::{self, LastError};
-use super::headers::{Headers, Multimap};
+use super::error::LastError;
 use super::route::Miss;
 use super::scan::BodyNeeds;
 use super::subscription::{self, Accepted, Refused};
-use super::{RequestHead, Response, ResponseBody, Resume, Shared, Step, Target};
-use crate::host::ParsedUrl;
+use super::{RequestHead, Shared};
 use crate::program::model::{BlockId, Severity};
 use crate::value::Value;
 use crate::vm::Scratch;
-use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
-use http::{HeaderMap, Method, StatusCode};
-use std::cell::OnceCell;
-use std::net::IpAddr;
 use std::sync::Arc;
+
+pub(crate) use super::message::{parse_query, Body, Reply, Request};
 
 /// A `trace` policy's record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,128 +25,6 @@ pub struct Trace {
     pub message: Arc<str>,
     /// `<metadata>` name/value pairs.
     pub metadata: Vec<(Arc<str>, Arc<str>)>,
-}
-
-/// A message body as the engine holds it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Body {
-    /// Not read: the client's (or backend's) body passes through untouched.
-    Stream,
-    /// Buffered or replaced.
-    Held(Bytes),
-    /// Read by a policy without `preserveContent`: gone.
-    Consumed,
-    /// No body at all.
-    Absent,
-}
-
-/// The request as policies change it.
-#[derive(Debug)]
-pub(crate) struct Request {
-    pub method: Method,
-    pub headers: Headers,
-    pub body: Body,
-    scheme: String,
-    host: String,
-    /// Path and query as received.
-    received: String,
-    /// `context.Request.OriginalUrl`, parsed on first use.
-    original: OnceCell<ParsedUrl>,
-    pub ip: IpAddr,
-    /// Where `forward-request` sends it (`None`: the API's service URL).
-    pub target: Option<Target>,
-    /// The backend base URL as `context.Request.Url` shows it.
-    pub base: Arc<str>,
-    /// The path after the API prefix, or the rewritten one (encoded).
-    pub path: String,
-    /// The current query (decoded), parsed on first use.
-    query: OnceCell<Multimap>,
-    /// Whether a policy changed the query (otherwise it is forwarded as received).
-    query_changed: bool,
-}
-
-impl Request {
-    /// The query string as received, without its `?`.
-    fn received_query(&self) -> &str {
-        self.received.split_once('?').map_or("", |(_, q)| q)
-    }
-
-    /// The path as received, without the query.
-    pub fn received_path(&self) -> &str {
-        self.received
-            .split_once('?')
-            .map_or(&self.received, |(p, _)| p)
-    }
-
-    /// `context.Request.OriginalUrl`.
-    pub fn original(&self) -> &ParsedUrl {
-        self.original.get_or_init(|| {
-            ParsedUrl::parse(&format!("{}://{}{}", self.scheme, self.host, self.received))
-        })
-    }
-
-    /// The current query parameters.
-    pub fn query(&self) -> &Multimap {
-        self.query
-            .get_or_init(|| parse_query(self.received_query()))
-    }
-
-    /// Changes the query.
-    pub fn update_query(&mut self, f: impl FnOnce(&mut Multimap)) {
-        let mut q = self
-            .query
-            .take()
-            .unwrap_or_else(|| parse_query(self.received_query()));
-        f(&mut q);
-        self.query = OnceCell::from(q);
-        self.query_changed = true;
-    }
-
-    /// Whether the query as received may hold `name` (a cheap substring test).
-    pub fn may_have_query(&self, name: &str) -> bool {
-        let (q, n) = (self.received_query().as_bytes(), name.as_bytes());
-        !n.is_empty() && q.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-    }
-
-    /// The current query string, with its `?` (empty when there is none).
-    pub fn query_text(&self) -> std::borrow::Cow<'_, str> {
-        if self.query_changed {
-            return super::policies::query_string(self.query()).into();
-        }
-        let at = self.received.find('?').unwrap_or(self.received.len());
-        match self.received.get(at..) {
-            Some("?") | None => "".into(),
-            Some(q) => q.into(),
-        }
-    }
-}
-
-/// Decoded query parameters, grouped by case-insensitive name.
-pub(crate) fn parse_query(q: &str) -> Multimap {
-    if q.is_empty() {
-        return Vec::new();
-    }
-    ParsedUrl::parse(&format!("http://h/?{q}")).query
-}
-
-/// The response as policies change it.
-#[derive(Debug)]
-pub(crate) struct Reply {
-    pub status: StatusCode,
-    pub reason: Arc<str>,
-    pub headers: Headers,
-    pub body: Body,
-}
-
-impl Reply {
-    fn empty() -> Reply {
-        Reply {
-            status: StatusCode::OK,
-            reason: "OK".into(),
-            headers: Headers::default(),
-            body: Body::Absent,
-        }
-    }
 }
 
 /// Everything expressions can read: the engine's [`crate::host::Host`].
@@ -221,30 +95,16 @@ pub struct Exchange {
     pub(crate) forwarded: bool,
     /// Where the last `forward-request` is written.
     pub(crate) forward_loc: Option<u32>,
-    early: Option<Result<LastError, LastError>>,
+    pub(crate) early: Option<Result<LastError, LastError>>,
     /// An error that waits for the response body before `on-error` runs.
-    pending: Option<LastError>,
+    pub(crate) pending: Option<LastError>,
 }
 
 impl Exchange {
     /// Routes `head`, checks its subscription key and prepares the pipeline.
     pub(crate) fn new(sh: Arc<Shared>, head: RequestHead) -> Exchange {
         let started_ms = sh.clock.now_ms();
-        let req = Request {
-            method: head.method,
-            headers: Headers::new(head.headers),
-            body: Body::Stream,
-            scheme: head.scheme,
-            host: head.host,
-            received: head.path_and_query,
-            original: OnceCell::new(),
-            ip: head.client_ip,
-            target: None,
-            base: "".into(),
-            path: String::new(),
-            query: OnceCell::new(),
-            query_changed: false,
-        };
+        let req = Request::new(head);
         let sh_scratch = sh.take_scratch();
         let mut x = Exchange {
             ctx: Ctx {
@@ -290,9 +150,12 @@ impl Exchange {
         let req = &self.ctx.req;
         let routed = sh
             .routes
-            .route(&req.host, req.method.as_str(), req.received_path(), &|| {
-                req.query()
-            })
+            .route(
+                req.host(),
+                req.method.as_str(),
+                req.received_path(),
+                &|| req.query(),
+            )
             .map_err(|m| {
                 if let Miss::NoOperation(api) = m {
                     self.ctx.api = Some(api);
@@ -398,208 +261,6 @@ impl Exchange {
                 .copied()
                 .unwrap_or_default();
         }
-    }
-
-    /// Hands the driver's answer to the engine; returns what it needs next.
-    pub fn resume(&mut self, input: Resume) -> Step {
-        match (self.stage, input) {
-            (Stage::Begin, Resume::Start) => self.begin(),
-            (Stage::RequestBody, Resume::RequestBody(b)) => {
-                if b.len() > self.ctx.sh.config.max_body {
-                    return self.fail_step(
-                        "request",
-                        "RequestEntityTooLarge",
-                        "The request body is too large.",
-                    );
-                }
-                self.ctx.req.body = Body::Held(b);
-                self.enter(0);
-                self.drive()
-            }
-            (Stage::Backend { fail_on_error }, Resume::Backend(r)) => {
-                self.backend_answer(r, fail_on_error)
-            }
-            (Stage::ResponseBody, Resume::ResponseBody(b)) => {
-                if b.len() > self.ctx.sh.config.max_body {
-                    let msg = "The backend's body is too large.";
-                    return self.fail_step("forward-request", "ResponseTooLarge", msg);
-                }
-                self.ctx.resp.body = Body::Held(b);
-                self.stage = Stage::Running;
-                if let Some(e) = self.pending.take() {
-                    self.on_error(e, false);
-                }
-                self.drive()
-            }
-            (stage, input) => {
-                let msg = format!("resume {input:?} does not fit stage {stage:?}");
-                self.ctx.last_error = Some(LastError::step("engine", "", &msg, ""));
-                self.ctx.resp = Reply::empty();
-                self.ctx.resp.status = StatusCode::INTERNAL_SERVER_ERROR;
-                self.finish()
-            }
-        }
-    }
-
-    fn begin(&mut self) -> Step {
-        match self.early.take() {
-            Some(Ok(e)) => {
-                self.preset(&e);
-                self.ctx.last_error = Some(e);
-                self.finish()
-            }
-            Some(Err(e)) => {
-                self.on_error(e, true);
-                self.drive()
-            }
-            None if self.needs.request => {
-                self.stage = Stage::RequestBody;
-                Step::NeedRequestBody
-            }
-            None => {
-                self.enter(0);
-                self.drive()
-            }
-        }
-    }
-
-    fn fail_step(&mut self, source: &str, reason: &str, message: &str) -> Step {
-        let section = crate::program::model::SECTION_NAMES[self.section.min(3)];
-        let e = LastError::step(source, reason, message, section);
-        self.on_error(e, true);
-        self.drive()
-    }
-
-    /// Starts section `s` of the pipeline.
-    pub(crate) fn enter(&mut self, s: usize) {
-        self.stage = Stage::Running;
-        self.section = s;
-        self.frames.clear();
-        if let Some(b) = self.sections.and_then(|x| x.get(s).copied()) {
-            self.frames.push(super::exchange::Frame { block: b, pc: 0 });
-        }
-    }
-
-    /// Records `e`, sets the gateway's own error response when `preset`, and starts
-    /// `on-error`.
-    pub(crate) fn on_error(&mut self, e: LastError, preset: bool) {
-        if preset {
-            self.preset(&e);
-        }
-        self.ctx.last_error = Some(e);
-        self.enter(3);
-    }
-
-    /// The gateway's own response for error `e` (APIM's JSON body).
-    fn preset(&mut self, e: &LastError) {
-        let status = error::status_for(&e.reason);
-        let message = match &*e.reason {
-            "SubscriptionKeyNotFound" | "SubscriptionKeyInvalid" => &e.message,
-            r => error::message_for(r),
-        };
-        self.ctx.resp = Reply {
-            status,
-            reason: status.canonical_reason().unwrap_or("").into(),
-            headers: Headers::new(error::json_headers()),
-            body: Body::Held(error::json_body(status, message)),
-        };
-    }
-
-    /// Runs sections until the exchange needs an effect or is done.
-    pub(crate) fn drive(&mut self) -> Step {
-        loop {
-            match self.run_frames() {
-                super::run::Flow::Done => match self.section {
-                    0 => self.enter(1),
-                    1 => self.enter(2),
-                    _ => return self.finish(),
-                },
-                super::run::Flow::Stop => return self.finish(),
-                super::run::Flow::Effect(step) => return step,
-                super::run::Flow::Error(e) if self.section == 3 => {
-                    self.preset(&e);
-                    self.ctx.last_error = Some(e);
-                    return self.finish();
-                }
-                super::run::Flow::Error(e) => self.on_error(e, true),
-                super::run::Flow::Fail(e) => self.on_error(e, false),
-            }
-        }
-    }
-
-    fn backend_answer(
-        &mut self,
-        r: Result<super::BackendResponse, super::BackendFailure>,
-        fail_on_error: bool,
-    ) -> Step {
-        self.stage = Stage::Running;
-        match r {
-            Ok(head) => {
-                self.ctx.resp = Reply {
-                    reason: head.status.canonical_reason().unwrap_or("").into(),
-                    status: head.status,
-                    headers: Headers::new(head.headers),
-                    body: Body::Stream,
-                };
-                if fail_on_error && head.status.as_u16() >= 400 {
-                    let e = super::policies::forward_error(
-                        self,
-                        "",
-                        "The backend answered with an error status code.",
-                    );
-                    if self.needs.response {
-                        self.pending = Some(e);
-                        self.stage = Stage::ResponseBody;
-                        return Step::NeedResponseBody;
-                    }
-                    self.on_error(e, false);
-                    return self.drive();
-                }
-                if self.needs.response {
-                    self.stage = Stage::ResponseBody;
-                    return Step::NeedResponseBody;
-                }
-                self.drive()
-            }
-            Err(f) => {
-                let e = super::policies::forward_error(self, f.reason, &f.message);
-                self.on_error(e, true);
-                if let Some(secs) = f.retry_after {
-                    self.ctx
-                        .resp
-                        .headers
-                        .map_mut()
-                        .insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
-                }
-                self.drive()
-            }
-        }
-    }
-
-    /// Settles deferred counters and builds the final response.
-    pub(crate) fn finish(&mut self) -> Step {
-        super::policies::settle_deferred(self);
-        self.stage = Stage::Done;
-        self.frames.clear();
-        let mut headers: HeaderMap = self.ctx.resp.headers.take();
-        for (k, v) in self.extra.drain(..) {
-            headers.insert(k, v);
-        }
-        let body = match std::mem::replace(&mut self.ctx.resp.body, Body::Absent) {
-            Body::Stream => ResponseBody::Backend,
-            Body::Held(b) if b.is_empty() => ResponseBody::Empty,
-            Body::Held(b) => ResponseBody::Bytes(b),
-            Body::Consumed | Body::Absent => ResponseBody::Empty,
-        };
-        if !matches!(body, ResponseBody::Backend) {
-            headers.remove(http::header::CONTENT_LENGTH);
-            headers.remove(http::header::TRANSFER_ENCODING);
-        }
-        Step::Respond(Response {
-            status: self.ctx.resp.status,
-            headers,
-            body,
-        })
     }
 
     /// The `trace` records and `context.Trace` messages so far.

@@ -15,10 +15,12 @@ mod error;
 mod exchange;
 mod headers;
 mod host;
+mod message;
 mod policies;
 mod route;
 mod run;
 mod scan;
+mod steps;
 mod subscription;
 #[cfg(test)]
 mod tests;
