@@ -113,8 +113,8 @@ pub(crate) fn status_for(reason: &str) -> StatusCode {
     }
 }
 
-/// The message of the gateway's body for an error of `reason` (`detail` for the 401s
-/// and 429, whose message is specific).
+/// The message of the gateway's body for an error of `reason` (the 401s and the 429 use
+/// their own, more specific messages).
 pub(crate) fn message_for(reason: &str) -> &'static str {
     match reason {
         "OperationNotFound" => "Resource not found",
