@@ -102,7 +102,13 @@ fn folders_are_searched_recursively() {
     );
     let v = json(&out);
     assert!(v["files_checked"].as_u64().is_some_and(|n| n >= 20));
-    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0));
+    // Only the policies gatehouse does not execute (cors, cache, ...) are reported.
+    let others = v["diagnostics"].as_array().map(|a| {
+        a.iter()
+            .filter(|d| d["code"] != "gatehouse::policy::not-executed")
+            .count()
+    });
+    assert_eq!(others, Some(0), "{v}");
 }
 
 #[test]

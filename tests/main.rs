@@ -1,5 +1,6 @@
 //! Integration tests of gatehouse: the real-world corpus, the CLI, snapshots and robustness.
 
+mod build;
 mod bundle;
 mod cli;
 mod corpus;

@@ -37,11 +37,15 @@ fn valid_features_print_their_trees() {
             std::fs::read(&path).expect("read"),
             &CheckOptions::default(),
         );
-        let rendered = render_human(&report.diagnostics, Style::Plain);
-        assert!(
-            report.diagnostics.is_empty(),
-            "{rel} should be clean:\n{rendered}"
-        );
+        // Policies gatehouse does not execute are warned about; nothing else may be.
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code != "gatehouse::policy::not-executed")
+            .cloned()
+            .collect();
+        let rendered = render_human(&found, Style::Plain);
+        assert!(found.is_empty(), "{rel} should be clean:\n{rendered}");
         let doc = &report.parsed.document;
         let snapshot = format!(
             "{}\n---- printed ----\n{}",

@@ -2,12 +2,14 @@
 //!
 //! Today it covers the front end: every file is scanned and parsed (markup and C#
 //! expressions) and checked against the policy catalogue; [`lower`] turns expressions into the
-//! runtime's code. Project loading and typing build on this.
+//! runtime's code. Project loading and typing build on this, and [`program`] lowers a whole
+//! project to the runtime's `Program` ([`build_project`]).
 
 pub mod check;
 pub mod diagnostic;
 pub mod files;
 pub mod lower;
+pub mod program;
 pub mod project;
 pub mod resolve;
 pub mod source;
@@ -89,6 +91,7 @@ pub fn check_file_as(file: &Arc<SourceFile>, kind: DocKind, options: &CheckOptio
         .map(|e| Diagnostic::from_syntax(file, e))
         .collect();
     check::document(file, &parsed.document, kind, &mut diagnostics);
+    program::not_executed(file, &parsed.document, &mut diagnostics);
     if let Some(project) = &options.declarations {
         let declared = resolve::Declared::of(project, false);
         let cx = check::references::RefContext {
@@ -132,10 +135,115 @@ pub fn check_project(root: &std::path::Path, options: &CheckOptions) -> ProjectR
     let loaded = project::load(root, &load);
     let mut diagnostics = loaded.diagnostics;
     check::project::check(&loaded.project, &mut diagnostics);
+    not_executed_in_project(&loaded.project, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     ProjectReport {
         project: loaded.project,
         files_checked: loaded.files_checked,
         diagnostics,
     }
+}
+
+/// Warns about the policies gatehouse does not execute, in every document of `project`
+/// (respecting `<!-- gatehouse-disable ... -->` comments).
+fn not_executed_in_project(project: &project::Project, out: &mut Vec<Diagnostic>) {
+    for (doc, _) in check::project::documents(project) {
+        let mut found = Vec::new();
+        program::not_executed(&doc.file, &doc.parsed.document, &mut found);
+        check::silence(&doc.parsed.document, &mut found);
+        out.extend(found);
+    }
+}
+
+/// The result of building a project (or a loose file) into a program.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// The loaded project.
+    pub project: project::Project,
+    /// How many files were read.
+    pub files: usize,
+    /// Everything found, sorted. `policy::not-executed` and `expr::unsupported-*`, warnings
+    /// for `check`, are errors here: the gateway could not run what they point at.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The program; `None` when any error was found.
+    pub program: Option<gatehouse_runtime::program::Program>,
+}
+
+/// Loads, checks and lowers the project at `root` (an APIOps folder, or a single policy
+/// file built as one API with one catch-all operation).
+pub fn build_project(root: &std::path::Path, options: &CheckOptions) -> BuildReport {
+    let (project, files, mut diagnostics) = if root.is_file() {
+        load_loose(root, options)
+    } else {
+        let report = check_project(root, options);
+        (report.project, report.files_checked, report.diagnostics)
+    };
+    let mut found = Vec::new();
+    // Source paths are shown relative to the project (a loose file's own folder).
+    let base = if root.is_file() {
+        root.parent().filter(|p| !p.as_os_str().is_empty())
+    } else {
+        Some(root)
+    };
+    let program = program::lower_program_at(&project, base, &mut found);
+    diagnostics.extend(found);
+    for d in &mut diagnostics {
+        let unsupported = d.code.contains("unsupported");
+        if d.code == format!("gatehouse::{}", program::NOT_EXECUTED) || unsupported {
+            d.severity = Severity::Error;
+        }
+    }
+    dedupe(&mut diagnostics);
+    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    BuildReport {
+        project,
+        files,
+        diagnostics,
+        program: (!failed).then_some(program),
+    }
+}
+
+/// A loose policy file checked and made into a one-API project.
+fn load_loose(
+    path: &std::path::Path,
+    options: &CheckOptions,
+) -> (project::Project, usize, Vec<Diagnostic>) {
+    let shown = path.to_string_lossy().into_owned();
+    let report = match std::fs::read(path) {
+        Ok(bytes) => check_bytes_as(&shown, bytes, DocKind::Loose, options),
+        Err(e) => {
+            let file = Arc::new(SourceFile::new(shown, ""));
+            let d = Diagnostic::error(
+                &file,
+                "unreadable-file",
+                format!("cannot read the file: {e}"),
+                Span::new(0, 0),
+                "unreadable",
+            );
+            let mut r = check_file_as(&file, DocKind::Loose, options);
+            r.diagnostics.insert(0, d);
+            r
+        }
+    };
+    let declarations = options.declarations.as_deref();
+    let project = program::loose_project(report.file, report.parsed, declarations);
+    (project, 1, report.diagnostics)
+}
+
+/// Sorts and keeps one diagnostic per (file, span, code), the most severe.
+fn dedupe(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostic::sort(diagnostics);
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics.drain(..) {
+        match out
+            .iter_mut()
+            .rev()
+            .take(8)
+            .find(|o| o.file.path == d.file.path && o.span == d.span && o.code == d.code)
+        {
+            Some(o) => o.severity = o.severity.min(d.severity),
+            None => out.push(d),
+        }
+    }
+    *diagnostics = out;
 }

@@ -1,9 +1,11 @@
-//! `gatehouse explain --effective`: the merged policy APIM would run for one operation.
+//! `gatehouse explain`: the built program disassembled, or (`--effective`) the merged
+//! policy APIM would run for one operation.
 
 use super::{ERRORS, FAILURE, OK};
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::resolve::{pipelines, print_effective, Declared, Effective};
-use gatehouse_compiler::{check_project, project, CheckOptions, Severity};
+use gatehouse_compiler::{build_project, check_project, project, CheckOptions, Severity};
+use gatehouse_runtime::program::model::explain;
 use std::path::PathBuf;
 
 /// Arguments of `gatehouse explain`.
@@ -11,17 +13,68 @@ use std::path::PathBuf;
 pub struct Args {
     /// Print the effective policy of `API/OPERATION`: global, product, API and operation
     /// policies merged at each `<base/>`, fragments expanded, plain named values substituted.
-    #[arg(long, value_name = "API/OPERATION", required = true)]
-    effective: String,
+    #[arg(long, value_name = "API/OPERATION")]
+    effective: Option<String>,
     /// Merge in this product's policy, as when the call uses one of its subscriptions.
     #[arg(long, value_name = "PRODUCT")]
     product: Option<String>,
-    /// The APIOps project folder.
+    /// The APIOps project folder (or, without `--effective`, a single policy file).
     path: PathBuf,
+    /// Without `--effective`: disassemble only this operation's pipelines and blocks.
+    #[arg(value_name = "API/OPERATION")]
+    operation: Option<String>,
 }
 
-/// Prints the effective policy; diagnostics about the project go to stderr.
+/// Builds the program in memory and prints its disassembly, or (with `--effective`) prints
+/// the effective policy; diagnostics go to stderr.
 pub fn run(args: &Args) -> u8 {
+    match &args.effective {
+        Some(target) => effective(args, target),
+        None => disassemble(args),
+    }
+}
+
+/// Builds the project (or file) and prints `explain` of the program.
+fn disassemble(args: &Args) -> u8 {
+    if args.product.is_some() {
+        eprintln!("error: --product applies to --effective only");
+        return FAILURE;
+    }
+    if !args.path.is_file() && !project::is_project(&args.path) {
+        eprintln!(
+            "error: {} is neither a policy file nor an APIOps project folder",
+            args.path.display()
+        );
+        return FAILURE;
+    }
+    let report = build_project(&args.path, &CheckOptions::default());
+    eprint!("{}", render_human(&report.diagnostics, Style::Plain));
+    let Some(program) = report.program else {
+        return ERRORS;
+    };
+    let only = match args.operation.as_deref() {
+        None => None,
+        Some(target) => {
+            let Some((api, op)) = target.split_once('/') else {
+                eprintln!("error: expected API/OPERATION, e.g. orders/get-order; got `{target}`");
+                return FAILURE;
+            };
+            let found = program.apis.iter().any(|a| {
+                program.str(a.name) == api && a.operations.iter().any(|o| program.str(o.name) == op)
+            });
+            if !found {
+                eprintln!("error: no operation `{op}` in an API `{api}`");
+                return FAILURE;
+            }
+            Some((api, op))
+        }
+    };
+    print!("{}", explain(&program, only));
+    OK
+}
+
+/// Prints the effective policy of `target` (`API/OPERATION`).
+fn effective(args: &Args, target: &str) -> u8 {
     if !project::is_project(&args.path) {
         eprintln!(
             "error: {} is not an APIOps project folder (no apis/, products/, backends/ …)",
@@ -38,11 +91,8 @@ pub fn run(args: &Args) -> u8 {
         .collect();
     eprint!("{}", render_human(&errors, Style::Plain));
     let p = &report.project;
-    let Some((api_name, op_name)) = args.effective.split_once('/') else {
-        eprintln!(
-            "error: expected API/OPERATION, e.g. orders/get-order; got `{}`",
-            args.effective
-        );
+    let Some((api_name, op_name)) = target.split_once('/') else {
+        eprintln!("error: expected API/OPERATION, e.g. orders/get-order; got `{target}`");
         return FAILURE;
     };
     let all = pipelines(p);

@@ -12,6 +12,7 @@
 
 mod backend;
 mod policy;
+mod print;
 mod route;
 mod secrets;
 
@@ -20,6 +21,7 @@ pub use policy::{
     Arg, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, Op, OpKind, RateLimitByKey,
     ReturnResponse, Severity, EXECUTED_POLICIES,
 };
+pub use print::explain;
 pub use route::{Api, MockExample, Operation, Product, Subscription, SubscriptionScope};
 pub use secrets::{secret_env_name, MissingSecret, SecretRef};
 
