@@ -254,7 +254,7 @@ impl Literals {
 }
 
 /// Hop-by-hop headers, never forwarded.
-const HOP_BY_HOP: [HeaderName; 10] = [
+static HOP_BY_HOP: [HeaderName; 10] = [
     http::header::CONNECTION,
     HeaderName::from_static("keep-alive"),
     HeaderName::from_static("proxy-connection"),
@@ -269,6 +269,15 @@ const HOP_BY_HOP: [HeaderName; 10] = [
 
 /// Removes hop-by-hop headers (and those `Connection` names) from `map`.
 pub(crate) fn strip_hop_by_hop(map: &mut HeaderMap) {
+    // One pass over the (few) headers present instead of a lookup per hop-by-hop name.
+    let found: Vec<HeaderName> = map
+        .keys()
+        .filter(|k| HOP_BY_HOP.contains(k))
+        .cloned()
+        .collect();
+    if found.is_empty() {
+        return;
+    }
     let named: Vec<String> = map
         .get_all(http::header::CONNECTION)
         .iter()
@@ -280,7 +289,7 @@ pub(crate) fn strip_hop_by_hop(map: &mut HeaderMap) {
     for n in named {
         map.remove(n.as_str());
     }
-    for n in &HOP_BY_HOP {
+    for n in &found {
         map.remove(n);
     }
 }
