@@ -144,7 +144,8 @@ impl Exchange {
     ) -> Step {
         self.stage = Stage::Running;
         match r {
-            Ok(head) => {
+            Ok(mut head) => {
+                super::headers::strip_hop_by_hop(&mut head.headers);
                 self.ctx.resp = Reply {
                     reason: head.status.canonical_reason().unwrap_or("").into(),
                     status: head.status,

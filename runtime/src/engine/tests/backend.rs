@@ -97,3 +97,33 @@ fn no_forward_request_means_no_backend_call() {
     assert_eq!(o.response.status, StatusCode::OK);
     assert!(o.body.is_empty());
 }
+
+#[test]
+fn hop_by_hop_headers_of_the_backend_response_are_dropped() {
+    let mut b = B::new();
+    let p = b.pipeline(vec![], None, vec![], vec![]);
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    let mut backend = |_: &BackendRequest, _: &Bytes| {
+        let mut headers = HeaderMap::new();
+        for (k, v) in [("connection", "close"), ("keep-alive", "5"), ("x-ok", "1")] {
+            headers.insert(k, HeaderValue::from_static(v));
+        }
+        Ok((
+            BackendResponse {
+                status: StatusCode::OK,
+                headers,
+            },
+            Bytes::new(),
+        ))
+    };
+    let o = run_in_process(
+        &gw,
+        head("GET", "/orders/items/1", &[]),
+        Bytes::new(),
+        &mut backend,
+    );
+    assert!(header(&o, "connection").is_none());
+    assert!(header(&o, "keep-alive").is_none());
+    assert_eq!(header(&o, "x-ok"), Some("1"));
+}
