@@ -2,10 +2,10 @@
 //! backend answers at once): `cargo run --release --example engine_cost`.
 
 use gatehouse_compiler::{build_project, CheckOptions};
+use gatehouse_runtime::engine::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use gatehouse_runtime::engine::{
     BackendResponse, EngineConfig, Gateway, RequestHead, Resume, Step,
 };
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use std::sync::Arc;
 use std::time::Instant;
 

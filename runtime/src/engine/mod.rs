@@ -28,6 +28,8 @@ mod tests;
 pub use driver::{run_in_process, BackendMock, Outcome};
 pub use error::LastError;
 pub use exchange::{Exchange, Trace};
+/// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
+pub use http;
 
 use crate::program::model::BackendId;
 use crate::program::Program;
