@@ -11,5 +11,6 @@ pub mod engine;
 pub mod host;
 pub mod library;
 pub mod program;
+pub mod state;
 pub mod value;
 pub mod vm;
