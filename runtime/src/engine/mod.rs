@@ -211,6 +211,9 @@ pub(crate) struct Shared {
 /// How many spare evaluation buffers a gateway keeps.
 const SPARE_SCRATCH: usize = 256;
 
+/// Largest heap (objects) a spare evaluation buffer may keep.
+const SPARE_HEAP_OBJECTS: usize = 256;
+
 impl Shared {
     /// A spare evaluation buffer (or a new one).
     pub(crate) fn take_scratch(&self) -> crate::vm::Scratch {
@@ -221,8 +224,12 @@ impl Shared {
             .unwrap_or_default()
     }
 
-    /// Gives an evaluation buffer back.
+    /// Gives an evaluation buffer back, unless its heap still holds many objects (a large
+    /// JSON body, say): those are freed rather than kept alive in the pool.
     pub(crate) fn give_scratch(&self, s: crate::vm::Scratch) {
+        if s.heap().len() > SPARE_HEAP_OBJECTS {
+            return;
+        }
         if let Ok(mut v) = self.scratch.lock() {
             if v.len() < SPARE_SCRATCH {
                 v.push(s);

@@ -261,3 +261,22 @@ fn on_error_can_read_the_failed_backend_body() {
     assert_eq!(header(&o, "x-body"), Some("conflict"));
     assert_eq!(body(&o), "conflict");
 }
+
+#[test]
+fn a_failing_choose_condition_runs_on_error() {
+    let mut b = B::new();
+    let bad = b.failing();
+    let then = b.block("inbound/choose", vec![]);
+    let choose = OpKind::Choose {
+        branches: vec![(bad, then)],
+        otherwise: None,
+    };
+    let on_error = report(&mut b);
+    let p = b.pipeline(vec![choose], None, vec![], on_error);
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    let o = run(&gw, head("GET", "/orders/items/1", &[]), "");
+    assert_eq!(o.response.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(header(&o, "x-source"), Some("choose"));
+    assert_eq!(header(&o, "x-path"), Some("inbound/choose[1]"));
+}

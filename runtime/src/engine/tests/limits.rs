@@ -111,3 +111,42 @@ fn increment_condition_counts_after_the_response() {
     let o = run_in_process(&gw, h(), Bytes::new(), &mut failing);
     assert_eq!(o.response.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[test]
+fn increment_count_weighs_each_call() {
+    let mut b = B::new();
+    let mut op = limit(&mut b, None);
+    if let OpKind::RateLimitByKey(r) = &mut op {
+        r.calls = b.lit("3");
+        r.increment_count = Some(b.text("2"));
+    }
+    let p = b.pipeline(vec![op], None, vec![], vec![]);
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    assert_eq!(call(&gw, "a").response.status, StatusCode::OK);
+    assert_eq!(
+        call(&gw, "a").response.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[test]
+fn a_failing_increment_condition_does_not_count_and_is_traced() {
+    let mut b = B::new();
+    let bad = b.failing();
+    let op = limit(&mut b, Some(bad));
+    let p = b.pipeline(vec![op], None, vec![], vec![]);
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    for _ in 0..3 {
+        let o = call(&gw, "a");
+        assert_eq!(o.response.status, StatusCode::OK);
+        let t = &o.exchange.traces()[0];
+        assert_eq!(&*t.source, "rate-limit-by-key");
+        assert!(
+            t.message.contains("increment-condition failed"),
+            "{}",
+            t.message
+        );
+    }
+}
