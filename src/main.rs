@@ -20,6 +20,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Check a project (or policy file) and write its compiled bundle.
+    Build(cmd::build::Args),
     /// Check policy files: syntax, expressions, and policies against the catalogue.
     Check(cmd::check::Args),
     /// Evaluate one policy expression (`@(...)` or `@{...}`) against a request description.
@@ -28,6 +30,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Print a policy file's syntax tree (`--tree`) or its normalised XML.
     Print(cmd::print::Args),
+    /// Serve a project or a bundle: the gateway, its admin endpoints and, optionally, an echo backend.
+    Run(cmd::run::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,10 +47,12 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Build(args) => cmd::build::run(&args),
         Command::Check(args) => cmd::check::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Explain(args) => cmd::explain::run(&args),
         Command::Print(args) => cmd::print::run(&args),
+        Command::Run(args) => cmd::run::run(&args),
     };
     ExitCode::from(code)
 }

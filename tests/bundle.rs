@@ -1,4 +1,5 @@
-//! The bundle encoding of compiled code: round trips and a verifier that refuses corruption.
+//! Bundles: code round trips, a verifier that refuses corruption, and whole programs built
+//! from the sample project and from every corpus document round-tripped.
 
 use crate::support::{corpus_dir, root, xml_files};
 use gatehouse_compiler::lower::lower_source;
@@ -233,4 +234,70 @@ fn mutated_payloads_with_fixed_checksums_never_panic() {
             assert_eq!(encode(&code), b, "accepted bytes re-encode identically");
         }
     }
+}
+
+/// Encodes `p`, decodes it back and compares; the bundle's size on success.
+fn program_round_trip(p: &gatehouse_runtime::program::Program) -> Result<usize, String> {
+    use gatehouse_runtime::program::{decode_program, encode_program};
+    let bytes = encode_program(p);
+    match decode_program(&bytes, &DecodeLimits::default()) {
+        Ok(back) if back == *p => Ok(bytes.len()),
+        Ok(_) => Err("decoded program differs".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Bytes of every `*.xml` under `dir`.
+fn xml_bytes(dir: &std::path::Path) -> usize {
+    xml_files(dir)
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len() as usize))
+        .sum()
+}
+
+#[test]
+fn the_sample_project_round_trips() {
+    let dir = root().join("policies/sample");
+    let report = gatehouse_compiler::build_project(&dir, &Default::default());
+    let program = report.program.expect("the sample project builds");
+    assert!(!program.apis.is_empty() && !program.codes.is_empty());
+    let size = program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
+    let xml = xml_bytes(&dir);
+    // A tiny project: the tables (APIs, operations, backends, products) are a large share.
+    assert!(size < xml, "bundle {size} bytes, policy XML {xml} bytes");
+}
+
+/// Every corpus document, as the policy of a one-operation project, lowered (whatever it
+/// could not lower is left out) and round-tripped.
+#[test]
+fn every_corpus_document_as_one_operation_round_trips() {
+    let (mut ops, mut size, mut failures) = (0, 0, Vec::new());
+    for path in xml_files(&corpus_dir()) {
+        let report = gatehouse_compiler::build_project(&path, &Default::default());
+        let program = gatehouse_compiler::program::lower_program(&report.project, &mut Vec::new());
+        ops += program.blocks.iter().map(|b| b.ops.len()).sum::<usize>();
+        match program_round_trip(&program) {
+            Ok(n) => size += n,
+            Err(m) => failures.push(format!("{}: {m}", path.display())),
+        }
+    }
+    let xml = xml_bytes(&corpus_dir());
+    assert!(
+        size * 100 <= xml * 55,
+        "bundles {size} bytes, XML {xml} bytes"
+    );
+    assert!(ops > 300, "only {ops} operations lowered");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_generated_project_round_trips() {
+    let dir = std::env::temp_dir().join(format!("gatehouse-bundle-gen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    gatehouse_compiler::project::generate_large_project(&dir, 12, 5).expect("generate");
+    let report = gatehouse_compiler::build_project(&dir, &Default::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    let program = report.program.expect("the generated project builds");
+    assert_eq!(program.apis.len(), 12);
+    program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
 }

@@ -351,3 +351,80 @@ fn eval_faults_and_lowering_errors_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported-member"));
 }
+
+#[test]
+fn build_writes_a_bundle_that_explain_reads_back() {
+    let dir = TempDir::new("build-bundle");
+    let bundle = dir.0.join("sample.ghb");
+    let out = gatehouse(&[
+        "build",
+        "policies/sample",
+        "-o",
+        bundle.to_str().expect("utf-8 path"),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("bytes ("), "{stderr}");
+    let bytes = std::fs::read(&bundle).expect("bundle");
+    assert_eq!(&bytes[..4], b"GHBC");
+    // The sample's secret named value and its subscription keys are in no byte of it.
+    for secret in [
+        "sample-key-not-a-secret",
+        "alice-primary-sample-key",
+        "alice-secondary-sample-key",
+    ] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} leaked into the bundle"
+        );
+    }
+    let from_bundle = gatehouse(&["explain", bundle.to_str().expect("utf-8 path")]);
+    let from_project = gatehouse(&["explain", "policies/sample"]);
+    assert_eq!(from_bundle.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&from_bundle.stdout),
+        String::from_utf8_lossy(&from_project.stdout)
+    );
+}
+
+#[test]
+fn build_refuses_policies_it_does_not_execute_and_writes_nothing() {
+    let dir = TempDir::new("build-refused");
+    let bundle = dir.0.join("out.ghb");
+    let out = gatehouse(&[
+        "build",
+        "policies/invalid/policy-not-executed.xml",
+        "-o",
+        bundle.to_str().expect("utf-8 path"),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("policy::not-executed"), "{stderr}");
+    assert!(stderr.contains("no bundle written"), "{stderr}");
+    assert!(!bundle.exists());
+    // `check` only warns about the same document.
+    let out = gatehouse(&["check", "policies/invalid/policy-not-executed.xml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("0 error(s), 1 warning(s)"), "{stdout}");
+}
+
+#[test]
+fn explain_refuses_a_corrupt_bundle() {
+    let dir = TempDir::new("build-corrupt");
+    let bundle = dir.0.join("sample.ghb");
+    let out = gatehouse(&[
+        "build",
+        "policies/sample",
+        "-o",
+        bundle.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut bytes = std::fs::read(&bundle).expect("bundle");
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x40;
+    std::fs::write(&bundle, &bytes).expect("write");
+    let out = gatehouse(&["explain", bundle.to_str().expect("utf-8 path")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not a valid bundle"), "{stderr}");
+}

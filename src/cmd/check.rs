@@ -20,15 +20,9 @@ pub enum Format {
     Sarif,
 }
 
-/// Arguments of `gatehouse check`.
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Exit with 1 when there are warnings, too.
-    #[arg(long)]
-    deny_warnings: bool,
+/// Declarations for loose files and gateway host names, shared by `check` and `build`.
+#[derive(clap::Args, Debug, Default)]
+pub struct Declarations {
     /// Backends that loose files may reference: a JSON array or object of backend entities.
     #[arg(long, value_name = "FILE")]
     backends: Option<PathBuf>,
@@ -39,6 +33,19 @@ pub struct Args {
     /// reported as self-referencing.
     #[arg(long = "gateway-host", value_name = "HOST")]
     gateway_hosts: Vec<String>,
+}
+
+/// Arguments of `gatehouse check`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with 1 when there are warnings, too.
+    #[arg(long)]
+    deny_warnings: bool,
+    #[command(flatten)]
+    declarations: Declarations,
     /// APIOps project folders, policy files, or folders searched recursively for `*.xml`.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -47,7 +54,7 @@ pub struct Args {
 /// Runs the check and prints the report; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let options = match options(args, &mut diagnostics) {
+    let options = match options(&args.declarations, &mut diagnostics) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -76,7 +83,7 @@ pub fn run(args: &Args) -> u8 {
 }
 
 /// The check options, loading `--backends` / `--named-values` (their problems go to `out`).
-fn options(args: &Args, out: &mut Vec<Diagnostic>) -> Result<CheckOptions, String> {
+pub fn options(args: &Declarations, out: &mut Vec<Diagnostic>) -> Result<CheckOptions, String> {
     let mut declared = Project::default();
     if let Some(path) = &args.backends {
         let (backends, found) = project::load_backends_file(path)

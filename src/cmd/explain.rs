@@ -5,8 +5,10 @@ use super::{ERRORS, FAILURE, OK};
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::resolve::{pipelines, print_effective, Declared, Effective};
 use gatehouse_compiler::{build_project, check_project, project, CheckOptions, Severity};
+use gatehouse_runtime::program::bundle::decode_program;
 use gatehouse_runtime::program::model::explain;
-use std::path::PathBuf;
+use gatehouse_runtime::program::{DecodeLimits, Program, MAGIC};
+use std::path::{Path, PathBuf};
 
 /// Arguments of `gatehouse explain`.
 #[derive(clap::Args, Debug)]
@@ -18,7 +20,8 @@ pub struct Args {
     /// Merge in this product's policy, as when the call uses one of its subscriptions.
     #[arg(long, value_name = "PRODUCT")]
     product: Option<String>,
-    /// The APIOps project folder (or, without `--effective`, a single policy file).
+    /// The APIOps project folder (or, without `--effective`, a single policy file or a
+    /// bundle written by `gatehouse build`).
     path: PathBuf,
     /// Without `--effective`: disassemble only this operation's pipelines and blocks.
     #[arg(value_name = "API/OPERATION")]
@@ -47,10 +50,9 @@ fn disassemble(args: &Args) -> u8 {
         );
         return FAILURE;
     }
-    let report = build_project(&args.path, &CheckOptions::default());
-    eprint!("{}", render_human(&report.diagnostics, Style::Plain));
-    let Some(program) = report.program else {
-        return ERRORS;
+    let program = match load(&args.path) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let only = match args.operation.as_deref() {
         None => None,
@@ -71,6 +73,26 @@ fn disassemble(args: &Args) -> u8 {
     };
     print!("{}", explain(&program, only));
     OK
+}
+
+/// A bundle file (recognised by its magic bytes) decoded and verified, or a project or
+/// policy file built in memory.
+fn load(path: &Path) -> Result<Program, u8> {
+    if path.is_file() {
+        let bytes = std::fs::read(path).map_err(|e| {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            FAILURE
+        })?;
+        if bytes.starts_with(&MAGIC) {
+            return decode_program(&bytes, &DecodeLimits::default()).map_err(|e| {
+                eprintln!("error: {} is not a valid bundle: {e}", path.display());
+                ERRORS
+            });
+        }
+    }
+    let report = build_project(path, &CheckOptions::default());
+    eprint!("{}", render_human(&report.diagnostics, Style::Plain));
+    report.program.ok_or(ERRORS)
 }
 
 /// Prints the effective policy of `target` (`API/OPERATION`).

@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
+pub mod build;
 pub mod check;
 pub mod eval;
 pub mod explain;
 pub mod print;
+pub mod run;
 
 /// Exit code: everything is fine.
 pub const OK: u8 = 0;

@@ -5,8 +5,7 @@ use clap::ValueEnum;
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::{build_project, CheckOptions, Severity};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
-use gatehouse_runtime::program::bundle::decode_program;
-use gatehouse_runtime::program::{DecodeLimits, Program, MAGIC};
+use gatehouse_runtime::program::Program;
 use gatehouse_runtime::server::reload::{self, Rebuild};
 use gatehouse_runtime::server::shutdown::{self, Shutdown};
 use gatehouse_runtime::server::{admin, echo, listener, Loaded, ServerConfig, Shared};
@@ -29,7 +28,7 @@ pub enum LogFormat {
 /// Arguments of `gatehouse run`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// An APIOps project folder, a policy file, or a bundle written by `gatehouse build`.
+    /// An APIOps project folder or a policy file.
     path: PathBuf,
     /// Address the gateway listens on.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -153,32 +152,9 @@ async fn serve(
         .map_err(|e| format!("the listener failed: {e}"))
 }
 
-/// The program at `path` (a bundle, or a project compiled now) with secrets resolved.
+/// The program of the project at `path`, compiled now, with secrets resolved.
 fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Program, String> {
-    let mut program = if is_bundle(path) {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        decode_program(&bytes, &DecodeLimits::default())
-            .map_err(|e| format!("{}: {e}", path.display()))?
-    } else {
-        let report = build_project(path, &CheckOptions::default());
-        match report.program {
-            Some(p) => p,
-            None => {
-                let errors: Vec<_> = report
-                    .diagnostics
-                    .into_iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .collect();
-                return Err(format!(
-                    "{}error: {} has {} error(s); not serving it",
-                    render_human(&errors, Style::Plain),
-                    path.display(),
-                    errors.len()
-                ));
-            }
-        }
-    };
+    let mut program = compile(path)?;
     let lookup = |name: &str| {
         std::env::var(gatehouse_runtime::program::model::secret_env_name(name))
             .ok()
@@ -190,13 +166,22 @@ fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Progra
     Ok(program)
 }
 
-/// Whether `path` is a file starting with the bundle magic.
-fn is_bundle(path: &Path) -> bool {
-    use std::io::Read;
-    let mut magic = [0u8; 4];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok_and(|()| magic == MAGIC)
+/// Compiles the project at `path`; build errors are rendered into the message.
+fn compile(path: &Path) -> Result<Program, String> {
+    let report = build_project(path, &CheckOptions::default());
+    report.program.ok_or_else(|| {
+        let errors: Vec<_> = report
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        format!(
+            "{}error: {} has {} error(s); not serving it",
+            render_human(&errors, Style::Plain),
+            path.display(),
+            errors.len()
+        )
+    })
 }
 
 /// The `--secrets` file: a JSON object of name → string.

@@ -4,5 +4,8 @@ mod failures;
 mod harness;
 mod lifecycle;
 mod malformed;
+mod policies;
+mod project;
+mod run_cmd;
 mod streaming;
 mod tls;

@@ -8,13 +8,13 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// A loopback port free right now.
-fn free_port() -> SocketAddr {
+pub fn free_port() -> SocketAddr {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("addr")
 }
 
 /// A project whose API forwards to `echo` and sends secret `token` as a header.
-fn project(name: &str, echo: SocketAddr) -> TempDir {
+pub fn project(name: &str, echo: SocketAddr) -> TempDir {
     let dir = TempDir::new(name);
     dir.write(
         "apis/echo/apiInformation.json",
@@ -143,46 +143,4 @@ async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
         access.contains("\"status\":200") && access.contains("/echo/hello"),
         "{access}"
     );
-}
-
-#[tokio::test]
-async fn run_serves_a_bundle_with_secrets_from_the_environment() {
-    let (listen, admin, echo) = (free_port(), free_port(), free_port());
-    let dir = project("run-bundle", echo);
-    let report = gatehouse_compiler::build_project(&dir.0, &Default::default());
-    let program = report.program.expect("the project builds");
-    let bundle = dir.0.join("gateway.ghb");
-    std::fs::write(
-        &bundle,
-        gatehouse_runtime::program::bundle::encode_program(&program),
-    )
-    .expect("write bundle");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args([
-            "run",
-            &bundle.display().to_string(),
-            "--listen",
-            &listen.to_string(),
-        ])
-        .args(["--admin", &admin.to_string(), "--echo", &echo.to_string()])
-        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "from-env")
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start gatehouse");
-    let mut answer = None;
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(listen).await.is_ok()
-            && tokio::net::TcpStream::connect(echo).await.is_ok()
-        {
-            answer = Some(get(listen, "/echo/hello").await);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    let (status, _, body) = answer.expect("the gateway comes up");
-    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    let v: serde_json::Value = serde_json::from_slice(&body).expect("echo JSON");
-    assert_eq!(v["headers"]["x-token"][0], "from-env");
 }

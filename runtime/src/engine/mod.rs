@@ -10,8 +10,30 @@
 //! request with `body: None` carries the client's body through, and a response with
 //! [`ResponseBody::Backend`] streams the backend's body through.
 
+mod driver;
+mod error;
+mod exchange;
+mod headers;
+mod host;
+mod message;
+mod policies;
+mod route;
+mod run;
+mod scan;
+mod steps;
+mod subscription;
+#[cfg(test)]
+mod tests;
+
+pub use driver::{run_in_process, BackendMock, Outcome};
+pub use error::LastError;
+pub use exchange::{Exchange, Trace};
+/// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
+pub use http;
+
 use crate::program::model::BackendId;
 use crate::program::Program;
+use crate::state::{Clock, LocalRates, RateStore, SystemClock};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use std::net::IpAddr;
@@ -145,6 +167,10 @@ pub struct EngineConfig {
     pub vm: crate::vm::VmLimits,
     /// Largest request or response body a policy may buffer, bytes.
     pub max_body: usize,
+    /// Deepest nesting of shared blocks (`<base/>` scopes, fragments, `choose` branches).
+    pub max_call_depth: u32,
+    /// Most policy operations one exchange may run.
+    pub max_ops: u64,
 }
 
 impl Default for EngineConfig {
@@ -152,6 +178,8 @@ impl Default for EngineConfig {
         EngineConfig {
             vm: crate::vm::VmLimits::default(),
             max_body: 16 << 20,
+            max_call_depth: 32,
+            max_ops: 100_000,
         }
     }
 }
@@ -163,4 +191,109 @@ pub struct Gateway {
     pub program: Arc<Program>,
     /// Configuration.
     pub config: EngineConfig,
+    shared: Arc<Shared>,
+}
+
+/// What every exchange of a gateway reads: the program, its indexes and the shared state.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) program: Arc<Program>,
+    pub(crate) config: EngineConfig,
+    pub(crate) routes: route::Index,
+    pub(crate) bodies: Vec<scan::BodyNeeds>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) rates: Arc<dyn RateStore>,
+    pub(crate) literals: headers::Literals,
+    /// Evaluation buffers of finished exchanges, reused by new ones.
+    pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
+}
+
+/// How many spare evaluation buffers a gateway keeps.
+const SPARE_SCRATCH: usize = 256;
+
+/// Largest heap (objects) a spare evaluation buffer may keep.
+const SPARE_HEAP_OBJECTS: usize = 256;
+
+impl Shared {
+    /// A spare evaluation buffer (or a new one).
+    pub(crate) fn take_scratch(&self) -> crate::vm::Scratch {
+        self.scratch
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default()
+    }
+
+    /// Gives an evaluation buffer back, unless its heap still holds many objects (a large
+    /// JSON body, say): those are freed rather than kept alive in the pool.
+    pub(crate) fn give_scratch(&self, s: crate::vm::Scratch) {
+        if s.heap().len() > SPARE_HEAP_OBJECTS {
+            return;
+        }
+        if let Ok(mut v) = self.scratch.lock() {
+            if v.len() < SPARE_SCRATCH {
+                v.push(s);
+            }
+        }
+    }
+}
+
+impl Gateway {
+    /// Builds the routing index and body-access tables of `program`, with in-process
+    /// rate-limit counters and the system clock.
+    pub fn new(program: Arc<Program>, config: EngineConfig) -> Gateway {
+        Gateway::with_state(
+            program,
+            config,
+            Arc::new(SystemClock),
+            Arc::new(LocalRates::default()),
+        )
+    }
+
+    /// [`Gateway::new`] with a given clock and counter store (tests, shared stores).
+    pub fn with_state(
+        program: Arc<Program>,
+        config: EngineConfig,
+        clock: Arc<dyn Clock>,
+        rates: Arc<dyn RateStore>,
+    ) -> Gateway {
+        let routes = route::Index::build(&program);
+        let bodies = scan::pipeline_needs(&program);
+        let shared = Arc::new(Shared {
+            program: program.clone(),
+            config: config.clone(),
+            routes,
+            bodies,
+            clock,
+            rates,
+            scratch: std::sync::Mutex::new(Vec::new()),
+            literals: headers::Literals::build(&program),
+        });
+        Gateway {
+            program,
+            config,
+            shared,
+        }
+    }
+
+    /// Templates the routing index could not take (conflicting or malformed), as
+    /// `api/operation: reason`; those operations are never routed.
+    pub fn route_warnings(&self) -> &[String] {
+        self.shared.routes.warnings()
+    }
+
+    /// Routes `head` and starts its exchange; drive it with [`Exchange::resume`] from
+    /// [`Resume::Start`].
+    pub fn start(&self, head: RequestHead) -> Exchange {
+        Exchange::new(self.shared.clone(), head)
+    }
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway")
+            .field("apis", &self.program.apis.len())
+            .field("config", &self.config)
+            .finish()
+    }
 }

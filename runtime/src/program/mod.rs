@@ -5,13 +5,15 @@
 //! instruction ranges after the main body, listed in `funcs`. Regexes with constant patterns
 //! are compiled once per `Code`, on first use.
 
+pub mod bundle;
 mod decode;
 mod encode;
 mod instr;
 pub mod model;
 
+pub use bundle::{decode_program, encode_program};
 pub use decode::{decode, BundleError, DecodeLimits, Next, Operand};
-pub use encode::{crc32, encode, library_fingerprint, FORMAT_VERSION, MAGIC};
+pub use encode::{crc32, encode, library_fingerprint, BundleKind, FORMAT_VERSION, MAGIC};
 pub use instr::{type_id, BinOp, Instr, TypeId, UnOp};
 pub use model::Program;
 
@@ -125,13 +127,36 @@ impl Code {
         self.spans.get(pc).copied().unwrap_or(SpanRef::NONE)
     }
 
-    /// A disassembly, one instruction a line.
+    /// A disassembly, one instruction a line, with member names, strings and constants
+    /// resolved so that a person can read it.
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
         for (i, ins) in self.instrs.iter().enumerate() {
             let s = self.span(i);
-            out.push_str(&format!("{i:4} {ins:?} @{}..{}\n", s.start, s.end));
+            let note = self.operand_note(ins);
+            out.push_str(&format!("{i:4} {ins:?}{note} @{}..{}\n", s.start, s.end));
         }
         out
+    }
+
+    /// What an instruction's pool or table operand stands for (empty when nothing).
+    fn operand_note(&self, ins: &Instr) -> String {
+        let string = |i: u32| self.strings.get(i as usize).map(|s| format!("{s:?}"));
+        let text = match *ins {
+            Instr::Get(n) | Instr::Set(n) | Instr::Call(n, _) => {
+                Some(crate::library::name_of(n).to_string())
+            }
+            Instr::Static(m, _) => crate::library::members()
+                .get(m as usize)
+                .map(|m| format!("{}.{}", m.ty, m.name)),
+            Instr::Str(i) | Instr::GetNamed(i) | Instr::EqStr(i) | Instr::NeStr(i) => string(i),
+            Instr::Const(i) => self.consts.get(i as usize).map(|c| format!("{c:?}")),
+            Instr::Regex(i) => self
+                .regexes
+                .get(i as usize)
+                .map(|r| format!("/{}/", r.pattern)),
+            _ => None,
+        };
+        text.map_or_else(String::new, |t| format!(" ; {t}"))
     }
 }

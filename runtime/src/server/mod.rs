@@ -9,6 +9,7 @@ pub mod access_log;
 pub mod admin;
 pub mod driver;
 pub mod echo;
+pub mod gateway;
 pub mod listener;
 pub mod metrics;
 pub mod reload;

@@ -115,6 +115,23 @@ impl Heap {
         self.limit = limit;
     }
 
+    /// Drops every object from index `keep` on (keeps the capacity) and allows `extra` more;
+    /// the first `keep` objects stay valid (values kept across evaluations).
+    pub fn rewind(&mut self, keep: usize, extra: usize) {
+        self.objs.truncate(keep);
+        self.limit = self.objs.len().saturating_add(extra);
+    }
+
+    /// How many objects the heap holds.
+    pub fn len(&self) -> usize {
+        self.objs.len()
+    }
+
+    /// Whether the heap holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.objs.is_empty()
+    }
+
     /// Stores `o`, failing past the limit.
     pub fn alloc(&mut self, o: Obj) -> Result<ObjRef, Fault> {
         if self.objs.len() >= self.limit {

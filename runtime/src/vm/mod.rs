@@ -120,6 +120,41 @@ pub fn eval_with(
 ) -> Result<Evaluated, Fault> {
     let mut heap = std::mem::take(&mut scratch.heap);
     heap.reset(limits.max_heap);
+    let (result, heap) = run_on(code, host, limits, scratch, heap);
+    result.map(|value| Evaluated { value, heap })
+}
+
+/// Evaluates `code` like [`eval_with`], but on top of the first `keep` objects of
+/// `scratch`'s heap, which stay valid: values that outlive one evaluation (the engine's
+/// `set-variable` results) keep their handles. Objects past `keep` are dropped first; the
+/// limit allows `limits.max_heap` more. On failure the heap goes back into `scratch`; on
+/// success give it back with [`Scratch::recycle`].
+pub fn eval_keeping(
+    code: &Code,
+    host: &mut dyn Host,
+    limits: &VmLimits,
+    scratch: &mut Scratch,
+    keep: usize,
+) -> Result<Evaluated, Fault> {
+    let mut heap = std::mem::take(&mut scratch.heap);
+    heap.rewind(keep, limits.max_heap);
+    let (result, heap) = run_on(code, host, limits, scratch, heap);
+    match result {
+        Ok(value) => Ok(Evaluated { value, heap }),
+        Err(f) => {
+            scratch.heap = heap;
+            Err(f)
+        }
+    }
+}
+
+fn run_on(
+    code: &Code,
+    host: &mut dyn Host,
+    limits: &VmLimits,
+    scratch: &mut Scratch,
+    heap: Heap,
+) -> (Result<Value, Fault>, Heap) {
     let mut vm = Vm {
         code,
         host,
@@ -140,14 +175,18 @@ pub fn eval_with(
     scratch.stack = std::mem::take(&mut vm.stack);
     scratch.locals = std::mem::take(&mut vm.locals);
     scratch.spare = std::mem::take(&mut vm.spare);
-    let heap = vm.heap;
-    result.map(|value| Evaluated { value, heap })
+    (result, vm.heap)
 }
 
 impl Scratch {
     /// Returns a result's heap to the buffers for the next evaluation.
     pub fn recycle(&mut self, done: Evaluated) {
         self.heap = done.heap;
+    }
+
+    /// The heap kept between evaluations (read values that point into it).
+    pub fn heap(&self) -> &Heap {
+        &self.heap
     }
 }
 

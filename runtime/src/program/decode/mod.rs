@@ -5,14 +5,17 @@
 //! pools it refers to; the stack depth at every reachable instruction is checked to be the
 //! same along every path. Malformed input gives a [`BundleError`], never a panic.
 
+mod funcs;
 mod reader;
+mod values;
 mod verify;
 
-use reader::Reader;
+pub(crate) use reader::Reader;
+use reader::Scratch;
 use verify::verify;
 pub use verify::{Next, Operand};
 
-use super::encode::{crc32, library_fingerprint, FORMAT_VERSION, HEADER_LEN, MAGIC};
+use super::encode::{crc32, library_fingerprint, BundleKind, FORMAT_VERSION, HEADER_LEN, MAGIC};
 use super::{Code, Const};
 use std::fmt;
 
@@ -26,7 +29,7 @@ pub struct BundleError {
 }
 
 impl BundleError {
-    fn new(offset: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn new(offset: usize, message: impl Into<String>) -> Self {
         BundleError {
             offset,
             message: message.into(),
@@ -71,6 +74,19 @@ pub struct DecodeLimits {
     pub max_handlers: usize,
     /// Operand-stack depth any instruction may reach.
     pub max_stack: u32,
+    /// Program: compiled expressions.
+    pub max_codes: usize,
+    /// Program: blocks.
+    pub max_blocks: usize,
+    /// Program: policy operations of all blocks together.
+    pub max_ops: usize,
+    /// Program: nesting of blocks (`Call` and `choose` branches) along any path.
+    pub max_block_depth: usize,
+    /// Program: entries of each other table (strings, files, locations, pipelines, APIs,
+    /// operations of all APIs, products, subscriptions, backends, secrets).
+    pub max_entries: usize,
+    /// Program: entries of any list inside an entry (values, branches, hosts, pool members…).
+    pub max_list: usize,
 }
 
 impl Default for DecodeLimits {
@@ -87,12 +103,31 @@ impl Default for DecodeLimits {
             max_funcs: 1 << 16,
             max_handlers: 1 << 16,
             max_stack: 1 << 16,
+            max_codes: 1 << 20,
+            max_blocks: 1 << 20,
+            max_ops: 1 << 22,
+            max_block_depth: 256,
+            max_entries: 1 << 20,
+            max_list: 1 << 16,
         }
     }
 }
 
 /// Decodes and verifies a bundle written by [`super::encode`].
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Code, BundleError> {
+    let mut r = open(bytes, BundleKind::Code, limits)?;
+    let code = read_code(&mut r, limits)?;
+    finish(&r, "the instructions")?;
+    Ok(code)
+}
+
+/// Checks the header of a bundle of `kind` (size limit, magic, version, kind, library
+/// fingerprint, payload length, checksum) and returns a reader at the start of the payload.
+pub(crate) fn open<'a>(
+    bytes: &'a [u8],
+    kind: BundleKind,
+    limits: &DecodeLimits,
+) -> Result<Reader<'a>, BundleError> {
     if bytes.len() > limits.max_bytes {
         return Err(BundleError::new(
             0,
@@ -107,6 +142,7 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Code, BundleError> 
         bytes,
         pos: 0,
         string_bytes: 0,
+        scratch: Scratch::default(),
     };
     if r.take(4, "the magic bytes")? != MAGIC {
         return Err(BundleError::new(
@@ -124,8 +160,20 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Code, BundleError> 
             ),
         ));
     }
-    if r.u16("the reserved field")? != 0 {
-        return Err(BundleError::new(6, "reserved header field is not zero"));
+    let found = r.u16("the bundle kind")?;
+    if found != kind as u16 {
+        let other = [BundleKind::Code, BundleKind::Program]
+            .into_iter()
+            .find(|k| *k as u16 == found)
+            .map_or("an unknown kind of bundle", BundleKind::describe);
+        return Err(BundleError::new(
+            6,
+            format!(
+                "the bundle holds {other} (kind {found}); expected {} (kind {})",
+                kind.describe(),
+                kind as u16
+            ),
+        ));
     }
     if r.u64("the library fingerprint")? != library_fingerprint() {
         return Err(BundleError::new(
@@ -152,15 +200,32 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Code, BundleError> 
             "checksum mismatch: the bundle is corrupted",
         ));
     }
-    let code = r.code(limits)?;
-    if r.pos != bytes.len() {
+    Ok(r)
+}
+
+/// Reads one code section and verifies it; whole-code errors point at its first byte.
+pub(crate) fn read_code(r: &mut Reader<'_>, limits: &DecodeLimits) -> Result<Code, BundleError> {
+    let start = r.pos;
+    let at_start = |mut e: BundleError| {
+        if e.offset == 0 {
+            e.offset = start;
+        }
+        e
+    };
+    let code = r.code(limits).map_err(at_start)?;
+    verify(&code, limits, &mut r.scratch).map_err(at_start)?;
+    Ok(code)
+}
+
+/// Refuses bytes after the last section (`last` names it).
+pub(crate) fn finish(r: &Reader<'_>, last: &str) -> Result<(), BundleError> {
+    if r.pos != r.bytes.len() {
         return Err(BundleError::new(
             r.pos,
-            "trailing bytes after the instructions",
+            format!("trailing bytes after {last}"),
         ));
     }
-    verify(&code, limits)?;
-    Ok(code)
+    Ok(())
 }
 
 impl PartialEq for Code {

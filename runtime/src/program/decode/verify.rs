@@ -1,6 +1,6 @@
 //! The verifier: operand ranges, stack effects and stack-depth consistency of decoded code.
 
-use super::reader::name_count;
+use super::reader::{name_count, Scratch};
 use super::{BundleError, DecodeLimits};
 use crate::program::{Code, Instr};
 use std::sync::Arc;
@@ -46,40 +46,43 @@ pub enum Next {
 }
 
 impl Instr {
-    /// The pool indices this instruction uses (at most three).
-    pub fn operands(self) -> Vec<Operand> {
+    /// The pool indices this instruction uses (at most two), without allocating.
+    pub fn operands(self) -> impl Iterator<Item = Operand> {
         use Operand as O;
-        match self {
-            Instr::Const(i) => vec![O::Const(i)],
+        let (a, b) = match self {
+            Instr::Const(i) => (Some(O::Const(i)), None),
             Instr::Str(i)
             | Instr::GetNamed(i)
             | Instr::EqStr(i)
             | Instr::NeStr(i)
-            | Instr::Catches(i) => vec![O::Str(i)],
-            Instr::Format(f) if f == u32::MAX => vec![],
-            Instr::Format(f) => vec![O::Str(f)],
-            Instr::Load(i) | Instr::Store(i) => vec![O::Local(i)],
-            Instr::Get(n) | Instr::Set(n) | Instr::Call(n, _) => vec![O::Name(n)],
-            Instr::Static(i, _) => vec![O::Member(i)],
-            Instr::Lookup(_, key, default) if default == u16::MAX => vec![O::Str(key.into())],
+            | Instr::Catches(i) => (Some(O::Str(i)), None),
+            Instr::Format(f) if f == u32::MAX => (None, None),
+            Instr::Format(f) => (Some(O::Str(f)), None),
+            Instr::Load(i) | Instr::Store(i) => (Some(O::Local(i)), None),
+            Instr::Get(n) | Instr::Set(n) | Instr::Call(n, _) => (Some(O::Name(n)), None),
+            Instr::Static(i, _) => (Some(O::Member(i)), None),
+            Instr::Lookup(_, key, default) if default == u16::MAX => {
+                (Some(O::Str(key.into())), None)
+            }
             Instr::Lookup(_, key, default) => {
-                vec![O::Str(key.into()), O::OptStr(default.into())]
+                (Some(O::Str(key.into())), Some(O::OptStr(default.into())))
             }
             Instr::LookupEq(_, key, lit, _) | Instr::LookupNe(_, key, lit, _) => {
-                vec![O::Str(key.into()), O::Str(lit.into())]
+                (Some(O::Str(key.into())), Some(O::Str(lit.into())))
             }
             Instr::Jump(t)
             | Instr::JumpIfFalse(t)
             | Instr::JumpIfTrue(t)
             | Instr::JumpIfNull(t)
             | Instr::JumpIfNotNull(t)
-            | Instr::IterNext(t) => vec![O::Target(t)],
-            Instr::Regex(i) => vec![O::Regex(i)],
-            Instr::MakeLambda(i) => vec![O::Func(i)],
-            Instr::NewAnon(i) => vec![O::Shape(i)],
-            Instr::TryEnter(h) => vec![O::Handler(h)],
-            _ => vec![],
-        }
+            | Instr::IterNext(t) => (Some(O::Target(t)), None),
+            Instr::Regex(i) => (Some(O::Regex(i)), None),
+            Instr::MakeLambda(i) => (Some(O::Func(i)), None),
+            Instr::NewAnon(i) => (Some(O::Shape(i)), None),
+            Instr::TryEnter(h) => (Some(O::Handler(h)), None),
+            _ => (None, None),
+        };
+        a.into_iter().chain(b)
     }
 
     /// `(pops, pushes)` on the path that falls through (for [`Next::Goto`] and
@@ -152,7 +155,7 @@ impl Instr {
 
     /// The jump target, if any.
     pub fn target(self) -> Option<u32> {
-        self.operands().into_iter().find_map(|o| match o {
+        self.operands().find_map(|o| match o {
             Operand::Target(t) => Some(t),
             _ => None,
         })
@@ -213,10 +216,17 @@ pub(super) fn check_operands(code: &Code, offsets: &[usize]) -> Result<(), Bundl
 /// and every handler (at its `TryEnter` depth plus the exception), every reachable
 /// instruction has one depth along every path, never pops below zero, never exceeds
 /// [`DecodeLimits::max_stack`], and control never runs past the last instruction.
-pub(super) fn verify(code: &Code, limits: &DecodeLimits) -> Result<(), BundleError> {
+pub(super) fn verify(
+    code: &Code,
+    limits: &DecodeLimits,
+    scratch: &mut Scratch,
+) -> Result<(), BundleError> {
     let n = code.instrs.len();
-    let mut depth: Vec<Option<u32>> = vec![None; n];
-    let mut work: Vec<(usize, u32)> = Vec::new();
+    let depth = &mut scratch.depth;
+    depth.clear();
+    depth.resize(n, None);
+    let work = &mut scratch.work;
+    work.clear();
     let err = |pc: usize, m: String| BundleError::new(0, format!("instruction {pc}: {m}"));
     let reach = |pc: usize,
                  d: u32,
@@ -244,9 +254,9 @@ pub(super) fn verify(code: &Code, limits: &DecodeLimits) -> Result<(), BundleErr
     if n == 0 {
         return Err(BundleError::new(0, "no instructions"));
     }
-    reach(0, 0, 0, &mut depth, &mut work)?;
+    reach(0, 0, 0, depth, work)?;
     for f in &code.funcs {
-        reach(f.entry as usize, 0, 0, &mut depth, &mut work)?;
+        reach(f.entry as usize, 0, 0, depth, work)?;
     }
     while let Some((pc, d)) = work.pop() {
         let Some(&ins) = code.instrs.get(pc) else {
@@ -261,31 +271,19 @@ pub(super) fn verify(code: &Code, limits: &DecodeLimits) -> Result<(), BundleErr
         let after = base.saturating_add(pushes);
         let target = ins.target().map(|t| t as usize);
         match (ins.next(), target) {
-            (Next::Fall, _) => reach(pc + 1, after, pc, &mut depth, &mut work)?,
+            (Next::Fall, _) => reach(pc + 1, after, pc, depth, work)?,
             (Next::Branch, Some(t)) => {
-                reach(pc + 1, after, pc, &mut depth, &mut work)?;
+                reach(pc + 1, after, pc, depth, work)?;
                 let (jp, jq) = ins.jump_effect();
-                reach(
-                    t,
-                    d.saturating_sub(jp).saturating_add(jq),
-                    pc,
-                    &mut depth,
-                    &mut work,
-                )?;
+                reach(t, d.saturating_sub(jp).saturating_add(jq), pc, depth, work)?;
             }
-            (Next::Goto, Some(t)) => reach(t, after, pc, &mut depth, &mut work)?,
+            (Next::Goto, Some(t)) => reach(t, after, pc, depth, work)?,
             (Next::End, _) => {}
             (_, None) => return Err(err(pc, "jump without a target".into())),
         }
         if let Instr::TryEnter(h) = ins {
             if let Some(h) = code.handlers.get(h as usize) {
-                reach(
-                    h.target as usize,
-                    d.saturating_add(1),
-                    pc,
-                    &mut depth,
-                    &mut work,
-                )?;
+                reach(h.target as usize, d.saturating_add(1), pc, depth, work)?;
             }
         }
     }

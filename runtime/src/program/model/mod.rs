@@ -42,7 +42,7 @@ pub type PipelineId = u32;
 pub type BackendId = u32;
 
 /// A compiled gateway.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Program {
     /// Interned strings: header and variable names, literal attribute values, URLs.
     /// Strings holding a `{{secret}}` reference are completed by
@@ -71,7 +71,7 @@ pub struct Program {
 }
 
 /// A compiled expression and where it was written.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct CodeEntry {
     /// The code. Its spans are byte offsets into the expression text after `@(`/`@{`.
     pub code: Code,

@@ -1,154 +1,68 @@
-//! The bundle encoding of a [`Code`]: header, checksum and little-endian sections.
+//! The bundle encoding of a [`Code`]: header, checksum, varint-coded pools and instructions.
 //!
 //! The byte-by-byte layout is in `docs/bundle.md`; [`super::decode`] is its verifying
 //! inverse. Opcodes and operand tags live here, next to the writer, so the two stay in step.
 
-use super::{BinOp, Code, Const, Instr, TypeId, UnOp};
 use crate::dotnet::regex::RegexOptions;
+use crate::program::{BinOp, Code, Const, Instr, TypeId, UnOp};
 use crate::value::{Entity, HostObj, Msg};
-use std::sync::OnceLock;
 
-/// The four bytes every bundle starts with.
-pub const MAGIC: [u8; 4] = *b"GHBC";
+mod header;
 
-/// The format version this build writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
-
-/// Header size: magic, version, reserved, library fingerprint, payload length, CRC-32.
-pub const HEADER_LEN: usize = 24;
+pub use header::{crc32, library_fingerprint, BundleKind, FORMAT_VERSION, HEADER_LEN, MAGIC};
+pub(crate) use header::{put_len, put_str, put_var, seal};
 
 /// Writes `code` as a bundle.
 pub fn encode(code: &Code) -> Vec<u8> {
     let mut p = Vec::new();
-    put_u16(&mut p, code.locals);
-    put_len(&mut p, code.strings.len());
+    put_code(&mut p, code);
+    seal(BundleKind::Code, &p)
+}
+
+/// The code section: `code`'s pools, spans and instructions (shared by both bundle kinds).
+pub(crate) fn put_code(p: &mut Vec<u8>, code: &Code) {
+    put_var(p, code.locals);
+    put_len(p, code.strings.len());
     for s in &code.strings {
-        put_str(&mut p, s);
+        put_str(p, s);
     }
-    put_len(&mut p, code.consts.len());
+    put_len(p, code.consts.len());
     for c in &code.consts {
-        put_const(&mut p, *c);
+        put_const(p, *c);
     }
-    put_len(&mut p, code.regexes.len());
+    put_len(p, code.regexes.len());
     for r in &code.regexes {
-        put_str(&mut p, &r.pattern);
+        put_str(p, &r.pattern);
         p.push(regex_flags(r.options));
     }
-    put_len(&mut p, code.shapes.len());
+    put_len(p, code.shapes.len());
     for shape in &code.shapes {
-        put_len(&mut p, shape.len());
+        put_len(p, shape.len());
         for name in shape.iter() {
-            put_str(&mut p, name);
+            put_str(p, name);
         }
     }
-    put_len(&mut p, code.funcs.len());
+    put_len(p, code.funcs.len());
     for f in &code.funcs {
-        put_u32(&mut p, f.entry);
-        put_u16(&mut p, f.first_param);
-        put_u16(&mut p, f.params);
-        put_u16(&mut p, f.slots.0);
-        put_u16(&mut p, f.slots.1);
+        put_var(p, f.entry);
+        put_var(p, f.first_param);
+        put_var(p, f.params);
+        put_var(p, f.slots.0);
+        put_var(p, f.slots.1);
     }
-    put_len(&mut p, code.handlers.len());
+    put_len(p, code.handlers.len());
     for h in &code.handlers {
-        put_u32(&mut p, h.target);
+        put_var(p, h.target);
     }
-    put_len(&mut p, code.spans.len());
+    put_len(p, code.spans.len());
     for s in &code.spans {
-        put_u32(&mut p, s.start);
-        put_u32(&mut p, s.end);
+        put_var(p, s.start);
+        put_var(p, s.end.saturating_sub(s.start));
     }
-    put_len(&mut p, code.instrs.len());
+    put_len(p, code.instrs.len());
     for ins in &code.instrs {
-        put_instr(&mut p, *ins);
+        put_instr(p, *ins);
     }
-
-    let mut out = Vec::with_capacity(HEADER_LEN + p.len());
-    out.extend_from_slice(&MAGIC);
-    put_u16(&mut out, FORMAT_VERSION);
-    put_u16(&mut out, 0);
-    out.extend_from_slice(&library_fingerprint().to_le_bytes());
-    put_len(&mut out, p.len());
-    put_u32(&mut out, crc32(&p));
-    out.extend_from_slice(&p);
-    out
-}
-
-/// A hash of the member library's table (types, names, signatures, in order).
-///
-/// `Get`, `Call`, `Set` and `Static` operands are indices into that table, so a bundle is
-/// only meaningful to a build with the same table: the decoder refuses any other.
-pub fn library_fingerprint() -> u64 {
-    static FP: OnceLock<u64> = OnceLock::new();
-    *FP.get_or_init(|| {
-        // FNV-1a, 64-bit: stable across builds and platforms, unlike `DefaultHasher`.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut eat = |s: &str| {
-            for b in s.bytes().chain([0xff]) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        };
-        for m in crate::library::members() {
-            eat(m.ty);
-            eat(m.name);
-            eat(&format!("{:?}", m.kind));
-            for p in m.params {
-                eat(p);
-            }
-            eat(m.ret);
-        }
-        h
-    })
-}
-
-/// CRC-32 (IEEE 802.3, reflected, polynomial `0xEDB88320`), as zlib and PNG compute it.
-pub fn crc32(bytes: &[u8]) -> u32 {
-    static TABLE: OnceLock<[u32; 256]> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut t = [0u32; 256];
-        for (n, slot) in (0u32..).zip(t.iter_mut()) {
-            let mut c = n;
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-            *slot = c;
-        }
-        t
-    });
-    let mut c = !0u32;
-    for &b in bytes {
-        let i = ((c ^ u32::from(b)) & 0xff) as usize;
-        c = table.get(i).copied().unwrap_or(0) ^ (c >> 8);
-    }
-    !c
-}
-
-fn put_u16(out: &mut Vec<u8>, v: u16) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
-
-fn put_u32(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
-
-fn put_u64(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
-
-/// A count or byte length, as `u32` (pools in memory are far below 4 Gi entries; a larger
-/// one saturates and the decoder rejects the bundle).
-fn put_len(out: &mut Vec<u8>, n: usize) {
-    put_u32(out, u32::try_from(n).unwrap_or(u32::MAX));
-}
-
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_len(out, s.len());
-    out.extend_from_slice(s.as_bytes());
 }
 
 /// Constant type tags.
@@ -170,7 +84,7 @@ fn put_const(out: &mut Vec<u8>, c: Const) {
         Const::Bool(b) => out.extend_from_slice(&[BOOL, u8::from(b)]),
         Const::Char(v) => {
             out.push(CHAR);
-            put_u16(out, v);
+            out.extend_from_slice(&v.to_le_bytes());
         }
         Const::Int(v) => {
             out.push(INT);
@@ -182,19 +96,19 @@ fn put_const(out: &mut Vec<u8>, c: Const) {
         }
         Const::UInt(v) => {
             out.push(UINT);
-            put_u32(out, v);
+            out.extend_from_slice(&v.to_le_bytes());
         }
         Const::ULong(v) => {
             out.push(ULONG);
-            put_u64(out, v);
+            out.extend_from_slice(&v.to_le_bytes());
         }
         Const::Float(v) => {
             out.push(FLOAT);
-            put_u32(out, v.to_bits());
+            out.extend_from_slice(&v.to_bits().to_le_bytes());
         }
         Const::Double(v) => {
             out.push(DOUBLE);
-            put_u64(out, v.to_bits());
+            out.extend_from_slice(&v.to_bits().to_le_bytes());
         }
         Const::Decimal(v) => {
             out.push(DECIMAL);
@@ -331,11 +245,11 @@ fn put_instr(out: &mut Vec<u8>, ins: Instr) {
     match ins {
         Instr::Const(i) => {
             out.push(CONST);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::Str(i) => {
             out.push(STR);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::Null => out.push(NULL),
         Instr::Context => out.push(CONTEXT),
@@ -347,29 +261,29 @@ fn put_instr(out: &mut Vec<u8>, ins: Instr) {
         Instr::Dup => out.push(DUP),
         Instr::Load(i) => {
             out.push(LOAD);
-            put_u16(out, i);
+            put_var(out, i);
         }
         Instr::Store(i) => {
             out.push(STORE);
-            put_u16(out, i);
+            put_var(out, i);
         }
         Instr::Get(n) => {
             out.push(GET);
-            put_u32(out, n);
+            put_var(out, n);
         }
         Instr::GetNamed(i) => {
             out.push(GET_NAMED);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::Set(n) => {
             out.push(SET);
-            put_u32(out, n);
+            put_var(out, n);
         }
         Instr::Lookup(h, key, default) => {
             out.push(LOOKUP);
             out.extend_from_slice(&host_bytes(h));
-            put_u16(out, key);
-            put_u16(out, default);
+            put_var(out, key);
+            put_var(out, default);
         }
         Instr::LookupEq(h, key, lit, absent) | Instr::LookupNe(h, key, lit, absent) => {
             out.push(if matches!(ins, Instr::LookupEq(..)) {
@@ -378,50 +292,50 @@ fn put_instr(out: &mut Vec<u8>, ins: Instr) {
                 LOOKUP_NE
             });
             out.extend_from_slice(&host_bytes(h));
-            put_u16(out, key);
-            put_u16(out, lit);
+            put_var(out, key);
+            put_var(out, lit);
             out.push(u8::from(absent));
         }
         Instr::Call(n, argc) => {
             out.push(CALL);
-            put_u32(out, n);
+            put_var(out, n);
             out.push(argc);
         }
         Instr::Static(i, argc) => {
             out.push(STATIC);
-            put_u32(out, i);
+            put_var(out, i);
             out.push(argc);
         }
         Instr::Index(argc) => out.extend_from_slice(&[INDEX, argc]),
         Instr::SetIndex(argc) => out.extend_from_slice(&[SET_INDEX, argc]),
         Instr::Jump(t) => {
             out.push(JUMP);
-            put_u32(out, t);
+            put_var(out, t);
         }
         Instr::JumpIfFalse(t) => {
             out.push(JUMP_IF_FALSE);
-            put_u32(out, t);
+            put_var(out, t);
         }
         Instr::JumpIfTrue(t) => {
             out.push(JUMP_IF_TRUE);
-            put_u32(out, t);
+            put_var(out, t);
         }
         Instr::JumpIfNull(t) => {
             out.push(JUMP_IF_NULL);
-            put_u32(out, t);
+            put_var(out, t);
         }
         Instr::JumpIfNotNull(t) => {
             out.push(JUMP_IF_NOT_NULL);
-            put_u32(out, t);
+            put_var(out, t);
         }
         Instr::Binary(b) => out.extend_from_slice(&[BINARY, tag_of(&BIN_OPS, &b)]),
         Instr::EqStr(i) => {
             out.push(EQ_STR);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::NeStr(i) => {
             out.push(NE_STR);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::BinaryChecked(b) => {
             out.extend_from_slice(&[BINARY_CHECKED, tag_of(&BIN_OPS, &b)]);
@@ -433,43 +347,43 @@ fn put_instr(out: &mut Vec<u8>, ins: Instr) {
         Instr::IsType(t) => out.extend_from_slice(&[IS_TYPE, tag_of(&TYPE_IDS, &t)]),
         Instr::Catches(i) => {
             out.push(CATCHES);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::As(t) => out.extend_from_slice(&[AS, tag_of(&TYPE_IDS, &t)]),
         Instr::Format(f) => {
             out.push(FORMAT);
-            put_u32(out, f);
+            put_var(out, f);
         }
         Instr::Align => out.push(ALIGN),
         Instr::Concat(n) => {
             out.push(CONCAT);
-            put_u16(out, n);
+            put_var(out, n);
         }
         Instr::Regex(i) => {
             out.push(REGEX);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::MakeLambda(i) => {
             out.push(MAKE_LAMBDA);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::Invoke(argc) => out.extend_from_slice(&[INVOKE, argc]),
         Instr::NewArray(t, n) => {
             out.extend_from_slice(&[NEW_ARRAY, tag_of(&TYPE_IDS, &t)]);
-            put_u16(out, n);
+            put_var(out, n);
         }
         Instr::NewAnon(i) => {
             out.push(NEW_ANON);
-            put_u32(out, i);
+            put_var(out, i);
         }
         Instr::Iter => out.push(ITER),
         Instr::IterNext(t) => {
             out.push(ITER_NEXT);
-            put_u32(out, t);
+            put_var(out, t);
         }
         Instr::TryEnter(h) => {
             out.push(TRY_ENTER);
-            put_u32(out, h);
+            put_var(out, h);
         }
         Instr::TryExit => out.push(TRY_EXIT),
         Instr::Return => out.push(RETURN),

@@ -1,0 +1,92 @@
+//! The in-process driver: performs an exchange's effects with a mock backend (tests,
+//! `gatehouse` commands that run a request without a network).
+
+use super::{
+    BackendFailure, BackendRequest, BackendResponse, Gateway, RequestHead, Response, ResponseBody,
+    Resume, Step,
+};
+use bytes::Bytes;
+
+/// A mock backend: answers a forwarded request (with the body the engine sends, or the
+/// client's body when the engine streams it) with a response head and body, or fails.
+pub type BackendMock<'a> =
+    dyn FnMut(&BackendRequest, &Bytes) -> Result<(BackendResponse, Bytes), BackendFailure> + 'a;
+
+/// What an in-process run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The final response (a streamed backend body is resolved into `body`).
+    pub response: Response,
+    /// The response body as the client receives it.
+    pub body: Bytes,
+    /// The exchange, for its traces, last error and names.
+    pub exchange: super::Exchange,
+    /// Every request sent to the backend.
+    pub forwarded: Vec<BackendRequest>,
+    /// Effects asked for, in order (`request-body`, `forward`, `response-body`).
+    pub effects: Vec<&'static str>,
+}
+
+/// Runs `head` with client body `body` through `gw`, answering forwards with `backend`.
+pub fn run_in_process(
+    gw: &Gateway,
+    head: RequestHead,
+    body: Bytes,
+    backend: &mut BackendMock<'_>,
+) -> Outcome {
+    let mut x = gw.start(head);
+    let mut input = Resume::Start;
+    let mut forwarded = Vec::new();
+    let mut effects = Vec::new();
+    let mut backend_body = Bytes::new();
+    // Each effect moves the exchange forward; the bound only guards against a broken
+    // engine looping.
+    for _ in 0..64 {
+        match x.resume(input) {
+            Step::NeedRequestBody => {
+                effects.push("request-body");
+                input = Resume::RequestBody(body.clone());
+            }
+            Step::Forward(req) => {
+                effects.push("forward");
+                let sent = req.body.clone().unwrap_or_else(|| body.clone());
+                let answer = backend(&req, &sent);
+                forwarded.push(req);
+                input = Resume::Backend(answer.map(|(head, b)| {
+                    backend_body = b;
+                    head
+                }));
+            }
+            Step::NeedResponseBody => {
+                effects.push("response-body");
+                input = Resume::ResponseBody(backend_body.clone());
+            }
+            Step::Respond(response) => {
+                let body = match &response.body {
+                    ResponseBody::Empty => Bytes::new(),
+                    ResponseBody::Bytes(b) => b.clone(),
+                    ResponseBody::Backend => backend_body.clone(),
+                };
+                return Outcome {
+                    response,
+                    body,
+                    exchange: x,
+                    forwarded,
+                    effects,
+                };
+            }
+        }
+    }
+    let response = Response {
+        status: http::StatusCode::INTERNAL_SERVER_ERROR,
+        headers: http::HeaderMap::new(),
+        body: ResponseBody::Empty,
+    };
+    Outcome {
+        response,
+        body: Bytes::new(),
+        exchange: x,
+        forwarded,
+        effects,
+    }
+}

@@ -1,0 +1,163 @@
+//! Which pipelines read a body: decided once per program by scanning the code of every
+//! block a pipeline reaches, so bodies are buffered only when a policy may read them.
+
+use crate::library::name_id;
+use crate::program::model::{Arg, BlockId, CodeId, OpKind};
+use crate::program::{Instr, Program};
+use crate::value::{HostObj, Msg};
+
+/// The bodies a pipeline may read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct BodyNeeds {
+    /// Some expression may read the request body.
+    pub request: bool,
+    /// Some expression may read the response body.
+    pub response: bool,
+}
+
+/// The body needs of each pipeline of `program`.
+pub(crate) fn pipeline_needs(program: &Program) -> Vec<BodyNeeds> {
+    let per_code: Vec<BodyNeeds> = program
+        .codes
+        .iter()
+        .map(|c| code_needs(&c.code.instrs))
+        .collect();
+    program
+        .pipelines
+        .iter()
+        .map(|p| {
+            let mut seen = vec![false; program.blocks.len()];
+            let mut needs = BodyNeeds::default();
+            for b in p.sections {
+                block_needs(program, &per_code, b, &mut seen, &mut needs);
+            }
+            needs
+        })
+        .collect()
+}
+
+/// Whether `instrs` may read a body: a folded `context.X.Body`, or a dynamic `.Body`
+/// navigation (which could be either message).
+fn code_needs(instrs: &[Instr]) -> BodyNeeds {
+    let body = name_id("Body");
+    let mut n = BodyNeeds::default();
+    for (i, ins) in instrs.iter().enumerate() {
+        match ins {
+            Instr::Host(HostObj::Body(Msg::Request)) => n.request = true,
+            Instr::Host(HostObj::Body(Msg::Response)) => n.response = true,
+            Instr::Get(id) if Some(*id) == body => {
+                match i.checked_sub(1).and_then(|j| instrs.get(j)) {
+                    Some(Instr::Host(HostObj::Message(Msg::Request))) => n.request = true,
+                    Some(Instr::Host(HostObj::Message(Msg::Response))) => n.response = true,
+                    _ => {
+                        n.request = true;
+                        n.response = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    n
+}
+
+fn block_needs(
+    program: &Program,
+    per_code: &[BodyNeeds],
+    block: BlockId,
+    seen: &mut [bool],
+    needs: &mut BodyNeeds,
+) {
+    match seen.get_mut(block as usize) {
+        Some(s) if !*s => *s = true,
+        _ => return,
+    }
+    let Some(b) = program.blocks.get(block as usize) else {
+        return;
+    };
+    let mut code = |c: CodeId| {
+        if let Some(n) = per_code.get(c as usize) {
+            needs.request |= n.request;
+            needs.response |= n.response;
+        }
+    };
+    let mut blocks = Vec::new();
+    for op in &b.ops {
+        for_each_code(&op.kind, &mut code, &mut blocks);
+    }
+    for b in blocks {
+        block_needs(program, per_code, b, seen, needs);
+    }
+}
+
+/// Calls `code` on every expression of `kind` and collects the blocks it reaches.
+fn for_each_code(kind: &OpKind, code: &mut dyn FnMut(CodeId), blocks: &mut Vec<BlockId>) {
+    let mut arg = |a: &Arg| {
+        if let Arg::Expr(c) = a {
+            code(*c)
+        }
+    };
+    match kind {
+        OpKind::Call(b) => blocks.push(*b),
+        OpKind::Choose {
+            branches,
+            otherwise,
+        } => {
+            for (c, b) in branches {
+                code(*c);
+                blocks.push(*b);
+            }
+            blocks.extend(otherwise.iter().copied());
+        }
+        OpKind::SetHeader(h) | OpKind::SetQueryParameter(h) => {
+            arg(&h.name);
+            h.values.iter().for_each(arg);
+        }
+        OpKind::RewriteUri { template, .. } => arg(template),
+        OpKind::SetMethod(a) => arg(a),
+        OpKind::SetStatus { code: c, reason } => {
+            arg(c);
+            reason.iter().for_each(arg);
+        }
+        OpKind::SetVariable { value, .. } => arg(value),
+        OpKind::SetBody { value } => arg(value),
+        OpKind::ReturnResponse(r) => {
+            if let Some((c, reason)) = &r.status {
+                arg(c);
+                reason.iter().for_each(&mut arg);
+            }
+            for h in &r.headers {
+                arg(&h.name);
+                h.values.iter().for_each(&mut arg);
+            }
+            r.body.iter().for_each(arg);
+        }
+        OpKind::MockResponse { .. } | OpKind::ForwardRequest(_) => {}
+        OpKind::Trace {
+            source,
+            message,
+            metadata,
+            ..
+        } => {
+            arg(source);
+            arg(message);
+            metadata.iter().for_each(|(_, a)| arg(a));
+        }
+        OpKind::SetBackendService {
+            backend_id,
+            base_url,
+        } => {
+            backend_id.iter().for_each(&mut arg);
+            base_url.iter().for_each(arg);
+        }
+        OpKind::RateLimitByKey(r) => {
+            arg(&r.calls);
+            arg(&r.renewal_period);
+            arg(&r.counter_key);
+            r.increment_count.iter().for_each(&mut arg);
+            if let Some(c) = r.increment_condition {
+                code(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `set-backend-service` and `forward-request`: targets, paths, headers, no forwarding.
+
+use super::*;
+use crate::program::model::{Backend, BackendKind, OpKind};
+
+fn go(b: B, headers: &[(&str, &str)]) -> Outcome {
+    let (gw, _) = b.gateway();
+    run(&gw, head("GET", "/orders/items/7?q=1&r=2", headers), "")
+}
+
+#[test]
+fn set_backend_service_targets_backends_and_urls() {
+    let mut b = B::new();
+    let (bname, burl) = (b.s("pool-a"), b.s("https://a.example"));
+    b.p.backends.push(Backend {
+        name: bname,
+        url: Some(burl),
+        kind: BackendKind::Single,
+        credentials: Default::default(),
+        tls: Default::default(),
+        breakers: Vec::new(),
+    });
+    let by_id = b.text("pool-a");
+    let missing = b.text("nope");
+    let url = b.lit("https://other.example/base");
+    let sbs = |id, url| OpKind::SetBackendService {
+        backend_id: id,
+        base_url: url,
+    };
+    let p1 = b.pipeline(vec![sbs(Some(by_id), None)], None, vec![], vec![]);
+    let p2 = b.pipeline(vec![sbs(None, Some(url))], None, vec![], vec![]);
+    let p3 = b.pipeline(vec![sbs(Some(missing), None)], None, vec![], vec![]);
+    let api = b.api("a", "", false);
+    b.op(api, "one", "GET", "/one", vec![(u32::MAX, p1)]);
+    b.op(api, "two", "GET", "/two", vec![(u32::MAX, p2)]);
+    b.op(api, "three", "GET", "/three", vec![(u32::MAX, p3)]);
+    let (gw, _) = b.gateway();
+    let o = run(&gw, head("GET", "/one", &[]), "");
+    assert_eq!(o.forwarded[0].target, crate::engine::Target::Backend(0));
+    let o = run(&gw, head("GET", "/two?x=1", &[]), "");
+    let f = &o.forwarded[0];
+    assert_eq!(
+        f.target,
+        crate::engine::Target::Url("https://other.example/base".into())
+    );
+    assert_eq!(f.path_and_query, "/two?x=1");
+    let o = run(&gw, head("GET", "/three", &[]), "");
+    assert_eq!(o.response.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(&*o.exchange.last_error().unwrap().reason, "BackendNotFound");
+}
+
+#[test]
+fn forward_request_defaults_and_hop_by_hop_headers() {
+    let mut b = B::new();
+    let fr = crate::program::model::ForwardRequest {
+        timeout_ms: 1500,
+        ..Default::default()
+    };
+    let p = b.pipeline(
+        vec![],
+        Some(vec![OpKind::ForwardRequest(fr)]),
+        vec![],
+        vec![],
+    );
+    single(&mut b, p);
+    let o = go(
+        b,
+        &[
+            ("Connection", "x-hop"),
+            ("X-Hop", "1"),
+            ("Keep-Alive", "5"),
+            ("X-Keep", "1"),
+        ],
+    );
+    let f = &o.forwarded[0];
+    assert_eq!(
+        f.target,
+        crate::engine::Target::Url("https://backend.example/svc".into())
+    );
+    assert_eq!(f.path_and_query, "/items/7?q=1&r=2");
+    assert_eq!(f.timeout, std::time::Duration::from_millis(1500));
+    for h in ["connection", "x-hop", "keep-alive", "host"] {
+        assert!(f.headers.get(h).is_none(), "{h}");
+    }
+    assert_eq!(f.headers.get("x-keep").unwrap(), "1");
+    assert!(f.body.is_none(), "the client's body streams through");
+    assert_eq!(body(&o), "backend-body");
+}
+
+#[test]
+fn no_forward_request_means_no_backend_call() {
+    let mut b = B::new();
+    let p = b.pipeline(vec![], Some(vec![]), vec![], vec![]);
+    single(&mut b, p);
+    let o = go(b, &[]);
+    assert!(o.forwarded.is_empty());
+    assert_eq!(o.response.status, StatusCode::OK);
+    assert!(o.body.is_empty());
+}
+
+#[test]
+fn hop_by_hop_headers_of_the_backend_response_are_dropped() {
+    let mut b = B::new();
+    let p = b.pipeline(vec![], None, vec![], vec![]);
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    let mut backend = |_: &BackendRequest, _: &Bytes| {
+        let mut headers = HeaderMap::new();
+        for (k, v) in [("connection", "close"), ("keep-alive", "5"), ("x-ok", "1")] {
+            headers.insert(k, HeaderValue::from_static(v));
+        }
+        Ok((
+            BackendResponse {
+                status: StatusCode::OK,
+                headers,
+            },
+            Bytes::new(),
+        ))
+    };
+    let o = run_in_process(
+        &gw,
+        head("GET", "/orders/items/1", &[]),
+        Bytes::new(),
+        &mut backend,
+    );
+    assert!(header(&o, "connection").is_none());
+    assert!(header(&o, "keep-alive").is_none());
+    assert_eq!(header(&o, "x-ok"), Some("1"));
+}
