@@ -144,3 +144,45 @@ async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
         "{access}"
     );
 }
+
+#[tokio::test]
+async fn run_watch_reloads_when_a_policy_changes() {
+    let (listen, admin, echo) = (free_port(), free_port(), free_port());
+    let dir = project("run-watch", echo);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args([
+            "run",
+            &dir.arg(),
+            "--listen",
+            &listen.to_string(),
+            "--admin",
+            &admin.to_string(),
+        ])
+        .args(["--echo", &echo.to_string(), "--watch"])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t")
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start gatehouse");
+    let header_seen = |name: &'static str| async move {
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(listen).await.is_ok() {
+                let (_, _, body) = get(listen, "/echo/hello").await;
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                if v["headers"][name][0] == "t" {
+                    return true;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        false
+    };
+    let first = header_seen("x-token").await;
+    let policy = dir.0.join("apis/echo/policy.xml");
+    let text = std::fs::read_to_string(&policy).expect("read policy");
+    std::fs::write(&policy, text.replace("X-Token", "X-Watched")).expect("write policy");
+    let second = header_seen("x-watched").await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first, "the gateway serves the project");
+    assert!(second, "--watch picked up the change");
+}
