@@ -3,18 +3,55 @@
 //! `header_compare` reads a header and compares it; `interpolated` builds a string from the
 //! method, path and a header; `json_field` parses a small JSON body and reads a field;
 //! `regex_match` matches a constant regex (compiled once per `Code`) against a header.
+//!
+//! `pipeline/*` runs whole effective pipelines of `policies/bench` through the engine, from
+//! `Gateway::start` to `Step::Respond`, with an instant in-process backend; the heap
+//! allocations per request are counted by the global allocator and printed.
 
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gatehouse_compiler::lower::lower_source;
+use gatehouse_compiler::{build_project, CheckOptions};
+use gatehouse_runtime::engine::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use gatehouse_runtime::engine::{
+    BackendResponse, EngineConfig, Gateway, RequestHead, Resume, Step,
+};
 use gatehouse_runtime::host::RequestHost;
 use gatehouse_runtime::vm::{eval_with, Scratch, VmLimits};
+use std::alloc::{GlobalAlloc, Layout};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-/// The same allocator as the `gatehouse` binary, so the figures are the binary's.
+/// The same allocator as the `gatehouse` binary, so the figures are the binary's, wrapped
+/// to count allocations.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Counting = Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+struct Counting;
+
+// SAFETY: every call is forwarded unchanged to mimalloc; only a counter is added.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
 
 const REQUEST: &str = r#"{"method": "POST", "url": "https://api.example.com/orders/42?expand=items",
   "headers": {"Authorization": ["Bearer abc.def.ghi"], "X-Tenant": ["contoso"], "Content-Type": ["application/json"]},
@@ -64,5 +101,76 @@ fn execute(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, execute);
+/// The request the load script sends: a subscription key and the headers the typical
+/// pipeline reads.
+fn request() -> RequestHead {
+    let mut headers = HeaderMap::new();
+    headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
+    headers.insert("x-tier", HeaderValue::from_static("gold"));
+    headers.insert("x-tenant", HeaderValue::from_static("contoso"));
+    headers.insert(
+        "ocp-apim-subscription-key",
+        HeaderValue::from_static("bench-key"),
+    );
+    RequestHead {
+        method: Method::GET,
+        scheme: "http".into(),
+        host: "127.0.0.1:8080".into(),
+        path_and_query: "/bench/items/42".into(),
+        headers,
+        client_ip: [127, 0, 0, 1].into(),
+    }
+}
+
+/// One request through the engine; the backend answers 200 at once.
+fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
+    let mut x = gw.start(head);
+    let mut input = Resume::Start;
+    loop {
+        match x.resume(input) {
+            Step::Forward(req) => {
+                black_box(&req);
+                input = Resume::Backend(Ok(BackendResponse {
+                    status: StatusCode::OK,
+                    headers: HeaderMap::new(),
+                }));
+            }
+            Step::Respond(r) => return r.status,
+            Step::NeedRequestBody => input = Resume::RequestBody(Default::default()),
+            Step::NeedResponseBody => input = Resume::ResponseBody(Default::default()),
+        }
+    }
+}
+
+fn pipelines(c: &mut Criterion) {
+    for name in ["passthrough", "typical"] {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("policies/bench")
+            .join(name);
+        let program = build_project(&root, &CheckOptions::default())
+            .program
+            .expect("the bench project builds");
+        let gw = Gateway::new(Arc::new(program), EngineConfig::default());
+        let head = request();
+        assert_eq!(exchange(&gw, head.clone()), StatusCode::OK);
+        // Allocations per request, the request head's clone excluded.
+        let runs = 1000;
+        let heads: Vec<RequestHead> = (0..runs).map(|_| head.clone()).collect();
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        for h in heads {
+            black_box(exchange(&gw, h));
+        }
+        let per = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / runs as f64;
+        eprintln!("pipeline/{name}: {per:.1} heap allocations per request");
+        c.bench_function(&format!("pipeline/{name}"), |b| {
+            b.iter_batched(
+                || head.clone(),
+                |h| exchange(&gw, h),
+                criterion::BatchSize::SmallInput,
+            )
+        });
+    }
+}
+
+criterion_group!(benches, execute, pipelines);
 criterion_main!(benches);
