@@ -38,8 +38,8 @@ pub async fn handle<E: Engine>(
     let started = Instant::now();
     let _in_flight = InFlight::enter(&shared.metrics);
     let loaded = shared.current.load_full();
-    let (parts, body) = req.into_parts();
-    let head = request_head(&parts, client, scheme);
+    let (mut parts, body) = req.into_parts();
+    let head = request_head(&mut parts, client, scheme);
     let path_and_query = head.path_and_query.clone();
     let mut exchange = loaded.engine.start(head);
     let mut bodies = Bodies {
@@ -82,8 +82,8 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// The engine's view of the request head.
-fn request_head(parts: &http::request::Parts, client_ip: IpAddr, scheme: &str) -> RequestHead {
+/// The engine's view of the request head (the headers move to the engine).
+fn request_head(parts: &mut http::request::Parts, client_ip: IpAddr, scheme: &str) -> RequestHead {
     let host = parts
         .headers
         .get(header::HOST)
@@ -100,7 +100,7 @@ fn request_head(parts: &http::request::Parts, client_ip: IpAddr, scheme: &str) -
             .path_and_query()
             .map_or("/", |p| p.as_str())
             .to_string(),
-        headers: parts.headers.clone(),
+        headers: std::mem::take(&mut parts.headers),
         client_ip,
     }
 }

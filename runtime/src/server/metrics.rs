@@ -1,6 +1,6 @@
 //! Gateway metrics, counted with atomics and rendered as Prometheus text.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -11,10 +11,14 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// Request counts of one API: operation → status → count.
+type Operations = HashMap<Box<str>, HashMap<u16, u64>>;
+
 /// The gateway's counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
+    /// api → operation → status → count (looked up without allocating).
+    requests: Mutex<HashMap<Box<str>, Operations>>,
     backend_errors: Mutex<BTreeMap<(String, &'static str), u64>>,
     buckets: [AtomicU64; LATENCY_BUCKETS.len()],
     latency_count: AtomicU64,
@@ -31,9 +35,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Metrics {
     /// Counts one answered request and its latency (until the response head).
     pub fn request(&self, api: &str, operation: &str, status: u16, latency: Duration) {
-        *lock(&self.requests)
-            .entry((api.to_string(), operation.to_string(), status))
-            .or_default() += 1;
+        count(&mut lock(&self.requests), api, operation, status);
         let secs = latency.as_secs_f64();
         for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {
             if secs <= *bound {
@@ -69,11 +71,24 @@ impl Metrics {
 
     /// The number of requests counted with `status` (all routes).
     pub fn requests_with_status(&self, status: u16) -> u64 {
-        lock(&self.requests)
+        self.request_counts()
             .iter()
             .filter(|(k, _)| k.2 == status)
             .map(|(_, v)| *v)
             .sum()
+    }
+
+    /// Every request counter, sorted by api, operation and status.
+    fn request_counts(&self) -> BTreeMap<(String, String, u16), u64> {
+        let mut out = BTreeMap::new();
+        for (api, ops) in lock(&self.requests).iter() {
+            for (op, statuses) in ops {
+                for (status, n) in statuses {
+                    out.insert((api.to_string(), op.to_string(), *status), *n);
+                }
+            }
+        }
+        out
     }
 
     /// The Prometheus text exposition of every metric.
@@ -81,7 +96,7 @@ impl Metrics {
         let mut out = String::new();
         out.push_str("# HELP gatehouse_requests_total Requests answered.\n");
         out.push_str("# TYPE gatehouse_requests_total counter\n");
-        for ((api, op, status), n) in lock(&self.requests).iter() {
+        for ((api, op, status), n) in &self.request_counts() {
             let _ = writeln!(
                 out,
                 "gatehouse_requests_total{{api=\"{}\",operation=\"{}\",status=\"{status}\"}} {n}",
@@ -149,6 +164,20 @@ impl Metrics {
         let _ = writeln!(out, "gatehouse_request_duration_seconds_sum {sum}");
         let _ = writeln!(out, "gatehouse_request_duration_seconds_count {count}");
     }
+}
+
+/// Adds one to the count of (`api`, `operation`, `status`), allocating only for new names.
+fn count(apis: &mut HashMap<Box<str>, Operations>, api: &str, operation: &str, status: u16) {
+    if let Some(ops) = apis.get_mut(api) {
+        if let Some(statuses) = ops.get_mut(operation) {
+            *statuses.entry(status).or_default() += 1;
+        } else {
+            ops.insert(operation.into(), HashMap::from([(status, 1)]));
+        }
+        return;
+    }
+    let ops = HashMap::from([(operation.into(), HashMap::from([(status, 1)]))]);
+    apis.insert(api.into(), ops);
 }
 
 /// A label value with `\`, `"` and newlines escaped.
