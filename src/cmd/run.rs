@@ -117,9 +117,15 @@ async fn serve(
     };
     let shared = Arc::new(Shared::new(first, config));
     let stop = Shutdown::new();
-    tokio::spawn(admin::serve(admin_l, shared.clone(), stop.clone()));
+    let admin_stop = Shutdown::new();
+    tokio::spawn(admin::serve(
+        admin_l,
+        shared.clone(),
+        stop.clone(),
+        admin_stop.clone(),
+    ));
     if let Some(l) = echo_l {
-        tokio::spawn(echo::serve(l, stop.clone()));
+        tokio::spawn(echo::serve(l, admin_stop.clone()));
     }
     #[cfg(unix)]
     tokio::spawn(reload::on_sighup(
@@ -147,9 +153,11 @@ async fn serve(
     shutdown::termination().await;
     tracing::info!("shutting down: draining requests in flight");
     stop.trigger();
-    serving
+    let drained = serving
         .await
-        .map_err(|e| format!("the listener failed: {e}"))
+        .map_err(|e| format!("the listener failed: {e}"));
+    admin_stop.trigger();
+    drained
 }
 
 /// The program of the project at `path`, compiled now, with secrets resolved.

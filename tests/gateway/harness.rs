@@ -214,7 +214,12 @@ pub async fn start_loaded<E: Engine>(loaded: Loaded<E>, config: ServerConfig) ->
     let a = TcpListener::bind("127.0.0.1:0").await.expect("bind admin");
     let (addr, admin_addr) = (l.local_addr().expect("addr"), a.local_addr().expect("addr"));
     let task = tokio::spawn(listener::serve(l, shared.clone(), shutdown.clone()));
-    tokio::spawn(admin::serve(a, shared.clone(), shutdown.clone()));
+    tokio::spawn(admin::serve(
+        a,
+        shared.clone(),
+        shutdown.clone(),
+        Shutdown::new(),
+    ));
     Running {
         addr,
         admin: admin_addr,

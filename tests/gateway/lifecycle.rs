@@ -3,7 +3,7 @@
 
 use super::harness::{backend, get, reply, start, Proxy};
 use gatehouse_runtime::server::reload::{self, Rebuild};
-use gatehouse_runtime::server::{admin, Loaded, ServerConfig};
+use gatehouse_runtime::server::{Loaded, ServerConfig};
 use http::Request;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -38,8 +38,8 @@ async fn admin_answers_health_readiness_and_metrics() {
         assert!(text.contains(line), "missing {line} in\n{text}");
     }
     gw.shutdown.trigger();
-    let req = Request::get("/readyz").body(()).expect("req");
-    assert_eq!(admin::answer(&gw.shared, &gw.shutdown, &req).status(), 503);
+    assert_eq!(get(gw.admin, "/readyz").await.0, 503, "draining");
+    assert_eq!(get(gw.admin, "/healthz").await.0, 200);
 }
 
 fn rebuild_to(url: String, tag: &'static str) -> Rebuild<Proxy> {

@@ -36,17 +36,23 @@ pub fn answer<E: Engine, B>(
     }
 }
 
-/// Serves the admin endpoints on `listener` until `shutdown`.
-pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shutdown: Shutdown) {
+/// Serves the admin endpoints on `listener` until `stop`; `/readyz` answers 503 once
+/// `draining` is on (the gateway's own shutdown, which comes first).
+pub async fn serve<E: Engine>(
+    listener: TcpListener,
+    shared: Arc<Shared<E>>,
+    draining: Shutdown,
+    stop: Shutdown,
+) {
     let builder = auto::Builder::new(TokioExecutor::new());
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
-            _ = shutdown.wait() => return,
+            _ = stop.wait() => return,
         };
         let Ok((stream, _)) = accepted else { continue };
         let shared = shared.clone();
-        let sd = shutdown.clone();
+        let sd = draining.clone();
         let svc = service_fn(move |req| {
             let resp = answer(&shared, &sd, &req);
             async move { Ok::<_, Infallible>(resp) }
