@@ -5,7 +5,7 @@ use clap::ValueEnum;
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::{build_project, CheckOptions, Severity};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
-use gatehouse_runtime::program::Program;
+use gatehouse_runtime::program::{decode_program, DecodeLimits, Program, MAGIC};
 use gatehouse_runtime::server::reload::{self, Rebuild};
 use gatehouse_runtime::server::shutdown::{self, Shutdown};
 use gatehouse_runtime::server::{admin, echo, listener, Loaded, ServerConfig, Shared};
@@ -28,7 +28,7 @@ pub enum LogFormat {
 /// Arguments of `gatehouse run`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// An APIOps project folder or a policy file.
+    /// An APIOps project folder, a policy file, or a program bundle.
     path: PathBuf,
     /// Address the gateway listens on.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -160,9 +160,13 @@ async fn serve(
     drained
 }
 
-/// The program of the project at `path`, compiled now, with secrets resolved.
+/// The program at `path` (a bundle, or a project compiled now) with secrets resolved.
 fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Program, String> {
-    let mut program = compile(path)?;
+    let mut program = if is_bundle(path) {
+        read_bundle(path)?
+    } else {
+        compile(path)?
+    };
     let lookup = |name: &str| {
         std::env::var(gatehouse_runtime::program::model::secret_env_name(name))
             .ok()
@@ -190,6 +194,22 @@ fn compile(path: &Path) -> Result<Program, String> {
             errors.len()
         )
     })
+}
+
+/// Whether `path` is a file starting with the bundle magic.
+fn is_bundle(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| magic == MAGIC)
+}
+
+/// Reads and verifies the bundle at `path`.
+fn read_bundle(path: &Path) -> Result<Program, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    decode_program(&bytes, &DecodeLimits::default())
+        .map_err(|e| format!("error: {}: {e}", path.display()))
 }
 
 /// The `--secrets` file: a JSON object of name → string.

@@ -6,6 +6,7 @@ mod lifecycle;
 mod malformed;
 mod policies;
 mod project;
+mod run_bundle;
 mod run_cmd;
 mod streaming;
 mod tls;

@@ -14,7 +14,7 @@ async fn run_serves_a_bundle_with_secrets_from_the_environment() {
     let bundle = dir.0.join("gateway.ghb");
     std::fs::write(
         &bundle,
-        gatehouse_runtime::program::bundle::encode_program(&program),
+        gatehouse_runtime::program::encode_program(&program),
     )
     .expect("write bundle");
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
@@ -45,4 +45,26 @@ async fn run_serves_a_bundle_with_secrets_from_the_environment() {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let v: serde_json::Value = serde_json::from_slice(&body).expect("echo JSON");
     assert_eq!(v["headers"]["x-token"][0], "from-env");
+}
+
+#[test]
+fn a_corrupt_bundle_refuses_to_start() {
+    let dir = crate::support::TempDir::new("run-corrupt-bundle");
+    let bundle = dir.0.join("broken.ghb");
+    let mut bytes = gatehouse_runtime::program::MAGIC.to_vec();
+    bytes.extend_from_slice(&[0xff; 64]);
+    std::fs::write(&bundle, bytes).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args([
+            "run",
+            &bundle.display().to_string(),
+            "--listen",
+            &free_port().to_string(),
+        ])
+        .args(["--admin", &free_port().to_string()])
+        .output()
+        .expect("run gatehouse");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("broken.ghb"), "{stderr}");
 }
