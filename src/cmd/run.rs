@@ -3,6 +3,7 @@
 use super::{ERRORS, FAILURE, OK};
 use clap::ValueEnum;
 use gatehouse_compiler::diagnostic::{render_human, Style};
+use gatehouse_compiler::project::Project;
 use gatehouse_compiler::{build_project, CheckOptions, Severity};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
 use gatehouse_runtime::program::{decode_program, DecodeLimits, Program, MAGIC};
@@ -162,8 +163,8 @@ async fn serve(
 
 /// The program at `path` (a bundle, or a project compiled now) with secrets resolved.
 fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Program, String> {
-    let mut program = if is_bundle(path) {
-        read_bundle(path)?
+    let (mut program, declared) = if is_bundle(path) {
+        (read_bundle(path)?, HashMap::new())
     } else {
         compile(path)?
     };
@@ -171,6 +172,7 @@ fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Progra
         std::env::var(gatehouse_runtime::program::model::secret_env_name(name))
             .ok()
             .or_else(|| secrets.get(name).cloned())
+            .or_else(|| declared.get(name).cloned())
     };
     program
         .resolve_secrets(&lookup)
@@ -178,10 +180,14 @@ fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Progra
     Ok(program)
 }
 
-/// Compiles the project at `path`; build errors are rendered into the message.
-fn compile(path: &Path) -> Result<Program, String> {
+/// Compiles the project at `path`; build errors are rendered into the message. Also
+/// returns the values the project itself declares for its secret named values (a project
+/// folder, unlike a bundle, may hold them; the environment and `--secrets` take precedence).
+fn compile(path: &Path) -> Result<(Program, HashMap<String, String>), String> {
     let report = build_project(path, &CheckOptions::default());
-    report.program.ok_or_else(|| {
+    let mut declared = HashMap::new();
+    declared_secrets(&report.project, &mut declared);
+    let program = report.program.ok_or_else(|| {
         let errors: Vec<_> = report
             .diagnostics
             .into_iter()
@@ -193,7 +199,20 @@ fn compile(path: &Path) -> Result<Program, String> {
             path.display(),
             errors.len()
         )
-    })
+    })?;
+    Ok((program, declared))
+}
+
+/// The non-empty values of secret named values declared in `p` and its workspaces.
+fn declared_secrets(p: &Project, out: &mut HashMap<String, String>) {
+    for nv in p.named_values.iter().filter(|nv| nv.secret) {
+        if let Some(v) = nv.value.as_ref().filter(|v| !v.is_empty()) {
+            out.entry(nv.name.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    for ws in &p.workspaces {
+        declared_secrets(&ws.project, out);
+    }
 }
 
 /// Whether `path` is a file starting with the bundle magic.

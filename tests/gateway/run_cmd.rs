@@ -186,3 +186,64 @@ async fn run_watch_reloads_when_a_policy_changes() {
     assert!(first, "the gateway serves the project");
     assert!(second, "--watch picked up the change");
 }
+
+/// The README's main command: the sample project served with the built-in echo backend on
+/// 127.0.0.1:8081 (where the sample's backends point), and the README's requests.
+#[tokio::test]
+async fn the_readme_serves_the_sample() {
+    let (listen, admin) = (free_port(), free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", "policies/sample", "--echo", "127.0.0.1:8081"])
+        .args([
+            "--listen",
+            &listen.to_string(),
+            "--admin",
+            &admin.to_string(),
+        ])
+        .current_dir(crate::support::root())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    let mut up = false;
+    for _ in 0..400 {
+        if tokio::net::TcpStream::connect(admin).await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    if !up {
+        let _ = child.kill();
+        let out = child.wait_with_output().expect("wait");
+        panic!("not up: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let key = |path: &str| {
+        hyper::Request::get(path)
+            .header("Ocp-Apim-Subscription-Key", "alice-primary-sample-key")
+            .body(http_body_util::Full::default())
+            .expect("request")
+    };
+    let (status, headers, body) = super::harness::send(listen, key("/orders/orders/42")).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(v["path"], "/v2/orders/42", "rewrite-uri");
+    assert_eq!(v["headers"]["x-api-key"][0], "sample-key-not-a-secret");
+    assert!(v["fetchedAt"].is_string(), "outbound set-body");
+    assert!(headers.contains_key("x-orders-api"));
+    let (status, _, _) = super::harness::send(listen, key("/orders/orders/0")).await;
+    assert_eq!(status, 404, "return-response");
+    let (status, headers, _) = get(listen, "/orders/orders/42").await;
+    assert_eq!(status, 401);
+    assert_eq!(headers["x-error-reason"], "SubscriptionKeyNotFound");
+    assert_eq!(get(listen, "/health/").await.0, 200);
+    let (_, _, metrics) = get(admin, "/metrics").await;
+    assert!(String::from_utf8_lossy(&metrics).contains("gatehouse_requests_total"));
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+}
