@@ -263,8 +263,12 @@ fn the_sample_project_round_trips() {
     assert!(!program.apis.is_empty() && !program.codes.is_empty());
     let size = program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
     let xml = xml_bytes(&dir);
+    eprintln!("sample project: bundle {size} bytes, policy XML {xml} bytes");
     // A tiny project: the tables (APIs, operations, backends, products) are a large share.
-    assert!(size < xml, "bundle {size} bytes, policy XML {xml} bytes");
+    assert!(
+        size * 2 <= xml,
+        "bundle {size} bytes, policy XML {xml} bytes"
+    );
 }
 
 /// Every corpus document, as the policy of a one-operation project, lowered (whatever it
@@ -282,8 +286,9 @@ fn every_corpus_document_as_one_operation_round_trips() {
         }
     }
     let xml = xml_bytes(&corpus_dir());
+    eprintln!("corpus, one bundle a document: bundles {size} bytes, XML {xml} bytes");
     assert!(
-        size * 100 <= xml * 55,
+        size * 100 <= xml * 50,
         "bundles {size} bytes, XML {xml} bytes"
     );
     assert!(ops > 300, "only {ops} operations lowered");
