@@ -301,8 +301,14 @@ fn a_generated_project_round_trips() {
     let _ = std::fs::remove_dir_all(&dir);
     gatehouse_compiler::project::generate_large_project(&dir, 12, 5).expect("generate");
     let report = gatehouse_compiler::build_project(&dir, &Default::default());
+    let xml = xml_bytes(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     let program = report.program.expect("the generated project builds");
     assert_eq!(program.apis.len(), 12);
-    program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
+    let size = program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("generated project (12 APIs x 5 operations): bundle {size} bytes, XML {xml} bytes");
+    assert!(
+        size * 2 <= xml,
+        "bundle {size} bytes, policy XML {xml} bytes"
+    );
 }

@@ -25,7 +25,9 @@ pub(super) fn deflate(raw: &[u8]) -> Vec<u8> {
 pub(crate) fn inflate(stored: &[u8], limits: &DecodeLimits) -> Result<Vec<u8>, BundleError> {
     let limit = limits.max_bytes;
     let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-    let mut out = vec![0u8; stored.len().saturating_mul(4).clamp(1, limit.max(1))];
+    // Sections deflate to between a fifth and a half of their size: eight times the stored
+    // size rarely needs to grow.
+    let mut out = vec![0u8; stored.len().saturating_mul(8).clamp(1, limit.max(1))];
     let mut state = Box::<DecompressorOxide>::default();
     let (mut in_pos, mut out_pos) = (0, 0);
     loop {
