@@ -90,3 +90,17 @@ fn a_decompression_bomb_is_refused() {
         e.message
     );
 }
+
+/// A bundle of format 2 (sections stored as is) is refused by name, not misread.
+#[test]
+fn a_format_2_bundle_is_refused_with_both_versions_named() {
+    let mut bytes = encode_program(&sample::program());
+    bytes[4..6].copy_from_slice(&2u16.to_le_bytes());
+    let e = decode_program(&bytes, &limits()).unwrap_err();
+    assert_eq!(e.offset, 4);
+    assert!(
+        e.message.contains("format version 2;") && e.message.contains("format version 3 only"),
+        "{}",
+        e.message
+    );
+}
