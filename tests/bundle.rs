@@ -263,8 +263,12 @@ fn the_sample_project_round_trips() {
     assert!(!program.apis.is_empty() && !program.codes.is_empty());
     let size = program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
     let xml = xml_bytes(&dir);
+    eprintln!("sample project: bundle {size} bytes, policy XML {xml} bytes");
     // A tiny project: the tables (APIs, operations, backends, products) are a large share.
-    assert!(size < xml, "bundle {size} bytes, policy XML {xml} bytes");
+    assert!(
+        size * 2 <= xml,
+        "bundle {size} bytes, policy XML {xml} bytes"
+    );
 }
 
 /// Every corpus document, as the policy of a one-operation project, lowered (whatever it
@@ -282,8 +286,9 @@ fn every_corpus_document_as_one_operation_round_trips() {
         }
     }
     let xml = xml_bytes(&corpus_dir());
+    eprintln!("corpus, one bundle a document: bundles {size} bytes, XML {xml} bytes");
     assert!(
-        size * 100 <= xml * 55,
+        size * 100 <= xml * 50,
         "bundles {size} bytes, XML {xml} bytes"
     );
     assert!(ops > 300, "only {ops} operations lowered");
@@ -296,8 +301,14 @@ fn a_generated_project_round_trips() {
     let _ = std::fs::remove_dir_all(&dir);
     gatehouse_compiler::project::generate_large_project(&dir, 12, 5).expect("generate");
     let report = gatehouse_compiler::build_project(&dir, &Default::default());
+    let xml = xml_bytes(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     let program = report.program.expect("the generated project builds");
     assert_eq!(program.apis.len(), 12);
-    program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
+    let size = program_round_trip(&program).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("generated project (12 APIs x 5 operations): bundle {size} bytes, XML {xml} bytes");
+    assert!(
+        size * 2 <= xml,
+        "bundle {size} bytes, policy XML {xml} bytes"
+    );
 }

@@ -1,4 +1,4 @@
-//! The bundle of a whole [`Program`]: header, then one framed section per table.
+//! The bundle of a whole [`Program`]: header, then one framed section per table, deflated.
 //!
 //! [`encode_program`] writes what `gatehouse build` ships; [`decode_program`] is its verifying
 //! inverse: any byte string gives either a `Program` whose every cross reference is in range,
@@ -6,6 +6,7 @@
 //! or a [`BundleError`]; it never panics and allocates only within [`DecodeLimits`]. The
 //! byte layout, every tag and every verifier rule are in `docs/bundle.md`.
 
+mod deflate;
 mod read;
 mod read_ops;
 mod read_tables;

@@ -1,9 +1,10 @@
-//! The verifying reader of program bundles: framed sections, every index checked on read.
+//! The verifying reader of program bundles: inflated, framed sections, indices checked.
 
+use super::deflate::inflate;
 use super::section;
 use super::verify::{check_blocks, check_pools};
 use crate::program::decode::{finish, open, read_code, Reader};
-use crate::program::encode::BundleKind;
+use crate::program::encode::{BundleKind, HEADER_LEN};
 use crate::program::model::{Arg, CodeEntry, Loc, Pipeline, Program, Scope, SecretRef};
 use crate::program::{BundleError, DecodeLimits};
 
@@ -43,10 +44,23 @@ pub(super) fn many<T>(
 }
 
 /// Decodes and verifies a program bundle written by [`super::encode_program`].
+///
+/// Header errors and errors of the deflate stream give offsets in `bytes`; errors of the
+/// sections give offsets in the inflated payload, and their message says so.
 pub fn decode_program(bytes: &[u8], limits: &DecodeLimits) -> Result<Program, BundleError> {
-    let r = open(bytes, BundleKind::Program, limits)?;
+    let stored = open(bytes, BundleKind::Program, limits)?;
+    let raw = inflate(stored.bytes.get(HEADER_LEN..).unwrap_or_default(), limits)?;
+    read_sections(&raw, limits).map_err(|mut e| {
+        e.message
+            .push_str(" (the offset is in the inflated payload)");
+        e
+    })
+}
+
+/// Reads and verifies the inflated section stream of a program bundle.
+fn read_sections(raw: &[u8], limits: &DecodeLimits) -> Result<Program, BundleError> {
     let mut d = In {
-        r,
+        r: Reader::new(raw),
         limits,
         b: Bounds::default(),
         ops: 0,

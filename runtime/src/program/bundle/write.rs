@@ -1,5 +1,6 @@
-//! The writer of program bundles: tables as framed, varint-coded sections.
+//! The writer of program bundles: tables as framed, varint-coded sections, deflated.
 
+use super::deflate::deflate;
 use super::section;
 use super::write_ops::put_block;
 use crate::program::encode::{put_code, put_len, put_str, put_var, seal, BundleKind};
@@ -9,8 +10,9 @@ use crate::program::model::{
 };
 
 /// Writes `p` as a program bundle (format [`crate::program::FORMAT_VERSION`], kind
-/// [`BundleKind::Program`]). Secrets are written as names only: a program never holds their
-/// values until [`Program::resolve_secrets`] runs after loading.
+/// [`BundleKind::Program`]): the sections, deflated, behind the header. Secrets are written
+/// as names only: a program never holds their values until [`Program::resolve_secrets`]
+/// runs after loading. The same program always gives the same bytes.
 pub fn encode_program(p: &Program) -> Vec<u8> {
     let mut out = Vec::new();
     put_section(&mut out, section::STRINGS, |w| put_strs(w, &p.strings));
@@ -71,7 +73,14 @@ pub fn encode_program(p: &Program) -> Vec<u8> {
         put_len(w, p.subscriptions.len());
         p.subscriptions.iter().for_each(|s| put_subscription(w, s));
     });
-    seal(BundleKind::Program, &out)
+    seal_payload(&out)
+}
+
+/// A program bundle holding the section stream `raw`: deflated, then sealed (the header's
+/// length and CRC-32 cover the deflated bytes). Tests use it to build bundles whose
+/// sections are wrong behind a valid header and deflate stream.
+pub(crate) fn seal_payload(raw: &[u8]) -> Vec<u8> {
+    seal(BundleKind::Program, &deflate(raw))
 }
 
 /// Section `id`: its id byte, its body's byte length, its body.

@@ -11,7 +11,6 @@ mod values;
 mod verify;
 
 pub(crate) use reader::Reader;
-use reader::Scratch;
 use verify::verify;
 pub use verify::{Next, Operand};
 
@@ -52,7 +51,7 @@ impl std::error::Error for BundleError {}
 /// Size limits a bundle must keep to (checked before allocating).
 #[derive(Clone, Debug)]
 pub struct DecodeLimits {
-    /// Whole bundle, header included.
+    /// Whole bundle, header included; for a program bundle, also its inflated payload.
     pub max_bytes: usize,
     /// Instructions (and so spans).
     pub max_instrs: usize,
@@ -138,12 +137,7 @@ pub(crate) fn open<'a>(
             ),
         ));
     }
-    let mut r = Reader {
-        bytes,
-        pos: 0,
-        string_bytes: 0,
-        scratch: Scratch::default(),
-    };
+    let mut r = Reader::new(bytes);
     if r.take(4, "the magic bytes")? != MAGIC {
         return Err(BundleError::new(
             0,

@@ -29,6 +29,16 @@ pub(crate) struct Scratch {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Reader {
+            bytes,
+            pos: 0,
+            string_bytes: 0,
+            scratch: Scratch::default(),
+        }
+    }
+
     pub(crate) fn err(&self, message: impl Into<String>) -> BundleError {
         BundleError::new(self.pos, message)
     }

@@ -2,9 +2,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod deflate;
 mod mutate;
 mod sample;
 
+use super::deflate::inflate;
+use super::write::seal_payload;
 use super::{decode_program, encode_program};
 use crate::program::encode::HEADER_LEN;
 use crate::program::model::*;
@@ -28,7 +31,13 @@ fn refusal(p: &Program) -> String {
     }
 }
 
-/// `bytes` with its payload replaced by `payload` and the checksum recomputed.
+/// The inflated payload (the section stream) of the program bundle `bytes`.
+pub(super) fn raw(bytes: &[u8]) -> Vec<u8> {
+    inflate(&bytes[HEADER_LEN..], &limits()).unwrap()
+}
+
+/// `bytes` with its stored (deflated) payload replaced by `payload` and the checksum
+/// recomputed.
 pub(super) fn reseal(bytes: &[u8], payload: &[u8]) -> Vec<u8> {
     let mut b = bytes[..16].to_vec();
     b.extend_from_slice(&(payload.len() as u32).to_le_bytes());
@@ -231,19 +240,21 @@ fn code_and_program_bundles_are_not_mistaken_for_each_other() {
 #[test]
 fn trailing_bytes_and_missing_sections_are_refused() {
     let bytes = encode_program(&sample::program());
-    let mut payload = bytes[HEADER_LEN..].to_vec();
+    let mut payload = raw(&bytes);
     payload.push(0);
-    let e = decode_program(&reseal(&bytes, &payload), &limits()).unwrap_err();
+    let e = decode_program(&seal_payload(&payload), &limits()).unwrap_err();
     assert!(e.message.contains("trailing"), "{}", e.message);
+    assert!(e.message.contains("inflated payload"), "{}", e.message);
     // The empty program: eleven sections of three bytes (id, length 1, count 0).
     let empty = encode_program(&Program::default());
-    let payload = &empty[HEADER_LEN..];
+    let payload = raw(&empty);
     assert_eq!(payload.len(), 33);
-    let e = decode_program(&reseal(&empty, &payload[..3]), &limits()).unwrap_err();
+    let e = decode_program(&seal_payload(&payload[..3]), &limits()).unwrap_err();
     assert!(e.message.contains("a section id"), "{}", e.message);
+    assert_eq!(e.offset, 3, "an offset in the inflated payload");
     let mut swapped = payload.to_vec();
     swapped.swap(0, 3);
-    let e = decode_program(&reseal(&empty, &swapped), &limits()).unwrap_err();
+    let e = decode_program(&seal_payload(&swapped), &limits()).unwrap_err();
     assert!(
         e.message.contains("expected section strings"),
         "{}",
@@ -314,6 +325,13 @@ fn every_limit_is_enforced() {
         ),
         (
             DecodeLimits {
+                max_bytes: bytes.len(),
+                ..limits()
+            },
+            "inflates to over the limit",
+        ),
+        (
+            DecodeLimits {
                 max_consts: 8,
                 ..limits()
             },
@@ -363,12 +381,12 @@ fn front_coded_strings_split_characters_and_stay_canonical() {
     // third entry ("è" after "é") shares one byte. Claim zero instead: refused as not the
     // longest shared prefix.
     let bytes = encode_program(&p);
-    let mut payload = bytes[HEADER_LEN..].to_vec();
+    let mut payload = raw(&bytes);
     let third = 3 + 2 + 2 + 2;
     assert_eq!(&payload[third..third + 3], &[1, 1, 0xA8]);
     payload.splice(third..third + 3, [0, 2, 0xC3, 0xA8]);
     payload[1] += 1;
-    let e = decode_program(&reseal(&bytes, &payload), &limits()).unwrap_err();
+    let e = decode_program(&seal_payload(&payload), &limits()).unwrap_err();
     assert!(e.message.contains("not the longest"), "{}", e.message);
 }
 
