@@ -97,7 +97,7 @@ fn typical_expressions(c: &mut Criterion) {
     let limits = VmLimits::default();
     let mut scratch = Scratch::default();
     let mut host = base.clone();
-    let mut run = |host: &mut RequestHost, scratch: &mut Scratch| {
+    let run = |host: &mut RequestHost, scratch: &mut Scratch| {
         for code in &codes {
             let done = eval_with(black_box(code), host, &limits, scratch).expect("evaluates");
             black_box(&done.value);
