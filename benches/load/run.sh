@@ -66,8 +66,8 @@ launch() { # target -> pid (empty for direct)
         direct) echo "";;
         nginx-pass) start 0 "$NGINX" -c "$DIR/nginx-pass.conf"; wait_port 18082 >/dev/null;;
         nginx-typical) start 0 "$NGINX" -c "$DIR/nginx-typical.conf"; wait_port 18082 >/dev/null;;
-        gatehouse-pass) start 0 "$GH" run "$ROOT/policies/bench/passthrough" --listen 127.0.0.1:18083 --admin 127.0.0.1:19093; wait_port 18083 >/dev/null;;
-        gatehouse-typical) start 0 "$GH" run "$ROOT/policies/bench/typical" --listen 127.0.0.1:18083 --admin 127.0.0.1:19093; wait_port 18083 >/dev/null;;
+        gatehouse-pass) start 0 "$GH" run "$ROOT/policies/bench/passthrough" --no-access-log --listen 127.0.0.1:18083 --admin 127.0.0.1:19093; wait_port 18083 >/dev/null;;
+        gatehouse-typical) start 0 "$GH" run "$ROOT/policies/bench/typical" --no-access-log --listen 127.0.0.1:18083 --admin 127.0.0.1:19093; wait_port 18083 >/dev/null;;
     esac
 }
 url_of() { case $1 in direct) echo http://127.0.0.1:18081/items/42;; nginx-*) echo http://127.0.0.1:18082/bench/items/42;; *) echo http://127.0.0.1:18083/bench/items/42;; esac; }

@@ -49,6 +49,13 @@ pub struct Args {
     /// Also start the echo backend on this address.
     #[arg(long, value_name = "ADDR")]
     echo: Option<SocketAddr>,
+    /// Worker threads (default: the cores this process may run on). With one, the gateway
+    /// runs on a single-threaded runtime: no cross-thread wake-ups per request.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Do not write the per-request access log (other log lines stay).
+    #[arg(long)]
+    no_access_log: bool,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -79,10 +86,18 @@ pub fn run(args: &Args) -> u8 {
             return ERRORS;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    gatehouse_runtime::server::access_log::set_enabled(!args.no_access_log);
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let mut builder = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(threads);
+        b
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");

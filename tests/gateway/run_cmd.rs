@@ -247,3 +247,46 @@ async fn the_readme_serves_the_sample() {
         .expect("wait");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// `--threads 1` serves on a single-threaded runtime; `--no-access-log` drops the
+/// per-request lines but keeps the others.
+#[tokio::test]
+async fn one_thread_without_an_access_log() {
+    let (listen, admin, echo) = (free_port(), free_port(), free_port());
+    let dir = project("run-one-thread", echo);
+    let child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--threads", "1", "--no-access-log"])
+        .args([
+            "--listen",
+            &listen.to_string(),
+            "--admin",
+            &admin.to_string(),
+        ])
+        .args(["--echo", &echo.to_string()])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    let mut up = false;
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(admin).await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(up, "the admin listener comes up");
+    let (status, _, body) = get(listen, "/echo/hello").await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("gatehouse ready"), "{stderr}");
+    assert!(!stderr.contains("gatehouse::access"), "{stderr}");
+}

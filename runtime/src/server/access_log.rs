@@ -3,7 +3,15 @@
 //! The path is logged without its query, which may carry a subscription key.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Turns the access log on or off for the whole process (`gatehouse run --no-access-log`).
+pub fn set_enabled(on: bool) {
+    ENABLED.store(on, Ordering::Relaxed);
+}
 
 /// What the access log records about one request.
 #[derive(Debug)]
@@ -29,8 +37,11 @@ pub fn path_only(path_and_query: &str) -> &str {
     path_and_query.split('?').next().unwrap_or(path_and_query)
 }
 
-/// Logs `e` at INFO.
+/// Logs `e` at INFO (unless the access log is turned off).
 pub fn log(e: &AccessEntry<'_>) {
+    if !ENABLED.load(Ordering::Relaxed) {
+        return;
+    }
     tracing::info!(
         target: "gatehouse::access",
         method = e.method,
