@@ -26,6 +26,10 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 case "${TARGETS:-gatehouse}" in *gatehouse*) (cd "$ROOT" && cargo build --release -q);; esac
 GH="$ROOT/target/release/gatehouse"
 [ -n "${CARGO_TARGET_DIR:-}" ] && GH="$CARGO_TARGET_DIR/release/gatehouse"
+# The gateway serves bundles, as in production (build once, run the verified bundle).
+case "${TARGETS:-gatehouse}" in *gatehouse*)
+    for p in passthrough typical; do "$GH" build "$ROOT/policies/bench/$p" -o "$DIR/$p.ghb" 2>/dev/null; done;;
+esac
 
 nginx_conf() { # role, server block
     sed -e "s|@DIR@|$DIR|g" -e "s|@ROLE@|$1|g" "$ROOT/benches/load/nginx.conf.in" > "$DIR/nginx-$1.conf"
@@ -66,8 +70,8 @@ launch() { # target -> pid (empty for direct)
         direct) echo "";;
         nginx-pass) start 0 "$NGINX" -c "$DIR/nginx-pass.conf"; wait_port 18082 >/dev/null;;
         nginx-typical) start 0 "$NGINX" -c "$DIR/nginx-typical.conf"; wait_port 18082 >/dev/null;;
-        gatehouse-pass) start 0 "$GH" run "$ROOT/policies/bench/passthrough" --no-access-log --listen 127.0.0.1:18083 --admin 127.0.0.1:19093; wait_port 18083 >/dev/null;;
-        gatehouse-typical) start 0 "$GH" run "$ROOT/policies/bench/typical" --no-access-log --listen 127.0.0.1:18083 --admin 127.0.0.1:19093; wait_port 18083 >/dev/null;;
+        gatehouse-pass) start 0 "$GH" run "$DIR/passthrough.ghb" --no-access-log --listen 127.0.0.1:18083 --admin 127.0.0.1:19093; wait_port 18083 >/dev/null;;
+        gatehouse-typical) start 0 "$GH" run "$DIR/typical.ghb" --no-access-log --listen 127.0.0.1:18083 --admin 127.0.0.1:19093; wait_port 18083 >/dev/null;;
     esac
 }
 url_of() { case $1 in direct) echo http://127.0.0.1:18081/items/42;; nginx-*) echo http://127.0.0.1:18082/bench/items/42;; *) echo http://127.0.0.1:18083/bench/items/42;; esac; }
