@@ -259,6 +259,12 @@ impl Gateway {
     ) -> Gateway {
         let routes = route::Index::build(&program);
         let bodies = scan::pipeline_needs(&program);
+        // Constant regexes are compiled now, at load, not by the first request using them.
+        for entry in &program.codes {
+            for i in 0..entry.code.regexes.len() {
+                let _ = entry.code.regex(i as u32, config.vm.regex_backtrack);
+            }
+        }
         let shared = Arc::new(Shared {
             program: program.clone(),
             config: config.clone(),

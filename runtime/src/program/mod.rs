@@ -3,7 +3,7 @@
 //! A [`Code`] is immutable and `Send + Sync`. Instructions index the pools with `u32`s;
 //! `spans[i]` is the source span of `instrs[i]`. Functions (lambdas, local functions) are
 //! instruction ranges after the main body, listed in `funcs`. Regexes with constant patterns
-//! are compiled once per `Code`, on first use.
+//! are compiled once per `Code`: by `engine::Gateway::new` when a program loads, else on first use.
 
 pub mod bundle;
 mod decode;
