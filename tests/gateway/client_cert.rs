@@ -241,16 +241,18 @@ fn run_refuses_to_start_without_the_certificate_or_with_a_bad_file() {
     );
 }
 
-#[tokio::test]
-async fn run_presents_the_certificate_given_in_the_environment() {
+/// Serves the project with `gatehouse run`, the certificate given by `give`, calls the
+/// API once and checks the backend saw the client certificate.
+async fn run_presents(name: &str, give: impl Fn(&mut Command, &std::path::Path)) {
     let pki = pki();
     let (origin, seen) = mtls_backend(pki.ca.clone()).await;
-    let dir = project("cert-env", origin);
+    let dir = project(name, origin);
     let pem = dir.0.join("client.pem");
     std::fs::write(&pem, &pki.client_pem).expect("write pem");
     let (listen, admin) = (free_port(), free_port());
-    let mut child = gatehouse(&dir, listen, admin)
-        .env("GATEHOUSE_CERTIFICATE_ORDERS_CLIENT", &pem)
+    let mut cmd = gatehouse(&dir, listen, admin);
+    give(&mut cmd, &pem);
+    let mut child = cmd
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start gatehouse");
@@ -267,4 +269,21 @@ async fn run_presents_the_certificate_given_in_the_environment() {
     let (status, _, body) = answer.expect("the gateway comes up");
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     assert_eq!(*seen.lock().expect("lock"), vec![pki.client_der.to_vec()]);
+}
+
+#[tokio::test]
+async fn run_presents_the_certificate_given_in_the_environment() {
+    run_presents("cert-env", |cmd, pem| {
+        cmd.env("GATEHOUSE_CERTIFICATE_ORDERS_CLIENT", pem);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn run_presents_the_certificate_given_by_resource_id_on_the_command_line() {
+    run_presents("cert-flag", |cmd, pem| {
+        cmd.arg("--certificate")
+            .arg(format!("{CERT_ID}={}", pem.display()));
+    })
+    .await;
 }

@@ -122,7 +122,9 @@ pub fn missing(backend: &str, name: &str) -> String {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use super::super::tls::tls_config;
     use super::*;
+    use crate::program::model::TlsSettings;
 
     #[test]
     fn names_are_the_last_segment_of_resource_ids() {
@@ -152,6 +154,26 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    /// Test-only self-signed certificates made with `openssl`, with their keys in the
+    /// legacy formats: SEC1 (`EC PRIVATE KEY`) and PKCS#1 (`RSA PRIVATE KEY`).
+    #[test]
+    fn sec1_and_pkcs1_keys_are_read() {
+        for pem in [
+            include_str!("testdata/sec1.pem"),
+            include_str!("testdata/pkcs1.pem"),
+        ] {
+            let cert = ClientCertificate::from_pem(pem.as_bytes()).unwrap();
+            assert!(
+                tls_config(TlsSettings::default(), Some(&cert)).is_ok(),
+                "{cert:?}"
+            );
+        }
+        let sec1 = ClientCertificate::from_pem(include_bytes!("testdata/sec1.pem")).unwrap();
+        assert!(matches!(sec1.key, PrivateKeyDer::Sec1(_)));
+        let rsa = ClientCertificate::from_pem(include_bytes!("testdata/pkcs1.pem")).unwrap();
+        assert!(matches!(rsa.key, PrivateKeyDer::Pkcs1(_)));
     }
 
     #[test]
