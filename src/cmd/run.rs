@@ -5,6 +5,7 @@ use clap::ValueEnum;
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::project::Project;
 use gatehouse_compiler::{build_project, CheckOptions, Severity};
+use gatehouse_runtime::backend::certs;
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
 use gatehouse_runtime::program::{decode_program, DecodeLimits, Program, MAGIC};
 use gatehouse_runtime::server::reload::{self, Rebuild};
@@ -56,6 +57,11 @@ pub struct Args {
     /// Do not write the per-request access log (other log lines stay).
     #[arg(long)]
     no_access_log: bool,
+    /// A client certificate backends present: its name (or resource id) and a PEM file
+    /// holding the chain and its private key (repeatable; `GATEHOUSE_CERTIFICATE_<NAME>`
+    /// holding a path wins).
+    #[arg(long = "certificate", value_name = "ID=FILE", value_parser = parse_certificate)]
+    certificates: Vec<(String, PathBuf)>,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -74,8 +80,11 @@ pub fn run(args: &Args) -> u8 {
     let config = ServerConfig::default();
     let path = args.path.clone();
     let client = config.client.clone();
+    let given: HashMap<String, PathBuf> = args.certificates.iter().cloned().collect();
     let rebuild: Rebuild<Gateway> = Arc::new(move || {
         let program = load_program(&path, &secrets)?;
+        let mut client = client.clone();
+        client.certificates = load_certificates(&program, &given)?;
         let gateway = Gateway::new(Arc::new(program), EngineConfig::default());
         Loaded::new(gateway, &client)
     });
@@ -193,6 +202,30 @@ fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Progra
         .resolve_secrets(&lookup)
         .map_err(|e| format!("error: {e}"))?;
     Ok(program)
+}
+
+/// The client certificates the backends of `program` present, read from the files the
+/// environment or `--certificate` name (read again on every reload).
+fn load_certificates(
+    program: &Program,
+    given: &HashMap<String, PathBuf>,
+) -> Result<certs::Certificates, String> {
+    let path_of = |name: &str| {
+        std::env::var_os(certs::certificate_env_name(name))
+            .map(PathBuf::from)
+            .or_else(|| given.get(name).cloned())
+    };
+    certs::load_for(program, path_of).map_err(|e| format!("error: {e}"))
+}
+
+/// Parses `--certificate ID=FILE`; `ID` may be a certificate resource id.
+fn parse_certificate(arg: &str) -> Result<(String, PathBuf), String> {
+    match arg.split_once('=') {
+        Some((id, file)) if !id.is_empty() && !file.is_empty() => {
+            Ok((certs::certificate_name(id).to_string(), PathBuf::from(file)))
+        }
+        _ => Err(format!("expected ID=FILE, got '{arg}'")),
+    }
 }
 
 /// Compiles the project at `path`; build errors are rendered into the message. Also

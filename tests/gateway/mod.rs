@@ -1,5 +1,6 @@
 //! End-to-end tests of the gateway server with real sockets on loopback.
 
+mod client_cert;
 mod failures;
 mod harness;
 mod lifecycle;

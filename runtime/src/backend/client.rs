@@ -1,6 +1,7 @@
 //! The backend HTTP client: pooled hyper-util clients per protocol, rustls TLS, timeouts,
 //! redirects, and the mapping of failures to APIM error reasons.
 
+use super::certs::{Certificates, ClientCertificate};
 use super::tls::tls_config;
 use crate::engine::BackendFailure;
 use crate::program::model::{HttpVersion, TlsSettings};
@@ -13,7 +14,7 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Errors of streamed bodies.
@@ -32,6 +33,8 @@ pub struct ClientSettings {
     pub pool_max_idle_per_host: usize,
     /// Most redirects followed for one call.
     pub max_redirects: u32,
+    /// Client certificates backends may present, by name.
+    pub certificates: Certificates,
 }
 
 impl Default for ClientSettings {
@@ -41,6 +44,7 @@ impl Default for ClientSettings {
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 64,
             max_redirects: 10,
+            certificates: Certificates::new(),
         }
     }
 }
@@ -55,18 +59,25 @@ pub enum OutBody {
 
 type HttpClient = Client<HttpsConnector<HttpConnector>, ReqBody>;
 
-/// The clients of one TLS setting: one per `http-version`, built on first use.
+/// The clients of one TLS setting and client certificate: one per `http-version`, built
+/// on first use.
 pub struct Clients {
     tls: TlsSettings,
+    cert: Option<Arc<ClientCertificate>>,
     settings: ClientSettings,
     built: [OnceLock<Result<HttpClient, String>>; 3],
 }
 
 impl Clients {
-    /// Clients validating TLS as `tls` says.
-    pub fn new(tls: TlsSettings, settings: ClientSettings) -> Clients {
+    /// Clients validating TLS as `tls` says and presenting `cert` when asked for one.
+    pub fn new(
+        tls: TlsSettings,
+        cert: Option<Arc<ClientCertificate>>,
+        settings: ClientSettings,
+    ) -> Clients {
         Clients {
             tls,
+            cert,
             settings,
             built: Default::default(),
         }
@@ -74,7 +85,7 @@ impl Clients {
 
     fn client(&self, version: HttpVersion) -> Result<&HttpClient, BackendFailure> {
         self.built[version as usize]
-            .get_or_init(|| build(self.tls, &self.settings, version))
+            .get_or_init(|| build(self.tls, self.cert.as_deref(), &self.settings, version))
             .as_ref()
             .map_err(|e| failure("BackendConnectionFailure", e.clone()))
     }
@@ -202,6 +213,7 @@ fn redirect(
 
 fn build(
     tls: TlsSettings,
+    cert: Option<&ClientCertificate>,
     settings: &ClientSettings,
     version: HttpVersion,
 ) -> Result<HttpClient, String> {
@@ -210,7 +222,7 @@ fn build(
     http.set_connect_timeout(Some(settings.connect_timeout));
     http.set_nodelay(true);
     let builder = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls_config(tls)?)
+        .with_tls_config(tls_config(tls, cert)?)
         .https_or_http();
     let connector = match version {
         HttpVersion::Http1 => builder.enable_http1().wrap_connector(http),

@@ -1,20 +1,27 @@
 //! Backends at run time: the program's backend table with a client, a circuit breaker
 //! and injected credentials per backend, and pools choosing among their members.
+//!
+//! A backend presents the client certificate named by the first of its
+//! `credentials.certificateIds`. A pool member called through a pool presents its own
+//! certificate, or the pool's when it has none (as the pool's credentials are sent too).
 
 pub mod breaker;
+pub mod certs;
 pub mod client;
 pub mod credentials;
 pub mod pool;
 mod tls;
 
 use crate::engine::{BackendFailure, BackendRequest, Target};
-use crate::program::model::{BackendId, BackendKind, Program, TlsSettings};
+use crate::program::model::{Backend, BackendId, BackendKind, Program, TlsSettings};
 use breaker::{Breaker, Outcome, Rule};
+use certs::{Certificates, ClientCertificate};
 use client::{Call, ClientSettings, Clients, OutBody, ReqBody};
 use credentials::Injected;
 use http::{header, HeaderMap, Response};
 use hyper::body::Incoming;
 use pool::Pool;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// One backend entity, ready to call.
@@ -25,6 +32,9 @@ struct Entry {
     breaker: Breaker,
     credentials: Injected,
     clients: Clients,
+    /// For a pool with a client certificate: clients of its members that have none of
+    /// their own, presenting the pool's.
+    inherited: Vec<(BackendId, Clients)>,
 }
 
 /// The backend table of one loaded program.
@@ -43,6 +53,7 @@ impl Backends {
             let name = program.str(b.name).to_string();
             let credentials = Injected::new(program, &b.credentials)
                 .map_err(|e| format!("backend '{name}': {e}"))?;
+            let cert = certificate(program, b, &settings.certificates)?;
             let rules = b
                 .breakers
                 .iter()
@@ -56,13 +67,17 @@ impl Backends {
                 },
                 breaker: Breaker::new(rules, now),
                 credentials,
-                clients: Clients::new(b.tls, settings.clone()),
+                clients: Clients::new(b.tls, cert, settings.clone()),
+                inherited: Vec::new(),
                 name,
             });
         }
+        for (entry, b) in entries.iter_mut().zip(&program.backends) {
+            entry.inherited = inherited(program, b, settings)?;
+        }
         Ok(Backends {
             entries,
-            default: Clients::new(TlsSettings::default(), settings.clone()),
+            default: Clients::new(TlsSettings::default(), None, settings.clone()),
         })
     }
 
@@ -115,6 +130,7 @@ impl Backends {
     ) -> Result<Response<Incoming>, BackendFailure> {
         let entry = self.entry(id)?;
         let mut pq = path_and_query.to_string();
+        let mut clients = None;
         let member = match &entry.pool {
             Some(pool) => {
                 entry.credentials.apply(&mut call.headers, &mut pq);
@@ -127,6 +143,7 @@ impl Backends {
                 let Some(m) = picked else {
                     return Err(unavailable(&entry.name, self.pool_retry_after(pool, now)));
                 };
+                clients = entry.inherited.iter().find(|c| c.0 == m).map(|c| &c.1);
                 self.entry(m)?
             }
             None => entry,
@@ -138,7 +155,8 @@ impl Backends {
         member.credentials.apply(&mut call.headers, &mut pq);
         let base = member.url.as_deref().unwrap_or_default();
         call.url = join(base, &pq);
-        let result = member.clients.call(call, body).await;
+        let clients = clients.unwrap_or(&member.clients);
+        let result = clients.call(call, body).await;
         let now = Instant::now();
         match &result {
             Ok(resp) => member.breaker.record(
@@ -167,6 +185,50 @@ impl Backends {
             .min()
             .unwrap_or_default()
     }
+}
+
+/// The client certificate backend `b` presents; one that was not provided is an error
+/// naming it and the backend.
+fn certificate(
+    program: &Program,
+    b: &Backend,
+    given: &Certificates,
+) -> Result<Option<Arc<ClientCertificate>>, String> {
+    let Some(name) = certs::presented(program, &b.credentials.certificates) else {
+        return Ok(None);
+    };
+    given
+        .get(name)
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| certs::missing(program.str(b.name), name))
+}
+
+/// For pool `b` with a client certificate, clients of its members without one of their
+/// own that present the pool's certificate.
+fn inherited(
+    program: &Program,
+    b: &Backend,
+    settings: &ClientSettings,
+) -> Result<Vec<(BackendId, Clients)>, String> {
+    let (BackendKind::Pool(members), Some(cert)) =
+        (&b.kind, certificate(program, b, &settings.certificates)?)
+    else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for m in members {
+        let Some(member) = program.backends.get(m.backend as usize) else {
+            continue;
+        };
+        if member.credentials.certificates.is_empty()
+            && !out.iter().any(|c: &(BackendId, Clients)| c.0 == m.backend)
+        {
+            let clients = Clients::new(member.tls, Some(cert.clone()), settings.clone());
+            out.push((m.backend, clients));
+        }
+    }
+    Ok(out)
 }
 
 /// `BackendUnavailable` for an open circuit of `name`, retry after `wait`.

@@ -1,6 +1,8 @@
 //! TLS to backends: rustls with the webpki roots, honouring `validateCertificateChain` and
-//! `validateCertificateName` through a lenient verifier when either is off.
+//! `validateCertificateName` through a lenient verifier when either is off, presenting the
+//! backend's client certificate when it has one.
 
+use super::certs::ClientCertificate;
 use crate::program::model::TlsSettings;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
@@ -10,8 +12,11 @@ use rustls::{
 };
 use std::sync::Arc;
 
-/// The rustls configuration for `tls`.
-pub fn tls_config(tls: TlsSettings) -> Result<ClientConfig, String> {
+/// The rustls configuration for `tls`, presenting `cert` when given.
+pub fn tls_config(
+    tls: TlsSettings,
+    cert: Option<&ClientCertificate>,
+) -> Result<ClientConfig, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let roots = Arc::new(RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
@@ -22,8 +27,8 @@ pub fn tls_config(tls: TlsSettings) -> Result<ClientConfig, String> {
     let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS versions: {e}"))?;
-    let config = if tls.validate_chain && tls.validate_name {
-        builder.with_webpki_verifier(webpki).with_no_client_auth()
+    let builder = if tls.validate_chain && tls.validate_name {
+        builder.with_webpki_verifier(webpki)
     } else {
         builder
             .dangerous()
@@ -31,9 +36,13 @@ pub fn tls_config(tls: TlsSettings) -> Result<ClientConfig, String> {
                 inner: webpki,
                 check_chain: tls.validate_chain,
             }))
-            .with_no_client_auth()
     };
-    Ok(config)
+    match cert {
+        None => Ok(builder.with_no_client_auth()),
+        Some(c) => builder
+            .with_client_auth_cert(c.chain.clone(), c.key.clone_key())
+            .map_err(|e| format!("client certificate: {e}")),
+    }
 }
 
 /// Checks what the backend asked to check: the chain without the name, or nothing but
@@ -100,10 +109,13 @@ mod tests {
     #[test]
     fn every_combination_builds() {
         for (chain, name) in [(true, true), (true, false), (false, true), (false, false)] {
-            let cfg = tls_config(TlsSettings {
-                validate_chain: chain,
-                validate_name: name,
-            });
+            let cfg = tls_config(
+                TlsSettings {
+                    validate_chain: chain,
+                    validate_name: name,
+                },
+                None,
+            );
             assert!(cfg.is_ok(), "{chain} {name}");
         }
     }
