@@ -125,6 +125,9 @@ impl ProxyExchange<'_> {
 impl Exchange for ProxyExchange<'_> {
     fn resume(&mut self, input: Resume) -> Step {
         match input {
+            Resume::Start if self.head.path_and_query.starts_with("/panic") => {
+                panic!("a test engine that panics")
+            }
             Resume::Start if self.head.path_and_query.starts_with("/missing") => {
                 self.respond(StatusCode::NOT_FOUND, HeaderMap::new(), ResponseBody::Empty)
             }

@@ -269,3 +269,16 @@ async fn a_client_that_goes_away_is_no_longer_in_flight() {
         gw.shared.metrics.render()
     );
 }
+
+/// An engine that panics on a request costs that request a 500, not the gateway.
+#[tokio::test]
+async fn a_panicking_engine_answers_500_and_serves_on() {
+    let origin = backend(|_| async { reply(200, "ok") }).await;
+    let gw = start(
+        Proxy::to_url(&format!("http://{origin}")),
+        ServerConfig::default(),
+    )
+    .await;
+    assert_eq!(get(gw.addr, "/panic").await.0, 500);
+    assert_eq!(get(gw.addr, "/x").await.0, 200);
+}

@@ -115,7 +115,13 @@ async fn drive<E: Engine, X: Exchange>(
     let config = &shared.config;
     let mut input = Resume::Start;
     loop {
-        input = match exchange.resume(input) {
+        // The engine never panics on a request; should it all the same, this request gets
+        // a 500 and the gateway goes on serving (the panic hook has logged it).
+        let step = std::panic::catch_unwind(AssertUnwindSafe(|| exchange.resume(input)));
+        let Ok(step) = step else {
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal gateway error");
+        };
+        input = match step {
             Step::NeedRequestBody => {
                 if bodies.client_bytes.is_none() {
                     match collect(bodies.client.take(), config.max_request_body).await {
@@ -189,6 +195,7 @@ enum CollectError {
     Oversize,
     Broken,
 }
+use std::panic::AssertUnwindSafe;
 use CollectError::{Broken, Oversize};
 
 /// Reads all of `body`, refusing more than `max` bytes.
