@@ -130,23 +130,33 @@ impl Clients {
                     format!("invalid backend URL '{}'", call.url),
                 )
             })?;
-            let mut req = Request::builder()
-                .method(call.method.clone())
-                .uri(uri.clone())
-                .body(into_req_body(body))
-                .map_err(|e| failure("BackendConnectionFailure", e.to_string()))?;
-            *req.headers_mut() = call.headers.clone();
+            // The last hop gives its head away; one that may be redirected keeps a copy.
+            let last = !call.follow_redirects || hops >= self.settings.max_redirects;
+            let (current, headers) = if last {
+                (None, std::mem::take(&mut call.headers))
+            } else {
+                (Some(uri.clone()), call.headers.clone())
+            };
+            let mut req = Request::new(into_req_body(body));
+            *req.method_mut() = call.method.clone();
+            *req.uri_mut() = uri;
+            *req.headers_mut() = headers;
             if replay.is_some() {
                 // hyper frames a buffered body itself; a stale length would corrupt it.
                 req.headers_mut().remove(header::CONTENT_LENGTH);
                 req.headers_mut().remove(header::TRANSFER_ENCODING);
             }
             let resp = client.request(req).await.map_err(classify)?;
-            if !call.follow_redirects || hops >= self.settings.max_redirects {
+            let Some(current) = current else {
                 return Ok(resp);
-            }
-            let Some(next) = redirect(&uri, resp.status(), resp.headers(), &call.method, replay)
-            else {
+            };
+            let Some(next) = redirect(
+                &current,
+                resp.status(),
+                resp.headers(),
+                &call.method,
+                replay,
+            ) else {
                 return Ok(resp);
             };
             hops += 1;

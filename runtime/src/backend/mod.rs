@@ -24,6 +24,9 @@ use pool::Pool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The name metrics use for calls to plain URLs.
+pub const URL_LABEL: &str = "url";
+
 /// One backend entity, ready to call.
 struct Entry {
     name: String,
@@ -84,9 +87,14 @@ impl Backends {
     /// The name metrics use for `target`: the backend's name, or `url` for plain URLs.
     pub fn label(&self, target: &Target) -> &str {
         match target {
-            Target::Backend(id) => self.entries.get(*id as usize).map_or("?", |e| &e.name),
-            Target::Url(_) => "url",
+            Target::Backend(id) => self.name(*id),
+            Target::Url(_) => URL_LABEL,
         }
+    }
+
+    /// The name of backend `id` (`?` for one not declared).
+    pub fn name(&self, id: BackendId) -> &str {
+        self.entries.get(id as usize).map_or("?", |e| &e.name)
     }
 
     /// Sends `req`; `client_body` is the client's body when `req.body` is `None`.
@@ -95,41 +103,37 @@ impl Backends {
         req: BackendRequest,
         client_body: Option<ReqBody>,
     ) -> Result<Response<Incoming>, BackendFailure> {
-        let body = match (req.body.clone(), client_body) {
+        let body = match (req.body, client_body) {
             (Some(b), _) => OutBody::Full(b),
             (None, Some(s)) => OutBody::Stream(s),
             (None, None) => OutBody::Full(bytes::Bytes::new()),
         };
         let mut call = Call {
             url: String::new(),
-            method: req.method.clone(),
-            headers: req.headers.clone(),
+            method: req.method,
+            headers: req.headers,
             timeout: req.timeout,
             follow_redirects: req.follow_redirects,
             version: req.http_version,
         };
         call.headers.remove(header::HOST);
-        match &req.target {
+        match req.target {
             Target::Url(base) => {
-                call.url = join(base, &req.path_and_query);
+                call.url = join(&base, &req.path_and_query);
                 self.default.call(call, body).await
             }
-            Target::Backend(id) => {
-                self.call_backend(*id, &req.path_and_query, call, body)
-                    .await
-            }
+            Target::Backend(id) => self.call_backend(id, req.path_and_query, call, body).await,
         }
     }
 
     async fn call_backend(
         &self,
         id: BackendId,
-        path_and_query: &str,
+        mut pq: String,
         mut call: Call,
         body: OutBody,
     ) -> Result<Response<Incoming>, BackendFailure> {
         let entry = self.entry(id)?;
-        let mut pq = path_and_query.to_string();
         let mut clients = None;
         let member = match &entry.pool {
             Some(pool) => {

@@ -13,6 +13,11 @@ pub fn set_enabled(on: bool) {
     ENABLED.store(on, Ordering::Relaxed);
 }
 
+/// Whether the access log is on (the driver keeps what it logs only then).
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
 /// What the access log records about one request.
 #[derive(Debug)]
 pub struct AccessEntry<'a> {
@@ -39,7 +44,7 @@ pub fn path_only(path_and_query: &str) -> &str {
 
 /// Logs `e` at INFO (unless the access log is turned off).
 pub fn log(e: &AccessEntry<'_>) {
-    if !ENABLED.load(Ordering::Relaxed) {
+    if !enabled() {
         return;
     }
     tracing::info!(

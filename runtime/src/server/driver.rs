@@ -5,9 +5,9 @@ use super::access_log::{self, AccessEntry};
 use super::metrics::Metrics;
 use super::{Engine, Exchange, Shared};
 use crate::backend::client::{BoxError, ReqBody};
-use crate::backend::Backends;
+use crate::backend::{Backends, URL_LABEL};
 use crate::engine::{
-    BackendResponse, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step,
+    BackendResponse, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
 };
 use bytes::Bytes;
 use http::{header, HeaderMap, Request, Response, StatusCode};
@@ -40,7 +40,8 @@ pub async fn handle<E: Engine>(
     let loaded = shared.current.load_full();
     let (mut parts, body) = req.into_parts();
     let head = request_head(&mut parts, client, scheme);
-    let path_and_query = head.path_and_query.clone();
+    // Kept for the access log only: with it off, the path costs no copy.
+    let path_and_query = access_log::enabled().then(|| head.path_and_query.clone());
     let mut exchange = loaded.engine.start(head);
     let mut bodies = Bodies {
         client: Some(body),
@@ -53,15 +54,17 @@ pub async fn handle<E: Engine>(
     let duration = started.elapsed();
     let status = resp.status().as_u16();
     shared.metrics.request(api, operation, status, duration);
-    access_log::log(&AccessEntry {
-        method: parts.method.as_str(),
-        path_and_query: &path_and_query,
-        status,
-        api,
-        operation,
-        client,
-        duration,
-    });
+    if let Some(path_and_query) = &path_and_query {
+        access_log::log(&AccessEntry {
+            method: parts.method.as_str(),
+            path_and_query,
+            status,
+            api,
+            operation,
+            client,
+            duration,
+        });
+    }
     resp
 }
 
@@ -147,7 +150,11 @@ async fn drive<E: Engine, X: Exchange>(
                         .filter(|b| !b.is_end_stream())
                         .map(stream_body),
                 };
-                let label = backends.label(&req.target).to_string();
+                // The target's name is looked up again only if the call fails.
+                let backend_id = match req.target {
+                    Target::Backend(id) => Some(id),
+                    Target::Url(_) => None,
+                };
                 bodies.backend = None;
                 bodies.backend_bytes = None;
                 match backends.forward(req, stream).await {
@@ -160,7 +167,8 @@ async fn drive<E: Engine, X: Exchange>(
                         }))
                     }
                     Err(f) => {
-                        shared.metrics.backend_error(&label, f.reason);
+                        let label = backend_id.map_or(URL_LABEL, |id| backends.name(id));
+                        shared.metrics.backend_error(label, f.reason);
                         Resume::Backend(Err(f))
                     }
                 }
