@@ -124,10 +124,12 @@ impl Clients {
                 OutBody::Full(b) => Some(b.clone()),
                 OutBody::Stream(_) => None,
             };
-            let uri: Uri = call.url.parse().map_err(|_| {
+            // The URL's own buffer becomes the URI's (parsing a `&str` would copy it).
+            let raw = Bytes::from(std::mem::take(&mut call.url));
+            let uri = Uri::from_maybe_shared(raw.clone()).map_err(|_| {
                 failure(
                     "BackendConnectionFailure",
-                    format!("invalid backend URL '{}'", call.url),
+                    format!("invalid backend URL '{}'", String::from_utf8_lossy(&raw)),
                 )
             })?;
             // The last hop gives its head away; one that may be redirected keeps a copy.

@@ -258,11 +258,19 @@ pub fn join(base: &str, path_and_query: &str) -> String {
     let has_path = base
         .split_once("://")
         .is_none_or(|(_, rest)| rest.contains('/'));
-    match path_and_query.as_bytes().first() {
-        None | Some(b'?') if !has_path => format!("{base}/{path_and_query}"),
-        None | Some(b'?') | Some(b'/') => format!("{base}{path_and_query}"),
-        _ => format!("{base}/{path_and_query}"),
+    let slash = match path_and_query.as_bytes().first() {
+        None | Some(b'?') => !has_path,
+        Some(b'/') => false,
+        _ => true,
+    };
+    // One allocation of the exact size (format! would grow the string as it writes).
+    let mut url = String::with_capacity(base.len() + usize::from(slash) + path_and_query.len());
+    url.push_str(base);
+    if slash {
+        url.push('/');
     }
+    url.push_str(path_and_query);
+    url
 }
 
 #[cfg(test)]
