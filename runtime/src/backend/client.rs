@@ -6,7 +6,7 @@ use super::tls::tls_config;
 use crate::engine::BackendFailure;
 use crate::program::model::{HttpVersion, TlsSettings};
 use bytes::Bytes;
-use http::{header, HeaderMap, Method, Request, Response, StatusCode, Uri};
+use http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Incoming;
@@ -148,6 +148,11 @@ impl Clients {
                 req.headers_mut().remove(header::CONTENT_LENGTH);
                 req.headers_mut().remove(header::TRANSFER_ENCODING);
             }
+            if call.version == HttpVersion::Http1 {
+                if let Some(host) = call.host.take() {
+                    req.headers_mut().insert(header::HOST, host);
+                }
+            }
             let resp = client.request(req).await.map_err(classify)?;
             let Some(current) = current else {
                 return Ok(resp);
@@ -184,6 +189,24 @@ pub struct Call {
     pub follow_redirects: bool,
     /// Protocol.
     pub version: HttpVersion,
+    /// The `Host` header of the first hop over HTTP/1, computed once per backend
+    /// ([`host_header`]); without it (and after a redirect) hyper-util derives it per call.
+    pub host: Option<HeaderValue>,
+}
+
+/// The `Host` header hyper-util sends to `url` over HTTP/1: the host, with the port when
+/// it is not the scheme's default. `None` for a URL without a host.
+pub fn host_header(url: &str) -> Option<HeaderValue> {
+    let uri: Uri = url.parse().ok()?;
+    let host = uri.host()?;
+    let secure = matches!(uri.scheme_str(), Some("https" | "wss"));
+    let value = match (uri.port(), secure) {
+        (Some(p), true) if p.as_u16() == 443 => host.to_string(),
+        (Some(p), false) if p.as_u16() == 80 => host.to_string(),
+        (Some(p), _) => format!("{host}:{p}"),
+        (None, _) => host.to_string(),
+    };
+    HeaderValue::from_str(&value).ok()
 }
 
 fn into_req_body(body: OutBody) -> ReqBody {
@@ -300,6 +323,20 @@ mod tests {
             Some(body.clone()),
         );
         assert_eq!(r, Some(("https://b/".into(), Method::PUT, body)));
+    }
+
+    #[test]
+    fn host_header_keeps_only_non_default_ports() {
+        let host = |u| host_header(u).map(|h| h.to_str().expect("ascii").to_string());
+        assert_eq!(host("http://a.test:80/x").as_deref(), Some("a.test"));
+        assert_eq!(host("https://a.test:443").as_deref(), Some("a.test"));
+        assert_eq!(host("http://a.test:443/").as_deref(), Some("a.test:443"));
+        assert_eq!(
+            host("https://u@[::1]:8443/p").as_deref(),
+            Some("[::1]:8443")
+        );
+        assert_eq!(host("http://127.0.0.1").as_deref(), Some("127.0.0.1"));
+        assert_eq!(host("/relative"), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use breaker::{Breaker, Outcome, Rule};
 use certs::{Certificates, ClientCertificate};
 use client::{Call, ClientSettings, Clients, OutBody, ReqBody};
 use credentials::Injected;
-use http::{header, HeaderMap, Response};
+use http::{header, HeaderMap, HeaderValue, Response};
 use hyper::body::Incoming;
 use pool::Pool;
 use std::sync::Arc;
@@ -31,6 +31,8 @@ pub const URL_LABEL: &str = "url";
 struct Entry {
     name: String,
     url: Option<String>,
+    /// The `Host` header of calls to `url` over HTTP/1.
+    host: Option<HeaderValue>,
     pool: Option<Pool>,
     breaker: Breaker,
     credentials: Injected,
@@ -64,6 +66,7 @@ impl Backends {
                 .collect();
             entries.push(Entry {
                 url: b.url.map(|u| program.str(u).to_string()),
+                host: b.url.and_then(|u| client::host_header(program.str(u))),
                 pool: match &b.kind {
                     BackendKind::Pool(members) => Some(Pool::new(members)),
                     BackendKind::Single => None,
@@ -115,6 +118,7 @@ impl Backends {
             timeout: req.timeout,
             follow_redirects: req.follow_redirects,
             version: req.http_version,
+            host: None,
         };
         call.headers.remove(header::HOST);
         match req.target {
@@ -159,6 +163,7 @@ impl Backends {
         member.credentials.apply(&mut call.headers, &mut pq);
         let base = member.url.as_deref().unwrap_or_default();
         call.url = join(base, &pq);
+        call.host = member.host.clone();
         let clients = clients.unwrap_or(&member.clients);
         let result = clients.call(call, body).await;
         let now = Instant::now();
