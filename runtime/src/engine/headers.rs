@@ -140,8 +140,10 @@ impl Headers {
             }
             _ => match (one, values) {
                 (Some(v), [text]) => {
-                    self.map.insert(name.clone(), v.clone());
-                    self.sync_view(&name, vec![text.clone()]);
+                    if self.view.get().is_some() {
+                        self.sync_view(&name, vec![text.clone()]);
+                    }
+                    self.map.insert(name, v.clone());
                     Ok(())
                 }
                 _ => self.replace(name, values),
@@ -163,6 +165,16 @@ impl Headers {
     /// the headers whose values may hold commas.
     fn replace(&mut self, name: HeaderName, values: &[Arc<str>]) -> Result<(), BadHeader> {
         let bad = |v: &str| BadHeader(format!("'{v}' is not a valid value of header '{name}'"));
+        if let [value] = values {
+            // One value: one line, no joining.
+            let line = HeaderValue::from_str(value).map_err(|_| bad(value))?;
+            self.map.remove(&name);
+            if self.view.get().is_some() {
+                self.sync_view(&name, vec![value.clone()]);
+            }
+            self.map.append(name, line);
+            return Ok(());
+        }
         let lines: Vec<HeaderValue> = if REPEATED.contains(&name.as_str()) && values.len() > 1 {
             values
                 .iter()
