@@ -1,7 +1,8 @@
 //! `set-backend-service` and `forward-request`: targets, paths, headers, no forwarding.
 
 use super::*;
-use crate::program::model::{Backend, BackendKind, OpKind};
+use crate::program::model::{Backend, BackendKind, ExistsAction, HeaderOp, OpKind};
+use crate::value::{HostObj, Msg};
 
 fn go(b: B, headers: &[(&str, &str)]) -> Outcome {
     let (gw, _) = b.gateway();
@@ -126,4 +127,68 @@ fn hop_by_hop_headers_of_the_backend_response_are_dropped() {
     assert!(header(&o, "connection").is_none());
     assert!(header(&o, "keep-alive").is_none());
     assert_eq!(header(&o, "x-ok"), Some("1"));
+}
+
+/// `set-header name` to the value of request header `from` (`@(context.Request.Headers…)`).
+fn copy_request_header(b: &mut B, name: &str, from: &str) -> OpKind {
+    let value = b.lookup(HostObj::Headers(Msg::Request), from);
+    OpKind::SetHeader(HeaderOp {
+        name: b.lit(name),
+        action: ExistsAction::Override,
+        values: vec![value],
+    })
+}
+
+#[test]
+fn request_headers_forwarded_whether_moved_or_copied() {
+    let mut b = B::new();
+    let fr = || OpKind::ForwardRequest(Default::default());
+    // Nothing reads the request headers after forwarding: they are moved.
+    let moved = b.pipeline(vec![], None, vec![], vec![]);
+    // Outbound reads them: they are copied and still readable.
+    let read = copy_request_header(&mut b, "x-seen", "x-keep");
+    let copied = b.pipeline(vec![], None, vec![read], vec![]);
+    // Two forwards: the second sends the same headers.
+    let twice = b.pipeline(vec![], Some(vec![fr(), fr()]), vec![], vec![]);
+    let api = b.api("a", "", false);
+    b.op(api, "moved", "GET", "/moved", vec![(u32::MAX, moved)]);
+    b.op(api, "copied", "GET", "/copied", vec![(u32::MAX, copied)]);
+    b.op(api, "twice", "GET", "/twice", vec![(u32::MAX, twice)]);
+    let (gw, _) = b.gateway();
+    let needs = |p: u32| gw.shared.bodies[p as usize].move_headers;
+    assert!(needs(moved));
+    assert!(!needs(copied));
+    assert!(!needs(twice));
+    let o = run(&gw, head("GET", "/moved", &[("X-Keep", "1")]), "");
+    assert_eq!(o.forwarded[0].headers.get("x-keep").unwrap(), "1");
+    let o = run(&gw, head("GET", "/copied", &[("X-Keep", "2")]), "");
+    assert_eq!(o.forwarded[0].headers.get("x-keep").unwrap(), "2");
+    assert_eq!(header(&o, "x-seen"), Some("2"));
+    let o = run(&gw, head("GET", "/twice", &[("X-Keep", "3")]), "");
+    assert_eq!(o.forwarded.len(), 2);
+    for f in &o.forwarded {
+        assert_eq!(f.headers.get("x-keep").unwrap(), "3");
+    }
+}
+
+#[test]
+fn request_headers_copied_when_a_variable_or_context_may_hold_them() {
+    let mut b = B::new();
+    let var = b.var("v");
+    let set_from_var = OpKind::SetHeader(HeaderOp {
+        name: b.lit("x-v"),
+        action: ExistsAction::Override,
+        values: vec![var],
+    });
+    let ctx = Arg::Expr(b.code(vec![Instr::Context, Instr::Return], &[]));
+    let set_from_ctx = OpKind::SetHeader(HeaderOp {
+        name: b.lit("x-c"),
+        action: ExistsAction::Override,
+        values: vec![ctx],
+    });
+    let on_var = b.pipeline(vec![], None, vec![set_from_var], vec![]);
+    let on_ctx = b.pipeline(vec![], None, vec![], vec![set_from_ctx]);
+    let (gw, _) = b.gateway();
+    assert!(!gw.shared.bodies[on_var as usize].move_headers);
+    assert!(!gw.shared.bodies[on_ctx as usize].move_headers);
 }
