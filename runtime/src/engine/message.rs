@@ -50,12 +50,9 @@ pub(crate) struct Request {
 impl Request {
     /// The request as received.
     pub fn new(head: super::RequestHead) -> Request {
-        let mut headers = head.headers;
-        // Room for what policies add, so that `set-header` does not grow the table twice.
-        let _ = headers.try_reserve(8);
         Request {
             method: head.method,
-            headers: Headers::new(headers),
+            headers: Headers::new(head.headers),
             body: Body::Stream,
             scheme: head.scheme,
             host: head.host,
