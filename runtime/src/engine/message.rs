@@ -139,7 +139,8 @@ pub(crate) fn parse_query(q: &str) -> Multimap {
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub status: StatusCode,
-    pub reason: Arc<str>,
+    /// The reason phrase set by a policy (`None`: the status code's standard one).
+    pub reason: Option<Arc<str>>,
     pub headers: Headers,
     pub body: Body,
 }
@@ -149,9 +150,17 @@ impl Reply {
     pub fn empty() -> Reply {
         Reply {
             status: StatusCode::OK,
-            reason: "OK".into(),
+            reason: None,
             headers: Headers::default(),
             body: Body::Absent,
+        }
+    }
+
+    /// `context.Response.StatusReason`.
+    pub fn reason(&self) -> Arc<str> {
+        match &self.reason {
+            Some(r) => r.clone(),
+            None => self.status.canonical_reason().unwrap_or("").into(),
         }
     }
 }

@@ -211,10 +211,10 @@ pub(super) fn set_status(
     };
     let reason = match reason {
         Some(r) => match x.arg_text(program, r) {
-            Ok(t) => t,
+            Ok(t) => Some(t),
             Err(f) => return Next::Error(x.fault_at(program, op, &f)),
         },
-        None => status.canonical_reason().unwrap_or("").into(),
+        None => None,
     };
     x.ctx.resp.status = status;
     x.ctx.resp.reason = reason;

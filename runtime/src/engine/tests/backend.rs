@@ -1,7 +1,9 @@
 //! `set-backend-service` and `forward-request`: targets, paths, headers, no forwarding.
 
 use super::*;
-use crate::program::model::{Backend, BackendKind, ExistsAction, HeaderOp, OpKind};
+use crate::library::name_id;
+use crate::program::model::{Arg, Backend, BackendKind, ExistsAction, HeaderOp, OpKind};
+use crate::program::Instr;
 use crate::value::{HostObj, Msg};
 
 fn go(b: B, headers: &[(&str, &str)]) -> Outcome {
@@ -191,4 +193,47 @@ fn request_headers_copied_when_a_variable_or_context_may_hold_them() {
     let (gw, _) = b.gateway();
     assert!(!gw.shared.bodies[on_var as usize].move_headers);
     assert!(!gw.shared.bodies[on_ctx as usize].move_headers);
+}
+
+#[test]
+fn status_reason_follows_the_status_unless_a_policy_sets_it() {
+    let mut b = B::new();
+    let get = name_id("StatusReason").unwrap();
+    let reason = Arg::Expr(b.code(
+        vec![
+            Instr::Host(HostObj::Message(Msg::Response)),
+            Instr::Get(get),
+            Instr::Return,
+        ],
+        &[],
+    ));
+    let copy = |b: &mut B| {
+        OpKind::SetHeader(HeaderOp {
+            name: b.lit("x-reason"),
+            action: ExistsAction::Override,
+            values: vec![reason],
+        })
+    };
+    let status = |b: &mut B, reason: Option<&str>| OpKind::SetStatus {
+        code: b.lit("404"),
+        reason: reason.map(|r| b.lit(r)),
+    };
+    let (c1, c2, c3) = (copy(&mut b), copy(&mut b), copy(&mut b));
+    let standard = status(&mut b, None);
+    let own = status(&mut b, Some("Nope"));
+    let backend = b.pipeline(vec![], None, vec![c1], vec![]);
+    let set = b.pipeline(vec![], None, vec![standard, c2], vec![]);
+    let named = b.pipeline(vec![], None, vec![own, c3], vec![]);
+    let api = b.api("a", "", false);
+    b.op(api, "backend", "GET", "/backend", vec![(u32::MAX, backend)]);
+    b.op(api, "set", "GET", "/set", vec![(u32::MAX, set)]);
+    b.op(api, "named", "GET", "/named", vec![(u32::MAX, named)]);
+    let (gw, _) = b.gateway();
+    let reason_of = |path: &str| {
+        let o = run(&gw, head("GET", path, &[]), "");
+        header(&o, "x-reason").map(str::to_string)
+    };
+    assert_eq!(reason_of("/backend").as_deref(), Some("OK"));
+    assert_eq!(reason_of("/set").as_deref(), Some("Not Found"));
+    assert_eq!(reason_of("/named").as_deref(), Some("Nope"));
 }
