@@ -140,8 +140,10 @@ impl Headers {
             }
             _ => match (one, values) {
                 (Some(v), [text]) => {
-                    self.map.insert(name.clone(), v.clone());
-                    self.sync_view(&name, vec![text.clone()]);
+                    if self.view.get().is_some() {
+                        self.sync_view(&name, vec![text.clone()]);
+                    }
+                    self.map.insert(name, v.clone());
                     Ok(())
                 }
                 _ => self.replace(name, values),
@@ -163,6 +165,16 @@ impl Headers {
     /// the headers whose values may hold commas.
     fn replace(&mut self, name: HeaderName, values: &[Arc<str>]) -> Result<(), BadHeader> {
         let bad = |v: &str| BadHeader(format!("'{v}' is not a valid value of header '{name}'"));
+        if let [value] = values {
+            // One value: one line, no joining.
+            let line = HeaderValue::from_str(value).map_err(|_| bad(value))?;
+            self.map.remove(&name);
+            if self.view.get().is_some() {
+                self.sync_view(&name, vec![value.clone()]);
+            }
+            self.map.append(name, line);
+            return Ok(());
+        }
         let lines: Vec<HeaderValue> = if REPEATED.contains(&name.as_str()) && values.len() > 1 {
             values
                 .iter()
@@ -269,13 +281,19 @@ static HOP_BY_HOP: [HeaderName; 10] = [
 
 /// Removes hop-by-hop headers (and those `Connection` names) from `map`.
 pub(crate) fn strip_hop_by_hop(map: &mut HeaderMap) {
-    // One pass over the (few) headers present instead of a lookup per hop-by-hop name.
-    let found: Vec<HeaderName> = map
-        .keys()
-        .filter(|k| HOP_BY_HOP.contains(k))
-        .cloned()
-        .collect();
-    if found.is_empty() {
+    // One pass over the (few) headers present instead of a lookup per hop-by-hop name;
+    // the names found are noted by index, in the map's order (no vector).
+    let mut found = [0usize; HOP_BY_HOP.len()];
+    let mut n = 0;
+    for k in map.keys() {
+        if let Some(i) = HOP_BY_HOP.iter().position(|h| h == k) {
+            if let Some(slot) = found.get_mut(n) {
+                *slot = i;
+                n += 1;
+            }
+        }
+    }
+    if n == 0 {
         return;
     }
     let named: Vec<String> = map
@@ -286,10 +304,12 @@ pub(crate) fn strip_hop_by_hop(map: &mut HeaderMap) {
         .map(|s| s.trim().to_ascii_lowercase())
         .filter(|s| !s.is_empty())
         .collect();
-    for n in named {
-        map.remove(n.as_str());
+    for name in named {
+        map.remove(name.as_str());
     }
-    for n in &found {
-        map.remove(n);
+    for i in found.iter().take(n) {
+        if let Some(h) = HOP_BY_HOP.get(*i) {
+            map.remove(h);
+        }
     }
 }

@@ -104,9 +104,7 @@ impl Host for Ctx {
             (HostObj::Message(Msg::Response), "StatusCode") => {
                 Value::Int(self.resp.status.as_u16() as i32)
             }
-            (HostObj::Message(Msg::Response), "StatusReason") => {
-                Value::Str(self.resp.reason.clone())
-            }
+            (HostObj::Message(Msg::Response), "StatusReason") => Value::Str(self.resp.reason()),
             (HostObj::Url(original), _) => {
                 let cur;
                 let u = if original {

@@ -50,12 +50,9 @@ pub(crate) struct Request {
 impl Request {
     /// The request as received.
     pub fn new(head: super::RequestHead) -> Request {
-        let mut headers = head.headers;
-        // Room for what policies add, so that `set-header` does not grow the table twice.
-        let _ = headers.try_reserve(8);
         Request {
             method: head.method,
-            headers: Headers::new(headers),
+            headers: Headers::new(head.headers),
             body: Body::Stream,
             scheme: head.scheme,
             host: head.host,
@@ -142,7 +139,8 @@ pub(crate) fn parse_query(q: &str) -> Multimap {
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub status: StatusCode,
-    pub reason: Arc<str>,
+    /// The reason phrase set by a policy (`None`: the status code's standard one).
+    pub reason: Option<Arc<str>>,
     pub headers: Headers,
     pub body: Body,
 }
@@ -152,9 +150,17 @@ impl Reply {
     pub fn empty() -> Reply {
         Reply {
             status: StatusCode::OK,
-            reason: "OK".into(),
+            reason: None,
             headers: Headers::default(),
             body: Body::Absent,
+        }
+    }
+
+    /// `context.Response.StatusReason`.
+    pub fn reason(&self) -> Arc<str> {
+        match &self.reason {
+            Some(r) => r.clone(),
+            None => self.status.canonical_reason().unwrap_or("").into(),
         }
     }
 }

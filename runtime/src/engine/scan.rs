@@ -13,6 +13,9 @@ pub(crate) struct BodyNeeds {
     pub request: bool,
     /// Some expression may read the response body.
     pub response: bool,
+    /// `forward-request` may move the request headers into the backend call instead of
+    /// copying them: it runs at most once and nothing reads them after it.
+    pub move_headers: bool,
 }
 
 /// The body needs of each pipeline of `program`.
@@ -31,6 +34,7 @@ pub(crate) fn pipeline_needs(program: &Program) -> Vec<BodyNeeds> {
             for b in p.sections {
                 block_needs(program, &per_code, b, &mut seen, &mut needs);
             }
+            needs.move_headers = headers_movable(program, &p.sections[1..]);
             needs
         })
         .collect()
@@ -59,6 +63,62 @@ fn code_needs(instrs: &[Instr]) -> BodyNeeds {
         }
     }
     n
+}
+
+/// Whether `instrs` may read the request's headers: directly, through `context` or
+/// `context.Request`, or through a variable (which may hold them).
+fn reads_request_headers(instrs: &[Instr]) -> bool {
+    let touches = |o: &HostObj| {
+        matches!(
+            o,
+            HostObj::Context
+                | HostObj::Message(Msg::Request)
+                | HostObj::Headers(Msg::Request)
+                | HostObj::Variables
+        )
+    };
+    instrs.iter().any(|ins| match ins {
+        Instr::Context => true,
+        Instr::Host(o) | Instr::Lookup(o, ..) | Instr::LookupEq(o, ..) | Instr::LookupNe(o, ..) => {
+            touches(o)
+        }
+        _ => false,
+    })
+}
+
+/// Whether the blocks from `sections` (backend, outbound, on-error) forward at most once
+/// and never read the request headers. Walks every call (a shared block counts each time
+/// it is reached), giving up (`false`) past a fixed number of visits.
+fn headers_movable(program: &Program, sections: &[BlockId]) -> bool {
+    let mut budget = 4096u32;
+    let mut forwards = 0u32;
+    let mut todo: Vec<BlockId> = sections.to_vec();
+    while let Some(b) = todo.pop() {
+        budget = match budget.checked_sub(1) {
+            Some(n) => n,
+            None => return false,
+        };
+        let Some(block) = program.blocks.get(b as usize) else {
+            continue;
+        };
+        for op in &block.ops {
+            if matches!(op.kind, OpKind::ForwardRequest(_)) {
+                forwards += 1;
+            }
+            let mut reads = false;
+            let mut code = |c: CodeId| {
+                reads |= program
+                    .codes
+                    .get(c as usize)
+                    .is_none_or(|e| reads_request_headers(&e.code.instrs));
+            };
+            for_each_code(&op.kind, &mut code, &mut todo);
+            if reads || forwards > 1 {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 fn block_needs(

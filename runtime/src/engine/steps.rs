@@ -46,6 +46,7 @@ impl Exchange {
                 self.ctx.last_error = Some(LastError::step("engine", "", &msg, ""));
                 self.ctx.resp = Reply::empty();
                 self.ctx.resp.status = StatusCode::INTERNAL_SERVER_ERROR;
+                self.ctx.resp.reason = Some("OK".into());
                 self.finish()
             }
         }
@@ -109,7 +110,7 @@ impl Exchange {
         };
         self.ctx.resp = Reply {
             status,
-            reason: status.canonical_reason().unwrap_or("").into(),
+            reason: None,
             headers: Headers::new(error::json_headers()),
             body: Body::Held(error::json_body(status, message)),
         };
@@ -147,7 +148,7 @@ impl Exchange {
             Ok(mut head) => {
                 super::headers::strip_hop_by_hop(&mut head.headers);
                 self.ctx.resp = Reply {
-                    reason: head.status.canonical_reason().unwrap_or("").into(),
+                    reason: None,
                     status: head.status,
                     headers: Headers::new(head.headers),
                     body: Body::Stream,

@@ -64,7 +64,7 @@ pub(crate) fn key_names(program: &Program, api: u32) -> (&str, &str) {
 }
 
 /// Finds the active subscription whose key is `key` and whose scope covers `api`.
-pub(crate) fn check(program: &Program, api: u32, key: &str) -> Result<Accepted, Refused> {
+pub(crate) fn check(program: &Program, api: u32, key: &Arc<str>) -> Result<Accepted, Refused> {
     let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
     for (i, s) in program.subscriptions.iter().enumerate() {
         let Some(slot) = s.key_digests.iter().position(|d| *d == digest) else {
@@ -90,7 +90,7 @@ pub(crate) fn check(program: &Program, api: u32, key: &str) -> Result<Accepted, 
         };
         return Ok(Accepted {
             sub: i as u32,
-            key: key.into(),
+            key: key.clone(),
             slot,
             product,
         });

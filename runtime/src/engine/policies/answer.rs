@@ -28,7 +28,7 @@ pub(super) fn return_response(
     }
     let mut reply = Reply {
         status: StatusCode::OK,
-        reason: "OK".into(),
+        reason: None,
         headers: Headers::default(),
         body: Body::Absent,
     };
@@ -47,10 +47,10 @@ pub(super) fn return_response(
         reply.status = status;
         reply.reason = match reason {
             Some(a) => match x.arg_text(program, a) {
-                Ok(t) => t,
+                Ok(t) => Some(t),
                 Err(f) => return Next::Error(x.fault_at(program, op, &f)),
             },
-            None => status.canonical_reason().unwrap_or("").into(),
+            None => None,
         };
     }
     for h in &r.headers {
@@ -109,7 +109,7 @@ pub(super) fn mock_response(
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let mut reply = Reply {
         status,
-        reason: status.canonical_reason().unwrap_or("").into(),
+        reason: None,
         headers: Headers::default(),
         body: Body::Absent,
     };

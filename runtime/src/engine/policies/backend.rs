@@ -66,7 +66,12 @@ pub(super) fn forward_request(
             return Next::Error(x.error_at(program, op, "BackendConnectionFailure", msg));
         }
     };
-    let mut headers = x.ctx.req.headers.map().clone();
+    let mut headers = if x.needs.move_headers {
+        // Nothing reads them after this: move instead of copying every name and value.
+        x.ctx.req.headers.take()
+    } else {
+        x.ctx.req.headers.map().clone()
+    };
     strip_hop_by_hop(&mut headers);
     let body = match &x.ctx.req.body {
         Body::Stream => None,

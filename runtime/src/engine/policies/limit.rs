@@ -84,7 +84,7 @@ pub(super) fn rate_limit_by_key(
         .insert(retry_name, HeaderValue::from(check.retry_after));
     x.ctx.resp = Reply {
         status,
-        reason: "Too Many Requests".into(),
+        reason: None,
         headers,
         body: Body::Held(error::json_body(status, &message)),
     };

@@ -28,16 +28,44 @@ fn header_parts(
 
 /// `set-header` on the section's message.
 pub(super) fn set_header(x: &mut Exchange, program: &Program, op: &Op, h: &HeaderOp) -> Next {
-    let (name, values) = match header_parts(x, program, h) {
-        Ok(p) => p,
-        Err(f) => return Next::Error(x.fault_at(program, op, &f)),
-    };
     let sh = x.ctx.sh.clone();
-    let parsed = match h.name {
+    // A literal name is parsed once per program: its text is not needed.
+    let name = match h.name {
         Arg::Lit(id) => sh.literals.name(id).cloned(),
         Arg::Expr(_) => None,
     };
-    let name = match parsed.map_or_else(|| parse_name(&name), Ok) {
+    let name = match name {
+        Some(n) => Ok(n),
+        // Parsed only after the values are evaluated, whose faults come first.
+        None => match x.arg_text(program, &h.name) {
+            Ok(t) => Err(t),
+            Err(f) => return Next::Error(x.fault_at(program, op, &f)),
+        },
+    };
+    // One value (the usual case) needs no vector.
+    let one_text;
+    let many;
+    let values: &[Arc<str>] = match h.values.as_slice() {
+        [v] => {
+            one_text = match x.arg_text(program, v) {
+                Ok(t) => t,
+                Err(f) => return Next::Error(x.fault_at(program, op, &f)),
+            };
+            std::slice::from_ref(&one_text)
+        }
+        vs => {
+            let mut all = Vec::with_capacity(vs.len());
+            for v in vs {
+                match x.arg_text(program, v) {
+                    Ok(t) => all.push(t),
+                    Err(f) => return Next::Error(x.fault_at(program, op, &f)),
+                }
+            }
+            many = all;
+            &many
+        }
+    };
+    let name = match name.or_else(|text| parse_name(&text)) {
         Ok(n) => n,
         Err(e) => return Next::Error(x.error_at(program, op, "", e.0)),
     };
@@ -50,7 +78,7 @@ pub(super) fn set_header(x: &mut Exchange, program: &Program, op: &Op, h: &Heade
     } else {
         &mut x.ctx.resp.headers
     };
-    match headers.apply_named(name, h.action, &values, one) {
+    match headers.apply_named(name, h.action, values, one) {
         Ok(()) => Next::Go,
         Err(e) => Next::Error(x.error_at(program, op, "", e.0)),
     }
@@ -183,10 +211,10 @@ pub(super) fn set_status(
     };
     let reason = match reason {
         Some(r) => match x.arg_text(program, r) {
-            Ok(t) => t,
+            Ok(t) => Some(t),
             Err(f) => return Next::Error(x.fault_at(program, op, &f)),
         },
-        None => status.canonical_reason().unwrap_or("").into(),
+        None => None,
     };
     x.ctx.resp.status = status;
     x.ctx.resp.reason = reason;

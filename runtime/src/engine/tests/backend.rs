@@ -1,7 +1,10 @@
 //! `set-backend-service` and `forward-request`: targets, paths, headers, no forwarding.
 
 use super::*;
-use crate::program::model::{Backend, BackendKind, OpKind};
+use crate::library::name_id;
+use crate::program::model::{Arg, Backend, BackendKind, ExistsAction, HeaderOp, OpKind};
+use crate::program::Instr;
+use crate::value::{HostObj, Msg};
 
 fn go(b: B, headers: &[(&str, &str)]) -> Outcome {
     let (gw, _) = b.gateway();
@@ -126,4 +129,111 @@ fn hop_by_hop_headers_of_the_backend_response_are_dropped() {
     assert!(header(&o, "connection").is_none());
     assert!(header(&o, "keep-alive").is_none());
     assert_eq!(header(&o, "x-ok"), Some("1"));
+}
+
+/// `set-header name` to the value of request header `from` (`@(context.Request.Headers…)`).
+fn copy_request_header(b: &mut B, name: &str, from: &str) -> OpKind {
+    let value = b.lookup(HostObj::Headers(Msg::Request), from);
+    OpKind::SetHeader(HeaderOp {
+        name: b.lit(name),
+        action: ExistsAction::Override,
+        values: vec![value],
+    })
+}
+
+#[test]
+fn request_headers_forwarded_whether_moved_or_copied() {
+    let mut b = B::new();
+    let fr = || OpKind::ForwardRequest(Default::default());
+    // Nothing reads the request headers after forwarding: they are moved.
+    let moved = b.pipeline(vec![], None, vec![], vec![]);
+    // Outbound reads them: they are copied and still readable.
+    let read = copy_request_header(&mut b, "x-seen", "x-keep");
+    let copied = b.pipeline(vec![], None, vec![read], vec![]);
+    // Two forwards: the second sends the same headers.
+    let twice = b.pipeline(vec![], Some(vec![fr(), fr()]), vec![], vec![]);
+    let api = b.api("a", "", false);
+    b.op(api, "moved", "GET", "/moved", vec![(u32::MAX, moved)]);
+    b.op(api, "copied", "GET", "/copied", vec![(u32::MAX, copied)]);
+    b.op(api, "twice", "GET", "/twice", vec![(u32::MAX, twice)]);
+    let (gw, _) = b.gateway();
+    let needs = |p: u32| gw.shared.bodies[p as usize].move_headers;
+    assert!(needs(moved));
+    assert!(!needs(copied));
+    assert!(!needs(twice));
+    let o = run(&gw, head("GET", "/moved", &[("X-Keep", "1")]), "");
+    assert_eq!(o.forwarded[0].headers.get("x-keep").unwrap(), "1");
+    let o = run(&gw, head("GET", "/copied", &[("X-Keep", "2")]), "");
+    assert_eq!(o.forwarded[0].headers.get("x-keep").unwrap(), "2");
+    assert_eq!(header(&o, "x-seen"), Some("2"));
+    let o = run(&gw, head("GET", "/twice", &[("X-Keep", "3")]), "");
+    assert_eq!(o.forwarded.len(), 2);
+    for f in &o.forwarded {
+        assert_eq!(f.headers.get("x-keep").unwrap(), "3");
+    }
+}
+
+#[test]
+fn request_headers_copied_when_a_variable_or_context_may_hold_them() {
+    let mut b = B::new();
+    let var = b.var("v");
+    let set_from_var = OpKind::SetHeader(HeaderOp {
+        name: b.lit("x-v"),
+        action: ExistsAction::Override,
+        values: vec![var],
+    });
+    let ctx = Arg::Expr(b.code(vec![Instr::Context, Instr::Return], &[]));
+    let set_from_ctx = OpKind::SetHeader(HeaderOp {
+        name: b.lit("x-c"),
+        action: ExistsAction::Override,
+        values: vec![ctx],
+    });
+    let on_var = b.pipeline(vec![], None, vec![set_from_var], vec![]);
+    let on_ctx = b.pipeline(vec![], None, vec![], vec![set_from_ctx]);
+    let (gw, _) = b.gateway();
+    assert!(!gw.shared.bodies[on_var as usize].move_headers);
+    assert!(!gw.shared.bodies[on_ctx as usize].move_headers);
+}
+
+#[test]
+fn status_reason_follows_the_status_unless_a_policy_sets_it() {
+    let mut b = B::new();
+    let get = name_id("StatusReason").unwrap();
+    let reason = Arg::Expr(b.code(
+        vec![
+            Instr::Host(HostObj::Message(Msg::Response)),
+            Instr::Get(get),
+            Instr::Return,
+        ],
+        &[],
+    ));
+    let copy = |b: &mut B| {
+        OpKind::SetHeader(HeaderOp {
+            name: b.lit("x-reason"),
+            action: ExistsAction::Override,
+            values: vec![reason],
+        })
+    };
+    let status = |b: &mut B, reason: Option<&str>| OpKind::SetStatus {
+        code: b.lit("404"),
+        reason: reason.map(|r| b.lit(r)),
+    };
+    let (c1, c2, c3) = (copy(&mut b), copy(&mut b), copy(&mut b));
+    let standard = status(&mut b, None);
+    let own = status(&mut b, Some("Nope"));
+    let backend = b.pipeline(vec![], None, vec![c1], vec![]);
+    let set = b.pipeline(vec![], None, vec![standard, c2], vec![]);
+    let named = b.pipeline(vec![], None, vec![own, c3], vec![]);
+    let api = b.api("a", "", false);
+    b.op(api, "backend", "GET", "/backend", vec![(u32::MAX, backend)]);
+    b.op(api, "set", "GET", "/set", vec![(u32::MAX, set)]);
+    b.op(api, "named", "GET", "/named", vec![(u32::MAX, named)]);
+    let (gw, _) = b.gateway();
+    let reason_of = |path: &str| {
+        let o = run(&gw, head("GET", path, &[]), "");
+        header(&o, "x-reason").map(str::to_string)
+    };
+    assert_eq!(reason_of("/backend").as_deref(), Some("OK"));
+    assert_eq!(reason_of("/set").as_deref(), Some("Not Found"));
+    assert_eq!(reason_of("/named").as_deref(), Some("Nope"));
 }
