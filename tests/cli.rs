@@ -352,16 +352,18 @@ fn eval_faults_and_lowering_errors_exit_1() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported-member"));
 }
 
+const SAMPLE: &str = "policies/sample";
+
+/// `gatehouse build SRC -o BUNDLE`.
+fn build(src: &str, bundle: &std::path::Path) -> Output {
+    gatehouse(&["build", src, "-o", bundle.to_str().expect("utf-8 path")])
+}
+
 #[test]
 fn build_writes_a_bundle_that_explain_reads_back() {
     let dir = TempDir::new("build-bundle");
     let bundle = dir.0.join("sample.ghb");
-    let out = gatehouse(&[
-        "build",
-        "policies/sample",
-        "-o",
-        bundle.to_str().expect("utf-8 path"),
-    ]);
+    let out = build(SAMPLE, &bundle);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("bytes ("), "{stderr}");
@@ -391,12 +393,7 @@ fn build_writes_a_bundle_that_explain_reads_back() {
 fn build_refuses_policies_it_does_not_execute_and_writes_nothing() {
     let dir = TempDir::new("build-refused");
     let bundle = dir.0.join("out.ghb");
-    let out = gatehouse(&[
-        "build",
-        "policies/invalid/policy-not-executed.xml",
-        "-o",
-        bundle.to_str().expect("utf-8 path"),
-    ]);
+    let out = build("policies/invalid/policy-not-executed.xml", &bundle);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("policy::not-executed"), "{stderr}");
@@ -412,12 +409,7 @@ fn build_refuses_policies_it_does_not_execute_and_writes_nothing() {
 fn explain_refuses_a_corrupt_bundle() {
     let dir = TempDir::new("build-corrupt");
     let bundle = dir.0.join("sample.ghb");
-    let out = gatehouse(&[
-        "build",
-        "policies/sample",
-        "-o",
-        bundle.to_str().expect("utf-8 path"),
-    ]);
+    let out = build(SAMPLE, &bundle);
     assert_eq!(out.status.code(), Some(0));
     let mut bytes = std::fs::read(&bundle).expect("bundle");
     let at = bytes.len() / 2;

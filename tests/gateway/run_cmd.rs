@@ -13,6 +13,28 @@ pub fn free_port() -> SocketAddr {
     l.local_addr().expect("addr")
 }
 
+/// Whether something accepts connections on `addr` within `tries` × 25 ms.
+pub async fn wait_for(addr: SocketAddr, tries: u32) -> bool {
+    for _ in 0..tries {
+        if tokio::net::TcpStream::connect(addr).await.is_ok() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    false
+}
+
+/// Sends SIGTERM to `child` and waits for its output.
+async fn terminate(child: std::process::Child) -> std::process::Output {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait")
+}
+
 /// A project whose API forwards to `echo` and sends secret `token` as a header.
 pub fn project(name: &str, echo: SocketAddr) -> TempDir {
     let dir = TempDir::new(name);
@@ -85,14 +107,7 @@ async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start gatehouse");
-    let mut up = false;
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(admin).await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let up = wait_for(admin, 200).await;
     assert!(up, "the admin listener comes up");
     assert_eq!(get(admin, "/healthz").await.0, 200);
     let (status, _, body) = get(listen, "/echo/hello").await;
@@ -204,14 +219,7 @@ async fn the_readme_serves_the_sample() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start gatehouse");
-    let mut up = false;
-    for _ in 0..400 {
-        if tokio::net::TcpStream::connect(admin).await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let up = wait_for(admin, 400).await;
     if !up {
         let _ = child.kill();
         let out = child.wait_with_output().expect("wait");
@@ -238,13 +246,7 @@ async fn the_readme_serves_the_sample() {
     assert_eq!(get(listen, "/health/").await.0, 200);
     let (_, _, metrics) = get(admin, "/metrics").await;
     assert!(String::from_utf8_lossy(&metrics).contains("gatehouse_requests_total"));
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("join")
-        .expect("wait");
+    let out = terminate(child).await;
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -267,24 +269,11 @@ async fn one_thread_without_an_access_log() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start gatehouse");
-    let mut up = false;
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(admin).await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let up = wait_for(admin, 200).await;
     assert!(up, "the admin listener comes up");
     let (status, _, body) = get(listen, "/echo/hello").await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("join")
-        .expect("wait");
+    let out = terminate(child).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("gatehouse ready"), "{stderr}");
