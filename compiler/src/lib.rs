@@ -5,6 +5,7 @@
 //! runtime's code. Project loading and typing build on this, and [`program`] lowers a whole
 //! project to the runtime's `Program` ([`build_project`]).
 
+pub mod ast;
 pub mod check;
 pub mod diagnostic;
 pub mod files;
@@ -33,6 +34,9 @@ pub struct CheckOptions {
     pub declarations: Option<Arc<project::Project>>,
     /// Host names the gateway itself answers on (`--gateway-host`).
     pub gateway_hosts: Vec<String>,
+    /// Whether `declarations` are all there is (a build): every reference must resolve,
+    /// including to categories nothing declares.
+    pub complete: bool,
 }
 
 /// The result of checking one file.
@@ -42,6 +46,8 @@ pub struct FileReport {
     pub file: Arc<SourceFile>,
     /// Its syntax tree.
     pub parsed: Parsed,
+    /// Its policies, typed.
+    pub typed: ast::Policies,
     /// Everything found, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -90,10 +96,17 @@ pub fn check_file_as(file: &Arc<SourceFile>, kind: DocKind, options: &CheckOptio
         .cloned()
         .map(|e| Diagnostic::from_syntax(file, e))
         .collect();
-    check::document(file, &parsed.document, kind, &mut diagnostics);
+    let typed = ast::read(&parsed.document);
+    check::document(file, &parsed.document, &typed, kind, &mut diagnostics);
     program::not_executed(file, &parsed.document, &mut diagnostics);
-    if let Some(project) = &options.declarations {
-        let declared = resolve::Declared::of(project, false);
+    let empty = project::Project::default();
+    let declarations = match (&options.declarations, options.complete) {
+        (Some(project), _) => Some(&**project),
+        (None, true) => Some(&empty),
+        (None, false) => None,
+    };
+    if let Some(project) = declarations {
+        let declared = resolve::Declared::of(project, options.complete);
         let cx = check::references::RefContext {
             declared: &declared,
             variables: None,
@@ -106,11 +119,12 @@ pub fn check_file_as(file: &Arc<SourceFile>, kind: DocKind, options: &CheckOptio
         &options.gateway_hosts,
         &mut diagnostics,
     );
-    check::silence(&parsed.document, &mut diagnostics);
+    check::silence(&parsed.document, &mut diagnostics, options.complete);
     diagnostic::sort(&mut diagnostics);
     FileReport {
         file: Arc::clone(file),
         parsed,
+        typed,
         diagnostics,
     }
 }
@@ -134,8 +148,8 @@ pub fn check_project(root: &std::path::Path, options: &CheckOptions) -> ProjectR
     };
     let loaded = project::load(root, &load);
     let mut diagnostics = loaded.diagnostics;
-    check::project::check(&loaded.project, &mut diagnostics);
-    not_executed_in_project(&loaded.project, &mut diagnostics);
+    check::project::check(&loaded.project, options.complete, &mut diagnostics);
+    not_executed_in_project(&loaded.project, options.complete, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     ProjectReport {
         project: loaded.project,
@@ -146,11 +160,11 @@ pub fn check_project(root: &std::path::Path, options: &CheckOptions) -> ProjectR
 
 /// Warns about the policies gatehouse does not execute, in every document of `project`
 /// (respecting `<!-- gatehouse-disable ... -->` comments).
-fn not_executed_in_project(project: &project::Project, out: &mut Vec<Diagnostic>) {
+fn not_executed_in_project(project: &project::Project, build: bool, out: &mut Vec<Diagnostic>) {
     for (doc, _) in check::project::documents(project) {
         let mut found = Vec::new();
         program::not_executed(&doc.file, &doc.parsed.document, &mut found);
-        check::silence(&doc.parsed.document, &mut found);
+        check::silence(&doc.parsed.document, &mut found, build);
         out.extend(found);
     }
 }
@@ -172,28 +186,31 @@ pub struct BuildReport {
 /// Loads, checks and lowers the project at `root` (an APIOps folder, or a single policy
 /// file built as one API with one catch-all operation).
 pub fn build_project(root: &std::path::Path, options: &CheckOptions) -> BuildReport {
+    let options = &CheckOptions {
+        complete: true,
+        ..options.clone()
+    };
     let (project, files, mut diagnostics) = if root.is_file() {
         load_loose(root, options)
     } else {
         let report = check_project(root, options);
         (report.project, report.files_checked, report.diagnostics)
     };
-    let mut found = Vec::new();
     // Source paths are shown relative to the project (a loose file's own folder).
     let base = if root.is_file() {
         root.parent().filter(|p| !p.as_os_str().is_empty())
     } else {
         Some(root)
     };
-    let program = program::lower_program_at(&project, base, &mut found);
-    diagnostics.extend(found);
     for d in &mut diagnostics {
-        let unsupported = d.code.contains("unsupported");
-        if d.code == format!("gatehouse::{}", program::NOT_EXECUTED) || unsupported {
-            d.severity = Severity::Error;
+        if let Some(doc) = diagnostic::codes::lookup(&d.code) {
+            d.severity = d.severity.min(doc.build);
         }
     }
-    dedupe(&mut diagnostics);
+    // Lowering adds what only it can find (e.g. expressions it cannot compile yet); what
+    // the checks found is not reported again.
+    let program = program::lower_program_at(&project, base, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     BuildReport {
         project,
@@ -226,24 +243,11 @@ fn load_loose(
         }
     };
     let declarations = options.declarations.as_deref();
-    let project = program::loose_project(report.file, report.parsed, declarations);
+    let doc = project::PolicyDoc {
+        file: report.file,
+        parsed: report.parsed,
+        typed: report.typed,
+    };
+    let project = program::loose_project(doc, declarations);
     (project, 1, report.diagnostics)
-}
-
-/// Sorts and keeps one diagnostic per (file, span, code), the most severe.
-fn dedupe(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostic::sort(diagnostics);
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
-    for d in diagnostics.drain(..) {
-        match out
-            .iter_mut()
-            .rev()
-            .take(8)
-            .find(|o| o.file.path == d.file.path && o.span == d.span && o.code == d.code)
-        {
-            Some(o) => o.severity = o.severity.min(d.severity),
-            None => out.push(d),
-        }
-    }
-    *diagnostics = out;
 }

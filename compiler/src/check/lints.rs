@@ -1,7 +1,7 @@
 //! Document-local lints: likely mistakes that APIM accepts, reported as warnings.
 
-use super::walk::{self, At, Visitor};
 use super::{Context, DocKind};
+use crate::ast::walk::{self, At, Visitor};
 use crate::Diagnostic;
 use gatehouse_grammar::catalogue::ElementSpec;
 use gatehouse_grammar::syntax::{Document, Element};
@@ -24,15 +24,15 @@ pub(super) fn document(cx: &mut Context<'_>, doc: &Document) {
 
 struct Lints;
 
-impl Visitor<'_> for Lints {
-    fn block(&mut self, cx: &mut Context<'_>, block: &Element, at: At) {
+impl<'c> Visitor<'_, Context<'c>> for Lints {
+    fn block(&mut self, cx: &mut Context<'c>, block: &Element, at: At) {
         if at.depth == 0 && at.section.is_some() {
             missing_base(cx, block);
         }
         unreachable(cx, block);
     }
 
-    fn element(&mut self, cx: &mut Context<'_>, e: &Element, _spec: &ElementSpec, _at: At) {
+    fn element(&mut self, cx: &mut Context<'c>, e: &Element, _spec: &'static ElementSpec, _at: At) {
         if &*e.name.text == "retry" && !contains_request(e, 0) {
             cx.report(
                 Diagnostic::warning(

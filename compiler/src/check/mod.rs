@@ -11,7 +11,6 @@ mod silence;
 mod structure;
 mod types;
 mod values;
-mod walk;
 
 pub use silence::silence;
 
@@ -69,11 +68,17 @@ impl DocKind {
 
 /// Runs every document-level check: root and sections, each policy against the catalogue,
 /// placement, attribute values, then the lints.
-pub fn document(file: &Arc<SourceFile>, doc: &Document, kind: DocKind, out: &mut Vec<Diagnostic>) {
+pub fn document(
+    file: &Arc<SourceFile>,
+    doc: &Document,
+    typed: &crate::ast::Policies,
+    kind: DocKind,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut cx = Context { file, kind, out };
     structure::document(&mut cx, doc);
     placement::document(&mut cx, doc);
-    values::document(&mut cx, doc);
+    values::document(&mut cx, typed);
     types::document(&mut cx, doc);
     lints::document(&mut cx, doc);
 }

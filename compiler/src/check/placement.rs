@@ -1,8 +1,8 @@
 //! Placement: sections and scopes a policy may appear in, once-only policies, `<base/>`,
 //! and child elements in their documented order and number.
 
-use super::walk::{self, At, Visitor};
 use super::Context;
+use crate::ast::walk::{self, At, Visitor};
 use crate::Diagnostic;
 use gatehouse_grammar::catalogue::{catalogue, Content, ElementSpec, OncePer, PolicySpec};
 use gatehouse_grammar::syntax::{Document, Element};
@@ -40,8 +40,8 @@ impl Once<'_> {
     }
 }
 
-impl<'d> Visitor<'d> for Placement<'d> {
-    fn block(&mut self, cx: &mut Context<'_>, block: &'d Element, at: At) {
+impl<'d, 'c> Visitor<'d, Context<'c>> for Placement<'d> {
+    fn block(&mut self, cx: &mut Context<'c>, block: &'d Element, at: At) {
         if at.depth == 0 {
             self.base = None;
             self.once(cx, block);
@@ -56,7 +56,13 @@ impl<'d> Visitor<'d> for Placement<'d> {
         }
     }
 
-    fn element(&mut self, cx: &mut Context<'_>, e: &'d Element, spec: &ElementSpec, _at: At) {
+    fn element(
+        &mut self,
+        cx: &mut Context<'c>,
+        e: &'d Element,
+        spec: &'static ElementSpec,
+        _at: At,
+    ) {
         let has_elements = e.child_elements().next().is_some();
         let checked = match spec.content {
             Content::Elements => true,

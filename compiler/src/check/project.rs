@@ -45,7 +45,8 @@ fn scope_documents(project: &Project, top: DocKind) -> Vec<(&PolicyDoc, DocKind)
 }
 
 /// Runs every check over the project; diagnostics are appended to `out`.
-pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+/// `build`: for a build, warnings it refuses are kept whatever the comments say.
+pub fn check(project: &Project, build: bool, out: &mut Vec<Diagnostic>) {
     let docs = documents(project);
     let mut variables = HashSet::new();
     for (doc, _) in &docs {
@@ -66,7 +67,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
             declared,
             variables: Some(&variables),
         };
-        check_documents(docs, &cx, out);
+        check_documents(docs, &cx, build, out);
     }
     let pipelines = resolve::pipelines(project);
     super::effective::check(&pipelines, out);
@@ -76,13 +77,20 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
 fn check_documents(
     docs: &[(&PolicyDoc, DocKind)],
     cx: &references::RefContext<'_, '_>,
+    build: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     for (doc, kind) in docs {
         let mut found = Vec::new();
-        super::document(&doc.file, &doc.parsed.document, *kind, &mut found);
+        super::document(
+            &doc.file,
+            &doc.parsed.document,
+            &doc.typed,
+            *kind,
+            &mut found,
+        );
         references::document(&doc.file, &doc.parsed.document, *kind, cx, &mut found);
-        super::silence(&doc.parsed.document, &mut found);
+        super::silence(&doc.parsed.document, &mut found, build);
         out.extend(found);
     }
 }

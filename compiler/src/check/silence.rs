@@ -8,15 +8,21 @@ pub const DISABLE: &str = "gatehouse-disable";
 
 /// Removes warnings whose codes a `<!-- gatehouse-disable CODE[, CODE...] -->` comment
 /// anywhere in the document names. Codes may be written with or without `gatehouse::`.
-/// Errors are never removed.
-pub fn silence(doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
+/// Errors are never removed, and for a build (`build`) neither are the warnings `build`
+/// refuses (e.g. `policy::not-executed`): a comment cannot make the gateway skip a policy.
+pub fn silence(doc: &Document, diagnostics: &mut Vec<Diagnostic>, build: bool) {
     let mut codes = Vec::new();
     collect(&doc.nodes, &mut codes, 0);
     if codes.is_empty() {
         return;
     }
+    let refused = |d: &Diagnostic| {
+        build
+            && crate::diagnostic::codes::lookup(&d.code).is_some_and(|c| c.build == Severity::Error)
+    };
     diagnostics.retain(|d| {
         d.severity == Severity::Error
+            || refused(d)
             || !codes
                 .iter()
                 .any(|c| d.code == *c || d.code.strip_prefix("gatehouse::") == Some(c))

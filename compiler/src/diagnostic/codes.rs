@@ -9,6 +9,9 @@ pub struct CodeDoc {
     pub code: &'static str,
     /// The severity it is reported with.
     pub severity: Severity,
+    /// The severity `gatehouse build` gives it: an error where the gateway could not run
+    /// what it points at as APIM would.
+    pub build: Severity,
     /// One line saying what it means.
     pub summary: &'static str,
     /// A short document (or snippet) that triggers it.
@@ -26,6 +29,7 @@ const fn error(
     CodeDoc {
         code,
         severity: Severity::Error,
+        build: Severity::Error,
         summary,
         example,
         fix,
@@ -40,7 +44,21 @@ const fn warning(
 ) -> CodeDoc {
     CodeDoc {
         severity: Severity::Warning,
+        build: Severity::Warning,
         ..error(code, summary, example, fix)
+    }
+}
+
+/// A warning for `check` that `build` refuses: the gateway could not run it faithfully.
+const fn build_error(
+    code: &'static str,
+    summary: &'static str,
+    example: &'static str,
+    fix: &'static str,
+) -> CodeDoc {
+    CodeDoc {
+        build: Severity::Error,
+        ..warning(code, summary, example, fix)
     }
 }
 
@@ -101,12 +119,12 @@ pub const CODES: &[CodeDoc] = &[
     warning("nested-base", "`<base/>` nested inside a policy such as `choose`", "<inbound><choose><when condition=\"@(true)\"><base /></when></choose></inbound>", "Put `<base />` directly in the section."),
     warning("policy-section-undocumented", "a policy in a section the docs do not list, though Microsoft's toolkit emits it there", "<outbound><set-method>GET</set-method></outbound>", "Move it to a documented section; APIM may reject it on deploy."),
     // Values.
-    warning("invalid-attribute-value", "a literal value does not fit the attribute's type, range or allowed values", "<set-header name=\"a\" exists-action=\"overide\" />", "Write a valid value (the help suggests one)."),
+    build_error("invalid-attribute-value", "a literal value does not fit the attribute's type, range or allowed values", "<set-header name=\"a\" exists-action=\"overide\" />", "Write a valid value (the help suggests one)."),
     error("expression-not-allowed", "a policy expression where APIM takes only a literal", "<rate-limit calls=\"@(5)\" renewal-period=\"60\" />", "Write a literal value."),
     // Expression types.
     error("expr::unknown-member", "a member that does not exist on the expression's type", "<value>@(context.Request.Header[\"Accept\"])</value>", "Use a member the type has; the help names the closest one."),
-    warning("expr::unsupported-member", "a member APIM allows that gatehouse does not implement yet", "<value>@(\"a\".Normalize())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the member is implemented."),
-    warning("expr::unsupported-type", "a type APIM allows that gatehouse does not implement yet", "<value>@(new XComment(\"a\").ToString())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the type is implemented."),
+    build_error("expr::unsupported-member", "a member APIM allows that gatehouse does not implement yet", "<value>@(\"a\".Normalize())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the member is implemented."),
+    build_error("expr::unsupported-type", "a type APIM allows that gatehouse does not implement yet", "<value>@(new XComment(\"a\").ToString())</value>", "Nothing is wrong for APIM; gatehouse cannot evaluate the expression until the type is implemented."),
     error("expr::wrong-argument-count", "a call with a number of arguments no overload takes", "<value>@(context.Request.Headers.GetValueOrDefault(\"a\", \"b\", \"c\"))</value>", "Pass as many arguments as the member takes."),
     error("expr::wrong-argument-type", "an argument whose type cannot convert to the parameter's", "<value>@(context.Variables.ContainsKey(42))</value>", "Pass a value of the parameter's type, converting it first if needed."),
     error("expr::missing-return", "an `@{...}` block with a path that does not return", "<value>@{ if (context.Tracing) { return \"a\"; } }</value>", "End every path with `return` (or `throw`)."),
@@ -117,7 +135,8 @@ pub const CODES: &[CodeDoc] = &[
     warning("unreachable-policy", "a statement after `return-response` or `mock-response` in the same block", "<inbound><return-response /><set-header name=\"a\" exists-action=\"delete\" /></inbound>", "Remove it, or move it before the policy that ends the pipeline."),
     warning("retry-without-request", "`retry` holds no request to retry", "<retry condition=\"@(true)\" count=\"3\" interval=\"1\"><set-variable name=\"a\" value=\"1\" /></retry>", "Put `forward-request`, `send-request` or `send-one-way-request` inside `retry`."),
     // Building.
-    warning("policy::not-executed", "a policy (or a form of it, or a backend proxy) gatehouse does not execute: a warning for `check`, an error for `build`", "<inbound><quota calls=\"100\" renewal-period=\"3600\" /></inbound>", "Remove the policy or replace it with one gatehouse executes (`docs/diagnostics.md` lists them: base, choose, include-fragment, set-header, set-query-parameter, rewrite-uri, set-method, set-status, set-variable, set-body, return-response, mock-response, trace, set-backend-service, forward-request, rate-limit-by-key). `gatehouse build` refuses it so that the gateway never skips a policy silently."),
+    error("internal", "gatehouse could not lower a policy and did not say why: a bug in gatehouse", "(none known)", "Report it with the policy file; `check` shows what gatehouse read."),
+    build_error("policy::not-executed", "a policy (or a form of it, or a backend proxy) gatehouse does not execute: a warning for `check`, an error for `build`", "<inbound><quota calls=\"100\" renewal-period=\"3600\" /></inbound>", "Remove the policy or replace it with one gatehouse executes (`docs/diagnostics.md` lists them: base, choose, include-fragment, set-header, set-query-parameter, rewrite-uri, set-method, set-status, set-variable, set-body, return-response, mock-response, trace, set-backend-service, forward-request, rate-limit-by-key). `gatehouse build` refuses it so that the gateway never skips a policy silently."),
     // Project loading.
     error("invalid-json", "a project JSON file does not parse", "apiInformation.json: { \"properties\": ", "Fix the JSON."),
     error("invalid-yaml", "a project YAML file does not parse", "specification.yaml: `paths: [`", "Fix the YAML."),

@@ -1,7 +1,8 @@
 //! Attribute values and text to [`Arg`]s: literal text with named values substituted, or
 //! compiled expressions. Secret named values stay `{{name}}` and are listed as secrets.
 
-use super::{Builder, ScopeEnv, Site};
+use super::{Builder, ScopeEnv, Site, NOT_EXECUTED};
+use crate::ast::{self, Lit};
 use crate::lower::{lower_block, lower_expression, LowerError};
 use gatehouse_grammar::expr::{parse_block, parse_expression};
 use gatehouse_grammar::syntax::{
@@ -16,46 +17,145 @@ impl Builder<'_> {
         if let Some(x) = v.expression() {
             return self.code(env, site, x).map(Arg::Expr);
         }
-        Some(Arg::Lit(self.lit_value(env, site, v)))
+        Some(Arg::Lit(self.lit_value(env, v)))
     }
 
-    /// The attribute `name` of `e` as an argument (`None`: absent or failed).
+    /// The attribute `name` of `e` as an argument: `Ok(None)` when absent; `Err` when it
+    /// cannot be lowered (reported by the checks, or here).
     pub fn attr(
         &mut self,
         env: &ScopeEnv<'_>,
         site: &Site<'_>,
         e: &Element,
         name: &str,
-    ) -> Option<Arg> {
-        let a = e.attribute(name)?;
-        self.arg(env, site, &a.value)
+    ) -> Result<Option<Arg>, Reported> {
+        let Some(a) = e.attribute(name) else {
+            return Ok(None);
+        };
+        let Some(typed) = site.typed.get(e).and_then(|t| t.attr(name)) else {
+            return self.arg(env, site, &a.value).map(Some).ok_or(Reported);
+        };
+        match &typed.value {
+            ast::Value::Lit(l) => Ok(Some(Arg::Lit(self.intern(&l.text())))),
+            ast::Value::Expression => self.arg(env, site, &a.value).map(Some).ok_or(Reported),
+            ast::Value::Template => {
+                let text = self.text_of(env, &a.value);
+                self.substituted(site, e, typed, &text)?;
+                Ok(Some(Arg::Lit(self.intern(&text))))
+            }
+            ast::Value::Invalid(..) | ast::Value::ExpressionNotAllowed(_) => Err(Reported),
+        }
     }
 
-    /// The literal text of attribute `name`, named values substituted; an expression there
-    /// is reported (gatehouse needs the value at build time) and yields `None`.
-    pub fn literal_attr(
+    /// The attribute `name` of `e` as a literal of its type, which gatehouse needs at build
+    /// time: `Ok(None)` when absent; an expression is reported as not executed.
+    pub fn lit(
         &mut self,
         env: &ScopeEnv<'_>,
         site: &Site<'_>,
         e: &Element,
         name: &str,
-    ) -> Option<String> {
-        let a = e.attribute(name)?;
-        if let Some(x) = a.value.expression() {
+    ) -> Result<Option<Lit>, Reported> {
+        let Some(a) = e.attribute(name) else {
+            return Ok(None);
+        };
+        let Some(typed) = site.typed.get(e).and_then(|t| t.attr(name)) else {
+            return Ok(Some(Lit::Text(self.text_of(env, &a.value).into())));
+        };
+        match &typed.value {
+            ast::Value::Lit(l) => Ok(Some(l.clone())),
+            ast::Value::Template => {
+                let text = self.text_of(env, &a.value);
+                self.substituted(site, e, typed, &text).map(Some)
+            }
+            ast::Value::Expression => {
+                let span = a.value.expression().map_or(a.span, |x| x.span);
+                let message = format!(
+                    "`{name}` of `{}` as an expression is not executed by gatehouse",
+                    e.name.text
+                );
+                self.error(
+                    site.file,
+                    NOT_EXECUTED,
+                    message,
+                    span,
+                    "write a literal value",
+                );
+                Err(Reported)
+            }
+            ast::Value::Invalid(..) | ast::Value::ExpressionNotAllowed(_) => Err(Reported),
+        }
+    }
+
+    /// A literal attribute's text (strings, names, enumerations): `Ok(None)` when absent.
+    pub fn text_attr(
+        &mut self,
+        env: &ScopeEnv<'_>,
+        site: &Site<'_>,
+        e: &Element,
+        name: &str,
+    ) -> Result<Option<String>, Reported> {
+        Ok(self.lit(env, site, e, name)?.map(|l| l.text()))
+    }
+
+    /// A literal boolean attribute, `default` when absent.
+    pub fn flag(
+        &mut self,
+        env: &ScopeEnv<'_>,
+        site: &Site<'_>,
+        e: &Element,
+        name: &str,
+        default: bool,
+    ) -> Result<bool, Reported> {
+        match self.lit(env, site, e, name)? {
+            None => Ok(default),
+            Some(Lit::Bool(b)) => Ok(b),
+            Some(other) => Ok(other.text().trim().eq_ignore_ascii_case("true")),
+        }
+    }
+
+    /// A literal whole-number attribute (`Ok(None)` when absent).
+    pub fn int_attr(
+        &mut self,
+        env: &ScopeEnv<'_>,
+        site: &Site<'_>,
+        e: &Element,
+        name: &str,
+    ) -> Result<Option<i64>, Reported> {
+        match self.lit(env, site, e, name)? {
+            None => Ok(None),
+            Some(Lit::Int(n)) => Ok(Some(n)),
+            Some(other) => other.text().trim().parse().map(Some).map_err(|_| Reported),
+        }
+    }
+
+    /// Text with named values substituted, read as the attribute's type; a value that does
+    /// not fit is an error here (the checks saw only the `{{name}}`). A secret's value is
+    /// not known before the gateway loads, so its text is kept unread.
+    fn substituted(
+        &mut self,
+        site: &Site<'_>,
+        e: &Element,
+        typed: &ast::Attr,
+        text: &str,
+    ) -> Result<Lit, Reported> {
+        if text.contains("{{") {
+            return Ok(Lit::Text(text.into()));
+        }
+        ast::literal::parse(text, &typed.spec.ty).map_err(|problem| {
             let message = format!(
-                "`{name}` of `{}` as an expression is not executed by gatehouse",
-                e.name.text
+                "the named values of `{}` of `<{}>` give `{text}`, which is not {}",
+                typed.spec.name, e.name.text, problem.expected
             );
             self.error(
                 site.file,
-                super::NOT_EXECUTED,
+                "invalid-attribute-value",
                 message,
-                x.span,
-                "write a literal value",
+                typed.value_span,
+                "after substitution",
             );
-            return None;
-        }
-        Some(self.text_of(env, &a.value))
+            Reported
+        })
     }
 
     /// The element's text content as an argument (empty text when it has none).
@@ -74,21 +174,7 @@ impl Builder<'_> {
         }
     }
 
-    fn lit_value(&mut self, env: &ScopeEnv<'_>, site: &Site<'_>, v: &Value) -> StrId {
-        for p in &v.parts {
-            if let Part::NamedValue(n) = p {
-                if env.named.get(&n.name).is_none() {
-                    let message = format!("named value `{{{{{}}}}}` is not declared", n.name);
-                    self.error(
-                        site.file,
-                        "unknown-named-value",
-                        message,
-                        n.span,
-                        "not declared",
-                    );
-                }
-            }
-        }
+    fn lit_value(&mut self, env: &ScopeEnv<'_>, v: &Value) -> StrId {
         let text = self.text_of(env, v);
         self.intern(&text)
     }
@@ -142,17 +228,7 @@ impl Builder<'_> {
     /// Compiles an expression region; failures are reported at the expression.
     pub fn code(&mut self, env: &ScopeEnv<'_>, site: &Site<'_>, x: &Expression) -> Option<CodeId> {
         for n in &x.named_values {
-            if env.named.get(&n.name).is_none() {
-                let message = format!("named value `{{{{{}}}}}` is not declared", n.name);
-                self.error(
-                    site.file,
-                    "unknown-named-value",
-                    message,
-                    n.span,
-                    "not declared",
-                );
-                return None;
-            }
+            env.named.get(&n.name)?; // an undeclared one is reported by the reference checks
             self.note_secret(env, &n.name);
         }
         let text = if x.named_values.is_empty() {
@@ -200,35 +276,30 @@ impl Builder<'_> {
         &mut self,
         env: &ScopeEnv<'_>,
         site: &Site<'_>,
-        v: &Value,
-        at: Span,
-    ) -> Option<CodeId> {
-        if let Some(x) = v.expression() {
-            return self.code(env, site, x);
-        }
-        let text = self.text_of(env, v);
-        let t = text.trim();
-        let value = match t {
-            "true" | "True" => "true",
-            "false" | "False" => "false",
-            _ => {
-                let message =
-                    format!("`{t}` is not a condition (expected `true`, `false` or an expression)");
-                self.error(
-                    site.file,
-                    "invalid-attribute-value",
-                    message,
-                    at,
-                    "not a condition",
-                );
-                return None;
-            }
+        e: &Element,
+        name: &str,
+    ) -> Result<Option<CodeId>, Reported> {
+        let Some(a) = e.attribute(name) else {
+            return Ok(None);
         };
-        let e = parse_expression(value, &Limits::default()).ok()?;
-        let code = lower_expression(&e, &|_| None).ok()?;
-        let loc = self.loc(site, at.start);
+        if let Some(x) = a.value.expression() {
+            return self.code(env, site, x).map(Some).ok_or(Reported);
+        }
+        let value = match self.lit(env, site, e, name)? {
+            Some(Lit::Bool(b)) => b,
+            Some(other) => match other.text().trim().to_ascii_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                _ => return Err(Reported),
+            },
+            None => return Ok(None),
+        };
+        let text = if value { "true" } else { "false" };
+        let parsed = parse_expression(text, &Limits::default()).map_err(|_| Reported)?;
+        let code = lower_expression(&parsed, &|_| None).map_err(|_| Reported)?;
+        let loc = self.loc(site, a.span.start);
         self.program.codes.push(CodeEntry { code, loc });
-        Some(self.program.codes.len() as CodeId - 1)
+        Ok(Some(self.program.codes.len() as CodeId - 1))
     }
 }
 
@@ -239,6 +310,10 @@ fn syntax_error(e: gatehouse_grammar::expr::ExprError) -> LowerError {
         span: e.span,
     }
 }
+
+/// A lowering step that failed; what went wrong is already reported.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Reported;
 
 /// A span kept inside `outer` (a bad mapping must not point elsewhere in the file).
 fn clamp(span: Span, outer: Span) -> Span {

@@ -1,10 +1,8 @@
 //! Policies gatehouse does not execute: a `check` warning, a build error.
 
-use super::Builder;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::catalogue::catalogue;
 use gatehouse_grammar::syntax::{Document, Element};
-use gatehouse_runtime::program::model::EXECUTED_POLICIES;
 use std::sync::Arc;
 
 /// The code of the finding: `policy::not-executed`.
@@ -13,9 +11,12 @@ pub const NOT_EXECUTED: &str = "policy::not-executed";
 /// Deeper nesting is not walked (the parser's limits stop documents much earlier).
 const MAX_DEPTH: usize = 512;
 
-/// Whether gatehouse executes the policy `name`.
+/// The structural policies `pipelines.rs` lowers itself (to calls and branches).
+pub const STRUCTURE: &[&str] = &["base", "choose", "include-fragment"];
+
+/// Whether gatehouse executes the policy `name`: structure, or a policy with a lowering.
 pub fn is_executed(name: &str) -> bool {
-    EXECUTED_POLICIES.contains(&name)
+    STRUCTURE.contains(&name) || super::ops::lowering(name).is_some()
 }
 
 fn message(e: &Element) -> (String, String) {
@@ -26,14 +27,6 @@ fn message(e: &Element) -> (String, String) {
          that the gateway never skips a policy silently"
             .to_string(),
     )
-}
-
-/// Reports a policy the build cannot lower, as an error.
-pub(super) fn report(b: &mut Builder<'_>, file: &Arc<SourceFile>, e: &Element) {
-    let (msg, help) = message(e);
-    b.diagnostics.push(
-        Diagnostic::error(file, NOT_EXECUTED, msg, e.start_tag, "not executed").with_help(help),
-    );
 }
 
 /// Warns about every catalogued policy of `doc` that gatehouse does not execute (the outer

@@ -1,19 +1,14 @@
 //! A loose policy file as a project: one API at the root path with one catch-all operation.
 
 use crate::project::{Api, Backend, Operation, Origin, PolicyDoc, Project};
-use crate::SourceFile;
-use gatehouse_grammar::syntax::Parsed;
 use gatehouse_grammar::Span;
 use std::sync::Arc;
 
 /// The project `gatehouse build file.xml` builds: the document is the policy of an API
 /// `file` (path empty) with one operation `any` (method `*`, template `/*`). Backends and
 /// named values come from `declarations` (`--backends`, `--named-values`) when given.
-pub fn loose_project(
-    file: Arc<SourceFile>,
-    parsed: Parsed,
-    declarations: Option<&Project>,
-) -> Project {
+pub fn loose_project(doc: PolicyDoc, declarations: Option<&Project>) -> Project {
+    let file = Arc::clone(&doc.file);
     let origin = Origin {
         file: Arc::clone(&file),
         span: Span::new(0, 0),
@@ -38,7 +33,7 @@ pub fn loose_project(
             responses: Vec::new(),
             policy: None,
         }],
-        policy: Some(PolicyDoc { file, parsed }),
+        policy: Some(doc),
         origin,
     };
     let mut project = Project {

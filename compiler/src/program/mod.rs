@@ -16,8 +16,10 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use args::Reported;
 pub use executed::{not_executed, NOT_EXECUTED};
 pub use loose::loose_project;
+pub use ops::{lowering, Lowering, LOWERINGS};
 
 use crate::project::{Fragment, Project};
 use crate::resolve::{Declared, NamedValueEnv};
@@ -58,11 +60,29 @@ pub fn lower_program_at(
         fragment_blocks: HashMap::new(),
         empty: None,
         prefix,
+        skipped: 0,
         diagnostics,
     };
     let scopes = ScopeEnv::all(project);
     tables::lower_tables(&mut b, project, &scopes);
     pipelines::lower_pipelines(&mut b, project, &scopes);
+    let errors = b
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == crate::Severity::Error);
+    if b.skipped > 0 && !errors {
+        // Every failure is reported where it is found; this guards the rule that the
+        // gateway never runs a program with a policy silently left out.
+        let file = Arc::new(SourceFile::new("", ""));
+        let message = format!("{} policies could not be lowered", b.skipped);
+        b.diagnostics.push(Diagnostic::error(
+            &file,
+            "internal",
+            message,
+            Span::new(0, 0),
+            "not lowered",
+        ));
+    }
     b.program
 }
 
@@ -74,6 +94,8 @@ pub(crate) struct ScopeEnv<'p> {
     pub fragments: HashMap<&'p str, &'p Fragment>,
     /// Backend names as written → the name the program's backend table uses.
     pub backends: HashMap<String, String>,
+    /// The declaration scope: 0 for the service, `1 + i` for workspace `i`.
+    pub index: usize,
 }
 
 impl<'p> ScopeEnv<'p> {
@@ -81,15 +103,13 @@ impl<'p> ScopeEnv<'p> {
     fn all(project: &'p Project) -> Vec<ScopeEnv<'p>> {
         let service = Declared::of(project, true);
         let mut out = vec![ScopeEnv::from_declared(None, service, project, None)];
-        for ws in &project.workspaces {
+        for (i, ws) in project.workspaces.iter().enumerate() {
             let mut declared = Declared::of(&ws.project, true);
             declared.extend_from(&Declared::of(project, true));
-            out.push(ScopeEnv::from_declared(
-                Some(&ws.name),
-                declared,
-                project,
-                Some(&ws.project),
-            ));
+            let mut env =
+                ScopeEnv::from_declared(Some(&ws.name), declared, project, Some(&ws.project));
+            env.index = i + 1;
+            out.push(env);
         }
         out
     }
@@ -111,6 +131,7 @@ impl<'p> ScopeEnv<'p> {
             }
         }
         ScopeEnv {
+            index: 0,
             named: declared.named_values.unwrap_or_default(),
             fragments: declared.fragments.unwrap_or_default(),
             backends,
@@ -129,6 +150,8 @@ pub(crate) struct Site<'a> {
     pub scope: Scope,
     /// The policy path so far, e.g. `inbound/choose[1]/when[2]`.
     pub path: String,
+    /// The document's typed policies.
+    pub typed: &'a crate::ast::Policies,
 }
 
 impl Site<'_> {
@@ -153,13 +176,15 @@ pub(crate) struct Builder<'d> {
     strings: HashMap<Arc<str>, StrId>,
     files: HashMap<String, u32>,
     secret_names: HashSet<String>,
-    /// Section blocks by (document address, section index, parent block).
-    pub memo: HashMap<(usize, usize, Option<BlockId>), Option<BlockId>>,
-    /// Fragment blocks by fragment and scope addresses (a fragment is lowered once per
-    /// scope that includes it, since named values may differ between scopes).
-    pub fragment_blocks: HashMap<(usize, usize), BlockId>,
+    /// Section blocks by (document path, declaration scope, section index, parent block).
+    pub memo: HashMap<(String, usize, usize, Option<BlockId>), Option<BlockId>>,
+    /// Fragment blocks by fragment name and declaration scope (a fragment is lowered once
+    /// per scope that includes it, since named values may differ between scopes).
+    pub fragment_blocks: HashMap<(String, usize), BlockId>,
     empty: Option<BlockId>,
     prefix: Option<String>,
+    /// Policies left out because they could not be lowered; each must have been reported.
+    pub skipped: usize,
     /// Where findings go.
     pub diagnostics: &'d mut Vec<Diagnostic>,
 }
@@ -243,7 +268,14 @@ impl Builder<'_> {
         }
     }
 
-    /// Records an error.
+    /// A failure the checks have already reported (an undeclared reference, a missing
+    /// required attribute): nothing is reported again.
+    pub fn unreported(&mut self) -> Reported {
+        Reported
+    }
+
+    /// Records an error, unless the checks already reported this code at this span (an
+    /// expression the checks found wrong fails to compile for the same reason).
     pub fn error(
         &mut self,
         file: &Arc<SourceFile>,
@@ -252,8 +284,14 @@ impl Builder<'_> {
         span: Span,
         label: &str,
     ) {
-        self.diagnostics
-            .push(Diagnostic::error(file, code, message, span, label));
+        let d = Diagnostic::error(file, code, message, span, label);
+        let known = self
+            .diagnostics
+            .iter()
+            .any(|o| o.span == d.span && o.code == d.code && o.file.path == d.file.path);
+        if !known {
+            self.diagnostics.push(d);
+        }
     }
 
     /// An operation at the element starting at `offset`.

@@ -1,79 +1,73 @@
-//! Effective pipelines as shared blocks: one block per (document, section, parent block),
-//! `<base/>` as a call to the parent's block, one block per fragment, `choose` branches.
+//! Effective pipelines as shared blocks: the scope merge ([`crate::resolve::merge`]) with
+//! each written section one block per (document, section, parent block), `<base/>` a call
+//! to the parent's block, one block per fragment and scope, `choose` branches.
 
-use super::{executed, ops, Builder, ScopeEnv, Site};
-use crate::project::{PolicyDoc, Project};
-use crate::resolve::SECTIONS;
+use super::{ops, Builder, ScopeEnv, Site};
+use crate::check::DocKind;
+use crate::project::Project;
+use crate::resolve::{merge, DocAt, Merge, OperationAt, SECTIONS};
 use gatehouse_grammar::syntax::Element;
 use gatehouse_runtime::program::model::{BlockId, Op, OpKind, Pipeline, PipelineId, Scope};
 use std::collections::HashMap;
 
-/// The blocks of the four sections; `None`: no scope wrote anything there yet.
-type Sections = [Option<BlockId>; 4];
-
-/// Builds every operation's pipelines, in the order `resolve::pipelines` defines them.
+/// Builds every operation's pipelines, in the order the scope merge defines them.
 pub(super) fn lower_pipelines(b: &mut Builder<'_>, project: &Project, scopes: &[ScopeEnv<'_>]) {
-    let Some(service) = scopes.first() else {
-        return;
-    };
-    let global = b.sections(service, project.global.as_ref(), Scope::Global, [None; 4]);
-    let mut next = Next::default();
-    scope_pipelines(b, project, service, global, &mut next);
-    for (ws, env) in project
-        .workspaces
-        .iter()
-        .zip(scopes.get(1..).unwrap_or(&[]))
-    {
-        let parent = b.sections(env, ws.project.global.as_ref(), Scope::Workspace, global);
-        scope_pipelines(b, &ws.project, env, parent, &mut next);
+    let mut blocks = Blocks { b, scopes };
+    merge(project, &[None; 4], &mut blocks);
+}
+
+/// The scope merge as blocks of the program; `None`: no scope wrote the section yet.
+struct Blocks<'a, 'b, 'd> {
+    b: &'a mut Builder<'d>,
+    scopes: &'a [ScopeEnv<'b>],
+}
+
+impl<'p> Merge<'p> for Blocks<'_, '_, '_> {
+    type Section = Option<BlockId>;
+
+    fn section(
+        &mut self,
+        at: DocAt<'p>,
+        index: usize,
+        section: &'p Element,
+        parent: &Option<BlockId>,
+    ) -> Option<BlockId> {
+        let Some(env) = self.scopes.get(at.scope) else {
+            return *parent;
+        };
+        self.b.section(env, at, index, section, *parent)
+    }
+
+    fn operation(&mut self, at: OperationAt<'p>, sections: [Option<BlockId>; 4]) {
+        let id = self.b.pipeline(sections);
+        let product = at.product.map_or(u32::MAX, |(i, _)| i as u32);
+        if let Some(o) = self
+            .b
+            .program
+            .apis
+            .get_mut(at.api_index)
+            .and_then(|a| a.operations.get_mut(at.operation.0))
+        {
+            o.pipelines.push((product, id));
+        }
     }
 }
 
-/// The program indices the next scope's APIs and products start at.
-#[derive(Default)]
-struct Next {
-    api: usize,
-    product: usize,
-}
-
-fn scope_pipelines(
-    b: &mut Builder<'_>,
-    project: &Project,
-    env: &ScopeEnv<'_>,
-    parent: Sections,
-    next: &mut Next,
-) {
-    for api in &project.apis {
-        let mut parents = vec![(u32::MAX, parent)];
-        for (i, product) in project.products.iter().enumerate() {
-            if product.policy.is_some() && product.apis.contains(&api.name) {
-                let s = b.sections(env, product.policy.as_ref(), Scope::Product, parent);
-                parents.push(((next.product + i) as u32, s));
-            }
-        }
-        for (product, parent) in parents {
-            let api_sections = b.sections(env, api.policy.as_ref(), Scope::Api, parent);
-            for (oi, op) in api.operations.iter().enumerate() {
-                let s = b.sections(env, op.policy.as_ref(), Scope::Operation, api_sections);
-                let id = b.pipeline(s);
-                if let Some(o) = b
-                    .program
-                    .apis
-                    .get_mut(next.api)
-                    .and_then(|a| a.operations.get_mut(oi))
-                {
-                    o.pipelines.push((product, id));
-                }
-            }
-        }
-        next.api += 1;
+/// The program's scope of a document.
+fn scope_of(kind: DocKind) -> Scope {
+    match kind {
+        DocKind::Global => Scope::Global,
+        DocKind::Workspace => Scope::Workspace,
+        DocKind::Product => Scope::Product,
+        DocKind::Api | DocKind::Loose => Scope::Api,
+        DocKind::Operation => Scope::Operation,
+        DocKind::Fragment => Scope::Fragment,
     }
-    next.product += project.products.len();
 }
 
 impl Builder<'_> {
     /// Adds a pipeline; sections no scope wrote get the shared empty block.
-    fn pipeline(&mut self, s: Sections) -> PipelineId {
+    fn pipeline(&mut self, s: [Option<BlockId>; 4]) -> PipelineId {
         let mut sections = [0; 4];
         for (out, block) in sections.iter_mut().zip(s) {
             *out = match block {
@@ -85,54 +79,37 @@ impl Builder<'_> {
         self.program.pipelines.len() as PipelineId - 1
     }
 
-    /// A scope's sections over `parent`: a section the document writes becomes a block
-    /// (memoised); one it does not write, or a missing document, keeps the parent's.
-    fn sections(
+    /// A written section over `parent` as a block, memoised by (file, declaration scope,
+    /// section, parent): the scope decides what its named values and backends mean.
+    fn section(
         &mut self,
         env: &ScopeEnv<'_>,
-        doc: Option<&PolicyDoc>,
-        scope: Scope,
-        parent: Sections,
-    ) -> Sections {
-        let Some(doc) = doc else {
-            return parent;
-        };
-        let root = doc
-            .parsed
-            .document
-            .root_elements()
-            .next()
-            .filter(|r| &*r.name.text == "policies");
-        let mut out = parent;
-        for (i, name) in SECTIONS.iter().enumerate() {
-            let Some(section) =
-                root.and_then(|r| r.child_elements().find(|s| &*s.name.text == *name))
-            else {
-                continue;
-            };
-            let key = (doc as *const PolicyDoc as usize, i, parent[i]);
-            if let Some(&memo) = self.memo.get(&key) {
-                out[i] = memo;
-                continue;
-            }
-            let file_id = self.file(&doc.file);
-            let site = Site {
-                file: &doc.file,
-                file_id,
-                scope,
-                path: (*name).to_string(),
-            };
-            let ops = self.statements(env, &site, section, parent[i]);
-            let id = match ops.as_slice() {
-                // A section that only runs its parent's is the parent's block.
-                [only] if parent[i].is_some_and(|p| only.kind == OpKind::Call(p)) => parent[i],
-                [] => Some(self.empty_block()),
-                _ => Some(self.block(ops)),
-            };
-            self.memo.insert(key, id);
-            out[i] = id;
+        at: DocAt<'_>,
+        index: usize,
+        section: &Element,
+        parent: Option<BlockId>,
+    ) -> Option<BlockId> {
+        let key = (at.doc.file.path.clone(), at.scope, index, parent);
+        if let Some(&memo) = self.memo.get(&key) {
+            return memo;
         }
-        out
+        let file_id = self.file(&at.doc.file);
+        let site = Site {
+            file: &at.doc.file,
+            file_id,
+            scope: scope_of(at.kind),
+            path: SECTIONS[index].to_string(),
+            typed: &at.doc.typed,
+        };
+        let ops = self.statements(env, &site, section, parent);
+        let id = match ops.as_slice() {
+            // A section that only runs its parent's is the parent's block.
+            [only] if parent.is_some_and(|p| only.kind == OpKind::Call(p)) => parent,
+            [] => Some(self.empty_block()),
+            _ => Some(self.block(ops)),
+        };
+        self.memo.insert(key, id);
+        id
     }
 
     /// The statements of a block element (section, `when`, `otherwise`, fragment).
@@ -155,12 +132,12 @@ impl Builder<'_> {
                 "base" => base.filter(|&b| !self.is_empty_block(b)).map(OpKind::Call),
                 "choose" => self.choose(env, &inner, e, base),
                 "include-fragment" => self.include(env, &inner, e),
-                _ if executed::is_executed(name) => ops::lower(self, env, &inner, e),
-                _ => {
-                    executed::report(self, site.file, e);
-                    None
-                }
+                // A policy gatehouse does not execute is reported by `executed::not_executed`.
+                _ => ops::lowering(name).and_then(|how| ops::lower(self, env, &inner, e, how).ok()),
             };
+            if kind.is_none() && name != "base" {
+                self.skipped += 1;
+            }
             if let Some(kind) = kind {
                 let op = self.op(&inner, e.span.start, kind);
                 out.push(op);
@@ -184,14 +161,13 @@ impl Builder<'_> {
                 "when" => {
                     whens += 1;
                     let inner = site.child("when", whens);
-                    let Some(a) = child.attribute("condition") else {
-                        continue;
-                    };
-                    let cond = self.condition(env, &inner, &a.value, a.span);
+                    let cond = self.condition(env, &inner, child, "condition");
                     let ops = self.statements(env, &inner, child, base);
                     let block = self.block(ops);
-                    if let Some(cond) = cond {
-                        branches.push((cond, block));
+                    match cond {
+                        Ok(Some(cond)) => branches.push((cond, block)),
+                        // A `when` without a condition is reported by the checks.
+                        Ok(None) | Err(_) => return None,
                     }
                 }
                 "otherwise" => {
@@ -223,19 +199,10 @@ impl Builder<'_> {
             );
             return None;
         }
-        let id = self.literal_attr(env, site, e, "fragment-id")?;
-        let Some(f) = env.fragments.get(id.as_str()).copied() else {
-            let message = format!("fragment `{id}` is not declared");
-            self.error(
-                site.file,
-                "unknown-fragment",
-                message,
-                e.span,
-                "no such fragment",
-            );
-            return None;
-        };
-        let key = (f as *const _ as usize, env as *const _ as usize);
+        let id = self.text_attr(env, site, e, "fragment-id").ok()??;
+        // An undeclared fragment is reported by the reference checks.
+        let f = env.fragments.get(id.as_str()).copied()?;
+        let key = (f.name.clone(), env.index);
         if let Some(&block) = self.fragment_blocks.get(&key) {
             return Some(OpKind::Call(block));
         }
@@ -246,6 +213,7 @@ impl Builder<'_> {
             file_id,
             scope: Scope::Fragment,
             path: "fragment".to_string(),
+            typed: &f.policy.typed,
         };
         let ops = self.statements(env, &inner, root, None);
         let block = self.block(ops);

@@ -45,6 +45,20 @@ pub struct PolicyDoc {
     pub file: Arc<SourceFile>,
     /// The parsed document (expressions parsed, named values not yet substituted).
     pub parsed: Parsed,
+    /// Its policies typed against the catalogue, read once for checks and lowering.
+    pub typed: crate::ast::Policies,
+}
+
+impl PolicyDoc {
+    /// A parsed document with its policies typed.
+    pub fn new(file: Arc<SourceFile>, parsed: Parsed) -> Self {
+        let typed = crate::ast::read(&parsed.document);
+        PolicyDoc {
+            file,
+            parsed,
+            typed,
+        }
+    }
 }
 
 /// Where a declaration comes from, for diagnostics about it.

@@ -104,7 +104,7 @@ impl Reader<'_> {
         let errors = parsed.errors.iter().cloned();
         self.diagnostics
             .extend(errors.map(|e| Diagnostic::from_syntax(&file, e)));
-        Some(PolicyDoc { file, parsed })
+        Some(PolicyDoc::new(file, parsed))
     }
 
     /// Reads an information file: the file (or an empty stand-in when it is missing) and its

@@ -10,5 +10,8 @@ mod merge;
 mod print;
 
 pub use declared::{Declared, NamedValueEnv};
-pub use merge::{pipelines, Effective, EffectiveItem, Origin, Section, SECTIONS};
+pub use merge::{
+    merge, pipelines, DocAt, Effective, EffectiveItem, Merge, OperationAt, Origin, Section,
+    SECTIONS,
+};
 pub use print::print_effective;

@@ -22,7 +22,7 @@ pub(super) fn doc(path: &str, text: &str) -> PolicyDoc {
     let file = Arc::new(SourceFile::new(path, text));
     let parsed = parse_document(&file.text, &Limits::default());
     assert!(parsed.errors.is_empty(), "{path}: {:?}", parsed.errors);
-    PolicyDoc { file, parsed }
+    PolicyDoc::new(file, parsed)
 }
 
 pub(super) fn origin() -> Origin {
@@ -310,9 +310,15 @@ fn policies_not_executed_are_errors_and_skipped() {
         )],
         ..Project::default()
     };
+    // The checks report `cors` (`not_executed`, an error for `build`); lowering alone
+    // leaves it out and, with nothing reported, refuses the program.
     let (p, d) = build(&project);
-    assert_eq!(errors(&d), ["gatehouse::policy::not-executed"]);
-    assert_eq!(d[0].severity, crate::Severity::Error);
+    assert_eq!(errors(&d), ["gatehouse::internal"]);
+    let doc = project.apis[0].policy.as_ref().expect("policy");
+    let mut found = Vec::new();
+    super::not_executed(&doc.file, &doc.parsed.document, &mut found);
+    let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["gatehouse::policy::not-executed"]);
     let inbound = ops(&p, p.pipelines[0].sections[0]);
     assert_eq!(inbound.len(), 1);
     assert!(matches!(inbound[0].kind, OpKind::SetMethod(_)));
@@ -387,4 +393,19 @@ fn a_fragment_including_itself_is_an_error_not_a_loop() {
         panic!("{:?}", first_inbound(&p))
     };
     assert!(matches!(ops(&p, *f)[0].kind, OpKind::SetMethod(_)));
+}
+
+#[test]
+fn a_silently_failed_lowering_is_an_internal_error() {
+    // The checks report a `set-variable` without `name`; lowering alone must not let the
+    // program lose the policy without an error.
+    let policy = r#"<policies><inbound><set-variable value="x" /></inbound></policies>"#;
+    let project = Project {
+        apis: vec![api(Some(policy), vec![operation("get", None)])],
+        ..Project::default()
+    };
+    let mut out = Vec::new();
+    lower_program(&project, &mut out);
+    let codes: Vec<&str> = out.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["gatehouse::internal"]);
 }

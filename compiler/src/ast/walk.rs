@@ -1,7 +1,6 @@
 //! A walk over a document's statements and catalogued elements, with the section and
 //! nesting each one sits in.
 
-use super::Context;
 use gatehouse_grammar::catalogue::{catalogue, ChildKind, Content, ElementSpec, Section};
 use gatehouse_grammar::syntax::{Document, Element};
 
@@ -18,16 +17,16 @@ pub(crate) struct At {
 }
 
 /// What a pass does at each block and element; both default to nothing.
-pub(crate) trait Visitor<'d> {
+pub(crate) trait Visitor<'d, C: ?Sized> {
     /// A list of statements: a section, a fragment, or a policy (or `when`) holding policies.
-    fn block(&mut self, _cx: &mut Context<'_>, _block: &'d Element, _at: At) {}
+    fn block(&mut self, _cx: &mut C, _block: &'d Element, _at: At) {}
 
     /// An element the catalogue describes: a policy or one of its child elements.
-    fn element(&mut self, _cx: &mut Context<'_>, _e: &'d Element, _spec: &ElementSpec, _at: At) {}
+    fn element(&mut self, _cx: &mut C, _e: &'d Element, _spec: &'static ElementSpec, _at: At) {}
 }
 
 /// Walks the sections of `<policies>` (or the `<fragment>`), in document order.
-pub(crate) fn document<'d>(cx: &mut Context<'_>, doc: &'d Document, v: &mut impl Visitor<'d>) {
+pub(crate) fn document<'d, C: ?Sized>(cx: &mut C, doc: &'d Document, v: &mut impl Visitor<'d, C>) {
     let Some(root) = doc.root_elements().next() else {
         return;
     };
@@ -56,7 +55,7 @@ pub(crate) fn document<'d>(cx: &mut Context<'_>, doc: &'d Document, v: &mut impl
     }
 }
 
-fn block<'d>(cx: &mut Context<'_>, v: &mut impl Visitor<'d>, b: &'d Element, at: At) {
+fn block<'d, C: ?Sized>(cx: &mut C, v: &mut impl Visitor<'d, C>, b: &'d Element, at: At) {
     if at.depth > MAX_DEPTH {
         return;
     }
@@ -68,11 +67,11 @@ fn block<'d>(cx: &mut Context<'_>, v: &mut impl Visitor<'d>, b: &'d Element, at:
     }
 }
 
-fn element<'d>(
-    cx: &mut Context<'_>,
-    v: &mut impl Visitor<'d>,
+fn element<'d, C: ?Sized>(
+    cx: &mut C,
+    v: &mut impl Visitor<'d, C>,
     e: &'d Element,
-    spec: &ElementSpec,
+    spec: &'static ElementSpec,
     at: At,
 ) {
     v.element(cx, e, spec, at);

@@ -1,8 +1,13 @@
-//! Unit tests of the attribute value checks.
+//! Unit tests of typed attribute values.
 
-use super::check;
+use super::literal::{parse, Lit, Problem};
 use crate::check::{codes, DocKind};
 use gatehouse_grammar::catalogue::{AttrType, TimeUnit};
+
+/// Reads `value` as `ty` (leaked: catalogue types are static).
+fn check(value: &str, ty: &AttrType) -> Result<Lit, Problem> {
+    parse(value, Box::leak(Box::new(ty.clone())))
+}
 
 #[test]
 fn booleans_parse_like_dotnet() {
@@ -58,4 +63,32 @@ fn documents_report_values_and_expressions() {
     assert_eq!(codes(doc, DocKind::Loose), ["expression-not-allowed"]);
     let doc = r#"<policies><inbound><rate-limit calls="{{calls}}" renewal-period="60" /></inbound></policies>"#;
     assert!(codes(doc, DocKind::Loose).is_empty());
+}
+
+#[test]
+fn literals_are_read_as_their_types() {
+    assert_eq!(check(" True ", &AttrType::Bool), Ok(Lit::Bool(true)));
+    let ty = AttrType::Int {
+        min: None,
+        max: None,
+    };
+    assert_eq!(check("42", &ty), Ok(Lit::Int(42)));
+    let ty = AttrType::Enum(vec!["override".into(), "skip".into()]);
+    assert_eq!(check("skip", &ty), Ok(Lit::Enum("skip")));
+    assert_eq!(
+        check(" a b ", &AttrType::String),
+        Ok(Lit::Text(" a b ".into()))
+    );
+}
+
+#[test]
+fn a_document_is_typed_once_and_printed() {
+    let text = r#"<policies><inbound><set-header name="X-A" exists-action="skip"><value>@(1)</value></set-header><rate-limit-by-key calls="abc" renewal-period="{{p}}" counter-key="@(context.Request.IpAddress)" /></inbound></policies>"#;
+    let parsed = gatehouse_grammar::syntax::parse_document(text, &Default::default());
+    let typed = super::read(&parsed.document);
+    insta::assert_snapshot!(super::print(&typed), @r#"
+    set-header @19 name="X-A" exists-action=enum(skip)
+    value @63
+    rate-limit-by-key @95 calls=invalid("abc", expected an integer, at least 0) renewal-period=template counter-key=expression
+    "#);
 }

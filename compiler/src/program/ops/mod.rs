@@ -1,0 +1,101 @@
+//! Executed policies to typed operations: one file per policy, named after it, each reading
+//! the policy's typed attributes ([`crate::ast`]) and giving its [`OpKind`].
+//!
+//! [`LOWERINGS`] is the one list of what `gatehouse build` lowers; `check` warns about, and
+//! `build` refuses, every other catalogued policy (`policy::not-executed`), and
+//! `docs/policies.md` says *executed* from it. `base`, `choose` and `include-fragment` are
+//! structure, lowered by `pipelines.rs`.
+
+mod forward_request;
+mod mock_response;
+mod rate_limit_by_key;
+mod return_response;
+mod rewrite_uri;
+mod set_backend_service;
+mod set_body;
+mod set_header;
+mod set_method;
+mod set_status;
+mod set_variable;
+mod trace;
+
+use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
+use gatehouse_grammar::syntax::Element;
+use gatehouse_runtime::program::model::OpKind;
+
+/// How one policy is lowered: its attributes gatehouse executes, and the step.
+pub struct Lowering {
+    /// The policy name.
+    pub policy: &'static str,
+    /// The attributes gatehouse executes (besides `id`); any other is refused by `build`.
+    pub attributes: &'static [&'static str],
+    /// The lowering step.
+    lower: LowerFn,
+}
+
+type LowerFn = fn(&mut Builder<'_>, &ScopeEnv<'_>, &Site<'_>, &Element) -> Result<OpKind, Reported>;
+
+/// Every executed policy with its lowering.
+pub const LOWERINGS: &[Lowering] = &[
+    set_header::SET_HEADER,
+    set_header::SET_QUERY_PARAMETER,
+    rewrite_uri::LOWERING,
+    set_method::LOWERING,
+    set_status::LOWERING,
+    set_variable::LOWERING,
+    set_body::LOWERING,
+    return_response::LOWERING,
+    mock_response::LOWERING,
+    trace::LOWERING,
+    set_backend_service::LOWERING,
+    forward_request::LOWERING,
+    rate_limit_by_key::LOWERING,
+];
+
+/// The lowering of policy `name`, if gatehouse executes it.
+pub fn lowering(name: &str) -> Option<&'static Lowering> {
+    LOWERINGS.iter().find(|l| l.policy == name)
+}
+
+/// Lowers one executed policy (other than `base`, `choose`, `include-fragment`).
+pub(super) fn lower(
+    b: &mut Builder<'_>,
+    env: &ScopeEnv<'_>,
+    site: &Site<'_>,
+    e: &Element,
+    how: &Lowering,
+) -> Result<OpKind, Reported> {
+    if !attributes_supported(b, site, e, how.attributes) {
+        return Err(Reported);
+    }
+    (how.lower)(b, env, site, e)
+}
+
+/// Reports attributes of an executed policy that gatehouse does not implement.
+fn attributes_supported(b: &mut Builder<'_>, site: &Site<'_>, e: &Element, known: &[&str]) -> bool {
+    let mut ok = true;
+    for a in &e.attributes {
+        let name = &*a.name.text;
+        if name != "id" && !known.contains(&name) {
+            let message = format!(
+                "gatehouse does not execute the `{name}` attribute of `{}`",
+                e.name.text
+            );
+            b.error(site.file, NOT_EXECUTED, message, a.span, "not executed");
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// The children of `e` named `name`, each with its site (`.../name[n]`).
+pub(super) fn children<'s, 'e>(
+    site: &'s Site<'s>,
+    e: &'e Element,
+    name: &'static str,
+) -> impl Iterator<Item = (Site<'s>, &'e Element)> + use<'s, 'e> {
+    e.child_elements()
+        .filter(move |c| &*c.name.text == name)
+        .enumerate()
+        .map(move |(i, c)| (site.child(name, i + 1), c))
+}
