@@ -5,6 +5,7 @@
 //! runtime's code. Project loading and typing build on this, and [`program`] lowers a whole
 //! project to the runtime's `Program` ([`build_project`]).
 
+use crate::diagnostic::codes;
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
@@ -70,7 +71,7 @@ pub fn check_bytes_as(
     if let Some(at) = bad_utf8 {
         let d = Diagnostic::error(
             &file,
-            "syntax::invalid-utf8",
+            codes::SYNTAX_INVALID_UTF8,
             "the file is not valid UTF-8",
             Span::new(at, at + 1),
             "invalid byte",
@@ -232,7 +233,7 @@ fn load_loose(
             let file = Arc::new(SourceFile::new(shown, ""));
             let d = Diagnostic::error(
                 &file,
-                "unreadable-file",
+                codes::UNREADABLE_FILE,
                 format!("cannot read the file: {e}"),
                 Span::new(0, 0),
                 "unreadable",

@@ -1,6 +1,7 @@
 //! Project lints about backends: declared but unused, or pointing back at the gateway.
 
 use super::DocKind;
+use crate::diagnostic::codes;
 use crate::project::{BackendKind, PolicyDoc, Project};
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::syntax::{Document, Element};
@@ -81,7 +82,7 @@ fn unused(project: &Project, ids: &HashSet<String>, out: &mut Vec<Diagnostic>) {
             .unwrap_or_else(|| first_line_of(b.origin.span, text));
         let d = Diagnostic::warning(
             &b.origin.file,
-            "unused-backend",
+            codes::UNUSED_BACKEND,
             msg,
             span,
             "unused backend",
@@ -137,7 +138,7 @@ fn self_referencing(project: &Project, docs: &[(&PolicyDoc, DocKind)], out: &mut
             let span = url.unwrap_or(b.origin.span);
             let d = Diagnostic::warning(
                 &b.origin.file,
-                "self-referencing-backend",
+                codes::SELF_REFERENCING_BACKEND,
                 msg,
                 span,
                 "the gateway itself",
@@ -173,7 +174,7 @@ pub fn self_referencing_urls(
                 out.push(
                     Diagnostic::warning(
                         file,
-                        "self-referencing-backend",
+                        codes::SELF_REFERENCING_BACKEND,
                         msg,
                         a.value.span,
                         "the gateway itself",

@@ -1,6 +1,7 @@
 //! Checks over effective pipelines: rules that only show once scopes are merged.
 
 use super::DocKind;
+use crate::diagnostic::codes;
 use crate::resolve::{Effective, EffectiveItem};
 use crate::Diagnostic;
 use gatehouse_grammar::syntax::Element;
@@ -58,7 +59,7 @@ fn base_url_after_inherited_backend_id(
                 let msg = "`base-url` cannot override a `backend-id` set at a parent scope";
                 let d = Diagnostic::error(
                     item.origin.file,
-                    "base-url-overrides-backend-id",
+                    codes::BASE_URL_OVERRIDES_BACKEND_ID,
                     msg,
                     base_url.name.span,
                     "APIM rejects this override",

@@ -1,6 +1,7 @@
 //! Policies against the catalogue: known elements, known and required attributes, allowed content.
 
 use super::Context;
+use crate::diagnostic::codes;
 use crate::Diagnostic;
 use gatehouse_grammar::catalogue::{catalogue, ChildKind, Content, ElementSpec, COMMON_ATTRIBUTES};
 use gatehouse_grammar::syntax::{Element, Node};
@@ -36,7 +37,7 @@ fn base(cx: &mut Context<'_>, e: &Element) {
         cx.report(
             Diagnostic::error(
                 cx.file,
-                "unknown-attribute",
+                codes::UNKNOWN_ATTRIBUTE,
                 "`<base/>` takes no attributes",
                 a.name.span,
                 "unknown attribute",
@@ -53,7 +54,7 @@ fn base(cx: &mut Context<'_>, e: &Element) {
         cx.report(
             Diagnostic::error(
                 cx.file,
-                "unexpected-content",
+                codes::UNEXPECTED_CONTENT,
                 "`<base/>` has no content",
                 trim(cx, node.span()),
                 "content here",
@@ -72,7 +73,7 @@ fn unknown_policy(cx: &mut Context<'_>, e: &Element) {
     cx.report(
         Diagnostic::error(
             cx.file,
-            "unknown-policy",
+            codes::UNKNOWN_POLICY,
             format!("`<{name}>` is not an APIM policy"),
             e.name.span,
             "unknown policy",
@@ -115,7 +116,7 @@ fn attributes(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec, is_policy: 
         cx.report(
             Diagnostic::error(
                 cx.file,
-                "unknown-attribute",
+                codes::UNKNOWN_ATTRIBUTE,
                 format!("`<{}>` has no attribute `{name}`", e.name.text),
                 a.name.span,
                 "unknown attribute",
@@ -128,7 +129,7 @@ fn attributes(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec, is_policy: 
             cx.report(
                 Diagnostic::error(
                     cx.file,
-                    "missing-attribute",
+                    codes::MISSING_ATTRIBUTE,
                     format!("`<{}>` needs the attribute `{}`", e.name.text, want.name),
                     e.name.span,
                     "attribute missing",
@@ -147,7 +148,7 @@ fn attributes(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec, is_policy: 
             cx.report(
                 Diagnostic::error(
                     cx.file,
-                    "missing-attribute",
+                    codes::MISSING_ATTRIBUTE,
                     format!("`<{}>` needs {names}", e.name.text),
                     e.name.span,
                     "attribute missing",
@@ -170,7 +171,7 @@ fn conflicts(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec) {
                 cx.report(
                     Diagnostic::error(
                         cx.file,
-                        "conflicting-attributes",
+                        codes::CONFLICTING_ATTRIBUTES,
                         format!(
                             "`{}` and `{}` cannot be used together on `<{}>`",
                             first.name.text, a.name.text, e.name.text
@@ -198,7 +199,7 @@ fn no_content(cx: &mut Context<'_>, e: &Element, text_allowed: bool) {
             Node::Element(child) => cx.report(
                 Diagnostic::error(
                     cx.file,
-                    "unknown-element",
+                    codes::UNKNOWN_ELEMENT,
                     format!("`<{}>` cannot contain `<{}>`", e.name.text, child.name.text),
                     child.name.span,
                     "unexpected element",
@@ -246,7 +247,7 @@ fn unknown_child(cx: &mut Context<'_>, parent: &Element, child: &Element, spec: 
     cx.report(
         Diagnostic::error(
             cx.file,
-            "unknown-element",
+            codes::UNKNOWN_ELEMENT,
             format!(
                 "`<{}>` cannot contain `<{}>`",
                 parent.name.text, child.name.text
@@ -263,7 +264,7 @@ pub(crate) fn unexpected_text(cx: &mut Context<'_>, parent: &Element, span: Span
     cx.report(
         Diagnostic::error(
             cx.file,
-            "unexpected-text",
+            codes::UNEXPECTED_TEXT,
             format!("`<{}>` cannot contain text", parent.name.text),
             trim(cx, span),
             "text here",

@@ -2,6 +2,7 @@
 
 use super::{Context, DocKind};
 use crate::ast::walk::{self, At, Visitor};
+use crate::diagnostic::codes;
 use crate::Diagnostic;
 use gatehouse_grammar::catalogue::ElementSpec;
 use gatehouse_grammar::syntax::{Document, Element};
@@ -37,7 +38,7 @@ impl<'c> Visitor<'_, Context<'c>> for Lints {
             cx.report(
                 Diagnostic::warning(
                     cx.file,
-                    "retry-without-request",
+                    codes::RETRY_WITHOUT_REQUEST,
                     "`<retry>` contains no request to retry",
                     e.name.span,
                     "nothing here calls a backend",
@@ -59,7 +60,7 @@ fn missing_base(cx: &mut Context<'_>, section: &Element) {
     cx.report(
         Diagnostic::warning(
             cx.file,
-            "missing-base",
+            codes::MISSING_BASE,
             format!("`<{}>` has no `<base />`", section.name.text),
             section.name.span,
             "parent policies are not applied here",
@@ -79,7 +80,7 @@ fn unreachable(cx: &mut Context<'_>, block: &Element) {
     cx.report(
         Diagnostic::warning(
             cx.file,
-            "unreachable-policy",
+            codes::UNREACHABLE_POLICY,
             format!("`<{}>` never runs", next.name.text),
             next.name.span,
             format!("after `<{}>`", end.name.text),

@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::ast::walk::{self, At, Visitor};
+use crate::diagnostic::codes;
 use crate::Diagnostic;
 use gatehouse_grammar::catalogue::{catalogue, Content, ElementSpec, OncePer, PolicySpec};
 use gatehouse_grammar::syntax::{Document, Element};
@@ -84,7 +85,7 @@ impl<'d> Placement<'d> {
         let Some(section) = at.section else {
             let d = Diagnostic::error(
                 cx.file,
-                "misplaced-base",
+                codes::MISPLACED_BASE,
                 "`<base/>` cannot appear in a policy fragment",
                 e.span,
                 "in a fragment",
@@ -97,7 +98,7 @@ impl<'d> Placement<'d> {
         if at.depth > 0 {
             let d = Diagnostic::warning(
                 cx.file,
-                "nested-base",
+                codes::NESTED_BASE,
                 format!("`<base/>` inside `<{}>`", block.name.text),
                 e.span,
                 "nested in a policy",
@@ -113,7 +114,7 @@ impl<'d> Placement<'d> {
                 let line = cx.file.line_col(first.start as usize).line;
                 let d = Diagnostic::error(
                     cx.file,
-                    "duplicate-base",
+                    codes::DUPLICATE_BASE,
                     format!("`<base/>` appears twice in `<{section}>`"),
                     e.span,
                     "second `<base/>`",
@@ -201,7 +202,7 @@ fn duplicate(cx: &mut Context<'_>, again: &Once<'_>, first: &Once<'_>, per_docum
     cx.report(
         Diagnostic::error(
             cx.file,
-            "duplicate-policy",
+            codes::DUPLICATE_POLICY,
             format!("`<{name}>` may appear only once per {per}"),
             again.element.name.span,
             "second occurrence",
@@ -220,7 +221,7 @@ fn section(cx: &mut Context<'_>, e: &Element, spec: &PolicySpec, at: At) {
     if spec.toolkit_sections.contains(section) {
         let d = Diagnostic::warning(
             cx.file,
-            "policy-section-undocumented",
+            codes::POLICY_SECTION_UNDOCUMENTED,
             format!(
                 "APIM's docs do not list `<{}>` in `<{section}>`",
                 spec.name()
@@ -244,7 +245,7 @@ fn section(cx: &mut Context<'_>, e: &Element, spec: &PolicySpec, at: At) {
     cx.report(
         Diagnostic::error(
             cx.file,
-            "policy-not-allowed-in-section",
+            codes::POLICY_NOT_ALLOWED_IN_SECTION,
             format!("`<{}>` cannot be used in `<{section}>`", spec.name()),
             e.name.span,
             "not allowed in this section",
@@ -264,7 +265,7 @@ fn scope(cx: &mut Context<'_>, e: &Element, spec: &PolicySpec) {
     cx.report(
         Diagnostic::error(
             cx.file,
-            "policy-not-allowed-in-scope",
+            codes::POLICY_NOT_ALLOWED_IN_SCOPE,
             format!("`<{}>` cannot be used at {scope} scope", spec.name()),
             e.name.span,
             "not allowed at this scope",
@@ -293,7 +294,7 @@ fn order(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec) {
                     .collect();
                 let d = Diagnostic::warning(
                     cx.file,
-                    "child-order",
+                    codes::CHILD_ORDER,
                     format!(
                         "`<{}>` must come before `<{}>` in `<{}>`",
                         child.name.text, after.name.text, e.name.text
@@ -324,7 +325,7 @@ fn counts(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec) {
             cx.report(
                 Diagnostic::error(
                     cx.file,
-                    "child-count",
+                    codes::CHILD_COUNT,
                     format!("`<{name}>` may appear only {times} in `<{}>`", e.name.text),
                     extra.name.span,
                     "one too many",
@@ -337,7 +338,7 @@ fn counts(cx: &mut Context<'_>, e: &Element, spec: &ElementSpec) {
             cx.report(
                 Diagnostic::error(
                     cx.file,
-                    "child-count",
+                    codes::CHILD_COUNT,
                     format!(
                         "`<{}>` needs at least {} `<{name}>`",
                         e.name.text, child.min

@@ -1,6 +1,7 @@
 //! References: backends, named values, fragments and variables must be declared somewhere.
 
 use super::DocKind;
+use crate::diagnostic::codes;
 use crate::diagnostic::did_you_mean;
 use crate::resolve::Declared;
 use crate::{Diagnostic, SourceFile};
@@ -103,7 +104,7 @@ impl Walker<'_, '_, '_> {
         self.out.push(
             Diagnostic::error(
                 self.file,
-                "unknown-named-value",
+                codes::UNKNOWN_NAMED_VALUE,
                 msg,
                 n.span,
                 "unknown named value",
@@ -135,7 +136,7 @@ impl Walker<'_, '_, '_> {
         self.out.push(
             Diagnostic::error(
                 self.file,
-                "unknown-backend",
+                codes::UNKNOWN_BACKEND,
                 msg,
                 attr.value.span,
                 "unknown backend",
@@ -152,7 +153,7 @@ impl Walker<'_, '_, '_> {
             let msg = "a policy fragment cannot include another fragment";
             let d = Diagnostic::error(
                 self.file,
-                "nested-fragment",
+                codes::NESTED_FRAGMENT,
                 msg,
                 e.name.span,
                 "nested include",
@@ -177,7 +178,7 @@ impl Walker<'_, '_, '_> {
         self.out.push(
             Diagnostic::error(
                 self.file,
-                "unknown-fragment",
+                codes::UNKNOWN_FRAGMENT,
                 msg,
                 attr.value.span,
                 "unknown fragment",
@@ -214,7 +215,7 @@ impl Walker<'_, '_, '_> {
             let msg = format!("variable `{name}` is read but never set");
             let d = Diagnostic::warning(
                 self.file,
-                "unset-variable",
+                codes::UNSET_VARIABLE,
                 msg,
                 map.span_to_file(span),
                 "never set",

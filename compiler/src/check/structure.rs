@@ -1,6 +1,7 @@
 //! The document's frame: a `<policies>` root with its four sections, or a `<fragment>`.
 
 use super::{elements, Context};
+use crate::diagnostic::codes;
 use crate::Diagnostic;
 use gatehouse_grammar::syntax::{Document, Element, Node};
 use gatehouse_grammar::Span;
@@ -13,7 +14,7 @@ pub(super) fn document(cx: &mut Context<'_>, doc: &Document) {
     let Some(root) = roots.next() else {
         let end = cx.file.text.len();
         cx.report(
-            Diagnostic::error(cx.file, "missing-root", "the file has no root element", Span::new(0, end), "no element here")
+            Diagnostic::error(cx.file, codes::MISSING_ROOT, "the file has no root element", Span::new(0, end), "no element here")
                 .with_help("a policy document is `<policies>` with `<inbound>`, `<backend>`, `<outbound>` and `<on-error>` sections"),
         );
         return;
@@ -41,7 +42,7 @@ fn unknown_root(cx: &mut Context<'_>, root: &Element, name: &str) {
     cx.report(
         Diagnostic::error(
             cx.file,
-            "unknown-root",
+            codes::UNKNOWN_ROOT,
             format!("`<{name}>` cannot be the root of a policy document"),
             root.name.span,
             "expected `<policies>` or `<fragment>`",
@@ -55,7 +56,7 @@ fn no_attributes(cx: &mut Context<'_>, e: &Element) {
         cx.report(
             Diagnostic::error(
                 cx.file,
-                "unknown-attribute",
+                codes::UNKNOWN_ATTRIBUTE,
                 format!("`<{}>` takes no attributes", e.name.text),
                 a.name.span,
                 "unknown attribute",
@@ -80,7 +81,7 @@ fn policies(cx: &mut Context<'_>, root: &Element) {
                     cx.report(
                         Diagnostic::error(
                             cx.file,
-                            "duplicate-section",
+                            codes::DUPLICATE_SECTION,
                             format!("section `<{}>` appears twice", section.name.text),
                             section.name.span,
                             "second section",
@@ -120,7 +121,7 @@ fn unknown_section(cx: &mut Context<'_>, section: &Element) {
     cx.report(
         Diagnostic::error(
             cx.file,
-            "unknown-section",
+            codes::UNKNOWN_SECTION,
             format!("`<{name}>` is not a section of `<policies>`"),
             section.name.span,
             "unknown section",

@@ -2,6 +2,7 @@
 //! the file, and `when/@condition` expressions that cannot be `bool`.
 
 use super::Context;
+use crate::diagnostic::codes;
 use crate::types::{check_block, check_expression, Checked, Finding, Ty};
 use crate::Diagnostic;
 use gatehouse_grammar::syntax::{Document, Element, Expression, ExpressionSyntax, Node};
@@ -65,7 +66,7 @@ fn condition(cx: &mut Context<'_>, e: &Element) {
     cx.report(
         Diagnostic::error(
             cx.file,
-            "expr::type-mismatch",
+            codes::EXPR_TYPE_MISMATCH,
             format!(
                 "a `{}` condition must be a `bool`, but this expression is a `{}`",
                 e.name.text,
@@ -105,8 +106,14 @@ mod tests {
 
     #[test]
     fn when_conditions_must_be_bool() {
-        assert_eq!(when("@(context.Request.Method)"), ["expr::type-mismatch"]);
-        assert_eq!(when("@{ return &quot;a&quot;; }"), ["expr::type-mismatch"]);
+        assert_eq!(
+            when("@(context.Request.Method)"),
+            ["expr::type-mismatch"]
+        );
+        assert_eq!(
+            when("@{ return &quot;a&quot;; }"),
+            ["expr::type-mismatch"]
+        );
         assert!(when("@(context.Request.Method == &quot;GET&quot;)").is_empty());
         assert!(when("@((bool)context.Variables[&quot;x&quot;])").is_empty());
         assert!(when("@(context.Variables[&quot;x&quot;])").is_empty());

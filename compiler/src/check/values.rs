@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::ast::{Policies, Value};
+use crate::diagnostic::codes;
 use crate::Diagnostic;
 
 /// Reports the value problems of a document's typed policies.
@@ -15,7 +16,7 @@ pub(super) fn document(cx: &mut Context<'_>, typed: &Policies) {
                 Value::ExpressionNotAllowed(span) => cx.report(
                     Diagnostic::error(
                         cx.file,
-                        "expression-not-allowed",
+                        codes::EXPRESSION_NOT_ALLOWED,
                         format!("`{name}` of `<{element}>` cannot be a policy expression"),
                         *span,
                         "expression here",
@@ -32,7 +33,7 @@ pub(super) fn document(cx: &mut Context<'_>, typed: &Policies) {
                     cx.report(
                         Diagnostic::warning(
                             cx.file,
-                            "invalid-attribute-value",
+                            codes::INVALID_ATTRIBUTE_VALUE,
                             format!(
                                 "`{literal}` is not a valid value for `{name}` of `<{element}>`"
                             ),
@@ -49,7 +50,7 @@ pub(super) fn document(cx: &mut Context<'_>, typed: &Policies) {
             cx.report(
                 Diagnostic::error(
                     cx.file,
-                    "expression-not-allowed",
+                    codes::EXPRESSION_NOT_ALLOWED,
                     format!("the content of `<{element}>` cannot be a policy expression"),
                     *span,
                     "expression here",

@@ -2,6 +2,7 @@
 //! indexes, instance members to name ids.
 
 use super::{LowerError, Lowerer};
+use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
 use gatehouse_runtime::library::{
@@ -28,7 +29,7 @@ fn normalize(name: &str) -> &str {
 
 fn unsupported_member(name: &str, on: &str, span: Span) -> LowerError {
     LowerError::new(
-        "expr::unsupported-member",
+        codes::EXPR_UNSUPPORTED_MEMBER,
         format!("member '{name}' of {on} is not supported"),
         span,
     )
@@ -220,7 +221,7 @@ impl Lowerer<'_> {
                 ""
             };
             return Err(LowerError::new(
-                "expr::unsupported-member",
+                codes::EXPR_UNSUPPORTED_MEMBER,
                 format!("member '{ty}.{}' {what}is not supported", name.name),
                 name.span,
             ));
@@ -424,7 +425,7 @@ impl Lowerer<'_> {
                 };
                 self.static_member(&base, &id, args, sp).map_err(|_| {
                     LowerError::new(
-                        "expr::unsupported-type",
+                        codes::EXPR_UNSUPPORTED_TYPE,
                         format!("creating a '{full}' with these arguments is not supported"),
                         ty.span,
                     )

@@ -1,6 +1,7 @@
 //! Lowering of expressions: literals, names, operators, assignments, lambdas, conversions.
 
 use super::{LowerError, Lowerer};
+use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
 use gatehouse_runtime::program::{type_id, BinOp, Const, Func, Instr, TypeId, UnOp};
@@ -446,7 +447,7 @@ impl Lowerer<'_> {
         let name = print_type(t);
         type_id(&name).ok_or_else(|| {
             LowerError::new(
-                "expr::unsupported-type",
+                codes::EXPR_UNSUPPORTED_TYPE,
                 format!("type '{name}' is not supported"),
                 t.span,
             )

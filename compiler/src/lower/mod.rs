@@ -6,6 +6,7 @@
 //! run-time type by the VM. Anything the runtime cannot do is a [`LowerError`] whose code
 //! contains `unsupported`, located at the construct.
 
+use crate::diagnostic::codes;
 mod call;
 mod expr;
 mod pattern;
@@ -238,7 +239,7 @@ impl<'a> Lowerer<'a> {
         self.depth += 1;
         if self.depth > 200 {
             return Err(LowerError::new(
-                "syntax::too-deep",
+                codes::SYNTAX_TOO_DEEP,
                 "the expression is nested too deeply",
                 span,
             ));

@@ -3,6 +3,7 @@
 
 use super::{Builder, ScopeEnv, Site, NOT_EXECUTED};
 use crate::ast::{self, Lit};
+use crate::diagnostic::codes;
 use crate::lower::{lower_block, lower_expression, LowerError};
 use gatehouse_grammar::expr::{parse_block, parse_expression};
 use gatehouse_grammar::syntax::{
@@ -149,7 +150,7 @@ impl Builder<'_> {
             );
             self.error(
                 site.file,
-                "invalid-attribute-value",
+                codes::INVALID_ATTRIBUTE_VALUE,
                 message,
                 typed.value_span,
                 "after substitution",

@@ -1,12 +1,13 @@
 //! Policies gatehouse does not execute: a `check` warning, a build error.
 
+use crate::diagnostic::codes;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::catalogue::catalogue;
 use gatehouse_grammar::syntax::{Document, Element};
 use std::sync::Arc;
 
 /// The code of the finding: `policy::not-executed`.
-pub const NOT_EXECUTED: &str = "policy::not-executed";
+pub const NOT_EXECUTED: &str = codes::POLICY_NOT_EXECUTED;
 
 /// Deeper nesting is not walked (the parser's limits stop documents much earlier).
 const MAX_DEPTH: usize = 512;

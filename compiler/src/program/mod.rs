@@ -6,6 +6,7 @@
 //! become typed [`Op`]s with their attributes parsed; expressions are compiled to `Code`
 //! with plain named values substituted and secret ones kept as `{{name}}` references.
 
+use crate::diagnostic::codes;
 mod args;
 mod executed;
 mod loose;
@@ -77,7 +78,7 @@ pub fn lower_program_at(
         let message = format!("{} policies could not be lowered", b.skipped);
         b.diagnostics.push(Diagnostic::error(
             &file,
-            "internal",
+            codes::INTERNAL,
             message,
             Span::new(0, 0),
             "not lowered",

@@ -4,6 +4,7 @@
 
 use super::{ops, Builder, ScopeEnv, Site};
 use crate::check::DocKind;
+use crate::diagnostic::codes;
 use crate::project::Project;
 use crate::resolve::{merge, DocAt, Merge, OperationAt, SECTIONS};
 use gatehouse_grammar::syntax::Element;
@@ -192,7 +193,7 @@ impl Builder<'_> {
             let message = "a fragment cannot include another fragment";
             self.error(
                 site.file,
-                "nested-fragment",
+                codes::NESTED_FRAGMENT,
                 message,
                 e.span,
                 "nested include",

@@ -6,6 +6,7 @@ use super::openapi::operations;
 use super::read::{display, subdirs, Reader};
 use super::report::first_line;
 use super::yaml::parse_yaml;
+use crate::diagnostic::codes;
 use crate::diagnostic::suggestion;
 use crate::Diagnostic;
 use gatehouse_grammar::syntax::Node;
@@ -127,7 +128,7 @@ fn spec_path(dir: &Path) -> Option<(PathBuf, bool)> {
 
 /// The operations of the API's specification: `None` when it cannot be read (reported).
 fn load_spec(rx: &mut Reader, path: &Path, yaml: bool) -> Option<Vec<Operation>> {
-    let file = rx.read(path, "invalid-utf8")?;
+    let file = rx.read(path, codes::INVALID_UTF8)?;
     let parsed = if yaml {
         parse_yaml(&file)
     } else {
@@ -178,7 +179,7 @@ fn unknown_operation(api: &Api, name: &str, doc: &PolicyDoc, spec_known: bool) -
     let help = suggestion(name, names, otherwise);
     Diagnostic::error(
         file,
-        "unknown-operation",
+        codes::UNKNOWN_OPERATION,
         format!("API `{}` has no operation `{name}`", api.name),
         root_tag(doc),
         "policy of an undeclared operation",

@@ -4,6 +4,7 @@ use super::duration::parse_duration;
 use super::fields::Fields;
 use super::model::BreakerRule;
 use super::report::warning;
+use crate::diagnostic::codes;
 use crate::Diagnostic;
 use std::time::Duration;
 
@@ -26,7 +27,7 @@ pub(crate) fn read_breaker(f: &mut Fields) -> Vec<BreakerRule> {
         let at = format!("{RULES}/1");
         let d = Diagnostic::error(
             f.file,
-            "multiple-breaker-rules",
+            codes::MULTIPLE_BREAKER_RULES,
             format!(
                 "this backend has {} circuit breaker rules; APIM supports one",
                 rules.len()
@@ -82,7 +83,7 @@ fn duration(f: &mut Fields, parent: &str, key: &str) -> Option<Duration> {
     if parsed.is_none() {
         let pointer = format!("{parent}/{key}");
         f.error(
-            "invalid-field",
+            codes::INVALID_FIELD,
             &pointer,
             format!("`{text}` is not an ISO-8601 duration"),
             &format!("{help}; years and months are not accepted"),
@@ -121,7 +122,7 @@ fn status_ranges(f: &mut Fields, pointer: &str) -> Vec<(u16, u16)> {
                 ));
             }
             (Some(Some(_)), Some(Some(_))) => f.error(
-                "invalid-field",
+                codes::INVALID_FIELD,
                 &at,
                 "the range's `min` is greater than its `max`".into(),
                 "swap `min` and `max`",

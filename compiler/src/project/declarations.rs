@@ -4,6 +4,7 @@ use super::backend::read_backend;
 use super::entities::read_named_value;
 use super::fields::{parse_json, Fields};
 use super::{Backend, NamedValue};
+use crate::diagnostic::codes;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::Span;
 use serde_json::Value;
@@ -37,7 +38,7 @@ fn load_entities<T>(
         out.push(
             Diagnostic::error(
                 &file,
-                "invalid-utf8",
+                codes::INVALID_UTF8,
                 "the file is not valid UTF-8",
                 Span::new(at, at + 1),
                 "invalid byte",
@@ -62,11 +63,10 @@ fn load_entities<T>(
                 let span = f.span("");
                 let msg = format!("this {what} has no name");
                 out.push(
-                    Diagnostic::error(&file, "missing-field", msg, span, "no `name`").with_help(
-                        format!(
+                    Diagnostic::error(&file, codes::MISSING_FIELD, msg, span, "no `name`")
+                        .with_help(format!(
                             "add `\"name\": \"...\"` to the {what}, or use an object keyed by name"
-                        ),
-                    ),
+                        )),
                 );
             }
         }

@@ -7,6 +7,7 @@ use super::model::{
 };
 use super::read::{subdirs, Reader};
 use super::report::{first_line, whole};
+use crate::diagnostic::codes;
 use crate::diagnostic::suggestion;
 use crate::{Diagnostic, SourceFile};
 use std::collections::HashSet;
@@ -26,7 +27,10 @@ pub(crate) fn load_products(rx: &mut Reader, dir: &Path, apis: &HashSet<&str>) -
         let mut product = rx.with_fields(&file, info.as_ref(), |f| read_product(f, &name));
         product.policy = rx.policy(&path.join("policy.xml"));
         for (api, api_dir) in subdirs(&path.join("apis")) {
-            let link = rx.read(&api_dir.join("productApiInformation.json"), "invalid-utf8");
+            let link = rx.read(
+                &api_dir.join("productApiInformation.json"),
+                codes::INVALID_UTF8,
+            );
             if let Some(link) = &link {
                 check_object(rx, link);
             }
@@ -39,7 +43,8 @@ pub(crate) fn load_products(rx: &mut Reader, dir: &Path, apis: &HashSet<&str>) -
                 );
                 let message =
                     format!("product `{name}` includes `{api}`, which is not a declared API");
-                let d = Diagnostic::error(&at, "unknown-api", message, first_line(&at), "here");
+                let d =
+                    Diagnostic::error(&at, codes::UNKNOWN_API, message, first_line(&at), "here");
                 rx.diagnostics.push(d.with_help(help));
             }
             product.apis.push(api);
@@ -56,7 +61,7 @@ fn check_object(rx: &mut Reader, file: &Arc<SourceFile>) {
         Ok(v) if !v.is_object() => {
             let d = Diagnostic::error(
                 file,
-                "invalid-field",
+                codes::INVALID_FIELD,
                 "the file must hold a JSON object",
                 whole(file),
                 "here",

@@ -3,6 +3,7 @@
 
 use super::locate::{line_col_offset, value_span};
 use super::report::whole;
+use crate::diagnostic::codes;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::Span;
 use serde_json::{Map, Value};
@@ -18,7 +19,7 @@ pub(crate) fn parse_json(file: &Arc<SourceFile>) -> Result<Value, Diagnostic> {
             .map_or(at, |c| at + c.len_utf8());
         Diagnostic::error(
             file,
-            "invalid-json",
+            codes::INVALID_JSON,
             format!("the file is not valid JSON: {e}"),
             Span::new(at, end),
             "here",
@@ -94,7 +95,7 @@ impl<'a> Fields<'a> {
         let name = field_name(pointer);
         let message = format!("`{name}` must be {expected}");
         let help = format!("change `{name}` to {expected}");
-        self.error("invalid-field", pointer, message, &help);
+        self.error(codes::INVALID_FIELD, pointer, message, &help);
     }
 
     /// Reports `missing-field`: `key` is missing from the object at `parent`.
@@ -107,7 +108,7 @@ impl<'a> Fields<'a> {
         );
         let d = Diagnostic::error(
             self.file,
-            "missing-field",
+            codes::MISSING_FIELD,
             format!("`{name}` is missing"),
             span,
             format!("`{key}` is required in this object"),
@@ -216,7 +217,7 @@ pub(crate) fn open_info(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Op
     let mut fields = Fields::new(file, &value, out);
     match value.get("properties") {
         _ if !value.is_object() => fields.error(
-            "invalid-field",
+            codes::INVALID_FIELD,
             "",
             "the file must hold a JSON object".into(),
             help,

@@ -2,6 +2,7 @@
 //! duplicate named values.
 
 use super::model::{BackendKind, Project, SubscriptionScope};
+use crate::diagnostic::codes;
 use crate::diagnostic::suggestion;
 use crate::Diagnostic;
 use std::collections::HashMap;
@@ -30,7 +31,7 @@ fn pool_members(project: &Project, out: &mut Vec<Diagnostic>) {
                 Some(false) => continue,
                 Some(true) => Diagnostic::error(
                     &o.file,
-                    "nested-pool",
+                    codes::NESTED_POOL,
                     format!(
                         "pool `{}` lists `{}`, which is itself a pool",
                         backend.name, m.backend
@@ -50,7 +51,7 @@ fn pool_members(project: &Project, out: &mut Vec<Diagnostic>) {
                     );
                     Diagnostic::error(
                         &o.file,
-                        "unknown-pool-member",
+                        codes::UNKNOWN_POOL_MEMBER,
                         format!(
                             "pool `{}` lists `{}`, which is not a declared backend",
                             backend.name, m.backend
@@ -110,7 +111,7 @@ fn duplicate_named_values(project: &Project, out: &mut Vec<Diagnostic>) {
         first.insert(nv.name.as_str(), earlier);
         let d = Diagnostic::error(
             &nv.origin.file,
-            "duplicate-named-value",
+            codes::DUPLICATE_NAMED_VALUE,
             format!("named value `{}` is declared twice", nv.name),
             nv.origin.span,
             "second declaration",

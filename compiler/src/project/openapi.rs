@@ -3,6 +3,7 @@
 
 use super::model::{Operation, Parameter, ParameterIn, Response};
 use super::report::first_line;
+use crate::diagnostic::codes;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::Span;
 use serde_json::{Map, Value};
@@ -108,7 +109,7 @@ impl<'a> Spec<'a> {
             Some(at) => Span::new(at, at + near.len()),
             None => first_line(self.file),
         };
-        let d = Diagnostic::error(self.file, "invalid-spec", message, span, "here");
+        let d = Diagnostic::error(self.file, codes::INVALID_SPEC, message, span, "here");
         self.out.push(d.with_help(help));
     }
 

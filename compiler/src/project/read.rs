@@ -4,6 +4,7 @@
 use super::fields::{open_info, Fields};
 use super::model::PolicyDoc;
 use super::report::unreadable;
+use crate::diagnostic::codes;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::syntax::parse_document;
 use gatehouse_grammar::{Limits, Span};
@@ -54,7 +55,7 @@ impl Reader<'_> {
             Ok(m) if m.is_dir() => {
                 let message = format!("`{shown}` is a folder, not a file");
                 self.diagnostics
-                    .push(unreadable(&shown, "unreadable-file", message, help));
+                    .push(unreadable(&shown, codes::UNREADABLE_FILE, message, help));
                 return None;
             }
             _ => {}
@@ -64,7 +65,7 @@ impl Reader<'_> {
             Err(e) => {
                 let message = format!("cannot read `{shown}`: {e}");
                 self.diagnostics
-                    .push(unreadable(&shown, "unreadable-file", message, help));
+                    .push(unreadable(&shown, codes::UNREADABLE_FILE, message, help));
                 return None;
             }
         };
@@ -91,15 +92,15 @@ impl Reader<'_> {
             let message = format!("{what} has no `{}`", file_name(path));
             let help = format!("add `{shown}`, or remove the folder");
             self.diagnostics
-                .push(unreadable(&shown, "missing-file", message, &help));
+                .push(unreadable(&shown, codes::MISSING_FILE, message, &help));
             return None;
         }
-        self.read(path, "invalid-utf8")
+        self.read(path, codes::INVALID_UTF8)
     }
 
     /// Reads and parses a policy document, if the file exists.
     pub fn policy(&mut self, path: &Path) -> Option<PolicyDoc> {
-        let file = self.read(path, "syntax::invalid-utf8")?;
+        let file = self.read(path, codes::SYNTAX_INVALID_UTF8)?;
         let parsed = parse_document(&file.text, self.limits);
         let errors = parsed.errors.iter().cloned();
         self.diagnostics
@@ -116,7 +117,7 @@ impl Reader<'_> {
     ) -> Option<(Arc<SourceFile>, Option<Value>)> {
         let file = match required {
             Some(what) => self.read_required(path, what),
-            None => self.read(path, "invalid-utf8"),
+            None => self.read(path, codes::INVALID_UTF8),
         };
         let Some(file) = file else {
             let stand_in = Arc::new(SourceFile::new(display(path), ""));

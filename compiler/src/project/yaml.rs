@@ -2,6 +2,7 @@
 //! bounded nesting and alias expansion.
 
 use super::locate::line_col_offset;
+use crate::diagnostic::codes;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::Span;
 use serde_json::{Map, Number, Value};
@@ -42,7 +43,7 @@ fn invalid(file: &Arc<SourceFile>, mark: Marker, message: &str) -> Diagnostic {
         .map_or(at, |c| at + c.len_utf8());
     Diagnostic::error(
         file,
-        "invalid-yaml",
+        codes::INVALID_YAML,
         format!("the file is not valid YAML: {message}"),
         Span::new(at, end),
         "here",

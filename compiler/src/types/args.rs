@@ -4,6 +4,7 @@ use super::infer::Checker;
 use super::table::signatures_complete;
 use super::ty::Ty;
 use super::Finding;
+use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_runtime::library::MemberSpec;
 
@@ -27,7 +28,7 @@ impl Checker {
             );
             self.findings.push(
                 Finding::warning(
-                    "expr::unsupported-member",
+                    codes::EXPR_UNSUPPORTED_MEMBER,
                     msg,
                     name.span,
                     "not implemented",
@@ -39,7 +40,7 @@ impl Checker {
         let takes: Vec<String> = counts.iter().map(usize::to_string).collect();
         self.findings.push(
             Finding::error(
-                "expr::wrong-argument-count",
+                codes::EXPR_WRONG_ARGUMENT_COUNT,
                 format!("`{what}` does not take {argc} argument(s)"),
                 name.span,
                 "wrong number of arguments",
@@ -74,7 +75,7 @@ impl Checker {
         }
         self.findings.push(
             Finding::error(
-                "expr::wrong-argument-type",
+                codes::EXPR_WRONG_ARGUMENT_TYPE,
                 format!(
                     "`{}.{}` takes `{p}` here, not `{an}`",
                     super::ty::Ty::named(m.ty).display(),

@@ -5,6 +5,7 @@ use super::infer::{is_type_name, Checker};
 use super::table::{self, fits, signatures_complete, Found};
 use super::ty::{from_ref, from_sig, Ty};
 use super::{dotnet_names, Finding};
+use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_runtime::library::{Kind, MemberSpec};
 use std::collections::HashMap;
@@ -83,7 +84,7 @@ impl Checker {
             let help = did_you_mean_help(crate::diagnostic::did_you_mean(&name.name, names));
             self.findings.push(
                 Finding::error(
-                    "expr::unknown-member",
+                    codes::EXPR_UNKNOWN_MEMBER,
                     format!("the anonymous object has no member `{}`", name.name),
                     name.span,
                     "unknown member",
@@ -143,7 +144,7 @@ impl Checker {
     fn unsupported(&mut self, what: &str, name: &Ident) {
         self.findings.push(
             Finding::warning(
-                "expr::unsupported-member",
+                codes::EXPR_UNSUPPORTED_MEMBER,
                 format!("`{what}` is valid in APIM but gatehouse does not implement it yet"),
                 name.span,
                 "not implemented",
@@ -154,8 +155,13 @@ impl Checker {
 
     fn unknown(&mut self, message: String, name: &Ident, suggestion: Option<&str>) {
         self.findings.push(
-            Finding::error("expr::unknown-member", message, name.span, "unknown member")
-                .help(did_you_mean_help(suggestion)),
+            Finding::error(
+                codes::EXPR_UNKNOWN_MEMBER,
+                message,
+                name.span,
+                "unknown member",
+            )
+            .help(did_you_mean_help(suggestion)),
         );
     }
 

@@ -2,6 +2,7 @@
 //! initializer must be assigned before they are read. Both stay silent when unsure.
 
 use super::Finding;
+use crate::diagnostic::codes;
 use gatehouse_grammar::expr::for_each_expr;
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
@@ -14,7 +15,7 @@ pub fn missing_return(b: &Block) -> Option<Finding> {
     let span = b.stmts.last().map_or(b.span, |s| s.span);
     Some(
         Finding::error(
-            "expr::missing-return",
+            codes::EXPR_MISSING_RETURN,
             "not every path of this block returns a value".into(),
             span,
             "the block can end after this without `return`",
@@ -249,7 +250,7 @@ fn expr(e: &Expr, pending: &mut Vec<Box<str>>, out: &mut Vec<Finding>) {
 
 fn read_before_assign(name: &str, span: Span) -> Finding {
     Finding::error(
-        "expr::unassigned-local",
+        codes::EXPR_UNASSIGNED_LOCAL,
         format!("`{name}` is used before it is assigned"),
         span,
         "not assigned on every path to here",

@@ -3,6 +3,7 @@
 use super::infer::Checker;
 use super::ty::{from_ref, normalize, Ty};
 use super::{dotnet_names, table, Finding};
+use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
 
@@ -79,7 +80,7 @@ impl Checker {
         }
         self.findings.push(
             Finding::warning(
-                "expr::unsupported-member",
+                codes::EXPR_UNSUPPORTED_MEMBER,
                 format!("creating a `{name}` with {argc} argument(s) is valid in APIM but gatehouse does not implement it yet"),
                 t.span,
                 "not implemented",
@@ -93,7 +94,7 @@ impl Checker {
     pub fn unsupported_type(&mut self, name: &str, span: Span) {
         self.findings.push(
             Finding::warning(
-                "expr::unsupported-type",
+                codes::EXPR_UNSUPPORTED_TYPE,
                 format!("type `{name}` is valid in APIM but gatehouse does not implement it yet"),
                 span,
                 "not implemented",
