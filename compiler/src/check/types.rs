@@ -106,14 +106,8 @@ mod tests {
 
     #[test]
     fn when_conditions_must_be_bool() {
-        assert_eq!(
-            when("@(context.Request.Method)"),
-            ["expr::type-mismatch"]
-        );
-        assert_eq!(
-            when("@{ return &quot;a&quot;; }"),
-            ["expr::type-mismatch"]
-        );
+        assert_eq!(when("@(context.Request.Method)"), ["expr::type-mismatch"]);
+        assert_eq!(when("@{ return &quot;a&quot;; }"), ["expr::type-mismatch"]);
         assert!(when("@(context.Request.Method == &quot;GET&quot;)").is_empty());
         assert!(when("@((bool)context.Variables[&quot;x&quot;])").is_empty());
         assert!(when("@(context.Variables[&quot;x&quot;])").is_empty());

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::codes;
 use crate::{Diagnostic, SourceFile};
-use gatehouse_grammar::catalogue::catalogue;
+use gatehouse_grammar::catalogue::{catalogue, PolicySpec};
 use gatehouse_grammar::syntax::{Document, Element};
 use std::sync::Arc;
 
@@ -62,6 +62,53 @@ fn block(file: &Arc<SourceFile>, b: &Element, depth: usize, out: &mut Vec<Diagno
             out.push(
                 Diagnostic::warning(file, NOT_EXECUTED, msg, e.start_tag, "not executed")
                     .with_help(help),
+            );
+        }
+    }
+}
+
+/// What the gateway does with a policy, for the last column of `docs/policies.md`.
+pub fn support(p: &PolicySpec) -> String {
+    if is_executed(p.name()) {
+        "executed".to_string()
+    } else if p.is_resolver_only() {
+        "not supported".to_string()
+    } else {
+        "checked only (build refuses it)".to_string()
+    }
+}
+
+/// The policy support matrix, `docs/policies.md`.
+pub fn support_matrix() -> String {
+    catalogue().support_matrix_markdown(&support)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn support_matrix_is_up_to_date() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/policies.md");
+        let expected = super::support_matrix();
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &expected).expect("write docs/policies.md");
+            return;
+        }
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "docs/policies.md is stale; regenerate with UPDATE_DOCS=1 cargo test -p gatehouse-compiler --lib support_matrix"
+        );
+    }
+
+    #[test]
+    fn every_lowering_names_a_catalogued_policy() {
+        for l in super::super::LOWERINGS {
+            assert!(
+                super::catalogue().policy(l.policy).is_some(),
+                "{}",
+                l.policy
             );
         }
     }

@@ -18,7 +18,7 @@ mod tables;
 mod tests;
 
 pub(crate) use args::Reported;
-pub use executed::{not_executed, NOT_EXECUTED};
+pub use executed::{not_executed, support_matrix, NOT_EXECUTED};
 pub use loose::loose_project;
 pub use ops::{lowering, Lowering, LOWERINGS};
 

@@ -523,19 +523,23 @@ fn check_element(cat: &Catalogue, e: &ElementSpec, path: &str, problems: &mut Ve
 }
 
 /// Renders `docs/policies.md`.
-pub(super) fn support_matrix(cat: &Catalogue) -> String {
+pub(super) fn support_matrix(cat: &Catalogue, gatehouse: &dyn Fn(&PolicySpec) -> String) -> String {
     let mut policies: Vec<&PolicySpec> = cat.policies().collect();
     policies.sort_by(|a, b| (a.category, a.name()).cmp(&(b.category, b.name())));
     let mut out = String::new();
     out.push_str("# Policy support matrix\n\n");
     out.push_str(
-        "<!-- Generated from grammar/src/catalogue/data/*.toml. Do not edit by hand; run\n     \
-         UPDATE_DOCS=1 cargo test -p gatehouse-grammar --test catalogue -->\n\n",
+        "<!-- Generated from grammar/src/catalogue/data/*.toml and the compiler's list of\n     \
+         lowerings. Do not edit by hand; run\n     \
+         UPDATE_DOCS=1 cargo test -p gatehouse-compiler --lib support_matrix -->\n\n",
     );
     out.push_str(&format!(
         "{} policies. \"all\" sections = inbound, backend, outbound, on-error; \"all\" scopes = \
          global, workspace, product, api, operation. Resolver-only policies live in GraphQL \
-         resolver definitions, not in `<policies>` sections. Every policy also accepts `id`.\n\n",
+         resolver definitions, not in `<policies>` sections. Every policy also accepts `id`. \
+         The last column says what the gateway does: *executed*; *checked only* (`check` \
+         warns, `build` refuses it, so the gateway never skips a policy); or *not supported* \
+         (resolver-only policies: gatehouse does not serve synthetic GraphQL).\n\n",
         cat.len()
     ));
     out.push_str("| Policy | Category | Sections | Scopes | Status | gatehouse |\n");
@@ -556,12 +560,13 @@ pub(super) fn support_matrix(cat: &Catalogue) -> String {
             join(p.scopes.iter().map(Scope::as_str))
         };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | parsed and checked |\n",
+            "| `{}` | {} | {} | {} | {} | {} |\n",
             p.name(),
             p.category,
             sections,
             scopes,
-            p.status
+            p.status,
+            gatehouse(p)
         ));
     }
     out

@@ -142,9 +142,10 @@ impl Catalogue {
         nearest(unknown, self.policies.iter().map(|p| p.name()))
     }
 
-    /// Renders the policy support matrix (`docs/policies.md`).
-    pub fn support_matrix_markdown(&self) -> String {
-        load::support_matrix(self)
+    /// Renders the policy support matrix (`docs/policies.md`); `gatehouse` gives each
+    /// policy's last column (what the gateway does with it, which the compiler knows).
+    pub fn support_matrix_markdown(&self, gatehouse: &dyn Fn(&PolicySpec) -> String) -> String {
+        load::support_matrix(self, gatehouse)
     }
 }
 
