@@ -1,4 +1,4 @@
-//! The `gatehouse` command line: check, print (and later build, explain, run) APIM policies.
+//! The `gatehouse` command line: check, build, explain, eval, print and run APIM policies.
 
 mod cmd;
 

@@ -1,11 +1,14 @@
-//! The gatehouse compiler: reads policy files, checks them, and reports diagnostics.
+//! The gatehouse compiler: APIOps projects and policy files in, diagnostics and the
+//! runtime's `Program` out.
 //!
-//! Today it covers the front end: every file is scanned and parsed (markup and C#
-//! expressions) and checked against the policy catalogue; [`lower`] turns expressions into the
-//! runtime's code. Project loading and typing build on this, and [`program`] lowers a whole
-//! project to the runtime's `Program` ([`build_project`]).
+//! The stages, each a module named after what it produces: [`project`] loads a project
+//! (declarations and parsed policy documents, via `gatehouse_grammar`); [`ast`] types every
+//! policy against the catalogue, once; [`resolve`] owns declarations by name and the one
+//! scope merge; [`check`] runs the passes that report [`diagnostic`]s, with [`types`]
+//! typing expressions; [`lower`] compiles expressions to bytecode and [`program`] lowers a
+//! project to the whole-gateway `Program` ([`check_project`], [`build_project`]). See
+//! `docs/architecture.md`.
 
-use crate::diagnostic::codes;
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
@@ -21,6 +24,7 @@ pub use check::DocKind;
 pub use diagnostic::{Diagnostic, Severity};
 pub use source::SourceFile;
 
+use crate::diagnostic::codes;
 use gatehouse_grammar::syntax::{parse_document, Parsed};
 use gatehouse_grammar::{Limits, Span};
 use std::sync::Arc;
