@@ -420,3 +420,96 @@ fn explain_refuses_a_corrupt_bundle() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("not a valid bundle"), "{stderr}");
 }
+
+/// Issue 19, item 7: a literal that cannot be of its attribute's type fails the build
+/// (it used to be a warning, and every call of the bundle answered 500).
+#[test]
+fn build_refuses_a_literal_of_the_wrong_type() {
+    let dir = TempDir::new("wrong-type");
+    dir.write(
+        "p.xml",
+        r#"<policies><inbound><rate-limit-by-key calls="abc" renewal-period="60" counter-key="@(context.Request.IpAddress)" /></inbound></policies>"#,
+    );
+    let bundle = dir.0.join("out.bundle");
+    let out = gatehouse(&[
+        "build",
+        &format!("{}/p.xml", dir.arg()),
+        "-o",
+        &bundle.display().to_string(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("invalid-attribute-value"), "{stderr}");
+    assert!(!bundle.exists(), "no bundle is written");
+    let check = gatehouse(&["check", &format!("{}/p.xml", dir.arg())]);
+    assert_eq!(check.status.code(), Some(0), "check only warns");
+}
+
+/// Issue 19, item 12: lint levels from the command line and from `gatehouse.toml`.
+#[test]
+fn lint_levels_allow_and_deny_codes() {
+    let dir = TempDir::new("levels");
+    dir.write(
+        "p.xml",
+        r#"<policies><inbound><set-header name="a" exists-action="overide"><value>x</value></set-header></inbound></policies>"#,
+    );
+    let p = format!("{}/p.xml", dir.arg());
+    let warned = gatehouse(&["check", &p]);
+    assert_eq!(warned.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&warned.stdout).contains("invalid-attribute-value"));
+    let denied = gatehouse(&["check", "--deny", "invalid-attribute-value", &p]);
+    assert_eq!(denied.status.code(), Some(1));
+    let allowed = gatehouse(&["check", "--allow", "invalid-attribute-value", &p]);
+    assert!(!String::from_utf8_lossy(&allowed.stdout).contains("invalid-attribute-value"));
+    dir.write(
+        "gatehouse.toml",
+        "[lints]\ndeny = [\"invalid-attribute-value\"]\n",
+    );
+    assert_eq!(
+        gatehouse(&["check", &p]).status.code(),
+        Some(1),
+        "the project file denies it"
+    );
+    let unknown = gatehouse(&["check", "--allow", "no-such-code", &p]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("not a gatehouse diagnostic code"));
+}
+
+/// Issue 19, item 13: a folder with no policy file is an error, not a clean check.
+#[test]
+fn check_of_a_folder_without_policies_fails() {
+    let dir = TempDir::new("no-policies");
+    dir.write("notes.txt", "nothing here");
+    let out = gatehouse(&["check", &dir.arg()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no policy file"));
+}
+
+/// Issue 19, item 13: `--named-values` in the ARM list shape is read; a shape that holds
+/// no entities is refused instead of read as none.
+#[test]
+fn named_values_in_the_arm_list_shape_are_read() {
+    let dir = TempDir::new("arm-list");
+    dir.write(
+        "p.xml",
+        r#"<policies><inbound><set-header name="x" exists-action="override"><value>{{tenant}}</value></set-header></inbound></policies>"#,
+    )
+    .write(
+        "nv.json",
+        r#"{"value": [{"name": "tenant", "properties": {"displayName": "tenant", "value": "contoso"}}], "nextLink": null}"#,
+    )
+    .write("bad.json", r#""just a string""#);
+    let p = format!("{}/p.xml", dir.arg());
+    let nv = format!("{}/nv.json", dir.arg());
+    let ok = gatehouse(&["check", "--format", "json", "--named-values", &nv, &p]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = format!("{}/bad.json", dir.arg());
+    let refused = gatehouse(&["check", "--named-values", &bad, &p]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("expected an array of named value"));
+}

@@ -227,3 +227,45 @@ fn every_code_has_an_example() {
         "codes without an example under {INVALID}/ (add a document or project): {missing:?}"
     );
 }
+
+/// Issue 19, item 13: what APIOps exports is read: a secret named value without its value
+/// (it comes at run time), and the older `products/<p>/apis.json` list of APIs.
+#[test]
+fn apiops_exports_read_secrets_without_values_and_older_product_lists() {
+    let dir = crate::support::TempDir::new("apiops-export");
+    dir.write(
+        "apis/orders/apiInformation.json",
+        r#"{"properties": {"displayName": "Orders", "path": "orders", "protocols": ["https"], "serviceUrl": "http://127.0.0.1:9"}}"#,
+    )
+    .write(
+        "apis/orders/policy.xml",
+        r#"<policies><inbound><base /><set-header name="x-key" exists-action="override"><value>{{orders-key}}</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>"#,
+    )
+    .write(
+        "named values/orders-key/namedValueInformation.json",
+        r#"{"properties": {"displayName": "orders-key", "secret": true}}"#,
+    )
+    .write(
+        "products/starter/productInformation.json",
+        r#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#,
+    )
+    .write("products/starter/apis.json", r#"[{"name": "orders"}]"#);
+    let report = check_project(&dir.0, &CheckOptions::default());
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == gatehouse_compiler::Severity::Error)
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(report.project.products[0].apis, ["orders"]);
+    dir.write("products/starter/apis.json", r#"["billing"]"#);
+    let report = check_project(&dir.0, &CheckOptions::default());
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "gatehouse::unknown-api"),
+        "an undeclared API in apis.json is reported"
+    );
+}

@@ -37,8 +37,16 @@ pub fn run(args: &Args) -> u8 {
         eprintln!("error: {} does not exist", args.path.display());
         return FAILURE;
     }
+    let levels = match args.declarations.levels(&args.path) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
     let report = build_project(&args.path, &opts);
     found.extend(report.diagnostics);
+    levels.apply(&mut found, true);
     let style = if std::io::stderr().is_terminal() {
         Style::Graphical
     } else {

@@ -2,7 +2,7 @@
 
 use super::{ERRORS, FAILURE, OK};
 use clap::ValueEnum;
-use gatehouse_compiler::diagnostic::{render_human, render_json, render_sarif, Style};
+use gatehouse_compiler::diagnostic::{render_human, render_json, render_sarif, Levels, Style};
 use gatehouse_compiler::project::{self, Project};
 use gatehouse_compiler::{check_bytes, check_project, files, CheckOptions, Diagnostic, Severity};
 use std::io::IsTerminal;
@@ -33,6 +33,33 @@ pub struct Declarations {
     /// reported as self-referencing.
     #[arg(long = "gateway-host", value_name = "HOST")]
     gateway_hosts: Vec<String>,
+    /// Do not report this warning code (repeatable; also `[lints] allow` in the project's
+    /// `gatehouse.toml`).
+    #[arg(long = "allow", value_name = "CODE")]
+    allow: Vec<String>,
+    /// Report this warning code as an error (repeatable; also `[lints] deny`).
+    #[arg(long = "deny", value_name = "CODE")]
+    deny: Vec<String>,
+}
+
+impl Declarations {
+    /// The lint levels for `path`: its project's `gatehouse.toml` (the folder's own, or a
+    /// file's folder's), then the command line's.
+    pub fn levels(&self, path: &Path) -> Result<Levels, String> {
+        let dir = if path.is_dir() {
+            path
+        } else {
+            path.parent().unwrap_or(Path::new("."))
+        };
+        let mut levels = Levels::of_project(dir)?.unwrap_or_default();
+        let cli = Levels {
+            allow: self.allow.clone(),
+            deny: self.deny.clone(),
+        };
+        cli.validate()?;
+        levels.extend(&cli);
+        Ok(levels)
+    }
 }
 
 /// Arguments of `gatehouse check`.
@@ -63,15 +90,11 @@ pub fn run(args: &Args) -> u8 {
     };
     let mut files_checked = 0;
     for path in &args.paths {
-        let checked = if project::is_project(path) {
-            let report = check_project(path, &options);
-            diagnostics.extend(report.diagnostics);
-            Ok(report.files_checked)
-        } else {
-            check_loose(path, &options, &mut diagnostics)
-        };
-        match checked {
-            Ok(n) => files_checked += n,
+        match check_path(path, args, &options) {
+            Ok((n, found)) => {
+                files_checked += n;
+                diagnostics.extend(found);
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return FAILURE;
@@ -103,6 +126,32 @@ pub fn options(args: &Declarations, out: &mut Vec<Diagnostic>) -> Result<CheckOp
         gateway_hosts: args.gateway_hosts.clone(),
         ..CheckOptions::default()
     })
+}
+
+/// Checks one path (a project, a policy file or a folder of them) with its lint levels;
+/// a path holding no policy file is an error, not a clean result.
+fn check_path(
+    path: &Path,
+    args: &Args,
+    options: &CheckOptions,
+) -> Result<(usize, Vec<Diagnostic>), String> {
+    let levels = args.declarations.levels(path)?;
+    let mut found = Vec::new();
+    let n = if project::is_project(path) {
+        let report = check_project(path, options);
+        found = report.diagnostics;
+        report.files_checked
+    } else {
+        check_loose(path, options, &mut found)?
+    };
+    if n == 0 {
+        return Err(format!(
+            "{} holds no policy file (`*.xml`) and is not an APIOps project",
+            path.display()
+        ));
+    }
+    levels.apply(&mut found, false);
+    Ok((n, found))
 }
 
 /// Checks every policy file under `path`; returns how many were read.

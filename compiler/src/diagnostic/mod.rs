@@ -4,12 +4,14 @@ pub mod codes;
 mod docs;
 mod human;
 mod json;
+pub mod levels;
 mod sarif;
 mod suggest;
 
 pub use docs::diagnostics_markdown;
 pub use human::{render_human, Style};
 pub use json::{render_json, JsonDiagnostic};
+pub use levels::Levels;
 pub use sarif::render_sarif;
 pub use suggest::{did_you_mean, suggestion};
 

@@ -51,8 +51,38 @@ fn load_entities<T>(
         Ok(v) => v,
         Err(d) => return Ok((Vec::new(), vec![d])),
     };
+    let mut prefix = "";
+    let root = match root {
+        // An ARM list (`az rest` output): `{"value": [...], "nextLink": ...}`.
+        Value::Object(mut map)
+            if map.get("value").is_some_and(Value::is_array)
+                && map
+                    .keys()
+                    .all(|k| ["value", "nextLink", "count"].contains(&k.as_str())) =>
+        {
+            prefix = "/value";
+            map.remove("value").unwrap_or_default()
+        }
+        Value::Array(_) | Value::Object(_) => root,
+        _ => {
+            let message =
+                format!("expected an array of {what} entities or an object keyed by name");
+            let d = Diagnostic::error(
+                &file,
+                codes::INVALID_FIELD,
+                message,
+                Span::new(0, 0),
+                "here",
+            )
+            .with_help(format!(
+                "write `[{{\"name\": ..., \"properties\": {{...}}}}]`"
+            ));
+            return Ok((Vec::new(), vec![d]));
+        }
+    };
     let mut items = Vec::new();
     for (name, pointer, value) in entities(&root) {
+        let pointer = format!("{prefix}{pointer}");
         match name {
             Some(name) => items.push(read(
                 &name,

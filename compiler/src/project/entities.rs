@@ -49,7 +49,80 @@ pub(crate) fn load_products(rx: &mut Reader, dir: &Path, apis: &HashSet<&str>) -
             }
             product.apis.push(api);
         }
+        for api in listed_apis(rx, &path.join("apis.json"), apis) {
+            if !product.apis.contains(&api) {
+                product.apis.push(api);
+            }
+        }
         out.push(product);
+    }
+    out
+}
+
+/// The APIs of the older APIOps layout's `products/<p>/apis.json`: an array of API names,
+/// or of API entities (`{"name": ...}`, the name possibly an ARM id); an ARM list
+/// (`{"value": [...]}`) too. Anything else is reported, never read as no APIs.
+fn listed_apis(rx: &mut Reader, path: &Path, apis: &HashSet<&str>) -> Vec<String> {
+    let Some(file) = rx.read(path, codes::INVALID_UTF8) else {
+        return Vec::new();
+    };
+    let root = match parse_json(&file) {
+        Ok(v) => v,
+        Err(d) => {
+            rx.diagnostics.push(d);
+            return Vec::new();
+        }
+    };
+    let items = match &root {
+        serde_json::Value::Object(m) => m.get("value").and_then(serde_json::Value::as_array),
+        v => v.as_array(),
+    };
+    let Some(items) = items else {
+        let message = "`apis.json` must be an array of API names or API entities";
+        let d = Diagnostic::error(
+            &file,
+            codes::INVALID_FIELD,
+            message,
+            first_line(&file),
+            "here",
+        );
+        rx.diagnostics
+            .push(d.with_help("write e.g. `[\"orders\"]` or `[{\"name\": \"orders\"}]`"));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let name = item
+            .as_str()
+            .or_else(|| item.get("name").and_then(serde_json::Value::as_str))
+            .map(|n| n.rsplit('/').next().unwrap_or(n).to_string());
+        match name {
+            Some(n) if apis.contains(n.as_str()) => out.push(n),
+            Some(n) => {
+                let message = format!("`apis.json` lists `{n}`, which is not a declared API");
+                let help = suggestion(&n, apis.iter().copied(), "declare the API under `apis/`");
+                let d = Diagnostic::error(
+                    &file,
+                    codes::UNKNOWN_API,
+                    message,
+                    first_line(&file),
+                    "here",
+                );
+                rx.diagnostics.push(d.with_help(help));
+            }
+            None => {
+                let message = "an entry of `apis.json` names no API";
+                let d = Diagnostic::error(
+                    &file,
+                    codes::MISSING_FIELD,
+                    message,
+                    first_line(&file),
+                    "here",
+                );
+                rx.diagnostics
+                    .push(d.with_help("give each entry a `\"name\"`"));
+            }
+        }
     }
     out
 }
@@ -145,13 +218,10 @@ pub(crate) fn read_named_value(f: &mut Fields, name: &str) -> NamedValue {
     let value = f.string("/properties/value");
     let secret = f.boolean("/properties/secret", false);
     let key_vault = f.string("/properties/keyVault/secretIdentifier");
-    if value.is_none() && key_vault.is_none() && f.get(P).is_some() {
-        let help = if secret {
-            "a secret needs its \"value\", or \"keyVault\": {\"secretIdentifier\": ...}; gatehouse never prints it"
-        } else {
-            "give the named value a \"value\""
-        };
-        f.missing(P, "value", help);
+    // APIOps exports a secret without its value: the gateway takes it at run time
+    // (`GATEHOUSE_NAMED_VALUE_<NAME>` or `--secrets`), as a bundle always does.
+    if value.is_none() && key_vault.is_none() && !secret && f.get(P).is_some() {
+        f.missing(P, "value", "give the named value a \"value\"");
     }
     let at = if f.get("/properties/displayName").is_some() {
         "/properties/displayName"
