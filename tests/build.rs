@@ -8,8 +8,6 @@ use gatehouse_compiler::project::PolicyDoc;
 use gatehouse_compiler::{
     build_project, check_file_as, CheckOptions, DocKind, Severity, SourceFile,
 };
-use gatehouse_grammar::syntax::parse_document;
-use gatehouse_grammar::Limits;
 use gatehouse_runtime::program::model::explain;
 use std::process::Command;
 use std::sync::Arc;

@@ -74,9 +74,7 @@ fn load_entities<T>(
                 Span::new(0, 0),
                 "here",
             )
-            .with_help(format!(
-                "write `[{{\"name\": ..., \"properties\": {{...}}}}]`"
-            ));
+            .with_help("write `[{\"name\": ..., \"properties\": {...}}]`");
             return Ok((Vec::new(), vec![d]));
         }
     };
