@@ -513,3 +513,35 @@ fn named_values_in_the_arm_list_shape_are_read() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stdout).contains("expected an array of named value"));
 }
+
+/// Issue 19, item 14: `eval` names a missing closing bracket and refuses unknown request
+/// keys; an unknown policy is one error for `build`.
+#[test]
+fn eval_and_build_report_mistakes_precisely() {
+    let out = gatehouse(&["eval", "@(1+2"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`)` is missing"), "{stderr}");
+    let dir = TempDir::new("eval-keys");
+    dir.write("r.json", r#"{"methd": "GET"}"#).write(
+        "p.xml",
+        r#"<policies><inbound><set-headr name="a" exists-action="override" /></inbound></policies>"#,
+    );
+    let out = gatehouse(&[
+        "eval",
+        "@(1)",
+        "--request",
+        &format!("{}/r.json", dir.arg()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown key `methd`"));
+    let bundle = format!("{}/b.bundle", dir.arg());
+    let out = gatehouse(&["build", &format!("{}/p.xml", dir.arg()), "-o", &bundle]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("\n  x ").count() + stderr.matches("\n  × ").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("build failed: 1 error(s)"), "{stderr}");
+}

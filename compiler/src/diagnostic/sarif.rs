@@ -1,15 +1,9 @@
 //! The SARIF 2.1.0 rendering of diagnostics (`gatehouse check --format sarif`), for code
 //! scanning tools.
 
-use super::codes::{anchor, lookup};
+use super::codes::lookup;
 use super::{Diagnostic, JsonDiagnostic, Severity};
 use serde_json::{json, Value};
-
-/// Where the diagnostics catalogue lives; rules link to their section in it.
-const DOCS: &str = concat!(
-    env!("CARGO_PKG_REPOSITORY"),
-    "/blob/main/docs/diagnostics.md"
-);
 
 /// One SARIF log with one run of the `gatehouse` tool, pretty-printed.
 pub fn render_sarif(diagnostics: &[Diagnostic]) -> String {
@@ -31,7 +25,6 @@ pub fn render_sarif(diagnostics: &[Diagnostic]) -> String {
                 "driver": {
                     "name": "gatehouse",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
                     "rules": codes.iter().map(|c| rule(c)).collect::<Vec<_>>(),
                 }
             },
@@ -47,7 +40,6 @@ fn rule(code: &str) -> Value {
     let mut rule = json!({
         "id": code,
         "shortDescription": { "text": summary },
-        "helpUri": format!("{DOCS}#{}", anchor(code)),
     });
     if let Some(doc) = doc {
         rule["defaultConfiguration"] = json!({ "level": level(doc.severity) });

@@ -69,6 +69,17 @@ pub fn lower_source(text: &str, named: NamedValues<'_>) -> Result<(Code, usize),
     let syntax = |e: gatehouse_grammar::expr::ExprError, off: usize| {
         LowerError::new(e.code, e.message, e.span.shift(off))
     };
+    for (open, close) in [("@(", ')'), ("@{", '}')] {
+        if t.starts_with(open) && !t.ends_with(close) {
+            let message = format!("`{open}` is not closed: `{close}` is missing at the end");
+            let at = Span::new(t.len(), t.len());
+            return Err(LowerError::new(
+                codes::SYNTAX_UNCLOSED_EXPRESSION,
+                message,
+                at,
+            ));
+        }
+    }
     if let Some(body) = t.strip_prefix("@{").and_then(|b| b.strip_suffix('}')) {
         let b = parse_block(body, &limits).map_err(|e| syntax(e, 2))?;
         return lower_block(&b, named)

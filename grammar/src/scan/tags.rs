@@ -103,7 +103,11 @@ impl Markup<'_> {
                     element.name.span,
                     "second root element",
                 )
-                .with_help(format!("move this element inside `<{first_name}>`, e.g. into a section of `<policies>`")),
+                .with_help(if element.name.text == first_name {
+                    format!("a file holds one `<{first_name}>`: merge this one's sections into the first, or delete it")
+                } else {
+                    format!("move this element inside `<{first_name}>`, or delete it")
+                }),
             );
         }
     }

@@ -146,19 +146,29 @@ fn read_field(spec: &mut RequestSpec, key: &str, v: &JToken) -> DResult<()> {
                     "reason" => spec.status.1 = text(v),
                     "headers" => spec.response.headers = multimap(v),
                     "body" => spec.response.body = Some(body_text(v)),
-                    _ => {}
+                    other => return Err(unknown_key(&format!("response.{other}"))),
                 }
             }
         }
         _ => {
-            if let Some(e) = entity(key) {
-                for (k, v) in object(v) {
-                    spec.entities.push((e, k.into(), value(v)?));
-                }
+            let Some(e) = entity(key) else {
+                return Err(unknown_key(key));
+            };
+            for (k, v) in object(v) {
+                spec.entities.push((e, k.into(), value(v)?));
             }
         }
     }
     Ok(())
+}
+
+/// A key the request description does not have: refused, so a typo is not ignored.
+fn unknown_key(key: &str) -> DotnetError {
+    DotnetError::argument(format!(
+        "unknown key `{key}` (known: method, url, ip, headers, body, variables, now, \
+         response {{status, reason, headers, body}}, api, operation, product, subscription, \
+         user, lastError, deployment)"
+    ))
 }
 
 fn entity(key: &str) -> Option<Entity> {
