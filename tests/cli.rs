@@ -545,3 +545,26 @@ fn eval_and_build_report_mistakes_precisely() {
     );
     assert!(stderr.contains("build failed: 1 error(s)"), "{stderr}");
 }
+
+/// Issue 19, item 16: `explain --effective` prints expressions as the source writes them
+/// (raw quotes, `<`), and what it prints reads back as a policy document.
+#[test]
+fn explain_effective_keeps_the_source_quoting() {
+    let out = gatehouse(&[
+        "explain",
+        "--effective",
+        "orders/get-order",
+        "policies/sample",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(
+            r#"condition="@(context.Request.Headers.GetValueOrDefault("X-Region", "eu") == "us")""#
+        ),
+        "{text}"
+    );
+    assert!(text.contains("id <= 0)"), "{text}");
+    let parsed = gatehouse_grammar::syntax::parse_document(&text, &Default::default());
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+}

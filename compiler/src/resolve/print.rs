@@ -4,7 +4,7 @@ use super::{Declared, Effective, EffectiveItem, NamedValueEnv, SECTIONS};
 use crate::check::DocKind;
 use gatehouse_grammar::expr;
 use gatehouse_grammar::syntax::{
-    print_element, Comment, Element, ExpressionKind, ExpressionSyntax, Node, Part, Value,
+    print_element_as_written, Comment, Element, ExpressionKind, ExpressionSyntax, Node, Part, Value,
 };
 use gatehouse_grammar::Limits;
 
@@ -81,7 +81,7 @@ fn print_statement(e: &Element, declared: &Declared<'_>, depth: usize, nesting: 
     }
     let mut copy = e.clone();
     expand(&mut copy, declared, nesting);
-    print_element(&copy, depth)
+    print_element_as_written(&copy, depth)
 }
 
 /// The statements an `<include-fragment>` stands for, after a comment naming the fragment.

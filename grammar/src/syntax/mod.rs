@@ -10,5 +10,5 @@ pub use crate::scan::named_value_len;
 pub use dump::dump_document;
 pub use error::SyntaxError;
 pub use parse::{parse_document, Parsed};
-pub use print::{print_document, print_element};
+pub use print::{print_document, print_element, print_element_as_written};
 pub use tree::*;

@@ -10,7 +10,7 @@ use std::fmt::Write;
 pub fn print_document(doc: &Document) -> String {
     let mut out = String::new();
     for node in &doc.nodes {
-        print_node(&mut out, node, Some(0));
+        print_node(&mut out, node, Some(0), Form::Escaped);
     }
     out
 }
@@ -19,23 +19,43 @@ pub fn print_document(doc: &Document) -> String {
 pub fn print_element(element: &Element, depth: usize) -> String {
     let mut out = String::new();
     indent(&mut out, depth);
-    print_element_at(&mut out, element, Some(depth));
+    print_element_at(&mut out, element, Some(depth), Form::Escaped);
     out.push('\n');
     out
 }
 
+/// Prints one element as APIM users write it: policy expressions exactly as written (raw
+/// quotes, `<` and `&&` inside them) and each attribute in its own quote character; only
+/// literal text is escaped. Not always well-formed XML, as APIM's own documents are not.
+pub fn print_element_as_written(element: &Element, depth: usize) -> String {
+    let mut out = String::new();
+    indent(&mut out, depth);
+    print_element_at(&mut out, element, Some(depth), Form::AsWritten);
+    out.push('\n');
+    out
+}
+
+/// How values are printed.
+#[derive(Clone, Copy, PartialEq)]
+enum Form {
+    /// Well-formed XML: expressions escaped like text, attributes in `"`.
+    Escaped,
+    /// Expressions as written, attributes in their own quotes.
+    AsWritten,
+}
+
 /// Prints a node; `depth` is `Some` when pretty-printing (indent, newline), `None` inside
 /// mixed content, where added whitespace would change the text.
-fn print_node(out: &mut String, node: &Node, depth: Option<usize>) {
+fn print_node(out: &mut String, node: &Node, depth: Option<usize>, form: Form) {
     if let Some(d) = depth {
         indent(out, d);
     }
     match node {
-        Node::Element(e) => print_element_at(out, e, depth),
-        Node::Text(v) => print_value(out, v, Escape::Text),
+        Node::Element(e) => print_element_at(out, e, depth, form),
+        Node::Text(v) => print_value(out, v, Escape::Text, form),
         Node::CData(v) => {
             out.push_str("<![CDATA[");
-            print_value(out, v, Escape::None);
+            print_value(out, v, Escape::None, form);
             out.push_str("]]>");
         }
         Node::Comment(c) => {
@@ -56,12 +76,16 @@ fn indent(out: &mut String, depth: usize) {
     }
 }
 
-fn print_element_at(out: &mut String, e: &Element, depth: Option<usize>) {
+fn print_element_at(out: &mut String, e: &Element, depth: Option<usize>, form: Form) {
     let _ = write!(out, "<{}", e.name.text);
     for a in &e.attributes {
-        let _ = write!(out, " {}=\"", a.name.text);
-        print_value(out, &a.value, Escape::Attribute);
-        out.push('"');
+        let (quote, escape) = match form {
+            Form::AsWritten if a.quote == '\'' => ('\'', Escape::SingleQuoted),
+            _ => ('"', Escape::Attribute),
+        };
+        let _ = write!(out, " {}={quote}", a.name.text);
+        print_value(out, &a.value, escape, form);
+        out.push(quote);
     }
     if e.children.is_empty() {
         out.push_str(" />");
@@ -76,13 +100,13 @@ fn print_element_at(out: &mut String, e: &Element, depth: Option<usize>) {
         Some(d) if !mixed => {
             out.push('\n');
             for child in &e.children {
-                print_node(out, child, Some(d + 1));
+                print_node(out, child, Some(d + 1), form);
             }
             indent(out, d);
         }
         _ => {
             for child in &e.children {
-                print_node(out, child, None);
+                print_node(out, child, None, form);
             }
         }
     }
@@ -91,17 +115,27 @@ fn print_element_at(out: &mut String, e: &Element, depth: Option<usize>) {
 
 #[derive(Clone, Copy, PartialEq)]
 enum Escape {
+    /// In a `"`-quoted attribute.
     Attribute,
+    /// In a `'`-quoted attribute.
+    SingleQuoted,
     Text,
     None,
 }
 
-fn print_value(out: &mut String, v: &Value, escape: Escape) {
+fn print_value(out: &mut String, v: &Value, escape: Escape, form: Form) {
     for part in &v.parts {
         match part {
             Part::Literal { text, .. } => escaped(out, text, escape),
             Part::NamedValue(n) => {
                 let _ = write!(out, "{{{{{}}}}}", n.name);
+            }
+            Part::Expression(e) if form == Form::AsWritten => {
+                let (open, close) = match e.kind {
+                    ExpressionKind::Inline => ("@(", ")"),
+                    ExpressionKind::Block => ("@{", "}"),
+                };
+                let _ = write!(out, "{open}{}{close}", e.code);
             }
             Part::Expression(e) => escaped(out, &expression_source(e), escape),
         }
@@ -129,6 +163,7 @@ fn escaped(out: &mut String, text: &str, escape: Escape) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' if escape == Escape::Attribute => out.push_str("&quot;"),
+            '\'' if escape == Escape::SingleQuoted => out.push_str("&apos;"),
             _ => out.push(c),
         }
     }
