@@ -4,17 +4,10 @@ use crate::support::{corpus_dir, relative, xml_files};
 use gatehouse_compiler::{check_bytes, CheckOptions, Severity};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// A small deterministic generator (xorshift64*), so failures reproduce.
-struct Rng(u64);
+#[path = "../compiler/src/project/tests/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
-    }
-}
+use rng::Rng;
 
 const SWAPS: &[(u8, u8)] = &[
     (b'"', b'\''),
@@ -70,7 +63,7 @@ fn mutations(bytes: &[u8], rng: &mut Rng) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn mutated_corpus_never_panics_and_rejections_are_located() {
     let base = corpus_dir();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new();
     let mut failures = Vec::new();
     let mut runs = 0;
     for path in xml_files(&base) {

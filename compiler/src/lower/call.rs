@@ -435,19 +435,17 @@ impl Lowerer<'_> {
                 }
                 Ok(())
             }
-            NewExpr::Array {
-                elem, sizes, init, ..
-            } => {
-                let Some(items) = init else {
+            NewExpr::Array(a) => {
+                let Some(items) = &a.init else {
                     return Err(self.unsupported("an array without initializer", sp));
                 };
-                if !sizes.is_empty() {
+                if !a.sizes.is_empty() {
                     return Err(self.unsupported("an array with explicit size", sp));
                 }
                 for x in items {
                     self.expr(x)?;
                 }
-                let byte = elem.as_ref().is_some_and(|t| print_type(t) == "byte");
+                let byte = a.elem.as_ref().is_some_and(|t| print_type(t) == "byte");
                 let t = if byte {
                     TypeId::ByteArray
                 } else {

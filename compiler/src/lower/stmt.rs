@@ -18,15 +18,15 @@ impl Lowerer<'_> {
     fn stmts(&mut self, stmts: &[Stmt]) -> Result<(), LowerError> {
         let mut funcs = Vec::new();
         for s in stmts {
-            if let StmtKind::LocalFunction { name, .. } = &s.kind {
-                funcs.push(self.declare(&name.name, false));
+            if let StmtKind::LocalFunction(f) = &s.kind {
+                funcs.push(self.declare(&f.name.name, false));
             }
         }
         let mut slots = funcs.into_iter();
         for s in stmts {
-            if let StmtKind::LocalFunction { params, body, .. } = &s.kind {
+            if let StmtKind::LocalFunction(f) = &s.kind {
                 let slot = slots.next().unwrap_or_default();
-                self.lambda(params, body, s.span)?;
+                self.lambda(&f.params, &f.body, s.span)?;
                 self.emit(Instr::Store(slot), s.span);
             }
         }
@@ -46,7 +46,7 @@ impl Lowerer<'_> {
     fn stmt_inner(&mut self, s: &Stmt) -> Result<(), LowerError> {
         let sp = s.span;
         match &s.kind {
-            StmtKind::Empty | StmtKind::LocalFunction { .. } => {}
+            StmtKind::Empty | StmtKind::LocalFunction(_) => {}
             StmtKind::Block(b) => self.block(b)?,
             StmtKind::Local {
                 ty, declarators, ..
@@ -70,12 +70,7 @@ impl Lowerer<'_> {
                 }
             }
             StmtKind::Foreach(_, name, coll, body) => self.foreach(name, coll, body, sp)?,
-            StmtKind::For {
-                init,
-                cond,
-                update,
-                body,
-            } => self.for_loop(init, cond.as_ref(), update, body, sp)?,
+            StmtKind::For(l) => self.for_loop(l, sp)?,
             StmtKind::While(c, body) => {
                 let top = self.here();
                 self.expr(c)?;
@@ -86,12 +81,7 @@ impl Lowerer<'_> {
             }
             StmtKind::DoWhile(body, c) => {
                 let top = self.here();
-                self.loops.push(Loop {
-                    breaks: Vec::new(),
-                    continues: Vec::new(),
-                    is_switch: false,
-                    tries: self.tries,
-                });
+                self.begin_loop(false);
                 self.scoped(body)?;
                 let cont = self.here();
                 self.expr(c)?;
@@ -197,35 +187,23 @@ impl Lowerer<'_> {
         Ok(())
     }
 
-    fn for_loop(
-        &mut self,
-        init: &[Stmt],
-        cond: Option<&Expr>,
-        update: &[Expr],
-        body: &Stmt,
-        sp: Span,
-    ) -> Result<(), LowerError> {
+    fn for_loop(&mut self, l: &ForLoop, sp: Span) -> Result<(), LowerError> {
         self.push_scope();
-        for s in init {
+        for s in &l.init {
             self.stmt(s)?;
         }
         let top = self.here();
-        let exit = match cond {
+        let exit = match &l.cond {
             Some(c) => {
                 self.expr(c)?;
                 Some(self.emit(Instr::JumpIfFalse(0), sp))
             }
             None => None,
         };
-        self.loops.push(Loop {
-            breaks: Vec::new(),
-            continues: Vec::new(),
-            is_switch: false,
-            tries: self.tries,
-        });
-        self.scoped(body)?;
+        self.begin_loop(false);
+        self.scoped(&l.body)?;
         let cont = self.here();
-        for u in update {
+        for u in &l.update {
             self.expr(u)?;
             self.emit(Instr::Pop, u.span);
         }
@@ -240,15 +218,21 @@ impl Lowerer<'_> {
 
     /// Lowers a loop body that jumps back to `top`; the caller calls [`Self::end_loop`].
     fn loop_body(&mut self, body: &Stmt, top: u32, sp: Span) -> Result<(), LowerError> {
-        self.loops.push(Loop {
-            breaks: Vec::new(),
-            continues: Vec::new(),
-            is_switch: false,
-            tries: self.tries,
-        });
+        self.begin_loop(false);
         self.scoped(body)?;
         self.emit(Instr::Jump(top), sp);
         Ok(())
+    }
+
+    /// Opens a loop (or, with `is_switch`, a `switch`, which `continue` passes through):
+    /// its `break`s and `continue`s are patched by [`Self::end_loop`].
+    fn begin_loop(&mut self, is_switch: bool) {
+        self.loops.push(Loop {
+            breaks: Vec::new(),
+            continues: Vec::new(),
+            is_switch,
+            tries: self.tries,
+        });
     }
 
     /// Closes the innermost loop: `break`s go here, `continue`s to `cont`.
@@ -331,12 +315,7 @@ impl Lowerer<'_> {
             }
         }
         let none = self.emit(Instr::Jump(0), sp);
-        self.loops.push(Loop {
-            breaks: vec![],
-            continues: vec![],
-            is_switch: true,
-            tries: self.tries,
-        });
+        self.begin_loop(true);
         for (i, sec) in sections.iter().enumerate() {
             for (_, j) in entries.iter().filter(|(k, _)| *k == i) {
                 self.patch(*j);

@@ -12,20 +12,30 @@ use std::sync::Arc;
 /// Parses a JSON file; a syntax error becomes `invalid-json` at the parser's position.
 pub(crate) fn parse_json(file: &Arc<SourceFile>) -> Result<Value, Diagnostic> {
     serde_json::from_str(&file.text).map_err(|e| {
-        let at = line_col_offset(&file.text, e.line(), e.column());
-        let end = file.text[at..]
-            .chars()
-            .next()
-            .map_or(at, |c| at + c.len_utf8());
-        Diagnostic::error(
+        syntax_error(
             file,
+            (e.line(), e.column()),
             codes::INVALID_JSON,
             format!("the file is not valid JSON: {e}"),
-            Span::new(at, end),
-            "here",
         )
         .with_help("fix the JSON syntax; information files look like {\"properties\": {...}}")
     })
+}
+
+/// A syntax error `code` labelled `here` on the character at `line`:`column` (1-based,
+/// as the JSON and YAML parsers report them), or at the end of the file.
+pub(super) fn syntax_error(
+    file: &Arc<SourceFile>,
+    (line, column): (usize, usize),
+    code: &str,
+    message: String,
+) -> Diagnostic {
+    let at = line_col_offset(&file.text, line, column);
+    let end = file.text[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8());
+    Diagnostic::error(file, code, message, Span::new(at, end), "here")
 }
 
 /// An information file's fields, read by JSON pointer, with diagnostics on bad values.

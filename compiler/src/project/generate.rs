@@ -113,27 +113,32 @@ const FRAGMENT: &str = r#"<fragment>
 </fragment>
 "#;
 
-const API_POLICY: &str = r#"<policies>
-    <inbound>
-        <base />
-        <include-fragment fragment-id="tag" />
+/// A policy that inherits every section (`<base />` first) and adds `$inbound`'s lines to
+/// `<inbound>`: the shape of every generated API and operation policy.
+macro_rules! inheriting_policy {
+    ($inbound:literal) => {
+        concat!(
+            "<policies>\n    <inbound>\n        <base />\n",
+            $inbound,
+            "    </inbound>
+    <backend><base /></backend>
+    <outbound><base /></outbound>
+    <on-error><base /></on-error>
+</policies>
+"
+        )
+    };
+}
+
+const API_POLICY: &str = inheriting_policy!(
+    r#"        <include-fragment fragment-id="tag" />
         <set-backend-service backend-id="BACKEND" />
         <set-header name="X-Version" exists-action="override"><value>{{NV}}</value></set-header>
-    </inbound>
-    <backend><base /></backend>
-    <outbound><base /></outbound>
-    <on-error><base /></on-error>
-</policies>
-"#;
+"#
+);
 
-const OPERATION_POLICY: &str = r#"<policies>
-    <inbound>
-        <base />
-        <set-header name="X-Operation" exists-action="override"><value>OP</value></set-header>
+const OPERATION_POLICY: &str = inheriting_policy!(
+    r#"        <set-header name="X-Operation" exists-action="override"><value>OP</value></set-header>
         <set-variable name="id" value="@(context.Request.MatchedParameters["id"])" />
-    </inbound>
-    <backend><base /></backend>
-    <outbound><base /></outbound>
-    <on-error><base /></on-error>
-</policies>
-"#;
+"#
+);

@@ -1,10 +1,9 @@
 //! YAML specifications read with yaml-rust2's event parser into `serde_json::Value`, with
 //! bounded nesting and alias expansion.
 
-use super::locate::line_col_offset;
+use super::fields::syntax_error;
 use crate::diagnostic::codes;
 use crate::{Diagnostic, SourceFile};
-use gatehouse_grammar::Span;
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -36,17 +35,11 @@ pub(crate) fn parse_yaml(file: &Arc<SourceFile>) -> Result<Value, Diagnostic> {
 
 /// The `invalid-yaml` diagnostic at a parser position.
 fn invalid(file: &Arc<SourceFile>, mark: Marker, message: &str) -> Diagnostic {
-    let at = line_col_offset(&file.text, mark.line(), mark.col() + 1);
-    let end = file.text[at..]
-        .chars()
-        .next()
-        .map_or(at, |c| at + c.len_utf8());
-    Diagnostic::error(
+    syntax_error(
         file,
+        (mark.line(), mark.col() + 1),
         codes::INVALID_YAML,
         format!("the file is not valid YAML: {message}"),
-        Span::new(at, end),
-        "here",
     )
     .with_help("fix the YAML syntax (indentation, quotes, `key: value` pairs)")
 }

@@ -41,7 +41,7 @@ fn exits(s: &Stmt) -> bool {
         StmtKind::If(c, a, _) if is_true(Some(c)) => exits(a),
         StmtKind::If(_, a, Some(b)) => exits(a) && exits(b),
         StmtKind::While(c, body) => is_true(Some(c)) && !breaks(body),
-        StmtKind::For { cond, body, .. } => is_true(cond.as_ref()) && !breaks(body),
+        StmtKind::For(l) => is_true(l.cond.as_ref()) && !breaks(&l.body),
         StmtKind::DoWhile(body, c) => {
             (is_true(Some(c)) && !breaks(body)) || (exits(body) && !breaks(body))
         }
@@ -111,7 +111,7 @@ pub fn unassigned(b: &Block) -> Vec<Finding> {
 
 fn has_local_function(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
-        StmtKind::LocalFunction { .. } => true,
+        StmtKind::LocalFunction(_) => true,
         StmtKind::Block(b) | StmtKind::Checked(_, b) => has_local_function(&b.stmts),
         _ => false,
     })

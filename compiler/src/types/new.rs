@@ -21,21 +21,16 @@ impl Checker {
                 };
                 self.constructed(t, argc)
             }
-            NewExpr::Array {
-                elem,
-                sizes,
-                init,
-                rank,
-            } => {
-                for s in sizes {
+            NewExpr::Array(a) => {
+                for s in &a.sizes {
                     self.expr(s);
                 }
-                let items: Vec<Ty> = init.iter().flatten().map(|x| self.expr(x)).collect();
-                let e = match elem {
+                let items: Vec<Ty> = a.init.iter().flatten().map(|x| self.expr(x)).collect();
+                let e = match &a.elem {
                     Some(t) => from_ref(t),
                     None => items.first().cloned().unwrap_or(Ty::Unknown),
                 };
-                if *rank == 1 {
+                if a.rank == 1 {
                     Ty::Array(Box::new(e))
                 } else {
                     Ty::Unknown

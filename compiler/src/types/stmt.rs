@@ -31,11 +31,9 @@ impl Checker {
                     self.declare(&d.name.name, t);
                 }
             }
-            StmtKind::LocalFunction {
-                name, params, body, ..
-            } => {
-                self.declare(&name.name, Ty::Unknown);
-                self.function_body(params, body);
+            StmtKind::LocalFunction(f) => {
+                self.declare(&f.name.name, Ty::Unknown);
+                self.function_body(&f.params, &f.body);
             }
             StmtKind::Expr(x) => {
                 self.expr(x);
@@ -59,23 +57,18 @@ impl Checker {
                 self.stmt(body);
                 self.pop();
             }
-            StmtKind::For {
-                init,
-                cond,
-                update,
-                body,
-            } => {
+            StmtKind::For(l) => {
                 self.push();
-                for s in init {
+                for s in &l.init {
                     self.stmt(s);
                 }
-                if let Some(c) = cond {
+                if let Some(c) = &l.cond {
                     self.expr(c);
                 }
-                for u in update {
+                for u in &l.update {
                     self.expr(u);
                 }
-                self.stmt(body);
+                self.stmt(&l.body);
                 self.pop();
             }
             StmtKind::While(c, body) => {

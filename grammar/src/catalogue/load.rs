@@ -46,57 +46,62 @@ struct RawFile {
     structural: Vec<RawElement>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawPolicy {
-    name: String,
-    category: String,
-    sections: Vec<String>,
-    #[serde(default)]
-    toolkit_sections: Vec<String>,
-    scopes: Vec<String>,
-    once_per: Option<String>,
-    status: String,
-    source: String,
-    notes: Option<String>,
-    content: Option<String>,
-    expr: Option<String>,
-    #[serde(default)]
-    attrs: Vec<RawAttr>,
-    #[serde(default)]
-    child: Vec<RawElement>,
-    #[serde(default)]
-    one_of: Vec<Vec<String>>,
-    #[serde(default)]
-    exclusive: Vec<Vec<String>>,
-    ordered: Option<bool>,
+/// Declares a raw catalogue record with its own fields followed by the fields that give
+/// an element its shape (content, expressions, attributes, children and their rules),
+/// which policies and inline or structural elements share.
+macro_rules! with_shape {
+    ($(#[$meta:meta])* struct $name:ident { $($(#[$fmeta:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        struct $name {
+            $($(#[$fmeta])* $field: $ty,)*
+            content: Option<String>,
+            expr: Option<String>,
+            #[serde(default)]
+            attrs: Vec<RawAttr>,
+            #[serde(default)]
+            child: Vec<RawElement>,
+            #[serde(default)]
+            one_of: Vec<Vec<String>>,
+            #[serde(default)]
+            exclusive: Vec<Vec<String>>,
+            ordered: Option<bool>,
+        }
+    };
 }
 
-/// A child element (or structural element): either `name` (inline) or `policy`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawElement {
-    name: Option<String>,
-    policy: Option<String>,
-    min: Option<u32>,
-    max: Option<u32>,
-    #[serde(default)]
-    many: bool,
-    content: Option<String>,
-    expr: Option<String>,
-    #[serde(default)]
-    attrs: Vec<RawAttr>,
-    #[serde(default)]
-    child: Vec<RawElement>,
-    #[serde(default)]
-    one_of: Vec<Vec<String>>,
-    #[serde(default)]
-    exclusive: Vec<Vec<String>>,
-    ordered: Option<bool>,
-    #[serde(default)]
-    any_attributes: bool,
-    source: Option<String>,
-    notes: Option<String>,
+with_shape! {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    struct RawPolicy {
+        name: String,
+        category: String,
+        sections: Vec<String>,
+        #[serde(default)]
+        toolkit_sections: Vec<String>,
+        scopes: Vec<String>,
+        once_per: Option<String>,
+        status: String,
+        source: String,
+        notes: Option<String>,
+    }
+}
+
+with_shape! {
+    /// A child element (or structural element): either `name` (inline) or `policy`.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    struct RawElement {
+        name: Option<String>,
+        policy: Option<String>,
+        min: Option<u32>,
+        max: Option<u32>,
+        #[serde(default)]
+        many: bool,
+        #[serde(default)]
+        any_attributes: bool,
+        source: Option<String>,
+        notes: Option<String>,
+    }
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,19 @@
 use super::ast::{Arg, BinaryOp, Expr, Ident, TypeRef};
 use crate::Span;
 
+/// The parts of an array creation, `new T[n] {..}` / `new T[] {..}` / `new[] {..}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrayCreation {
+    /// Element type (`None` for `new[]`).
+    pub elem: Option<TypeRef>,
+    /// Sizes given in brackets (empty for `[]`), and the rank.
+    pub sizes: Vec<Expr>,
+    /// Rank of the outer array.
+    pub rank: u32,
+    /// Elements.
+    pub init: Option<Vec<Expr>>,
+}
+
 /// A `new` expression.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NewExpr {
@@ -16,16 +29,7 @@ pub enum NewExpr {
         init: Option<Initializer>,
     },
     /// `new T[n] {..}` / `new T[] {..}` / `new[] {..}`.
-    Array {
-        /// Element type (`None` for `new[]`).
-        elem: Option<TypeRef>,
-        /// Sizes given in brackets (empty for `[]`), and the rank.
-        sizes: Vec<Expr>,
-        /// Rank of the outer array.
-        rank: u32,
-        /// Elements.
-        init: Option<Vec<Expr>>,
-    },
+    Array(ArrayCreation),
     /// `new { a = 1, b }`.
     Anonymous(Vec<AnonMember>),
 }

@@ -33,7 +33,10 @@ mod tests;
 pub use ast::*;
 pub use dump::{dump_block, dump_expression};
 pub use printer::{print_block, print_expression, print_type};
-pub use stmt::{Block, CatchClause, Declarator, Stmt, StmtKind, SwitchLabel, SwitchSection};
+pub use stmt::{
+    Block, CatchClause, Declarator, ForLoop, LocalFunction, Stmt, StmtKind, SwitchLabel,
+    SwitchSection,
+};
 pub use walk::{for_each_expr, for_each_expr_in_block};
 
 use crate::{Limits, Span};

@@ -12,6 +12,32 @@ pub struct Block {
     pub span: Span,
 }
 
+/// A local function, `T F(params) { ... }` or `T F(params) => e;`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalFunction {
+    /// Return type.
+    pub ret: TypeRef,
+    /// Name.
+    pub name: Ident,
+    /// Parameters.
+    pub params: Vec<Param>,
+    /// Body.
+    pub body: Body,
+}
+
+/// The parts of `for (init; cond; update) body`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForLoop {
+    /// Initializer: a declaration statement or expression statements.
+    pub init: Vec<Stmt>,
+    /// Condition.
+    pub cond: Option<Expr>,
+    /// Iterators.
+    pub update: Vec<Expr>,
+    /// Body.
+    pub body: Box<Stmt>,
+}
+
 /// A statement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stmt {
@@ -49,16 +75,7 @@ pub enum StmtKind {
         declarators: Vec<Declarator>,
     },
     /// `T F(params) { ... }` or `=> e;`.
-    LocalFunction {
-        /// Return type.
-        ret: TypeRef,
-        /// Name.
-        name: Ident,
-        /// Parameters.
-        params: Vec<Param>,
-        /// Body.
-        body: Body,
-    },
+    LocalFunction(LocalFunction),
     /// `e;`.
     Expr(Expr),
     /// `if (c) s else s`.
@@ -66,16 +83,7 @@ pub enum StmtKind {
     /// `foreach (T x in e) s`.
     Foreach(TypeRef, Ident, Expr, Box<Stmt>),
     /// `for (init; cond; update) s`.
-    For {
-        /// Initializer: a declaration statement or expression statements.
-        init: Vec<Stmt>,
-        /// Condition.
-        cond: Option<Expr>,
-        /// Iterators.
-        update: Vec<Expr>,
-        /// Body.
-        body: Box<Stmt>,
-    },
+    For(ForLoop),
     /// `while (c) s`.
     While(Expr, Box<Stmt>),
     /// `do s while (c);`.

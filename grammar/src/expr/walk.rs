@@ -107,9 +107,9 @@ fn new(n: &NewExpr, f: &mut impl FnMut(&Expr)) {
             args.iter().for_each(|a| each_arg(a, f));
             init.iter().for_each(|i| initializer(i, f));
         }
-        NewExpr::Array { sizes, init, .. } => {
-            sizes.iter().for_each(|x| for_each_expr(x, f));
-            init.iter().flatten().for_each(|x| for_each_expr(x, f));
+        NewExpr::Array(a) => {
+            a.sizes.iter().for_each(|x| for_each_expr(x, f));
+            a.init.iter().flatten().for_each(|x| for_each_expr(x, f));
         }
         NewExpr::Anonymous(ms) => ms.iter().for_each(|m| for_each_expr(&m.value, f)),
     }
@@ -141,7 +141,7 @@ fn stmt(s: &Stmt, f: &mut impl FnMut(&Expr)) {
             .iter()
             .filter_map(|d| d.init.as_ref())
             .for_each(|x| e(x, f)),
-        StmtKind::LocalFunction { body: b, .. } => body(b, f),
+        StmtKind::LocalFunction(l) => body(&l.body, f),
         StmtKind::Expr(x) | StmtKind::Return(Some(x)) | StmtKind::Throw(Some(x)) => e(x, f),
         StmtKind::Return(None) | StmtKind::Throw(None) => {}
         StmtKind::If(c, t, o) => {
@@ -153,16 +153,11 @@ fn stmt(s: &Stmt, f: &mut impl FnMut(&Expr)) {
             e(x, f);
             stmt(b, f);
         }
-        StmtKind::For {
-            init,
-            cond,
-            update,
-            body,
-        } => {
-            init.iter().for_each(|s| stmt(s, f));
-            cond.iter().for_each(|x| e(x, f));
-            update.iter().for_each(|x| e(x, f));
-            stmt(body, f);
+        StmtKind::For(l) => {
+            l.init.iter().for_each(|s| stmt(s, f));
+            l.cond.iter().for_each(|x| e(x, f));
+            l.update.iter().for_each(|x| e(x, f));
+            stmt(&l.body, f);
         }
         StmtKind::Switch(x, sections) => {
             e(x, f);

@@ -65,16 +65,23 @@ pub fn char_at(s: &str, index: i64) -> DResult<u16> {
         })
 }
 
-/// `Substring(startIndex)` and `Substring(startIndex, length)`.
-pub fn substring(s: &str, start: i64, len: Option<i64>) -> DResult<String> {
-    let u = utf16(s);
-    let n = u.len() as i64;
+/// The UTF-16 units of `s` and their count, for a member taking `startIndex`: the
+/// `ArgumentOutOfRangeException` of `Substring` and `Remove` when `start` is negative.
+fn units_from(s: &str, start: i64) -> DResult<(Vec<u16>, i64)> {
     if start < 0 {
         return Err(DotnetError::out_of_range(
             "startIndex",
             "StartIndex cannot be less than zero.",
         ));
     }
+    let u = utf16(s);
+    let n = u.len() as i64;
+    Ok((u, n))
+}
+
+/// `Substring(startIndex)` and `Substring(startIndex, length)`.
+pub fn substring(s: &str, start: i64, len: Option<i64>) -> DResult<String> {
+    let (u, n) = units_from(s, start)?;
     if start > n {
         return Err(DotnetError::out_of_range(
             "startIndex",
@@ -238,14 +245,7 @@ pub fn insert(s: &str, start: i64, value: &str) -> DResult<String> {
 
 /// `Remove(startIndex)` and `Remove(startIndex, count)`.
 pub fn remove(s: &str, start: i64, count: Option<i64>) -> DResult<String> {
-    let u = utf16(s);
-    let n = u.len() as i64;
-    if start < 0 {
-        return Err(DotnetError::out_of_range(
-            "startIndex",
-            "StartIndex cannot be less than zero.",
-        ));
-    }
+    let (u, n) = units_from(s, start)?;
     let count = match count {
         None if start >= n => {
             return Err(DotnetError::out_of_range(

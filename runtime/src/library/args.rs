@@ -35,6 +35,16 @@ pub fn int_arg(args: &[Value], i: usize) -> Result<i64, Fault> {
     }
 }
 
+/// Argument `i` as an integer when the call passed it (`Substring(start[, length])`),
+/// `None` for the shorter overload.
+pub fn opt_int_arg(args: &[Value], i: usize) -> Result<Option<i64>, Fault> {
+    if args.len() > i {
+        int_arg(args, i).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Argument `i` as a double (any numeric type).
 pub fn f64_arg(args: &[Value], i: usize) -> Result<f64, Fault> {
     arg(args, i)

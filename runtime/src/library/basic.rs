@@ -5,7 +5,7 @@
 
 use super::jwt::field;
 use super::records::record;
-use super::{m, str_arg, MemberSpec};
+use super::{member_table, str_arg, MemberSpec};
 use crate::dotnet::encoding::{from_base64, utf8_string};
 use crate::value::Value;
 use crate::vm::{Fault, Vm};
@@ -40,37 +40,13 @@ fn as_basic(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, F
 }
 
 /// `AsBasic`, `TryParseBasic` and `BasicAuthCredentials`.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "string",
-        "AsBasic",
-        Method,
-        [],
-        "BasicAuthCredentials",
-        as_basic
-    ),
-    m!(
-        "string",
-        "TryParseBasic",
-        Method,
-        ["out BasicAuthCredentials"],
-        "bool",
-        as_basic
-    ),
-    m!(
-        "BasicAuthCredentials",
-        "UserId",
-        Property,
-        [],
-        "string",
-        field
-    ),
-    m!(
-        "BasicAuthCredentials",
-        "Password",
-        Property,
-        [],
-        "string",
-        field
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "string" {
+        Method "AsBasic"() -> "BasicAuthCredentials" => as_basic;
+        Method "TryParseBasic"("out BasicAuthCredentials") -> "bool" => as_basic;
+    }
+    "BasicAuthCredentials" {
+        Property "UserId"() -> "string" => field;
+        Property "Password"() -> "string" => field;
+    }
+};

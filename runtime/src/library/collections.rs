@@ -1,7 +1,7 @@
 //! Collections: enumeration, `List<T>`, arrays, `Dictionary<K,V>`, `HashSet<T>`, pairs, and
 //! the container members of JSON tokens.
 
-use super::{arg, int, int_arg, m, no_member, str_arg, MemberSpec};
+use super::{arg, int, int_arg, member_table, no_member, str_arg, MemberSpec};
 use crate::value::{HostObj, ObjRef, Value};
 use crate::vm::{equals, Fault, FaultKind, Key, Obj, Vm};
 use indexmap::IndexMap;
@@ -349,117 +349,73 @@ fn construct(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, 
 }
 
 /// Collection members.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!("List", ".ctor", Constructor, [], "List<T>", |vm, _, a| {
-        construct(vm, "List", a)
-    }),
-    m!(
-        "List",
-        ".ctor",
-        Constructor,
-        ["IEnumerable<T>|int"],
-        "List<T>",
-        |vm, _, a| construct(vm, "List", a)
-    ),
-    m!(
-        "Dictionary",
-        ".ctor",
-        Constructor,
-        [],
-        "Dictionary<K,V>",
-        |vm, _, a| construct(vm, "Dictionary", a)
-    ),
-    m!(
-        "Dictionary",
-        ".ctor",
-        Constructor,
-        ["IEqualityComparer<K>"],
-        "Dictionary<K,V>",
-        |vm, _, a| construct(vm, "Dictionary", &a[a.len()..])
-    ),
-    m!(
-        "HashSet",
-        ".ctor",
-        Constructor,
-        [],
-        "HashSet<T>",
-        |vm, _, a| construct(vm, "HashSet", a)
-    ),
-    m!(
-        "HashSet",
-        ".ctor",
-        Constructor,
-        ["IEnumerable<T>"],
-        "HashSet<T>",
-        |vm, _, a| construct(vm, "HashSet", a)
-    ),
-    m!(
-        "KeyValuePair",
-        ".ctor",
-        Constructor,
-        ["K", "V"],
-        "KeyValuePair<K,V>",
-        |vm, _, a| construct(vm, "KeyValuePair", a)
-    ),
-    m!("List", "Count", Property, [], "int", list),
-    m!("List", "Add", Method, ["T"], "void", list),
-    m!("List", "AddRange", Method, ["IEnumerable<T>"], "void", list),
-    m!("List", "Clear", Method, [], "void", list),
-    m!("List", "Contains", Method, ["T"], "bool", list),
-    m!("List", "IndexOf", Method, ["T"], "int", list),
-    m!("List", "Remove", Method, ["T"], "bool", list),
-    m!("List", "RemoveAt", Method, ["int"], "void", list),
-    m!("List", "Insert", Method, ["int", "T"], "void", list),
-    m!("List", "Reverse", Method, [], "void", list),
-    m!("Array", "Length", Property, [], "int", list),
-    m!("byte[]", "Length", Property, [], "int", bytes_len),
-    m!("Dictionary", "Count", Property, [], "int", dict),
-    m!("Dictionary", "Keys", Property, [], "ICollection<K>", dict),
-    m!("Dictionary", "Values", Property, [], "ICollection<V>", dict),
-    m!("Dictionary", "ContainsKey", Method, ["K"], "bool", dict),
-    m!("Dictionary", "ContainsValue", Method, ["V"], "bool", dict),
-    m!("Dictionary", "Remove", Method, ["K"], "bool", dict),
-    m!("Dictionary", "Clear", Method, [], "void", dict),
-    m!("Dictionary", "Add", Method, ["K", "V"], "void", dict),
-    m!(
-        "Dictionary",
-        "TryGetValue",
-        Method,
-        ["K", "out V"],
-        "bool",
-        dict
-    ),
-    m!(
-        "Dictionary",
-        "GetValueOrDefault",
-        Method,
-        ["K", "V"],
-        "V",
-        dict
-    ),
-    m!("HashSet", "Count", Property, [], "int", set),
-    m!("HashSet", "Add", Method, ["T"], "bool", set),
-    m!("HashSet", "Contains", Method, ["T"], "bool", set),
-    m!("HashSet", "Remove", Method, ["T"], "bool", set),
-    m!("KeyValuePair", "Key", Property, [], "K", pair),
-    m!("KeyValuePair", "Value", Property, [], "V", pair),
-    m!(
-        "IVariables",
-        "TryGetValue",
-        Method,
-        ["string", "out object"],
-        "bool",
-        try_get
-    ),
-    m!(
-        "IHeaders",
-        "TryGetValue",
-        Method,
-        ["string", "out string[]"],
-        "bool",
-        try_get
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "List" {
+        Constructor ".ctor"() -> "List<T>" => |vm, _, a| construct(vm, "List", a);
+        Constructor ".ctor"("IEnumerable<T>|int") -> "List<T>"
+            => |vm, _, a| construct(vm, "List", a);
+    }
+    "Dictionary" {
+        Constructor ".ctor"() -> "Dictionary<K,V>" => |vm, _, a| construct(vm, "Dictionary", a);
+        Constructor ".ctor"("IEqualityComparer<K>") -> "Dictionary<K,V>"
+            => |vm, _, a| construct(vm, "Dictionary", &a[a.len()..]);
+    }
+    "HashSet" {
+        Constructor ".ctor"() -> "HashSet<T>" => |vm, _, a| construct(vm, "HashSet", a);
+        Constructor ".ctor"("IEnumerable<T>") -> "HashSet<T>"
+            => |vm, _, a| construct(vm, "HashSet", a);
+    }
+    "KeyValuePair" {
+        Constructor ".ctor"("K", "V") -> "KeyValuePair<K,V>"
+            => |vm, _, a| construct(vm, "KeyValuePair", a);
+    }
+    "List" {
+        Property "Count"() -> "int" => list;
+        Method "Add"("T") -> "void" => list;
+        Method "AddRange"("IEnumerable<T>") -> "void" => list;
+        Method "Clear"() -> "void" => list;
+        Method "Contains"("T") -> "bool" => list;
+        Method "IndexOf"("T") -> "int" => list;
+        Method "Remove"("T") -> "bool" => list;
+        Method "RemoveAt"("int") -> "void" => list;
+        Method "Insert"("int", "T") -> "void" => list;
+        Method "Reverse"() -> "void" => list;
+    }
+    "Array" {
+        Property "Length"() -> "int" => list;
+    }
+    "byte[]" {
+        Property "Length"() -> "int" => bytes_len;
+    }
+    "Dictionary" {
+        Property "Count"() -> "int" => dict;
+        Property "Keys"() -> "ICollection<K>" => dict;
+        Property "Values"() -> "ICollection<V>" => dict;
+        Method "ContainsKey"("K") -> "bool" => dict;
+        Method "ContainsValue"("V") -> "bool" => dict;
+        Method "Remove"("K") -> "bool" => dict;
+        Method "Clear"() -> "void" => dict;
+        Method "Add"("K", "V") -> "void" => dict;
+        Method "TryGetValue"("K", "out V") -> "bool" => dict;
+        Method "GetValueOrDefault"("K", "V") -> "V" => dict;
+    }
+    "HashSet" {
+        Property "Count"() -> "int" => set;
+        Method "Add"("T") -> "bool" => set;
+        Method "Contains"("T") -> "bool" => set;
+        Method "Remove"("T") -> "bool" => set;
+    }
+    "KeyValuePair" {
+        Property "Key"() -> "K" => pair;
+        Property "Value"() -> "V" => pair;
+    }
+    "IVariables" {
+        Method "TryGetValue"("string", "out object") -> "bool" => try_get;
+    }
+    "IHeaders" {
+        Method "TryGetValue"("string", "out string[]") -> "bool" => try_get;
+    }
+};
 
 fn try_get(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value, Fault> {
     let Value::Host(h) = arg(a, 0) else {

@@ -1,6 +1,6 @@
 //! The `context` object model: navigation between host objects, and the data members the host answers.
 
-use super::{arg, bool_arg, int, m, no_member, str_arg, MemberSpec};
+use super::{arg, bool_arg, int, member_table, no_member, str_arg, MemberSpec};
 use crate::dotnet::jsonparse;
 use crate::value::{Entity, HostObj, Msg, Value};
 use crate::vm::{Fault, FaultKind, Obj, Vm};
@@ -192,199 +192,110 @@ fn url_text(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value, Faul
 }
 
 /// `context` members.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!("IContext", "Request", Property, [], "IRequest", navigate),
-    m!("IContext", "Response", Property, [], "IResponse", navigate),
-    m!(
-        "IContext",
-        "Variables",
-        Property,
-        [],
-        "IReadOnlyDictionary<string, object>",
-        navigate
-    ),
-    m!("IContext", "Api", Property, [], "IApi", navigate),
-    m!(
-        "IContext",
-        "Operation",
-        Property,
-        [],
-        "IOperation",
-        navigate
-    ),
-    m!("IContext", "Product", Property, [], "IProduct", navigate),
-    m!(
-        "IContext",
-        "Subscription",
-        Property,
-        [],
-        "ISubscription",
-        navigate
-    ),
-    m!("IContext", "User", Property, [], "IUser", navigate),
-    m!(
-        "IContext",
-        "LastError",
-        Property,
-        [],
-        "ILastError",
-        navigate
-    ),
-    m!(
-        "IContext",
-        "Deployment",
-        Property,
-        [],
-        "IDeployment",
-        navigate
-    ),
-    m!("IContext", "Timestamp", Property, [], "DateTime", navigate),
-    m!("IContext", "Elapsed", Property, [], "TimeSpan", navigate),
-    m!("IContext", "Tracing", Property, [], "bool", navigate),
-    m!("IContext", "RequestId", Property, [], "Guid", navigate),
-    m!("IContext", "Trace", Method, ["string"], "void", trace),
-    m!(
-        "IMessage",
-        "Headers",
-        Property,
-        [],
-        "IReadOnlyDictionary<string, string[]>",
-        navigate
-    ),
-    m!("IMessage", "Body", Property, [], "IMessageBody", navigate),
-    m!("IRequest", "Url", Property, [], "IUrl", navigate),
-    m!("IRequest", "OriginalUrl", Property, [], "IUrl", navigate),
-    m!(
-        "IRequest",
-        "MatchedParameters",
-        Property,
-        [],
-        "IReadOnlyDictionary<string, string>",
-        navigate
-    ),
-    m!("IRequest", "Method", Property, [], "string", data),
-    m!("IRequest", "IpAddress", Property, [], "string", data),
-    m!("IResponse", "StatusCode", Property, [], "int", data),
-    m!("IResponse", "StatusReason", Property, [], "string", data),
-    m!(
-        "IUrl",
-        "Query",
-        Property,
-        [],
-        "IReadOnlyDictionary<string, string[]>",
-        navigate
-    ),
-    m!("IUrl", "Scheme", Property, [], "string", data),
-    m!("IUrl", "Host", Property, [], "string", data),
-    m!("IUrl", "Port", Property, [], "int", data),
-    m!("IUrl", "Path", Property, [], "string", data),
-    m!("IUrl", "QueryString", Property, [], "string", data),
-    m!("IUrl", "ToString", Method, [], "string", url_text),
-    m!(
-        "IHeaders",
-        "GetValueOrDefault",
-        Method,
-        ["string"],
-        "string",
-        maps
-    ),
-    m!(
-        "IHeaders",
-        "GetValueOrDefault",
-        Method,
-        ["string", "string"],
-        "string",
-        maps
-    ),
-    m!("IHeaders", "ContainsKey", Method, ["string"], "bool", maps),
-    m!("IHeaders", "Count", Property, [], "int", maps),
-    m!(
-        "IHeaders",
-        "Keys",
-        Property,
-        [],
-        "IEnumerable<string>",
-        maps
-    ),
-    m!(
-        "IVariables",
-        "GetValueOrDefault",
-        Method,
-        ["string"],
-        "object",
-        maps
-    ),
-    m!(
-        "IVariables",
-        "GetValueOrDefault",
-        Method,
-        ["string", "object"],
-        "object",
-        maps
-    ),
-    m!(
-        "IVariables",
-        "GetValueOrDefault",
-        Method,
-        ["Type", "string", "T"],
-        "T",
-        maps
-    ),
-    m!(
-        "IVariables",
-        "ContainsKey",
-        Method,
-        ["string"],
-        "bool",
-        maps
-    ),
-    m!("IVariables", "Count", Property, [], "int", maps),
-    m!(
-        "IVariables",
-        "Keys",
-        Property,
-        [],
-        "IEnumerable<string>",
-        maps
-    ),
-    m!("IMessageBody", "As", Method, ["Type"], "T", body),
-    m!("IMessageBody", "As", Method, ["Type", "bool"], "T", body),
-    m!("IApi", "Id", Property, [], "string", data),
-    m!("IApi", "Name", Property, [], "string", data),
-    m!("IApi", "Path", Property, [], "string", data),
-    m!("IApi", "Version", Property, [], "string", data),
-    m!("IApi", "Revision", Property, [], "string", data),
-    m!("IApi", "IsCurrentRevision", Property, [], "bool", data),
-    m!("IOperation", "Id", Property, [], "string", data),
-    m!("IOperation", "Method", Property, [], "string", data),
-    m!("IOperation", "Name", Property, [], "string", data),
-    m!("IOperation", "UrlTemplate", Property, [], "string", data),
-    m!("IProduct", "Id", Property, [], "string", data),
-    m!("IProduct", "Name", Property, [], "string", data),
-    m!("ISubscription", "Id", Property, [], "string", data),
-    m!("ISubscription", "Key", Property, [], "string", data),
-    m!("ISubscription", "Name", Property, [], "string", data),
-    m!("ISubscription", "PrimaryKey", Property, [], "string", data),
-    m!(
-        "ISubscription",
-        "SecondaryKey",
-        Property,
-        [],
-        "string",
-        data
-    ),
-    m!("IUser", "Id", Property, [], "string", data),
-    m!("IUser", "Email", Property, [], "string", data),
-    m!("IUser", "FirstName", Property, [], "string", data),
-    m!("IUser", "LastName", Property, [], "string", data),
-    m!("ILastError", "Source", Property, [], "string", data),
-    m!("ILastError", "Reason", Property, [], "string", data),
-    m!("ILastError", "Message", Property, [], "string", data),
-    m!("ILastError", "Scope", Property, [], "string", data),
-    m!("ILastError", "Section", Property, [], "string", data),
-    m!("ILastError", "Path", Property, [], "string", data),
-    m!("ILastError", "PolicyId", Property, [], "string", data),
-    m!("IDeployment", "GatewayId", Property, [], "string", data),
-    m!("IDeployment", "Region", Property, [], "string", data),
-    m!("IDeployment", "ServiceName", Property, [], "string", data),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "IContext" {
+        Property "Request"() -> "IRequest" => navigate;
+        Property "Response"() -> "IResponse" => navigate;
+        Property "Variables"() -> "IReadOnlyDictionary<string, object>" => navigate;
+        Property "Api"() -> "IApi" => navigate;
+        Property "Operation"() -> "IOperation" => navigate;
+        Property "Product"() -> "IProduct" => navigate;
+        Property "Subscription"() -> "ISubscription" => navigate;
+        Property "User"() -> "IUser" => navigate;
+        Property "LastError"() -> "ILastError" => navigate;
+        Property "Deployment"() -> "IDeployment" => navigate;
+        Property "Timestamp"() -> "DateTime" => navigate;
+        Property "Elapsed"() -> "TimeSpan" => navigate;
+        Property "Tracing"() -> "bool" => navigate;
+        Property "RequestId"() -> "Guid" => navigate;
+        Method "Trace"("string") -> "void" => trace;
+    }
+    "IMessage" {
+        Property "Headers"() -> "IReadOnlyDictionary<string, string[]>" => navigate;
+        Property "Body"() -> "IMessageBody" => navigate;
+    }
+    "IRequest" {
+        Property "Url"() -> "IUrl" => navigate;
+        Property "OriginalUrl"() -> "IUrl" => navigate;
+        Property "MatchedParameters"() -> "IReadOnlyDictionary<string, string>" => navigate;
+        Property "Method"() -> "string" => data;
+        Property "IpAddress"() -> "string" => data;
+    }
+    "IResponse" {
+        Property "StatusCode"() -> "int" => data;
+        Property "StatusReason"() -> "string" => data;
+    }
+    "IUrl" {
+        Property "Query"() -> "IReadOnlyDictionary<string, string[]>" => navigate;
+        Property "Scheme"() -> "string" => data;
+        Property "Host"() -> "string" => data;
+        Property "Port"() -> "int" => data;
+        Property "Path"() -> "string" => data;
+        Property "QueryString"() -> "string" => data;
+        Method "ToString"() -> "string" => url_text;
+    }
+    "IHeaders" {
+        Method "GetValueOrDefault"("string") -> "string" => maps;
+        Method "GetValueOrDefault"("string", "string") -> "string" => maps;
+        Method "ContainsKey"("string") -> "bool" => maps;
+        Property "Count"() -> "int" => maps;
+        Property "Keys"() -> "IEnumerable<string>" => maps;
+    }
+    "IVariables" {
+        Method "GetValueOrDefault"("string") -> "object" => maps;
+        Method "GetValueOrDefault"("string", "object") -> "object" => maps;
+        Method "GetValueOrDefault"("Type", "string", "T") -> "T" => maps;
+        Method "ContainsKey"("string") -> "bool" => maps;
+        Property "Count"() -> "int" => maps;
+        Property "Keys"() -> "IEnumerable<string>" => maps;
+    }
+    "IMessageBody" {
+        Method "As"("Type") -> "T" => body;
+        Method "As"("Type", "bool") -> "T" => body;
+    }
+    "IApi" {
+        Property "Id"() -> "string" => data;
+        Property "Name"() -> "string" => data;
+        Property "Path"() -> "string" => data;
+        Property "Version"() -> "string" => data;
+        Property "Revision"() -> "string" => data;
+        Property "IsCurrentRevision"() -> "bool" => data;
+    }
+    "IOperation" {
+        Property "Id"() -> "string" => data;
+        Property "Method"() -> "string" => data;
+        Property "Name"() -> "string" => data;
+        Property "UrlTemplate"() -> "string" => data;
+    }
+    "IProduct" {
+        Property "Id"() -> "string" => data;
+        Property "Name"() -> "string" => data;
+    }
+    "ISubscription" {
+        Property "Id"() -> "string" => data;
+        Property "Key"() -> "string" => data;
+        Property "Name"() -> "string" => data;
+        Property "PrimaryKey"() -> "string" => data;
+        Property "SecondaryKey"() -> "string" => data;
+    }
+    "IUser" {
+        Property "Id"() -> "string" => data;
+        Property "Email"() -> "string" => data;
+        Property "FirstName"() -> "string" => data;
+        Property "LastName"() -> "string" => data;
+    }
+    "ILastError" {
+        Property "Source"() -> "string" => data;
+        Property "Reason"() -> "string" => data;
+        Property "Message"() -> "string" => data;
+        Property "Scope"() -> "string" => data;
+        Property "Section"() -> "string" => data;
+        Property "Path"() -> "string" => data;
+        Property "PolicyId"() -> "string" => data;
+    }
+    "IDeployment" {
+        Property "GatewayId"() -> "string" => data;
+        Property "Region"() -> "string" => data;
+        Property "ServiceName"() -> "string" => data;
+    }
+};

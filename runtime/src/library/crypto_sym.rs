@@ -7,7 +7,7 @@
 //! ciphertext that is not whole blocks and bad padding raise .NET's
 //! `CryptographicException` messages (as a `System.Exception` fault).
 
-use super::{bytes, bytes_arg, m, str_arg, MemberSpec};
+use super::{bytes, bytes_arg, member_table, str_arg, MemberSpec};
 use crate::value::Value;
 use crate::vm::{Fault, FaultKind, Vm};
 use aes::cipher::block_padding::Pkcs7;
@@ -79,21 +79,9 @@ fn crypt(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Faul
 }
 
 /// `Encrypt` / `Decrypt` by algorithm name.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "byte[]",
-        "Encrypt",
-        Method,
-        ["string", "byte[]", "byte[]"],
-        "byte[]",
-        crypt
-    ),
-    m!(
-        "byte[]",
-        "Decrypt",
-        Method,
-        ["string", "byte[]", "byte[]"],
-        "byte[]",
-        crypt
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "byte[]" {
+        Method "Encrypt"("string", "byte[]", "byte[]") -> "byte[]" => crypt;
+        Method "Decrypt"("string", "byte[]", "byte[]") -> "byte[]" => crypt;
+    }
+};

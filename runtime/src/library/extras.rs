@@ -1,7 +1,7 @@
 //! Smaller members policies use: `JToken.Value<T>()`, `JObject.GetValue`, `Array.Exists`,
 //! `Array.Copy` and `BitConverter.ToInt32`.
 
-use super::{arg, bytes_arg, int_arg, m, no_member, str_arg, MemberSpec};
+use super::{arg, bytes_arg, int_arg, member_table, no_member, str_arg, MemberSpec};
 use crate::value::Value;
 use crate::vm::{Fault, FaultKind, Obj, Vm};
 
@@ -129,46 +129,19 @@ fn to_int32(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value, Faul
 }
 
 /// The members above.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!("JToken", "Value", Method, ["Type"], "T", value),
-    m!(
-        "JObject",
-        "GetValue",
-        Method,
-        ["string"],
-        "JToken",
-        get_value
-    ),
-    m!(
-        "Array",
-        "Exists",
-        Static,
-        ["T[]", "Func<T, bool>"],
-        "bool",
-        exists
-    ),
-    m!(
-        "Array",
-        "Copy",
-        Static,
-        ["Array", "Array", "int"],
-        "void",
-        copy
-    ),
-    m!(
-        "Array",
-        "Copy",
-        Static,
-        ["Array", "int", "Array", "int", "int"],
-        "void",
-        copy
-    ),
-    m!(
-        "BitConverter",
-        "ToInt32",
-        Static,
-        ["byte[]", "int"],
-        "int",
-        to_int32
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "JToken" {
+        Method "Value"("Type") -> "T" => value;
+    }
+    "JObject" {
+        Method "GetValue"("string") -> "JToken" => get_value;
+    }
+    "Array" {
+        Static "Exists"("T[]", "Func<T, bool>") -> "bool" => exists;
+        Static "Copy"("Array", "Array", "int") -> "void" => copy;
+        Static "Copy"("Array", "int", "Array", "int", "int") -> "void" => copy;
+    }
+    "BitConverter" {
+        Static "ToInt32"("byte[]", "int") -> "int" => to_int32;
+    }
+};

@@ -6,7 +6,7 @@
 //! are gathered in order. Serializing escapes names and values as `FormUrlEncodedContent`
 //! does (`Uri.EscapeDataString`, then `%20` as `+`).
 
-use super::{arg, bool_arg, m, no_member, s, MemberSpec};
+use super::{arg, bool_arg, member_table, no_member, s, MemberSpec};
 use crate::dotnet::uri::{escape_data_string, url_decode};
 use crate::value::{HostObj, Value};
 use crate::vm::{Fault, Key, Obj, Vm};
@@ -69,29 +69,12 @@ fn to_form(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fa
 }
 
 /// Form bodies.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "IMessageBody",
-        "AsFormUrlEncodedContent",
-        Method,
-        [],
-        "IDictionary<string, IList<string>>",
-        as_form
-    ),
-    m!(
-        "IMessageBody",
-        "AsFormUrlEncodedContent",
-        Method,
-        ["bool"],
-        "IDictionary<string, IList<string>>",
-        as_form
-    ),
-    m!(
-        "Dictionary",
-        "ToFormUrlEncodedContent",
-        Method,
-        [],
-        "string",
-        to_form
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "IMessageBody" {
+        Method "AsFormUrlEncodedContent"() -> "IDictionary<string, IList<string>>" => as_form;
+        Method "AsFormUrlEncodedContent"("bool") -> "IDictionary<string, IList<string>>" => as_form;
+    }
+    "Dictionary" {
+        Method "ToFormUrlEncodedContent"() -> "string" => to_form;
+    }
+};

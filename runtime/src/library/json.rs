@@ -3,7 +3,7 @@
 //! JSON lives on the heap as nodes, so tokens alias as in Newtonsoft (`var o = body["a"];
 //! o["b"] = 1;` changes `body`). `SelectToken` results are copies (deviation).
 
-use super::{arg, int, m, no_member, s, str_arg, MemberSpec};
+use super::{arg, int, member_table, no_member, s, str_arg, MemberSpec};
 use crate::dotnet::json::JToken;
 use crate::dotnet::jsonwrite::{write, Formatting};
 use crate::dotnet::{jsonparse, jsonpath};
@@ -274,271 +274,104 @@ fn jvalue(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fau
 }
 
 /// Newtonsoft members.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "JObject",
-        "Parse",
-        Static,
-        ["string"],
-        "JObject",
-        |vm, _, a| parse(vm, "JObject.Parse", a)
-    ),
-    m!(
-        "JArray",
-        "Parse",
-        Static,
-        ["string"],
-        "JArray",
-        |vm, _, a| parse(vm, "JArray.Parse", a)
-    ),
-    m!("JToken", "Parse", Static, ["string"], "JToken", parse),
-    m!(
-        "JObject",
-        "FromObject",
-        Static,
-        ["object"],
-        "JObject",
-        convert
-    ),
-    m!(
-        "JToken",
-        "FromObject",
-        Static,
-        ["object"],
-        "JToken",
-        convert
-    ),
-    m!(
-        "JsonConvert",
-        "SerializeObject",
-        Static,
-        ["object"],
-        "string",
-        convert
-    ),
-    m!(
-        "JsonConvert",
-        "SerializeObject",
-        Static,
-        ["object", "Formatting"],
-        "string",
-        convert
-    ),
-    m!(
-        "JsonConvert",
-        "DeserializeObject",
-        Static,
-        ["string"],
-        "object",
-        convert
-    ),
-    m!(
-        "JsonConvert",
-        "DeserializeObject",
-        Static,
-        ["Type", "string"],
-        "T",
-        convert
-    ),
-    m!(
-        "JObject",
-        ".ctor",
-        Constructor,
-        ["params object[]"],
-        "JObject",
-        |vm, _, a| construct(vm, "JObject", a)
-    ),
-    m!(
-        "JArray",
-        ".ctor",
-        Constructor,
-        ["params object[]"],
-        "JArray",
-        |vm, _, a| construct(vm, "JArray", a)
-    ),
-    m!(
-        "JProperty",
-        ".ctor",
-        Constructor,
-        ["string", "object"],
-        "JProperty",
-        |vm, _, a| construct(vm, "JProperty", a)
-    ),
-    m!(
-        "JValue",
-        ".ctor",
-        Constructor,
-        ["object"],
-        "JValue",
-        |vm, _, a| construct(vm, "JValue", a)
-    ),
-    m!("JToken", "ToString", Method, [], "string", tokens),
-    m!(
-        "JToken",
-        "ToString",
-        Method,
-        ["Formatting"],
-        "string",
-        tokens
-    ),
-    m!("JContainer", "Count", Property, [], "int", tokens),
-    m!("JToken", "HasValues", Property, [], "bool", tokens),
-    m!("JToken", "Type", Property, [], "JTokenType", tokens),
-    m!("JToken", "DeepClone", Method, [], "JToken", tokens),
-    m!(
-        "JToken",
-        "SelectToken",
-        Method,
-        ["string"],
-        "JToken",
-        tokens
-    ),
-    m!(
-        "JToken",
-        "SelectTokens",
-        Method,
-        ["string"],
-        "IEnumerable<JToken>",
-        tokens
-    ),
-    m!("JToken", "Value", Method, ["Type", "object"], "T", tokens),
-    m!("JToken", "ToObject", Method, ["Type"], "T", tokens),
-    m!("JContainer", "Merge", Method, ["object"], "void", tokens),
-    m!(
-        "JObject",
-        "Property",
-        Method,
-        ["string"],
-        "JProperty",
-        tokens
-    ),
-    m!(
-        "JObject",
-        "Properties",
-        Method,
-        [],
-        "IEnumerable<JProperty>",
-        tokens
-    ),
-    m!("JObject", "ContainsKey", Method, ["string"], "bool", tokens),
-    m!("JObject", "Remove", Method, ["string"], "bool", tokens),
-    m!(
-        "JObject",
-        "Add",
-        Method,
-        ["string", "JToken"],
-        "void",
-        tokens
-    ),
-    m!("JContainer", "Add", Method, ["object"], "void", tokens),
-    m!("JArray", "RemoveAt", Method, ["int"], "void", tokens),
-    m!(
-        "JArray",
-        "Insert",
-        Method,
-        ["int", "object"],
-        "void",
-        tokens
-    ),
-    m!(
-        "JContainer",
-        "Children",
-        Method,
-        [],
-        "IEnumerable<JToken>",
-        tokens
-    ),
-    m!("JToken", "First", Property, [], "JToken", tokens),
-    m!("JToken", "Last", Property, [], "JToken", tokens),
-    m!(
-        "JObject",
-        "TryGetValue",
-        Method,
-        ["string", "out JToken"],
-        "bool",
-        tokens
-    ),
-    m!("JProperty", "Name", Property, [], "string", property),
-    m!("JProperty", "Value", Property, [], "JToken", property),
-    m!("JValue", "Value", Property, [], "object", jvalue),
-    m!(
-        "JTokenType",
-        "Object",
-        StaticProperty,
-        [],
-        "JTokenType",
-        |_, _, _| s("Object")
-    ),
-    m!(
-        "JTokenType",
-        "Array",
-        StaticProperty,
-        [],
-        "JTokenType",
-        |_, _, _| s("Array")
-    ),
-    m!(
-        "JTokenType",
-        "String",
-        StaticProperty,
-        [],
-        "JTokenType",
-        |_, _, _| s("String")
-    ),
-    m!(
-        "JTokenType",
-        "Integer",
-        StaticProperty,
-        [],
-        "JTokenType",
-        |_, _, _| s("Integer")
-    ),
-    m!(
-        "JTokenType",
-        "Float",
-        StaticProperty,
-        [],
-        "JTokenType",
-        |_, _, _| s("Float")
-    ),
-    m!(
-        "JTokenType",
-        "Boolean",
-        StaticProperty,
-        [],
-        "JTokenType",
-        |_, _, _| s("Boolean")
-    ),
-    m!(
-        "JTokenType",
-        "Null",
-        StaticProperty,
-        [],
-        "JTokenType",
-        |_, _, _| s("Null")
-    ),
-    m!(
-        "JTokenType",
-        "Date",
-        StaticProperty,
-        [],
-        "JTokenType",
-        |_, _, _| s("Date")
-    ),
-    m!(
-        "Formatting",
-        "None",
-        StaticProperty,
-        [],
-        "Formatting",
-        |_, _, _| Ok(Value::Int(0))
-    ),
-    m!(
-        "Formatting",
-        "Indented",
-        StaticProperty,
-        [],
-        "Formatting",
-        |_, _, _| Ok(Value::Int(1))
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "JObject" {
+        Static "Parse"("string") -> "JObject" => |vm, _, a| parse(vm, "JObject.Parse", a);
+    }
+    "JArray" {
+        Static "Parse"("string") -> "JArray" => |vm, _, a| parse(vm, "JArray.Parse", a);
+    }
+    "JToken" {
+        Static "Parse"("string") -> "JToken" => parse;
+    }
+    "JObject" {
+        Static "FromObject"("object") -> "JObject" => convert;
+    }
+    "JToken" {
+        Static "FromObject"("object") -> "JToken" => convert;
+    }
+    "JsonConvert" {
+        Static "SerializeObject"("object") -> "string" => convert;
+        Static "SerializeObject"("object", "Formatting") -> "string" => convert;
+        Static "DeserializeObject"("string") -> "object" => convert;
+        Static "DeserializeObject"("Type", "string") -> "T" => convert;
+    }
+    "JObject" {
+        Constructor ".ctor"("params object[]") -> "JObject"
+            => |vm, _, a| construct(vm, "JObject", a);
+    }
+    "JArray" {
+        Constructor ".ctor"("params object[]") -> "JArray" => |vm, _, a| construct(vm, "JArray", a);
+    }
+    "JProperty" {
+        Constructor ".ctor"("string", "object") -> "JProperty"
+            => |vm, _, a| construct(vm, "JProperty", a);
+    }
+    "JValue" {
+        Constructor ".ctor"("object") -> "JValue" => |vm, _, a| construct(vm, "JValue", a);
+    }
+    "JToken" {
+        Method "ToString"() -> "string" => tokens;
+        Method "ToString"("Formatting") -> "string" => tokens;
+    }
+    "JContainer" {
+        Property "Count"() -> "int" => tokens;
+    }
+    "JToken" {
+        Property "HasValues"() -> "bool" => tokens;
+        Property "Type"() -> "JTokenType" => tokens;
+        Method "DeepClone"() -> "JToken" => tokens;
+        Method "SelectToken"("string") -> "JToken" => tokens;
+        Method "SelectTokens"("string") -> "IEnumerable<JToken>" => tokens;
+        Method "Value"("Type", "object") -> "T" => tokens;
+        Method "ToObject"("Type") -> "T" => tokens;
+    }
+    "JContainer" {
+        Method "Merge"("object") -> "void" => tokens;
+    }
+    "JObject" {
+        Method "Property"("string") -> "JProperty" => tokens;
+        Method "Properties"() -> "IEnumerable<JProperty>" => tokens;
+        Method "ContainsKey"("string") -> "bool" => tokens;
+        Method "Remove"("string") -> "bool" => tokens;
+        Method "Add"("string", "JToken") -> "void" => tokens;
+    }
+    "JContainer" {
+        Method "Add"("object") -> "void" => tokens;
+    }
+    "JArray" {
+        Method "RemoveAt"("int") -> "void" => tokens;
+        Method "Insert"("int", "object") -> "void" => tokens;
+    }
+    "JContainer" {
+        Method "Children"() -> "IEnumerable<JToken>" => tokens;
+    }
+    "JToken" {
+        Property "First"() -> "JToken" => tokens;
+        Property "Last"() -> "JToken" => tokens;
+    }
+    "JObject" {
+        Method "TryGetValue"("string", "out JToken") -> "bool" => tokens;
+    }
+    "JProperty" {
+        Property "Name"() -> "string" => property;
+        Property "Value"() -> "JToken" => property;
+    }
+    "JValue" {
+        Property "Value"() -> "object" => jvalue;
+    }
+    "JTokenType" {
+        StaticProperty "Object"() -> "JTokenType" => |_, _, _| s("Object");
+        StaticProperty "Array"() -> "JTokenType" => |_, _, _| s("Array");
+        StaticProperty "String"() -> "JTokenType" => |_, _, _| s("String");
+        StaticProperty "Integer"() -> "JTokenType" => |_, _, _| s("Integer");
+        StaticProperty "Float"() -> "JTokenType" => |_, _, _| s("Float");
+        StaticProperty "Boolean"() -> "JTokenType" => |_, _, _| s("Boolean");
+        StaticProperty "Null"() -> "JTokenType" => |_, _, _| s("Null");
+        StaticProperty "Date"() -> "JTokenType" => |_, _, _| s("Date");
+    }
+    "Formatting" {
+        StaticProperty "None"() -> "Formatting" => |_, _, _| Ok(Value::Int(0));
+        StaticProperty "Indented"() -> "Formatting" => |_, _, _| Ok(Value::Int(1));
+    }
+};

@@ -8,7 +8,7 @@
 //! string[]>` does (served by `dict_get_or_default` below for any dictionary of `string[]`).
 
 use super::records::{opt, record};
-use super::{arg, m, str_arg, MemberSpec};
+use super::{arg, member_table, str_arg, MemberSpec};
 use crate::dotnet::datetime::{DateTime, DateTimeKind};
 use crate::dotnet::json::JToken;
 use crate::dotnet::jsonwrite::Formatting;
@@ -148,42 +148,27 @@ fn dict_get_or_default(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<
 }
 
 /// `AsJwt`, `TryParseJwt`, the `Jwt` properties (fields at run time) and the joined lookup.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!("string", "AsJwt", Method, [], "Jwt", as_jwt),
-    m!("string", "TryParseJwt", Method, ["out Jwt"], "bool", as_jwt),
-    m!("Jwt", "Algorithm", Property, [], "string", field),
-    m!("Jwt", "Type", Property, [], "string", field),
-    m!("Jwt", "Id", Property, [], "string", field),
-    m!("Jwt", "Issuer", Property, [], "string", field),
-    m!("Jwt", "Subject", Property, [], "string", field),
-    m!(
-        "Jwt",
-        "Audiences",
-        Property,
-        [],
-        "IEnumerable<string>",
-        field
-    ),
-    m!("Jwt", "ExpirationTime", Property, [], "DateTime?", field),
-    m!("Jwt", "NotBefore", Property, [], "DateTime?", field),
-    m!("Jwt", "IssuedAt", Property, [], "DateTime?", field),
-    m!(
-        "Jwt",
-        "Claims",
-        Property,
-        [],
-        "IReadOnlyDictionary<string, string[]>",
-        field
-    ),
-    m!(
-        "Dictionary",
-        "GetValueOrDefault",
-        Method,
-        ["K", "V"],
-        "V",
-        dict_get_or_default
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "string" {
+        Method "AsJwt"() -> "Jwt" => as_jwt;
+        Method "TryParseJwt"("out Jwt") -> "bool" => as_jwt;
+    }
+    "Jwt" {
+        Property "Algorithm"() -> "string" => field;
+        Property "Type"() -> "string" => field;
+        Property "Id"() -> "string" => field;
+        Property "Issuer"() -> "string" => field;
+        Property "Subject"() -> "string" => field;
+        Property "Audiences"() -> "IEnumerable<string>" => field;
+        Property "ExpirationTime"() -> "DateTime?" => field;
+        Property "NotBefore"() -> "DateTime?" => field;
+        Property "IssuedAt"() -> "DateTime?" => field;
+        Property "Claims"() -> "IReadOnlyDictionary<string, string[]>" => field;
+    }
+    "Dictionary" {
+        Method "GetValueOrDefault"("K", "V") -> "V" => dict_get_or_default;
+    }
+};
 
 /// A record property (statically typed; at run time the field answers directly).
 pub(super) fn field(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {

@@ -1,6 +1,6 @@
 //! LINQ to Objects over anything enumerable (eager: each operator returns a list).
 
-use super::{arg, int, int_arg, m, no_member, MemberSpec};
+use super::{arg, int, int_arg, member_table, no_member, MemberSpec};
 use crate::dotnet::string::{compare as str_compare, StringComparison};
 use crate::value::Value;
 use crate::vm::{equals, Fault, FaultKind, Key, Obj, Vm};
@@ -249,216 +249,50 @@ fn to_dict(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value, Fault
 }
 
 /// LINQ operators on `IEnumerable`.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "IEnumerable",
-        "Where",
-        Method,
-        ["Func<T, bool>"],
-        "IEnumerable<T>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "Select",
-        Method,
-        ["Func<T, R>"],
-        "IEnumerable<R>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "SelectMany",
-        Method,
-        ["Func<T, IEnumerable<R>>"],
-        "IEnumerable<R>",
-        query
-    ),
-    m!("IEnumerable", "Any", Method, [], "bool", query),
-    m!(
-        "IEnumerable",
-        "Any",
-        Method,
-        ["Func<T, bool>"],
-        "bool",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "All",
-        Method,
-        ["Func<T, bool>"],
-        "bool",
-        query
-    ),
-    m!("IEnumerable", "Count", Method, [], "int", query),
-    m!(
-        "IEnumerable",
-        "Count",
-        Method,
-        ["Func<T, bool>"],
-        "int",
-        query
-    ),
-    m!("IEnumerable", "Contains", Method, ["T"], "bool", query),
-    m!("IEnumerable", "ToList", Method, [], "List<T>", query),
-    m!("IEnumerable", "ToArray", Method, [], "T[]", query),
-    m!(
-        "IEnumerable",
-        "AsEnumerable",
-        Method,
-        [],
-        "IEnumerable<T>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "Cast",
-        Method,
-        ["Type"],
-        "IEnumerable<T>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "OfType",
-        Method,
-        ["Type"],
-        "IEnumerable<T>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "Skip",
-        Method,
-        ["int"],
-        "IEnumerable<T>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "Take",
-        Method,
-        ["int"],
-        "IEnumerable<T>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "Distinct",
-        Method,
-        [],
-        "IEnumerable<T>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "Reverse",
-        Method,
-        [],
-        "IEnumerable<T>",
-        query
-    ),
-    m!(
-        "IEnumerable",
-        "Concat",
-        Method,
-        ["IEnumerable<T>"],
-        "IEnumerable<T>",
-        query
-    ),
-    m!("IEnumerable", "First", Method, [], "T", pick),
-    m!("IEnumerable", "First", Method, ["Func<T, bool>"], "T", pick),
-    m!("IEnumerable", "FirstOrDefault", Method, [], "T", pick),
-    m!(
-        "IEnumerable",
-        "FirstOrDefault",
-        Method,
-        ["Func<T, bool>"],
-        "T",
-        pick
-    ),
-    m!("IEnumerable", "Last", Method, [], "T", pick),
-    m!("IEnumerable", "Last", Method, ["Func<T, bool>"], "T", pick),
-    m!("IEnumerable", "LastOrDefault", Method, [], "T", pick),
-    m!(
-        "IEnumerable",
-        "LastOrDefault",
-        Method,
-        ["Func<T, bool>"],
-        "T",
-        pick
-    ),
-    m!("IEnumerable", "Single", Method, [], "T", pick),
-    m!("IEnumerable", "SingleOrDefault", Method, [], "T", pick),
-    m!(
-        "IEnumerable",
-        "OrderBy",
-        Method,
-        ["Func<T, K>"],
-        "IEnumerable<T>",
-        sort
-    ),
-    m!(
-        "IEnumerable",
-        "OrderByDescending",
-        Method,
-        ["Func<T, K>"],
-        "IEnumerable<T>",
-        sort
-    ),
-    m!("IEnumerable", "Sum", Method, [], "number", fold),
-    m!(
-        "IEnumerable",
-        "Sum",
-        Method,
-        ["Func<T, number>"],
-        "number",
-        fold
-    ),
-    m!("IEnumerable", "Min", Method, [], "T", fold),
-    m!("IEnumerable", "Min", Method, ["Func<T, R>"], "R", fold),
-    m!("IEnumerable", "Max", Method, [], "T", fold),
-    m!("IEnumerable", "Max", Method, ["Func<T, R>"], "R", fold),
-    m!("IEnumerable", "Average", Method, [], "double", fold),
-    m!(
-        "IEnumerable",
-        "Average",
-        Method,
-        ["Func<T, number>"],
-        "double",
-        fold
-    ),
-    m!(
-        "IEnumerable",
-        "Aggregate",
-        Method,
-        ["Func<T, T, T>"],
-        "T",
-        fold
-    ),
-    m!(
-        "IEnumerable",
-        "Aggregate",
-        Method,
-        ["A", "Func<A, T, A>"],
-        "A",
-        fold
-    ),
-    m!(
-        "IEnumerable",
-        "ToDictionary",
-        Method,
-        ["Func<T, K>"],
-        "Dictionary<K, T>",
-        to_dict
-    ),
-    m!(
-        "IEnumerable",
-        "ToDictionary",
-        Method,
-        ["Func<T, K>", "Func<T, V>"],
-        "Dictionary<K, V>",
-        to_dict
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "IEnumerable" {
+        Method "Where"("Func<T, bool>") -> "IEnumerable<T>" => query;
+        Method "Select"("Func<T, R>") -> "IEnumerable<R>" => query;
+        Method "SelectMany"("Func<T, IEnumerable<R>>") -> "IEnumerable<R>" => query;
+        Method "Any"() -> "bool" => query;
+        Method "Any"("Func<T, bool>") -> "bool" => query;
+        Method "All"("Func<T, bool>") -> "bool" => query;
+        Method "Count"() -> "int" => query;
+        Method "Count"("Func<T, bool>") -> "int" => query;
+        Method "Contains"("T") -> "bool" => query;
+        Method "ToList"() -> "List<T>" => query;
+        Method "ToArray"() -> "T[]" => query;
+        Method "AsEnumerable"() -> "IEnumerable<T>" => query;
+        Method "Cast"("Type") -> "IEnumerable<T>" => query;
+        Method "OfType"("Type") -> "IEnumerable<T>" => query;
+        Method "Skip"("int") -> "IEnumerable<T>" => query;
+        Method "Take"("int") -> "IEnumerable<T>" => query;
+        Method "Distinct"() -> "IEnumerable<T>" => query;
+        Method "Reverse"() -> "IEnumerable<T>" => query;
+        Method "Concat"("IEnumerable<T>") -> "IEnumerable<T>" => query;
+        Method "First"() -> "T" => pick;
+        Method "First"("Func<T, bool>") -> "T" => pick;
+        Method "FirstOrDefault"() -> "T" => pick;
+        Method "FirstOrDefault"("Func<T, bool>") -> "T" => pick;
+        Method "Last"() -> "T" => pick;
+        Method "Last"("Func<T, bool>") -> "T" => pick;
+        Method "LastOrDefault"() -> "T" => pick;
+        Method "LastOrDefault"("Func<T, bool>") -> "T" => pick;
+        Method "Single"() -> "T" => pick;
+        Method "SingleOrDefault"() -> "T" => pick;
+        Method "OrderBy"("Func<T, K>") -> "IEnumerable<T>" => sort;
+        Method "OrderByDescending"("Func<T, K>") -> "IEnumerable<T>" => sort;
+        Method "Sum"() -> "number" => fold;
+        Method "Sum"("Func<T, number>") -> "number" => fold;
+        Method "Min"() -> "T" => fold;
+        Method "Min"("Func<T, R>") -> "R" => fold;
+        Method "Max"() -> "T" => fold;
+        Method "Max"("Func<T, R>") -> "R" => fold;
+        Method "Average"() -> "double" => fold;
+        Method "Average"("Func<T, number>") -> "double" => fold;
+        Method "Aggregate"("Func<T, T, T>") -> "T" => fold;
+        Method "Aggregate"("A", "Func<A, T, A>") -> "A" => fold;
+        Method "ToDictionary"("Func<T, K>") -> "Dictionary<K, T>" => to_dict;
+        Method "ToDictionary"("Func<T, K>", "Func<T, V>") -> "Dictionary<K, V>" => to_dict;
+    }
+};

@@ -100,6 +100,28 @@ macro_rules! m {
 }
 pub(crate) use m;
 
+/// Builds a member table (`&[MemberSpec]`), the entries grouped by receiver type so that
+/// the type is written once and each member stays on one line:
+///
+/// ```text
+/// member_table! {
+///     "IUrl" {
+///         Property "Host"() -> "string" => data;
+///         Method "ToString"() -> "string" => url_text;
+///     }
+/// }
+/// ```
+///
+/// Each entry is `Kind "Name"(param types…) -> "Return" => implementation;`, in table order.
+macro_rules! member_table {
+    ($($ty:literal {
+        $($kind:ident $name:literal($($p:literal),*) -> $ret:literal => $imp:expr;)*
+    })*) => {
+        &[$($($crate::library::m!($ty, $name, $kind, [$($p),*], $ret, $imp),)*)*]
+    };
+}
+pub(crate) use member_table;
+
 struct Index {
     all: Vec<MemberSpec>,
     names: Vec<&'static str>,

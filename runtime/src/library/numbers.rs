@@ -1,7 +1,8 @@
 //! Numbers: `ToString(format)`, `Parse`/`TryParse`, `MinValue`/`MaxValue`, `Math`, `Convert`.
 
 use super::{
-    arg, bytes, bytes_arg, f64_arg, int_arg, m, no_member, opt_str, s, str_arg, MemberSpec,
+    arg, bytes, bytes_arg, f64_arg, int_arg, member_table, no_member, opt_str, s, str_arg,
+    MemberSpec,
 };
 use crate::dotnet::encoding::{from_base64, to_base64};
 use crate::dotnet::math::{self as dm, MidpointRounding};
@@ -241,212 +242,88 @@ fn decimal_to_double(_: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Val
     }
 }
 
-macro_rules! numeric {
+/// The implementation of `Parse`, `TryParse` and the constants of `$ty` (a numeric type or `bool`).
+macro_rules! parser {
     ($ty:literal) => {
-        [
-            m!($ty, "Parse", Static, ["string"], $ty, |vm, n, a| parse(
-                $ty, n, a, vm
-            )),
-            m!(
-                $ty,
-                "TryParse",
-                Static,
-                ["string", concat!("out ", $ty)],
-                "bool",
-                |vm, n, a| parse($ty, n, a, vm)
-            ),
-            m!($ty, "MaxValue", StaticProperty, [], $ty, |vm, n, a| parse(
-                $ty, n, a, vm
-            )),
-            m!($ty, "MinValue", StaticProperty, [], $ty, |vm, n, a| parse(
-                $ty, n, a, vm
-            )),
-        ]
+        |vm, n, a| parse($ty, n, a, vm)
     };
 }
 
-const INT: [MemberSpec; 4] = numeric!("int");
-const LONG: [MemberSpec; 4] = numeric!("long");
-const DOUBLE: [MemberSpec; 4] = numeric!("double");
-const DECIMAL: [MemberSpec; 4] = numeric!("decimal");
-
 /// Numeric members.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    INT[0],
-    INT[1],
-    INT[2],
-    INT[3],
-    LONG[0],
-    LONG[1],
-    LONG[2],
-    LONG[3],
-    DOUBLE[0],
-    DOUBLE[1],
-    DOUBLE[2],
-    DOUBLE[3],
-    DECIMAL[0],
-    DECIMAL[1],
-    m!(
-        "bool",
-        "TryParse",
-        Static,
-        ["string", "out bool"],
-        "bool",
-        |vm, n, a| parse("bool", n, a, vm)
-    ),
-    m!("double", "NaN", StaticProperty, [], "double", |vm, n, a| {
-        parse("double", n, a, vm)
-    }),
-    m!(
-        "double",
-        "PositiveInfinity",
-        StaticProperty,
-        [],
-        "double",
-        |vm, n, a| parse("double", n, a, vm)
-    ),
-    m!(
-        "double",
-        "NegativeInfinity",
-        StaticProperty,
-        [],
-        "double",
-        |vm, n, a| parse("double", n, a, vm)
-    ),
-    m!(
-        "number",
-        "ToString",
-        Method,
-        ["string"],
-        "string",
-        to_string
-    ),
-    m!(
-        "DateTime",
-        "ToString",
-        Method,
-        ["string"],
-        "string",
-        to_string
-    ),
-    m!(
-        "TimeSpan",
-        "ToString",
-        Method,
-        ["string"],
-        "string",
-        to_string
-    ),
-    m!("Guid", "ToString", Method, ["string"], "string", to_string),
-    m!(
-        "decimal",
-        "ToDouble",
-        Static,
-        ["decimal"],
-        "double",
-        decimal_to_double
-    ),
-    m!(
-        "Math",
-        "Round",
-        Static,
-        ["double|decimal"],
-        "double|decimal",
-        math
-    ),
-    m!(
-        "Math",
-        "Round",
-        Static,
-        ["double|decimal", "int|MidpointRounding"],
-        "double|decimal",
-        math
-    ),
-    m!(
-        "Math",
-        "Round",
-        Static,
-        ["double|decimal", "int", "MidpointRounding"],
-        "double|decimal",
-        math
-    ),
-    m!("Math", "Max", Static, ["number", "number"], "number", math),
-    m!("Math", "Min", Static, ["number", "number"], "number", math),
-    m!("Math", "Abs", Static, ["number"], "number", math),
-    m!(
-        "Math",
-        "Floor",
-        Static,
-        ["double|decimal"],
-        "double|decimal",
-        math
-    ),
-    m!(
-        "Math",
-        "Ceiling",
-        Static,
-        ["double|decimal"],
-        "double|decimal",
-        math
-    ),
-    m!("Math", "Truncate", Static, ["double"], "double", math),
-    m!("Math", "Pow", Static, ["double", "double"], "double", math),
-    m!("Math", "Sqrt", Static, ["double"], "double", math),
-    m!("Math", "Sign", Static, ["number"], "int", math),
-    m!("Math", "PI", StaticProperty, [], "double", math),
-    m!("Convert", "ToInt32", Static, ["object"], "int", convert),
-    m!("Convert", "ToInt64", Static, ["object"], "long", convert),
-    m!("Convert", "ToInt16", Static, ["object"], "short", convert),
-    m!("Convert", "ToByte", Static, ["object"], "byte", convert),
-    m!("Convert", "ToDouble", Static, ["object"], "double", convert),
-    m!(
-        "Convert",
-        "ToDecimal",
-        Static,
-        ["object"],
-        "decimal",
-        convert
-    ),
-    m!("Convert", "ToBoolean", Static, ["object"], "bool", convert),
-    m!("Convert", "ToString", Static, ["object"], "string", convert),
-    m!(
-        "Convert",
-        "ToBase64String",
-        Static,
-        ["byte[]"],
-        "string",
-        convert
-    ),
-    m!(
-        "Convert",
-        "FromBase64String",
-        Static,
-        ["string"],
-        "byte[]",
-        convert
-    ),
-    m!(
-        "Convert",
-        "ToHexString",
-        Static,
-        ["byte[]"],
-        "string",
-        convert
-    ),
-    m!(
-        "Convert",
-        "ToHexStringLower",
-        Static,
-        ["byte[]"],
-        "string",
-        convert
-    ),
-    m!(
-        "Convert",
-        "FromHexString",
-        Static,
-        ["string"],
-        "byte[]",
-        convert
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "int" {
+        Static "Parse"("string") -> "int" => parser!("int");
+        Static "TryParse"("string", "out int") -> "bool" => parser!("int");
+        StaticProperty "MaxValue"() -> "int" => parser!("int");
+        StaticProperty "MinValue"() -> "int" => parser!("int");
+    }
+    "long" {
+        Static "Parse"("string") -> "long" => parser!("long");
+        Static "TryParse"("string", "out long") -> "bool" => parser!("long");
+        StaticProperty "MaxValue"() -> "long" => parser!("long");
+        StaticProperty "MinValue"() -> "long" => parser!("long");
+    }
+    "double" {
+        Static "Parse"("string") -> "double" => parser!("double");
+        Static "TryParse"("string", "out double") -> "bool" => parser!("double");
+        StaticProperty "MaxValue"() -> "double" => parser!("double");
+        StaticProperty "MinValue"() -> "double" => parser!("double");
+    }
+    "decimal" {
+        Static "Parse"("string") -> "decimal" => parser!("decimal");
+        Static "TryParse"("string", "out decimal") -> "bool" => parser!("decimal");
+    }
+    "bool" {
+        Static "TryParse"("string", "out bool") -> "bool" => parser!("bool");
+    }
+    "double" {
+        StaticProperty "NaN"() -> "double" => parser!("double");
+        StaticProperty "PositiveInfinity"() -> "double" => parser!("double");
+        StaticProperty "NegativeInfinity"() -> "double" => parser!("double");
+    }
+    "number" {
+        Method "ToString"("string") -> "string" => to_string;
+    }
+    "DateTime" {
+        Method "ToString"("string") -> "string" => to_string;
+    }
+    "TimeSpan" {
+        Method "ToString"("string") -> "string" => to_string;
+    }
+    "Guid" {
+        Method "ToString"("string") -> "string" => to_string;
+    }
+    "decimal" {
+        Static "ToDouble"("decimal") -> "double" => decimal_to_double;
+    }
+    "Math" {
+        Static "Round"("double|decimal") -> "double|decimal" => math;
+        Static "Round"("double|decimal", "int|MidpointRounding") -> "double|decimal" => math;
+        Static "Round"("double|decimal", "int", "MidpointRounding") -> "double|decimal" => math;
+        Static "Max"("number", "number") -> "number" => math;
+        Static "Min"("number", "number") -> "number" => math;
+        Static "Abs"("number") -> "number" => math;
+        Static "Floor"("double|decimal") -> "double|decimal" => math;
+        Static "Ceiling"("double|decimal") -> "double|decimal" => math;
+        Static "Truncate"("double") -> "double" => math;
+        Static "Pow"("double", "double") -> "double" => math;
+        Static "Sqrt"("double") -> "double" => math;
+        Static "Sign"("number") -> "int" => math;
+        StaticProperty "PI"() -> "double" => math;
+    }
+    "Convert" {
+        Static "ToInt32"("object") -> "int" => convert;
+        Static "ToInt64"("object") -> "long" => convert;
+        Static "ToInt16"("object") -> "short" => convert;
+        Static "ToByte"("object") -> "byte" => convert;
+        Static "ToDouble"("object") -> "double" => convert;
+        Static "ToDecimal"("object") -> "decimal" => convert;
+        Static "ToBoolean"("object") -> "bool" => convert;
+        Static "ToString"("object") -> "string" => convert;
+        Static "ToBase64String"("byte[]") -> "string" => convert;
+        Static "FromBase64String"("string") -> "byte[]" => convert;
+        Static "ToHexString"("byte[]") -> "string" => convert;
+        Static "ToHexStringLower"("byte[]") -> "string" => convert;
+        Static "FromHexString"("string") -> "byte[]" => convert;
+    }
+};

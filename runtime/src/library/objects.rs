@@ -1,6 +1,6 @@
 //! Run-time receiver types, their fallback chains, and the members every value has.
 
-use super::{arg, m, s, MemberSpec};
+use super::{arg, member_table, s, MemberSpec};
 use crate::value::{Entity, HostObj, Msg, Value};
 use crate::vm::{Fault, Obj, Vm};
 
@@ -353,9 +353,11 @@ fn get_type_name(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value,
 }
 
 /// Members on every value.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!("object", "ToString", Method, [], "string", to_string),
-    m!("object", "Equals", Method, ["object"], "bool", equals),
-    m!("object", "GetHashCode", Method, [], "int", get_hash_code),
-    m!("object", "GetTypeName", Method, [], "string", get_type_name),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "object" {
+        Method "ToString"() -> "string" => to_string;
+        Method "Equals"("object") -> "bool" => equals;
+        Method "GetHashCode"() -> "int" => get_hash_code;
+        Method "GetTypeName"() -> "string" => get_type_name;
+    }
+};

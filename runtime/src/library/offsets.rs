@@ -7,7 +7,7 @@
 //! the `DateTime` (see `docs/expressions.md`). At run time the `DateTime` type chain falls
 //! back to these members; statically the checker sees a distinct `DateTimeOffset`.
 
-use super::{arg, f64_arg, int_arg, m, no_member, MemberSpec};
+use super::{arg, f64_arg, int_arg, member_table, no_member, MemberSpec};
 use crate::dotnet::datetime::{DateTime, DateTimeKind};
 use crate::dotnet::offset::DateTimeOffset;
 use crate::dotnet::timespan::TimeSpan;
@@ -61,125 +61,22 @@ fn members(_: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fau
 }
 
 /// `System.DateTimeOffset`.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "DateTimeOffset",
-        "UtcNow",
-        StaticProperty,
-        [],
-        "DateTimeOffset",
-        statics
-    ),
-    m!(
-        "DateTimeOffset",
-        "Now",
-        StaticProperty,
-        [],
-        "DateTimeOffset",
-        statics
-    ),
-    m!(
-        "DateTimeOffset",
-        "FromUnixTimeSeconds",
-        Static,
-        ["long"],
-        "DateTimeOffset",
-        statics
-    ),
-    m!(
-        "DateTimeOffset",
-        "FromUnixTimeMilliseconds",
-        Static,
-        ["long"],
-        "DateTimeOffset",
-        statics
-    ),
-    m!(
-        "DateTimeOffset",
-        "ToUnixTimeSeconds",
-        Method,
-        [],
-        "long",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "ToUnixTimeMilliseconds",
-        Method,
-        [],
-        "long",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "UtcDateTime",
-        Property,
-        [],
-        "DateTime",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "DateTime",
-        Property,
-        [],
-        "DateTime",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "LocalDateTime",
-        Property,
-        [],
-        "DateTime",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "Offset",
-        Property,
-        [],
-        "TimeSpan",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "AddDays",
-        Method,
-        ["double"],
-        "DateTimeOffset",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "AddHours",
-        Method,
-        ["double"],
-        "DateTimeOffset",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "AddMinutes",
-        Method,
-        ["double"],
-        "DateTimeOffset",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "AddSeconds",
-        Method,
-        ["double"],
-        "DateTimeOffset",
-        members
-    ),
-    m!(
-        "DateTimeOffset",
-        "AddMilliseconds",
-        Method,
-        ["double"],
-        "DateTimeOffset",
-        members
-    ),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "DateTimeOffset" {
+        StaticProperty "UtcNow"() -> "DateTimeOffset" => statics;
+        StaticProperty "Now"() -> "DateTimeOffset" => statics;
+        Static "FromUnixTimeSeconds"("long") -> "DateTimeOffset" => statics;
+        Static "FromUnixTimeMilliseconds"("long") -> "DateTimeOffset" => statics;
+        Method "ToUnixTimeSeconds"() -> "long" => members;
+        Method "ToUnixTimeMilliseconds"() -> "long" => members;
+        Property "UtcDateTime"() -> "DateTime" => members;
+        Property "DateTime"() -> "DateTime" => members;
+        Property "LocalDateTime"() -> "DateTime" => members;
+        Property "Offset"() -> "TimeSpan" => members;
+        Method "AddDays"("double") -> "DateTimeOffset" => members;
+        Method "AddHours"("double") -> "DateTimeOffset" => members;
+        Method "AddMinutes"("double") -> "DateTimeOffset" => members;
+        Method "AddSeconds"("double") -> "DateTimeOffset" => members;
+        Method "AddMilliseconds"("double") -> "DateTimeOffset" => members;
+    }
+};

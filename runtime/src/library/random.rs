@@ -5,7 +5,7 @@
 //! `new Random(seed)` is reproducible for a seed but does not replay .NET's sequence, so
 //! only the documented ranges of `Next`/`NextDouble` are guaranteed.
 
-use super::{arg, int_arg, m, no_member, MemberSpec};
+use super::{arg, int_arg, member_table, no_member, MemberSpec};
 use crate::value::Value;
 use crate::vm::{Fault, FaultKind, Obj, Vm};
 
@@ -77,11 +77,13 @@ fn next(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault
 }
 
 /// `System.Random`.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!("Random", ".ctor", Constructor, [], "Random", create),
-    m!("Random", ".ctor", Constructor, ["int"], "Random", create),
-    m!("Random", "Next", Method, [], "int", next),
-    m!("Random", "Next", Method, ["int"], "int", next),
-    m!("Random", "Next", Method, ["int", "int"], "int", next),
-    m!("Random", "NextDouble", Method, [], "double", next),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "Random" {
+        Constructor ".ctor"() -> "Random" => create;
+        Constructor ".ctor"("int") -> "Random" => create;
+        Method "Next"() -> "int" => next;
+        Method "Next"("int") -> "int" => next;
+        Method "Next"("int", "int") -> "int" => next;
+        Method "NextDouble"() -> "double" => next;
+    }
+};

@@ -1,6 +1,6 @@
 //! `Regex` (static and instance), `Match`, `GroupCollection` and `Group`.
 
-use super::{arg, int, int_arg, m, no_member, s, str_arg, strings, MemberSpec};
+use super::{arg, int, int_arg, member_table, no_member, s, str_arg, strings, MemberSpec};
 use crate::dotnet::regex::{self as dr, Regex, RegexOptions};
 use crate::dotnet::DotnetError;
 use crate::value::Value;
@@ -143,129 +143,40 @@ fn groups(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fau
 }
 
 /// Regex members.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "Regex",
-        ".ctor",
-        Constructor,
-        ["string"],
-        "Regex",
-        construct
-    ),
-    m!(
-        "Regex",
-        ".ctor",
-        Constructor,
-        ["string", "RegexOptions"],
-        "Regex",
-        construct
-    ),
-    m!(
-        "Regex",
-        "IsMatch",
-        Static,
-        ["string", "string"],
-        "bool",
-        statics
-    ),
-    m!(
-        "Regex",
-        "IsMatch",
-        Static,
-        ["string", "string", "RegexOptions"],
-        "bool",
-        statics
-    ),
-    m!(
-        "Regex",
-        "Match",
-        Static,
-        ["string", "string"],
-        "Match",
-        statics
-    ),
-    m!(
-        "Regex",
-        "Match",
-        Static,
-        ["string", "string", "RegexOptions"],
-        "Match",
-        statics
-    ),
-    m!(
-        "Regex",
-        "Matches",
-        Static,
-        ["string", "string"],
-        "MatchCollection",
-        statics
-    ),
-    m!(
-        "Regex",
-        "Matches",
-        Static,
-        ["string", "string", "RegexOptions"],
-        "MatchCollection",
-        statics
-    ),
-    m!(
-        "Regex",
-        "Replace",
-        Static,
-        ["string", "string", "string|MatchEvaluator"],
-        "string",
-        statics
-    ),
-    m!(
-        "Regex",
-        "Replace",
-        Static,
-        ["string", "string", "string|MatchEvaluator", "RegexOptions"],
-        "string",
-        statics
-    ),
-    m!(
-        "Regex",
-        "Split",
-        Static,
-        ["string", "string"],
-        "string[]",
-        statics
-    ),
-    m!(
-        "Regex",
-        "Split",
-        Static,
-        ["string", "string", "RegexOptions"],
-        "string[]",
-        statics
-    ),
-    m!("Regex", "Escape", Static, ["string"], "string", statics),
-    m!("Regex", "Unescape", Static, ["string"], "string", statics),
-    m!("Regex", "IsMatch", Method, ["string"], "bool", instance),
-    m!("Regex", "Match", Method, ["string"], "Match", instance),
-    m!(
-        "Regex",
-        "Matches",
-        Method,
-        ["string"],
-        "MatchCollection",
-        instance
-    ),
-    m!(
-        "Regex",
-        "Replace",
-        Method,
-        ["string", "string|MatchEvaluator"],
-        "string",
-        instance
-    ),
-    m!("Regex", "Split", Method, ["string"], "string[]", instance),
-    m!("Match", "Groups", Property, [], "GroupCollection", groups),
-    m!("Group", "Success", Property, [], "bool", groups),
-    m!("Group", "Value", Property, [], "string", groups),
-    m!("Group", "Index", Property, [], "int", groups),
-    m!("Group", "Length", Property, [], "int", groups),
-    m!("Group", "Name", Property, [], "string", groups),
-    m!("GroupCollection", "Count", Property, [], "int", groups),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "Regex" {
+        Constructor ".ctor"("string") -> "Regex" => construct;
+        Constructor ".ctor"("string", "RegexOptions") -> "Regex" => construct;
+        Static "IsMatch"("string", "string") -> "bool" => statics;
+        Static "IsMatch"("string", "string", "RegexOptions") -> "bool" => statics;
+        Static "Match"("string", "string") -> "Match" => statics;
+        Static "Match"("string", "string", "RegexOptions") -> "Match" => statics;
+        Static "Matches"("string", "string") -> "MatchCollection" => statics;
+        Static "Matches"("string", "string", "RegexOptions") -> "MatchCollection" => statics;
+        Static "Replace"("string", "string", "string|MatchEvaluator") -> "string" => statics;
+        Static "Replace"("string", "string", "string|MatchEvaluator", "RegexOptions") -> "string"
+            => statics;
+        Static "Split"("string", "string") -> "string[]" => statics;
+        Static "Split"("string", "string", "RegexOptions") -> "string[]" => statics;
+        Static "Escape"("string") -> "string" => statics;
+        Static "Unescape"("string") -> "string" => statics;
+        Method "IsMatch"("string") -> "bool" => instance;
+        Method "Match"("string") -> "Match" => instance;
+        Method "Matches"("string") -> "MatchCollection" => instance;
+        Method "Replace"("string", "string|MatchEvaluator") -> "string" => instance;
+        Method "Split"("string") -> "string[]" => instance;
+    }
+    "Match" {
+        Property "Groups"() -> "GroupCollection" => groups;
+    }
+    "Group" {
+        Property "Success"() -> "bool" => groups;
+        Property "Value"() -> "string" => groups;
+        Property "Index"() -> "int" => groups;
+        Property "Length"() -> "int" => groups;
+        Property "Name"() -> "string" => groups;
+    }
+    "GroupCollection" {
+        Property "Count"() -> "int" => groups;
+    }
+};

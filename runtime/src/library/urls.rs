@@ -7,7 +7,7 @@
 
 use super::jwt::field;
 use super::records::{record, TEXT};
-use super::{arg, m, str_arg, MemberSpec};
+use super::{arg, member_table, str_arg, MemberSpec};
 use crate::dotnet::uri::check_absolute_uri;
 use crate::host::ParsedUrl;
 use crate::value::{Entity, HostObj, Value};
@@ -101,15 +101,19 @@ fn service_url(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value, F
 }
 
 /// `Uri` and `IApi.ServiceUrl`.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!("Uri", ".ctor", Constructor, ["string"], "Uri", new_uri),
-    m!("Uri", "AbsoluteUri", Property, [], "string", field),
-    m!("Uri", "Scheme", Property, [], "string", field),
-    m!("Uri", "Host", Property, [], "string", field),
-    m!("Uri", "Port", Property, [], "int", field),
-    m!("Uri", "AbsolutePath", Property, [], "string", field),
-    m!("Uri", "PathAndQuery", Property, [], "string", field),
-    m!("Uri", "Query", Property, [], "string", field),
-    m!("Uri", "Fragment", Property, [], "string", field),
-    m!("IApi", "ServiceUrl", Property, [], "IUrl", service_url),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "Uri" {
+        Constructor ".ctor"("string") -> "Uri" => new_uri;
+        Property "AbsoluteUri"() -> "string" => field;
+        Property "Scheme"() -> "string" => field;
+        Property "Host"() -> "string" => field;
+        Property "Port"() -> "int" => field;
+        Property "AbsolutePath"() -> "string" => field;
+        Property "PathAndQuery"() -> "string" => field;
+        Property "Query"() -> "string" => field;
+        Property "Fragment"() -> "string" => field;
+    }
+    "IApi" {
+        Property "ServiceUrl"() -> "IUrl" => service_url;
+    }
+};

@@ -4,7 +4,7 @@
 //! `{"Id": ..., "Name": ...}` objects or of plain strings (used as both `Id` and `Name`).
 //! Each group is an object with `Id` and `Name` fields; the sequence is a list.
 
-use super::{arg, m, MemberSpec};
+use super::{arg, member_table, MemberSpec};
 use crate::dotnet::json::JToken;
 use crate::value::{Entity, HostObj, Value};
 use crate::vm::{Fault, Obj, Vm};
@@ -69,16 +69,13 @@ fn group_field(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value
 }
 
 /// `IUser` members beyond the flat entity data, and `IGroup`.
-pub(super) const MEMBERS: &[MemberSpec] = &[
-    m!("IUser", "Name", Property, [], "string", name),
-    m!(
-        "IUser",
-        "Groups",
-        Property,
-        [],
-        "IEnumerable<IGroup>",
-        groups
-    ),
-    m!("IGroup", "Id", Property, [], "string", group_field),
-    m!("IGroup", "Name", Property, [], "string", group_field),
-];
+pub(super) const MEMBERS: &[MemberSpec] = member_table! {
+    "IUser" {
+        Property "Name"() -> "string" => name;
+        Property "Groups"() -> "IEnumerable<IGroup>" => groups;
+    }
+    "IGroup" {
+        Property "Id"() -> "string" => group_field;
+        Property "Name"() -> "string" => group_field;
+    }
+};

@@ -1,6 +1,7 @@
 //! Tests of project loading: the sample project, specifications, validation, robustness.
 
 mod openapi;
+mod rng;
 mod robustness;
 mod sample;
 mod validation;

@@ -1,21 +1,10 @@
 //! Mutated sample projects never panic the loader, and every breakage is reported, located.
 
+use super::rng::Rng;
 use super::{copy_dir, load_dir, sample_dir, TempDir};
 use crate::project::Loaded;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-
-/// A small deterministic generator (xorshift64*), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
-    }
-}
 
 /// What a mutation does to a file.
 enum Change {
@@ -146,7 +135,7 @@ fn mutated_sample_files_never_panic_and_are_reported() {
     files(dir.path(), dir.path(), &mut all);
     all.sort();
     assert!(all.len() >= 18);
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new();
     let mut count = 0;
     for rel in &all {
         let path = dir.path().join(rel);

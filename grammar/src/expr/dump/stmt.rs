@@ -48,18 +48,13 @@ impl Dumper {
                     }
                 });
             }
-            NewExpr::Array {
-                elem,
-                sizes,
-                rank,
-                init,
-            } => {
-                let name = elem.as_ref().map(ty).unwrap_or_else(|| "implicit".into());
-                self.node(&format!("NewArray {name} rank={rank}"), |d| {
-                    for s in sizes {
+            NewExpr::Array(a) => {
+                let name = a.elem.as_ref().map(ty).unwrap_or_else(|| "implicit".into());
+                self.node(&format!("NewArray {name} rank={}", a.rank), |d| {
+                    for s in &a.sizes {
                         d.node("Size", |d| d.expr(s));
                     }
-                    if let Some(xs) = init {
+                    if let Some(xs) = &a.init {
                         d.node("Elements", |d| xs.iter().for_each(|x| d.expr(x)));
                     }
                 });
@@ -163,16 +158,14 @@ impl Dumper {
                     }
                 });
             }
-            StmtKind::LocalFunction {
-                ret,
-                name,
-                params,
-                body,
-            } => {
-                self.node(&format!("LocalFunction {} {}", ty(ret), name.name), |d| {
-                    d.params(params);
-                    d.body(body);
-                });
+            StmtKind::LocalFunction(f) => {
+                self.node(
+                    &format!("LocalFunction {} {}", ty(&f.ret), f.name.name),
+                    |d| {
+                        d.params(&f.params);
+                        d.body(&f.body);
+                    },
+                );
             }
             StmtKind::Expr(e) => self.node("ExprStmt", |d| d.expr(e)),
             StmtKind::If(c, t, o) => self.node("If", |d| {
@@ -188,16 +181,11 @@ impl Dumper {
                     d.stmt(b);
                 })
             }
-            StmtKind::For {
-                init,
-                cond,
-                update,
-                body,
-            } => self.node("For", |d| {
-                d.node("Init", |d| init.iter().for_each(|s| d.stmt(s)));
-                d.opt_expr("Cond", cond.as_ref());
-                d.node("Update", |d| update.iter().for_each(|x| d.expr(x)));
-                d.stmt(body);
+            StmtKind::For(l) => self.node("For", |d| {
+                d.node("Init", |d| l.init.iter().for_each(|s| d.stmt(s)));
+                d.opt_expr("Cond", l.cond.as_ref());
+                d.node("Update", |d| l.update.iter().for_each(|x| d.expr(x)));
+                d.stmt(&l.body);
             }),
             StmtKind::While(c, b) => self.node("While", |d| {
                 d.expr(c);

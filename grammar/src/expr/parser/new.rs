@@ -37,12 +37,12 @@ impl Parser<'_> {
             return Err(self.unexpected("`{` with the elements of `new[]`"));
         }
         let init = Some(self.array_init()?);
-        Ok(NewExpr::Array {
+        Ok(NewExpr::Array(ArrayCreation {
             elem: None,
             sizes: Vec::new(),
             rank,
             init,
-        })
+        }))
     }
 
     fn typed_new(&mut self) -> PResult<NewExpr> {
@@ -124,12 +124,12 @@ impl Parser<'_> {
         } else {
             None
         };
-        Ok(NewExpr::Array {
+        Ok(NewExpr::Array(ArrayCreation {
             elem: Some(elem),
             sizes,
             rank,
             init,
-        })
+        }))
     }
 
     /// `{ a, b, { c } }`: an array initializer's elements.
@@ -148,8 +148,9 @@ impl Parser<'_> {
         })
     }
 
-    /// An initializer element: an expression or a nested `{ ... }` (as `ArrayInit`).
-    fn element(&mut self) -> PResult<Expr> {
+    /// An initializer element, or a local variable's initializer: an expression or a
+    /// nested `{ ... }` (as `ArrayInit`).
+    pub(super) fn element(&mut self) -> PResult<Expr> {
         if self.peek() != K::LBrace {
             return self.expr();
         }

@@ -1,7 +1,7 @@
 //! Statements of `@{ ... }` blocks, lambda bodies and local functions.
 
 use super::{PResult, Parser};
-use crate::expr::ast::{Expr, ExprKind};
+use crate::expr::ast::Expr;
 use crate::expr::lexer::TokenKind as K;
 use crate::expr::stmt::*;
 use crate::Span;
@@ -201,7 +201,7 @@ impl Parser<'_> {
         loop {
             let name = self.ident("a variable name")?;
             let init = if self.eat(K::Eq) {
-                Some(self.var_init()?)
+                Some(self.element()?)
             } else {
                 None
             };
@@ -218,18 +218,6 @@ impl Parser<'_> {
         })
     }
 
-    fn var_init(&mut self) -> PResult<Expr> {
-        if self.peek() != K::LBrace {
-            return self.expr();
-        }
-        let start = self.span();
-        let items = self.array_init()?;
-        Ok(Expr {
-            kind: ExprKind::ArrayInit(items),
-            span: start.to(self.prev_span()),
-        })
-    }
-
     fn local_function(&mut self) -> PResult<StmtKind> {
         let ret = self.nested(|p| p.ty(true))?;
         let name = self.ident("a function name")?;
@@ -241,12 +229,12 @@ impl Parser<'_> {
         } else {
             self.body()?
         };
-        Ok(StmtKind::LocalFunction {
+        Ok(StmtKind::LocalFunction(LocalFunction {
             ret,
             name,
             params,
             body,
-        })
+        }))
     }
 
     fn for_stmt(&mut self) -> PResult<StmtKind> {
@@ -278,12 +266,12 @@ impl Parser<'_> {
         self.expect(K::Semi, "`;` after the `for` condition")?;
         let update = self.expr_list(K::RParen)?;
         self.expect_close(K::RParen, open, "`for (`")?;
-        Ok(StmtKind::For {
+        Ok(StmtKind::For(ForLoop {
             init,
             cond,
             update,
             body: self.boxed_stmt()?,
-        })
+        }))
     }
 
     fn expr_list(&mut self, end: K) -> PResult<Vec<Expr>> {

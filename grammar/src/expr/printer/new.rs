@@ -55,14 +55,9 @@ impl Printer {
                     self.initializer(i);
                 }
             }
-            NewExpr::Array {
-                elem,
-                sizes,
-                rank,
-                init,
-            } => {
+            NewExpr::Array(a) => {
                 let mut ranks = Vec::new();
-                let mut base = elem.as_ref();
+                let mut base = a.elem.as_ref();
                 while let Some(TypeRef {
                     kind: TypeKind::Array(e, r),
                     ..
@@ -75,15 +70,15 @@ impl Printer {
                     self.s(" ");
                     self.ty(b);
                 }
-                if sizes.is_empty() {
-                    self.rank(*rank);
+                if a.sizes.is_empty() {
+                    self.rank(a.rank);
                 } else {
                     self.s("[");
-                    self.list(sizes, |p, x| p.expr(x, 0));
+                    self.list(&a.sizes, |p, x| p.expr(x, 0));
                     self.s("]");
                 }
                 ranks.into_iter().for_each(|r| self.rank(r));
-                if let Some(xs) = init {
+                if let Some(xs) = &a.init {
                     self.s(" ");
                     self.braced_exprs(xs);
                 }

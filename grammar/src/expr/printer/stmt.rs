@@ -52,17 +52,12 @@ impl Printer {
                 self.local(s);
                 self.s(";");
             }
-            StmtKind::LocalFunction {
-                ret,
-                name,
-                params,
-                body,
-            } => {
-                self.ty(ret);
+            StmtKind::LocalFunction(f) => {
+                self.ty(&f.ret);
                 self.s(" ");
-                self.s(&ident(&name.name));
-                self.params(params);
-                match body {
+                self.s(&ident(&f.name.name));
+                self.params(&f.params);
+                match &f.body {
                     Body::Block(b) => {
                         self.s(" ");
                         self.block(b);
@@ -94,14 +89,9 @@ impl Printer {
                 self.head(" in ", x);
                 self.sub(b);
             }
-            StmtKind::For {
-                init,
-                cond,
-                update,
-                body,
-            } => {
+            StmtKind::For(l) => {
                 self.s("for (");
-                for (i, s) in init.iter().enumerate() {
+                for (i, s) in l.init.iter().enumerate() {
                     if i > 0 {
                         self.s(", ");
                     }
@@ -111,13 +101,13 @@ impl Printer {
                     }
                 }
                 self.s("; ");
-                if let Some(c) = cond {
+                if let Some(c) = &l.cond {
                     self.expr(c, 0);
                 }
                 self.s("; ");
-                self.list(update, |p, x| p.expr(x, 0));
+                self.list(&l.update, |p, x| p.expr(x, 0));
                 self.s(") ");
-                self.sub(body);
+                self.sub(&l.body);
             }
             StmtKind::While(c, b) => {
                 self.head("while (", c);

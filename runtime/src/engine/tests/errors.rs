@@ -2,28 +2,13 @@
 
 use super::*;
 use crate::program::model::{ExistsAction, ForwardRequest, HeaderOp, OpKind, ReturnResponse};
-use crate::value::{Entity, HostObj};
+use crate::value::Entity;
 
 /// `set-header X-<prop>: @(context.LastError.<prop>)` for each property, in on-error.
 fn report(b: &mut B) -> Vec<OpKind> {
     ["Source", "Reason", "Message", "Scope", "Section", "Path"]
         .iter()
-        .map(|prop| {
-            let name = b.lit(&format!("X-{prop}"));
-            let v = b.code(
-                vec![
-                    Instr::Host(HostObj::Entity(Entity::LastError)),
-                    Instr::Get(name_id(prop).unwrap()),
-                    Instr::Return,
-                ],
-                &[],
-            );
-            OpKind::SetHeader(HeaderOp {
-                name,
-                action: ExistsAction::Override,
-                values: vec![Arg::Expr(v)],
-            })
-        })
+        .map(|prop| set_entity_header(b, &format!("X-{prop}"), Entity::LastError, prop))
         .collect()
 }
 

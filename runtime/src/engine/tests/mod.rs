@@ -282,6 +282,30 @@ pub(super) fn body(o: &Outcome) -> &str {
     std::str::from_utf8(&o.body).unwrap()
 }
 
+/// `set-header <header>: @(context.<entity>.<prop>)`, overriding: how the tests read an
+/// entity's property back from the response.
+pub(super) fn set_entity_header(
+    b: &mut B,
+    header: &str,
+    entity: crate::value::Entity,
+    prop: &str,
+) -> OpKind {
+    let name = b.lit(header);
+    let v = b.code(
+        vec![
+            Instr::Host(crate::value::HostObj::Entity(entity)),
+            Instr::Get(name_id(prop).unwrap()),
+            Instr::Return,
+        ],
+        &[],
+    );
+    OpKind::SetHeader(crate::program::model::HeaderOp {
+        name,
+        action: crate::program::model::ExistsAction::Override,
+        values: vec![Arg::Expr(v)],
+    })
+}
+
 /// One API `orders` at `orders`, with `GET /items/{id}` running `pipeline`.
 pub(super) fn single(b: &mut B, pipeline: u32) -> u32 {
     let api = b.api("orders", "orders", false);

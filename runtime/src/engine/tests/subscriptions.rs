@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::program::model::{ExistsAction, HeaderOp, OpKind, SubscriptionScope};
-use crate::value::{Entity, HostObj};
+use crate::value::Entity;
 
 /// Orders API requiring a key; product `gold` has its own pipeline adding `X-Tier: gold`.
 fn program() -> B {
@@ -51,6 +51,15 @@ fn program() -> B {
     b
 }
 
+/// `GET /orders/x` with the subscription key `key` in `Ocp-Apim-Subscription-Key`.
+fn with_key(gw: &Gateway, key: &str) -> Outcome {
+    run(
+        gw,
+        head("GET", "/orders/x", &[("Ocp-Apim-Subscription-Key", key)]),
+        "",
+    )
+}
+
 #[test]
 fn missing_key_is_401_with_apim_message() {
     let (gw, _) = program().gateway();
@@ -71,11 +80,7 @@ fn missing_key_is_401_with_apim_message() {
 fn invalid_inactive_unpublished_or_out_of_scope_keys_are_401() {
     let (gw, _) = program().gateway();
     for key in ["nope", "k-off", "k-hidden", "k-other"] {
-        let o = run(
-            &gw,
-            head("GET", "/orders/x", &[("Ocp-Apim-Subscription-Key", key)]),
-            "",
-        );
+        let o = with_key(&gw, key);
         assert_eq!(o.response.status, StatusCode::UNAUTHORIZED, "{key}");
         assert!(body(&o).contains("invalid subscription key"), "{key}");
         assert_eq!(
@@ -113,26 +118,10 @@ fn valid_keys_by_header_or_query_are_removed_before_forwarding() {
 #[test]
 fn the_product_of_the_key_selects_its_pipeline() {
     let (gw, _) = program().gateway();
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/x",
-            &[("Ocp-Apim-Subscription-Key", "k-gold-2")],
-        ),
-        "",
-    );
+    let o = with_key(&gw, "k-gold-2");
     assert_eq!(o.forwarded[0].headers.get("x-tier").unwrap(), "gold");
     assert_eq!(o.exchange.product_name(), Some("gold"));
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/x",
-            &[("Ocp-Apim-Subscription-Key", "k-all")],
-        ),
-        "",
-    );
+    let o = with_key(&gw, "k-all");
     assert!(o.forwarded[0].headers.get("x-tier").is_none());
     assert_eq!(o.exchange.product_name(), None);
 }
@@ -140,22 +129,7 @@ fn the_product_of_the_key_selects_its_pipeline() {
 #[test]
 fn subscription_and_entities_are_visible_to_expressions() {
     let mut b = program();
-    let set = |b: &mut B, h: &str, e: Entity, prop: &str| {
-        let name = b.lit(h);
-        let v = b.code(
-            vec![
-                Instr::Host(HostObj::Entity(e)),
-                Instr::Get(name_id(prop).unwrap()),
-                Instr::Return,
-            ],
-            &[],
-        );
-        OpKind::SetHeader(HeaderOp {
-            name,
-            action: ExistsAction::Override,
-            values: vec![Arg::Expr(v)],
-        })
-    };
+    let set = set_entity_header;
     let ops = vec![
         set(&mut b, "X-Sub", Entity::Subscription, "Name"),
         set(&mut b, "X-Key", Entity::Subscription, "Key"),
@@ -167,15 +141,7 @@ fn subscription_and_entities_are_visible_to_expressions() {
     let p = b.pipeline(vec![], None, ops, vec![]);
     b.p.apis[0].operations[0].pipelines[1].1 = p;
     let (gw, _) = b.gateway();
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/x",
-            &[("Ocp-Apim-Subscription-Key", "k-gold-2")],
-        ),
-        "",
-    );
+    let o = with_key(&gw, "k-gold-2");
     assert_eq!(header(&o, "x-sub"), Some("gold-sub"));
     assert_eq!(header(&o, "x-key"), Some("k-gold-2"));
     assert_eq!(header(&o, "x-secondary"), Some("k-gold-2"));
@@ -189,22 +155,10 @@ fn an_open_api_ignores_a_bad_key_and_uses_a_good_one() {
     let mut b = program();
     b.p.apis[0].subscription_required = false;
     let (gw, _) = b.gateway();
-    let o = run(
-        &gw,
-        head("GET", "/orders/x", &[("Ocp-Apim-Subscription-Key", "nope")]),
-        "",
-    );
+    let o = with_key(&gw, "nope");
     assert_eq!(o.response.status, StatusCode::OK);
     assert_eq!(o.exchange.subscription_name(), None);
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/x",
-            &[("Ocp-Apim-Subscription-Key", "k-gold")],
-        ),
-        "",
-    );
+    let o = with_key(&gw, "k-gold");
     assert_eq!(o.exchange.product_name(), Some("gold"));
 }
 
@@ -216,15 +170,7 @@ fn custom_key_names_are_honoured() {
     b.p.apis[0].key_header = h;
     b.p.apis[0].key_query = q;
     let (gw, _) = b.gateway();
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/x",
-            &[("Ocp-Apim-Subscription-Key", "k-all")],
-        ),
-        "",
-    );
+    let o = with_key(&gw, "k-all");
     assert_eq!(o.response.status, StatusCode::UNAUTHORIZED);
     let o = run(&gw, head("GET", "/orders/x", &[("x-key", "k-all")]), "");
     assert_eq!(o.response.status, StatusCode::OK);

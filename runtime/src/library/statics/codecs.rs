@@ -2,7 +2,7 @@
 
 use crate::dotnet::crypto::Guid;
 use crate::dotnet::{encoding as enc, uri};
-use crate::library::{arg, bytes, bytes_arg, m, no_member, s, str_arg, MemberSpec};
+use crate::library::{arg, bytes, bytes_arg, member_table, no_member, s, str_arg, MemberSpec};
 use crate::value::Value;
 use crate::vm::{Enc, Fault, Obj, Vm};
 
@@ -84,123 +84,35 @@ fn text_codec(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value,
 }
 
 /// GUID, encoding and escaping members, in table order.
-pub(in crate::library) const MEMBERS: &[MemberSpec] = &[
-    m!("Guid", "NewGuid", Static, [], "Guid", guid),
-    m!("Guid", "Empty", StaticProperty, [], "Guid", guid),
-    m!("Guid", "Parse", Static, ["string"], "Guid", guid),
-    m!(
-        "Guid",
-        "TryParse",
-        Static,
-        ["string", "out Guid"],
-        "bool",
-        guid
-    ),
-    m!("Guid", ".ctor", Constructor, ["string"], "Guid", guid),
-    m!("Guid", "ToByteArray", Method, [], "byte[]", guid),
-    m!("Encoding", "UTF8", StaticProperty, [], "Encoding", encoding),
-    m!(
-        "Encoding",
-        "ASCII",
-        StaticProperty,
-        [],
-        "Encoding",
-        encoding
-    ),
-    m!(
-        "Encoding",
-        "Unicode",
-        StaticProperty,
-        [],
-        "Encoding",
-        encoding
-    ),
-    m!(
-        "Encoding",
-        "Latin1",
-        StaticProperty,
-        [],
-        "Encoding",
-        encoding
-    ),
-    m!(
-        "Encoding",
-        "GetBytes",
-        Method,
-        ["string"],
-        "byte[]",
-        encoding
-    ),
-    m!(
-        "Encoding",
-        "GetString",
-        Method,
-        ["byte[]"],
-        "string",
-        encoding
-    ),
-    m!(
-        "Uri",
-        "EscapeDataString",
-        Static,
-        ["string"],
-        "string",
-        text_codec
-    ),
-    m!(
-        "Uri",
-        "UnescapeDataString",
-        Static,
-        ["string"],
-        "string",
-        text_codec
-    ),
-    m!(
-        "Uri",
-        "EscapeUriString",
-        Static,
-        ["string"],
-        "string",
-        text_codec
-    ),
-    m!(
-        "WebUtility",
-        "UrlEncode",
-        Static,
-        ["string"],
-        "string",
-        text_codec
-    ),
-    m!(
-        "WebUtility",
-        "UrlDecode",
-        Static,
-        ["string"],
-        "string",
-        text_codec
-    ),
-    m!(
-        "WebUtility",
-        "HtmlEncode",
-        Static,
-        ["string"],
-        "string",
-        text_codec
-    ),
-    m!(
-        "WebUtility",
-        "HtmlDecode",
-        Static,
-        ["string"],
-        "string",
-        text_codec
-    ),
-    m!(
-        "BitConverter",
-        "ToString",
-        Static,
-        ["byte[]"],
-        "string",
-        text_codec
-    ),
-];
+pub(in crate::library) const MEMBERS: &[MemberSpec] = member_table! {
+    "Guid" {
+        Static "NewGuid"() -> "Guid" => guid;
+        StaticProperty "Empty"() -> "Guid" => guid;
+        Static "Parse"("string") -> "Guid" => guid;
+        Static "TryParse"("string", "out Guid") -> "bool" => guid;
+        Constructor ".ctor"("string") -> "Guid" => guid;
+        Method "ToByteArray"() -> "byte[]" => guid;
+    }
+    "Encoding" {
+        StaticProperty "UTF8"() -> "Encoding" => encoding;
+        StaticProperty "ASCII"() -> "Encoding" => encoding;
+        StaticProperty "Unicode"() -> "Encoding" => encoding;
+        StaticProperty "Latin1"() -> "Encoding" => encoding;
+        Method "GetBytes"("string") -> "byte[]" => encoding;
+        Method "GetString"("byte[]") -> "string" => encoding;
+    }
+    "Uri" {
+        Static "EscapeDataString"("string") -> "string" => text_codec;
+        Static "UnescapeDataString"("string") -> "string" => text_codec;
+        Static "EscapeUriString"("string") -> "string" => text_codec;
+    }
+    "WebUtility" {
+        Static "UrlEncode"("string") -> "string" => text_codec;
+        Static "UrlDecode"("string") -> "string" => text_codec;
+        Static "HtmlEncode"("string") -> "string" => text_codec;
+        Static "HtmlDecode"("string") -> "string" => text_codec;
+    }
+    "BitConverter" {
+        Static "ToString"("byte[]") -> "string" => text_codec;
+    }
+};

@@ -2,7 +2,7 @@
 
 use crate::dotnet::datetime::{DateTime, DateTimeKind};
 use crate::dotnet::{dtexact, dtparse};
-use crate::library::{arg, f64_arg, int_arg, m, no_member, str_arg, MemberSpec};
+use crate::library::{arg, f64_arg, int_arg, member_table, no_member, str_arg, MemberSpec};
 use crate::value::Value;
 use crate::vm::{Fault, Vm};
 
@@ -48,15 +48,7 @@ fn date_static(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value
 }
 
 fn day_name(d: DateTime) -> &'static str {
-    [
-        "Sunday",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-    ][d.day_of_week() as usize % 7]
+    crate::dotnet::dtformat::DAYS[d.day_of_week() as usize % 7]
 }
 
 fn date_member(_: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
@@ -101,223 +93,44 @@ fn date_member(_: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value,
 }
 
 /// `DateTime` members, in table order.
-pub(in crate::library) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "DateTime",
-        "UtcNow",
-        StaticProperty,
-        [],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        "Now",
-        StaticProperty,
-        [],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        "Today",
-        StaticProperty,
-        [],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        "MinValue",
-        StaticProperty,
-        [],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        "MaxValue",
-        StaticProperty,
-        [],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        "Parse",
-        Static,
-        ["string"],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        "TryParse",
-        Static,
-        ["string", "out DateTime"],
-        "bool",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        "ParseExact",
-        Static,
-        ["string", "string", "IFormatProvider"],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        ".ctor",
-        Constructor,
-        ["int", "int", "int"],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        ".ctor",
-        Constructor,
-        ["int", "int", "int", "int", "int", "int"],
-        "DateTime",
-        date_static
-    ),
-    m!(
-        "DateTime",
-        ".ctor",
-        Constructor,
-        ["int", "int", "int", "int", "int", "int", "DateTimeKind"],
-        "DateTime",
-        date_static
-    ),
-    m!("DateTime", "Year", Property, [], "int", date_member),
-    m!("DateTime", "Month", Property, [], "int", date_member),
-    m!("DateTime", "Day", Property, [], "int", date_member),
-    m!("DateTime", "Hour", Property, [], "int", date_member),
-    m!("DateTime", "Minute", Property, [], "int", date_member),
-    m!("DateTime", "Second", Property, [], "int", date_member),
-    m!("DateTime", "Millisecond", Property, [], "int", date_member),
-    m!("DateTime", "DayOfYear", Property, [], "int", date_member),
-    m!(
-        "DateTime",
-        "DayOfWeek",
-        Property,
-        [],
-        "DayOfWeek",
-        date_member
-    ),
-    m!("DateTime", "Ticks", Property, [], "long", date_member),
-    m!("DateTime", "Date", Property, [], "DateTime", date_member),
-    m!(
-        "DateTime",
-        "TimeOfDay",
-        Property,
-        [],
-        "TimeSpan",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "Kind",
-        Property,
-        [],
-        "DateTimeKind",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "ToUniversalTime",
-        Method,
-        [],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "ToLocalTime",
-        Method,
-        [],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "AddDays",
-        Method,
-        ["double"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "AddHours",
-        Method,
-        ["double"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "AddMinutes",
-        Method,
-        ["double"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "AddSeconds",
-        Method,
-        ["double"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "AddMilliseconds",
-        Method,
-        ["double"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "AddTicks",
-        Method,
-        ["long"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "AddMonths",
-        Method,
-        ["int"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "AddYears",
-        Method,
-        ["int"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "Add",
-        Method,
-        ["TimeSpan"],
-        "DateTime",
-        date_member
-    ),
-    m!(
-        "DateTime",
-        "Subtract",
-        Method,
-        ["DateTime|TimeSpan"],
-        "TimeSpan|DateTime",
-        date_member
-    ),
-];
+pub(in crate::library) const MEMBERS: &[MemberSpec] = member_table! {
+    "DateTime" {
+        StaticProperty "UtcNow"() -> "DateTime" => date_static;
+        StaticProperty "Now"() -> "DateTime" => date_static;
+        StaticProperty "Today"() -> "DateTime" => date_static;
+        StaticProperty "MinValue"() -> "DateTime" => date_static;
+        StaticProperty "MaxValue"() -> "DateTime" => date_static;
+        Static "Parse"("string") -> "DateTime" => date_static;
+        Static "TryParse"("string", "out DateTime") -> "bool" => date_static;
+        Static "ParseExact"("string", "string", "IFormatProvider") -> "DateTime" => date_static;
+        Constructor ".ctor"("int", "int", "int") -> "DateTime" => date_static;
+        Constructor ".ctor"("int", "int", "int", "int", "int", "int") -> "DateTime" => date_static;
+        Constructor ".ctor"("int", "int", "int", "int", "int", "int", "DateTimeKind") -> "DateTime"
+            => date_static;
+        Property "Year"() -> "int" => date_member;
+        Property "Month"() -> "int" => date_member;
+        Property "Day"() -> "int" => date_member;
+        Property "Hour"() -> "int" => date_member;
+        Property "Minute"() -> "int" => date_member;
+        Property "Second"() -> "int" => date_member;
+        Property "Millisecond"() -> "int" => date_member;
+        Property "DayOfYear"() -> "int" => date_member;
+        Property "DayOfWeek"() -> "DayOfWeek" => date_member;
+        Property "Ticks"() -> "long" => date_member;
+        Property "Date"() -> "DateTime" => date_member;
+        Property "TimeOfDay"() -> "TimeSpan" => date_member;
+        Property "Kind"() -> "DateTimeKind" => date_member;
+        Method "ToUniversalTime"() -> "DateTime" => date_member;
+        Method "ToLocalTime"() -> "DateTime" => date_member;
+        Method "AddDays"("double") -> "DateTime" => date_member;
+        Method "AddHours"("double") -> "DateTime" => date_member;
+        Method "AddMinutes"("double") -> "DateTime" => date_member;
+        Method "AddSeconds"("double") -> "DateTime" => date_member;
+        Method "AddMilliseconds"("double") -> "DateTime" => date_member;
+        Method "AddTicks"("long") -> "DateTime" => date_member;
+        Method "AddMonths"("int") -> "DateTime" => date_member;
+        Method "AddYears"("int") -> "DateTime" => date_member;
+        Method "Add"("TimeSpan") -> "DateTime" => date_member;
+        Method "Subtract"("DateTime|TimeSpan") -> "TimeSpan|DateTime" => date_member;
+    }
+};

@@ -1,7 +1,7 @@
 //! `TimeSpan`: factories, parsing, constructors, components and arithmetic.
 
 use crate::dotnet::timespan::TimeSpan;
-use crate::library::{arg, f64_arg, int_arg, m, no_member, str_arg, MemberSpec};
+use crate::library::{arg, f64_arg, int_arg, member_table, no_member, str_arg, MemberSpec};
 use crate::value::Value;
 use crate::vm::{Fault, Vm};
 
@@ -53,150 +53,33 @@ fn span_member(_: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value,
 }
 
 /// `TimeSpan` members, in table order.
-pub(in crate::library) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "TimeSpan",
-        "FromDays",
-        Static,
-        ["double"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        "FromHours",
-        Static,
-        ["double"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        "FromMinutes",
-        Static,
-        ["double"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        "FromSeconds",
-        Static,
-        ["double"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        "FromMilliseconds",
-        Static,
-        ["double"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        "FromTicks",
-        Static,
-        ["long"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        "Zero",
-        StaticProperty,
-        [],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        "Parse",
-        Static,
-        ["string"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        ".ctor",
-        Constructor,
-        ["int", "int", "int"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        ".ctor",
-        Constructor,
-        ["int", "int", "int", "int"],
-        "TimeSpan",
-        span_static
-    ),
-    m!(
-        "TimeSpan",
-        ".ctor",
-        Constructor,
-        ["int", "int", "int", "int", "int"],
-        "TimeSpan",
-        span_static
-    ),
-    m!("TimeSpan", "Days", Property, [], "int", span_member),
-    m!("TimeSpan", "Hours", Property, [], "int", span_member),
-    m!("TimeSpan", "Minutes", Property, [], "int", span_member),
-    m!("TimeSpan", "Seconds", Property, [], "int", span_member),
-    m!("TimeSpan", "Milliseconds", Property, [], "int", span_member),
-    m!("TimeSpan", "Ticks", Property, [], "long", span_member),
-    m!("TimeSpan", "TotalDays", Property, [], "double", span_member),
-    m!(
-        "TimeSpan",
-        "TotalHours",
-        Property,
-        [],
-        "double",
-        span_member
-    ),
-    m!(
-        "TimeSpan",
-        "TotalMinutes",
-        Property,
-        [],
-        "double",
-        span_member
-    ),
-    m!(
-        "TimeSpan",
-        "TotalSeconds",
-        Property,
-        [],
-        "double",
-        span_member
-    ),
-    m!(
-        "TimeSpan",
-        "TotalMilliseconds",
-        Property,
-        [],
-        "double",
-        span_member
-    ),
-    m!(
-        "TimeSpan",
-        "Add",
-        Method,
-        ["TimeSpan"],
-        "TimeSpan",
-        span_member
-    ),
-    m!(
-        "TimeSpan",
-        "Subtract",
-        Method,
-        ["TimeSpan"],
-        "TimeSpan",
-        span_member
-    ),
-    m!("TimeSpan", "Negate", Method, [], "TimeSpan", span_member),
-    m!("TimeSpan", "Duration", Method, [], "TimeSpan", span_member),
-];
+pub(in crate::library) const MEMBERS: &[MemberSpec] = member_table! {
+    "TimeSpan" {
+        Static "FromDays"("double") -> "TimeSpan" => span_static;
+        Static "FromHours"("double") -> "TimeSpan" => span_static;
+        Static "FromMinutes"("double") -> "TimeSpan" => span_static;
+        Static "FromSeconds"("double") -> "TimeSpan" => span_static;
+        Static "FromMilliseconds"("double") -> "TimeSpan" => span_static;
+        Static "FromTicks"("long") -> "TimeSpan" => span_static;
+        StaticProperty "Zero"() -> "TimeSpan" => span_static;
+        Static "Parse"("string") -> "TimeSpan" => span_static;
+        Constructor ".ctor"("int", "int", "int") -> "TimeSpan" => span_static;
+        Constructor ".ctor"("int", "int", "int", "int") -> "TimeSpan" => span_static;
+        Constructor ".ctor"("int", "int", "int", "int", "int") -> "TimeSpan" => span_static;
+        Property "Days"() -> "int" => span_member;
+        Property "Hours"() -> "int" => span_member;
+        Property "Minutes"() -> "int" => span_member;
+        Property "Seconds"() -> "int" => span_member;
+        Property "Milliseconds"() -> "int" => span_member;
+        Property "Ticks"() -> "long" => span_member;
+        Property "TotalDays"() -> "double" => span_member;
+        Property "TotalHours"() -> "double" => span_member;
+        Property "TotalMinutes"() -> "double" => span_member;
+        Property "TotalSeconds"() -> "double" => span_member;
+        Property "TotalMilliseconds"() -> "double" => span_member;
+        Method "Add"("TimeSpan") -> "TimeSpan" => span_member;
+        Method "Subtract"("TimeSpan") -> "TimeSpan" => span_member;
+        Method "Negate"() -> "TimeSpan" => span_member;
+        Method "Duration"() -> "TimeSpan" => span_member;
+    }
+};

@@ -2,7 +2,9 @@
 
 use super::{chars_of, cmp_at, needle, recv};
 use crate::dotnet::string::{self as ds, StringComparison};
-use crate::library::{arg, comparison_arg, int, int_arg, m, no_member, opt_str, MemberSpec};
+use crate::library::{
+    arg, comparison_arg, int, int_arg, member_table, no_member, opt_str, MemberSpec,
+};
 use crate::value::Value;
 use crate::vm::{Fault, Obj, Vm};
 
@@ -62,99 +64,24 @@ fn props(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Faul
 }
 
 /// String property and search members, in table order.
-pub(in crate::library) const MEMBERS: &[MemberSpec] = &[
-    m!("string", "Length", Property, [], "int", props),
-    m!("string", "ToCharArray", Method, [], "char[]", props),
-    m!("string", "IndexOfAny", Method, ["char[]"], "int", props),
-    m!(
-        "string",
-        "Contains",
-        Method,
-        ["string|char"],
-        "bool",
-        search
-    ),
-    m!(
-        "string",
-        "Contains",
-        Method,
-        ["string|char", "StringComparison"],
-        "bool",
-        search
-    ),
-    m!(
-        "string",
-        "StartsWith",
-        Method,
-        ["string|char"],
-        "bool",
-        search
-    ),
-    m!(
-        "string",
-        "StartsWith",
-        Method,
-        ["string", "StringComparison"],
-        "bool",
-        search
-    ),
-    m!(
-        "string",
-        "EndsWith",
-        Method,
-        ["string|char"],
-        "bool",
-        search
-    ),
-    m!(
-        "string",
-        "EndsWith",
-        Method,
-        ["string", "StringComparison"],
-        "bool",
-        search
-    ),
-    m!("string", "IndexOf", Method, ["string|char"], "int", search),
-    m!(
-        "string",
-        "IndexOf",
-        Method,
-        ["string|char", "int|StringComparison"],
-        "int",
-        search
-    ),
-    m!(
-        "string",
-        "IndexOf",
-        Method,
-        ["string|char", "int", "StringComparison"],
-        "int",
-        search
-    ),
-    m!(
-        "string",
-        "LastIndexOf",
-        Method,
-        ["string|char"],
-        "int",
-        search
-    ),
-    m!(
-        "string",
-        "LastIndexOf",
-        Method,
-        ["string", "StringComparison"],
-        "int",
-        search
-    ),
-    m!("string", "Equals", Method, ["string"], "bool", search),
-    m!(
-        "string",
-        "Equals",
-        Method,
-        ["string", "StringComparison"],
-        "bool",
-        search
-    ),
-    m!("string", "CompareTo", Method, ["string"], "int", search),
-];
+pub(in crate::library) const MEMBERS: &[MemberSpec] = member_table! {
+    "string" {
+        Property "Length"() -> "int" => props;
+        Method "ToCharArray"() -> "char[]" => props;
+        Method "IndexOfAny"("char[]") -> "int" => props;
+        Method "Contains"("string|char") -> "bool" => search;
+        Method "Contains"("string|char", "StringComparison") -> "bool" => search;
+        Method "StartsWith"("string|char") -> "bool" => search;
+        Method "StartsWith"("string", "StringComparison") -> "bool" => search;
+        Method "EndsWith"("string|char") -> "bool" => search;
+        Method "EndsWith"("string", "StringComparison") -> "bool" => search;
+        Method "IndexOf"("string|char") -> "int" => search;
+        Method "IndexOf"("string|char", "int|StringComparison") -> "int" => search;
+        Method "IndexOf"("string|char", "int", "StringComparison") -> "int" => search;
+        Method "LastIndexOf"("string|char") -> "int" => search;
+        Method "LastIndexOf"("string", "StringComparison") -> "int" => search;
+        Method "Equals"("string") -> "bool" => search;
+        Method "Equals"("string", "StringComparison") -> "bool" => search;
+        Method "CompareTo"("string") -> "int" => search;
+    }
+};

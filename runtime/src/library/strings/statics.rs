@@ -4,8 +4,8 @@ use super::cmp_at;
 use crate::dotnet::string::{self as ds, StringComparison};
 use crate::dotnet::strsplit;
 use crate::library::{
-    arg, bool_arg, char_arg, comparison_arg, int, int_arg, m, no_member, opt_str, s, str_arg,
-    MemberSpec,
+    arg, bool_arg, char_arg, comparison_arg, int, int_arg, member_table, no_member, opt_str, s,
+    str_arg, MemberSpec,
 };
 use crate::value::Value;
 use crate::vm::{Fault, Obj, Vm};
@@ -140,137 +140,40 @@ fn bool_parse(_: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, 
 }
 
 /// String statics, char and bool statics, and StringBuilder members, in table order.
-pub(in crate::library) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "string",
-        "IsNullOrEmpty",
-        Static,
-        ["string"],
-        "bool",
-        statics
-    ),
-    m!(
-        "string",
-        "IsNullOrWhiteSpace",
-        Static,
-        ["string"],
-        "bool",
-        statics
-    ),
-    m!("string", "Empty", StaticProperty, [], "string", statics),
-    m!(
-        "string",
-        "Equals",
-        Static,
-        ["string", "string"],
-        "bool",
-        statics
-    ),
-    m!(
-        "string",
-        "Equals",
-        Static,
-        ["string", "string", "StringComparison"],
-        "bool",
-        statics
-    ),
-    m!(
-        "string",
-        "Compare",
-        Static,
-        ["string", "string"],
-        "int",
-        statics
-    ),
-    m!(
-        "string",
-        "Compare",
-        Static,
-        ["string", "string", "bool|StringComparison"],
-        "int",
-        statics
-    ),
-    m!(
-        "string",
-        "Join",
-        Static,
-        ["string|char", "params object[]"],
-        "string",
-        statics
-    ),
-    m!(
-        "string",
-        "Concat",
-        Static,
-        ["params object[]"],
-        "string",
-        statics
-    ),
-    m!(
-        "string",
-        "Format",
-        Static,
-        ["string", "params object[]"],
-        "string",
-        statics
-    ),
-    m!("char", "IsDigit", Static, ["char"], "bool", chars),
-    m!("char", "IsDigit", Static, ["string", "int"], "bool", chars),
-    m!("char", "IsLetter", Static, ["char"], "bool", chars),
-    m!("char", "IsLetterOrDigit", Static, ["char"], "bool", chars),
-    m!("char", "IsWhiteSpace", Static, ["char"], "bool", chars),
-    m!("char", "IsUpper", Static, ["char"], "bool", chars),
-    m!("char", "IsLower", Static, ["char"], "bool", chars),
-    m!("char", "ToUpper", Static, ["char"], "char", chars),
-    m!("char", "ToLower", Static, ["char"], "char", chars),
-    m!("bool", "Parse", Static, ["string"], "bool", bool_parse),
-    m!(
-        "StringBuilder",
-        ".ctor",
-        Constructor,
-        [],
-        "StringBuilder",
-        builder
-    ),
-    m!(
-        "StringBuilder",
-        ".ctor",
-        Constructor,
-        ["string"],
-        "StringBuilder",
-        builder
-    ),
-    m!(
-        "StringBuilder",
-        "Append",
-        Method,
-        ["object"],
-        "StringBuilder",
-        builder
-    ),
-    m!(
-        "StringBuilder",
-        "AppendLine",
-        Method,
-        [],
-        "StringBuilder",
-        builder
-    ),
-    m!(
-        "StringBuilder",
-        "AppendLine",
-        Method,
-        ["string"],
-        "StringBuilder",
-        builder
-    ),
-    m!(
-        "StringBuilder",
-        "Clear",
-        Method,
-        [],
-        "StringBuilder",
-        builder
-    ),
-    m!("StringBuilder", "Length", Property, [], "int", builder),
-];
+pub(in crate::library) const MEMBERS: &[MemberSpec] = member_table! {
+    "string" {
+        Static "IsNullOrEmpty"("string") -> "bool" => statics;
+        Static "IsNullOrWhiteSpace"("string") -> "bool" => statics;
+        StaticProperty "Empty"() -> "string" => statics;
+        Static "Equals"("string", "string") -> "bool" => statics;
+        Static "Equals"("string", "string", "StringComparison") -> "bool" => statics;
+        Static "Compare"("string", "string") -> "int" => statics;
+        Static "Compare"("string", "string", "bool|StringComparison") -> "int" => statics;
+        Static "Join"("string|char", "params object[]") -> "string" => statics;
+        Static "Concat"("params object[]") -> "string" => statics;
+        Static "Format"("string", "params object[]") -> "string" => statics;
+    }
+    "char" {
+        Static "IsDigit"("char") -> "bool" => chars;
+        Static "IsDigit"("string", "int") -> "bool" => chars;
+        Static "IsLetter"("char") -> "bool" => chars;
+        Static "IsLetterOrDigit"("char") -> "bool" => chars;
+        Static "IsWhiteSpace"("char") -> "bool" => chars;
+        Static "IsUpper"("char") -> "bool" => chars;
+        Static "IsLower"("char") -> "bool" => chars;
+        Static "ToUpper"("char") -> "char" => chars;
+        Static "ToLower"("char") -> "char" => chars;
+    }
+    "bool" {
+        Static "Parse"("string") -> "bool" => bool_parse;
+    }
+    "StringBuilder" {
+        Constructor ".ctor"() -> "StringBuilder" => builder;
+        Constructor ".ctor"("string") -> "StringBuilder" => builder;
+        Method "Append"("object") -> "StringBuilder" => builder;
+        Method "AppendLine"() -> "StringBuilder" => builder;
+        Method "AppendLine"("string") -> "StringBuilder" => builder;
+        Method "Clear"() -> "StringBuilder" => builder;
+        Property "Length"() -> "int" => builder;
+    }
+};

@@ -4,7 +4,8 @@ use super::{chars_of, needle, recv};
 use crate::dotnet::string as ds;
 use crate::dotnet::strsplit::{self, SplitOptions};
 use crate::library::{
-    arg, char_arg, int_arg, m, no_member, opt_str, s, str_arg, strings, MemberSpec,
+    arg, char_arg, int_arg, member_table, no_member, opt_int_arg, opt_str, s, str_arg, strings,
+    MemberSpec,
 };
 use crate::value::Value;
 use crate::vm::{Fault, Obj, Vm};
@@ -29,29 +30,13 @@ fn transform(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, 
             }
             .to_string()
         }
-        "Substring" => ds::substring(
-            h,
-            int_arg(a, 1)?,
-            if a.len() > 2 {
-                Some(int_arg(a, 2)?)
-            } else {
-                None
-            },
-        )?,
+        "Substring" => ds::substring(h, int_arg(a, 1)?, opt_int_arg(a, 2)?)?,
         "Replace" => match arg(a, 1) {
             Value::Char(_) => ds::replace(h, &needle(a, 1)?, Some(&needle(a, 2)?))?,
             _ => ds::replace(h, str_arg(a, 1)?, opt_str(a, 2)?)?,
         },
         "Insert" => ds::insert(h, int_arg(a, 1)?, str_arg(a, 2)?)?,
-        "Remove" => ds::remove(
-            h,
-            int_arg(a, 1)?,
-            if a.len() > 2 {
-                Some(int_arg(a, 2)?)
-            } else {
-                None
-            },
-        )?,
+        "Remove" => ds::remove(h, int_arg(a, 1)?, opt_int_arg(a, 2)?)?,
         "PadLeft" | "PadRight" => {
             let pad = if a.len() > 2 { char_arg(a, 2)? } else { ' ' };
             let f = if name == "PadLeft" {
@@ -114,146 +99,33 @@ fn split(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value, Fault> 
 }
 
 /// String transformation and split members, in table order.
-pub(in crate::library) const MEMBERS: &[MemberSpec] = &[
-    m!("string", "ToUpper", Method, [], "string", transform),
-    m!("string", "ToLower", Method, [], "string", transform),
-    m!(
-        "string",
-        "ToUpperInvariant",
-        Method,
-        [],
-        "string",
-        transform
-    ),
-    m!(
-        "string",
-        "ToLowerInvariant",
-        Method,
-        [],
-        "string",
-        transform
-    ),
-    m!("string", "Trim", Method, [], "string", transform),
-    m!(
-        "string",
-        "Trim",
-        Method,
-        ["params char[]"],
-        "string",
-        transform
-    ),
-    m!(
-        "string",
-        "Trim",
-        Method,
-        ["char", "char"],
-        "string",
-        transform
-    ),
-    m!("string", "TrimStart", Method, [], "string", transform),
-    m!(
-        "string",
-        "TrimStart",
-        Method,
-        ["params char[]"],
-        "string",
-        transform
-    ),
-    m!("string", "TrimEnd", Method, [], "string", transform),
-    m!(
-        "string",
-        "TrimEnd",
-        Method,
-        ["params char[]"],
-        "string",
-        transform
-    ),
-    m!("string", "Substring", Method, ["int"], "string", transform),
-    m!(
-        "string",
-        "Substring",
-        Method,
-        ["int", "int"],
-        "string",
-        transform
-    ),
-    m!(
-        "string",
-        "Replace",
-        Method,
-        ["string|char", "string|char"],
-        "string",
-        transform
-    ),
-    m!(
-        "string",
-        "Insert",
-        Method,
-        ["int", "string"],
-        "string",
-        transform
-    ),
-    m!("string", "Remove", Method, ["int"], "string", transform),
-    m!(
-        "string",
-        "Remove",
-        Method,
-        ["int", "int"],
-        "string",
-        transform
-    ),
-    m!("string", "PadLeft", Method, ["int"], "string", transform),
-    m!(
-        "string",
-        "PadLeft",
-        Method,
-        ["int", "char"],
-        "string",
-        transform
-    ),
-    m!("string", "PadRight", Method, ["int"], "string", transform),
-    m!(
-        "string",
-        "PadRight",
-        Method,
-        ["int", "char"],
-        "string",
-        transform
-    ),
-    m!(
-        "string",
-        "Split",
-        Method,
-        ["params char[]|string[]"],
-        "string[]",
-        split
-    ),
-    m!(
-        "string",
-        "Split",
-        Method,
-        ["char[]|string[]|char", "StringSplitOptions|char"],
-        "string[]",
-        split
-    ),
-    m!(
-        "string",
-        "Split",
-        Method,
-        [
-            "char[]|string[]|char",
-            "int|char",
-            "StringSplitOptions|char"
-        ],
-        "string[]",
-        split
-    ),
-    m!(
-        "string",
-        "Split",
-        Method,
-        ["char", "char", "char", "char"],
-        "string[]",
-        split
-    ),
-];
+pub(in crate::library) const MEMBERS: &[MemberSpec] = member_table! {
+    "string" {
+        Method "ToUpper"() -> "string" => transform;
+        Method "ToLower"() -> "string" => transform;
+        Method "ToUpperInvariant"() -> "string" => transform;
+        Method "ToLowerInvariant"() -> "string" => transform;
+        Method "Trim"() -> "string" => transform;
+        Method "Trim"("params char[]") -> "string" => transform;
+        Method "Trim"("char", "char") -> "string" => transform;
+        Method "TrimStart"() -> "string" => transform;
+        Method "TrimStart"("params char[]") -> "string" => transform;
+        Method "TrimEnd"() -> "string" => transform;
+        Method "TrimEnd"("params char[]") -> "string" => transform;
+        Method "Substring"("int") -> "string" => transform;
+        Method "Substring"("int", "int") -> "string" => transform;
+        Method "Replace"("string|char", "string|char") -> "string" => transform;
+        Method "Insert"("int", "string") -> "string" => transform;
+        Method "Remove"("int") -> "string" => transform;
+        Method "Remove"("int", "int") -> "string" => transform;
+        Method "PadLeft"("int") -> "string" => transform;
+        Method "PadLeft"("int", "char") -> "string" => transform;
+        Method "PadRight"("int") -> "string" => transform;
+        Method "PadRight"("int", "char") -> "string" => transform;
+        Method "Split"("params char[]|string[]") -> "string[]" => split;
+        Method "Split"("char[]|string[]|char", "StringSplitOptions|char") -> "string[]" => split;
+        Method "Split"("char[]|string[]|char", "int|char", "StringSplitOptions|char") -> "string[]"
+            => split;
+        Method "Split"("char", "char", "char", "char") -> "string[]" => split;
+    }
+};

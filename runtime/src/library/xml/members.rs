@@ -8,7 +8,7 @@ use super::{
     opt, recv, text_of, XObj,
 };
 use crate::dotnet::xml::Node;
-use crate::library::{arg, m, no_member, s, MemberSpec};
+use crate::library::{arg, member_table, no_member, s, MemberSpec};
 use crate::value::Value;
 use crate::vm::{Fault, Obj, Vm};
 
@@ -139,234 +139,84 @@ pub fn body_as(vm: &mut Vm<'_>, ty: &str, text: &str) -> Result<Value, Fault> {
 }
 
 /// `System.Xml.Linq` members.
-pub(in crate::library) const MEMBERS: &[MemberSpec] = &[
-    m!(
-        "XElement",
-        "Parse",
-        Static,
-        ["string"],
-        "XElement",
-        |vm, _, a| parse(vm, "XElement", a)
-    ),
-    m!(
-        "XDocument",
-        "Parse",
-        Static,
-        ["string"],
-        "XDocument",
-        |vm, _, a| parse(vm, "XDocument", a)
-    ),
-    m!(
-        "XElement",
-        ".ctor",
-        Constructor,
-        ["string|XName", "params object[]"],
-        "XElement",
-        |vm, _, a| construct(vm, "XElement", a)
-    ),
-    m!(
-        "XAttribute",
-        ".ctor",
-        Constructor,
-        ["string|XName", "object"],
-        "XAttribute",
-        |vm, _, a| construct(vm, "XAttribute", a)
-    ),
-    m!(
-        "XDocument",
-        ".ctor",
-        Constructor,
-        ["params object[]"],
-        "XDocument",
-        |vm, _, a| construct(vm, "XDocument", a)
-    ),
-    m!(
-        "SaveOptions",
-        "None",
-        StaticProperty,
-        [],
-        "SaveOptions",
-        |_, _, _| Ok(Value::Int(0))
-    ),
-    m!(
-        "SaveOptions",
-        "DisableFormatting",
-        StaticProperty,
-        [],
-        "SaveOptions",
-        |_, _, _| Ok(Value::Int(1))
-    ),
+pub(in crate::library) const MEMBERS: &[MemberSpec] = member_table! {
+    "XElement" {
+        Static "Parse"("string") -> "XElement" => |vm, _, a| parse(vm, "XElement", a);
+    }
+    "XDocument" {
+        Static "Parse"("string") -> "XDocument" => |vm, _, a| parse(vm, "XDocument", a);
+    }
+    "XElement" {
+        Constructor ".ctor"("string|XName", "params object[]") -> "XElement"
+            => |vm, _, a| construct(vm, "XElement", a);
+    }
+    "XAttribute" {
+        Constructor ".ctor"("string|XName", "object") -> "XAttribute"
+            => |vm, _, a| construct(vm, "XAttribute", a);
+    }
+    "XDocument" {
+        Constructor ".ctor"("params object[]") -> "XDocument"
+            => |vm, _, a| construct(vm, "XDocument", a);
+    }
+    "SaveOptions" {
+        StaticProperty "None"() -> "SaveOptions" => |_, _, _| Ok(Value::Int(0));
+        StaticProperty "DisableFormatting"() -> "SaveOptions" => |_, _, _| Ok(Value::Int(1));
+    }
     // XElement
-    m!("XElement", "Name", Property, [], "XName", member),
-    m!("XElement", "Value", Property, [], "string", member),
-    m!("XElement", "Parent", Property, [], "XElement", member),
-    m!("XElement", "HasElements", Property, [], "bool", member),
-    m!("XElement", "HasAttributes", Property, [], "bool", member),
-    m!("XElement", "IsEmpty", Property, [], "bool", member),
-    m!("XElement", "FirstNode", Property, [], "XNode", member),
-    m!(
-        "XElement",
-        "Element",
-        Method,
-        ["string|XName"],
-        "XElement",
-        member
-    ),
-    m!(
-        "XElement",
-        "Elements",
-        Method,
-        [],
-        "IEnumerable<XElement>",
-        member
-    ),
-    m!(
-        "XElement",
-        "Elements",
-        Method,
-        ["string|XName"],
-        "IEnumerable<XElement>",
-        member
-    ),
-    m!(
-        "XElement",
-        "Descendants",
-        Method,
-        [],
-        "IEnumerable<XElement>",
-        member
-    ),
-    m!(
-        "XElement",
-        "Descendants",
-        Method,
-        ["string|XName"],
-        "IEnumerable<XElement>",
-        member
-    ),
-    m!(
-        "XElement",
-        "Nodes",
-        Method,
-        [],
-        "IEnumerable<XNode>",
-        member
-    ),
-    m!(
-        "XElement",
-        "Attribute",
-        Method,
-        ["string|XName"],
-        "XAttribute",
-        member
-    ),
-    m!(
-        "XElement",
-        "Attributes",
-        Method,
-        [],
-        "IEnumerable<XAttribute>",
-        member
-    ),
-    m!("XElement", "ToString", Method, [], "string", member),
-    m!(
-        "XElement",
-        "ToString",
-        Method,
-        ["SaveOptions"],
-        "string",
-        member
-    ),
-    m!("XElement", "SetValue", Method, ["object"], "void", member),
-    m!(
-        "XElement",
-        "SetAttributeValue",
-        Method,
-        ["string|XName", "object"],
-        "void",
-        member
-    ),
-    m!(
-        "XElement",
-        "SetElementValue",
-        Method,
-        ["string|XName", "object"],
-        "void",
-        member
-    ),
-    m!(
-        "XElement",
-        "Add",
-        Method,
-        ["params object[]"],
-        "void",
-        member
-    ),
-    m!("XElement", "Remove", Method, [], "void", member),
+    "XElement" {
+        Property "Name"() -> "XName" => member;
+        Property "Value"() -> "string" => member;
+        Property "Parent"() -> "XElement" => member;
+        Property "HasElements"() -> "bool" => member;
+        Property "HasAttributes"() -> "bool" => member;
+        Property "IsEmpty"() -> "bool" => member;
+        Property "FirstNode"() -> "XNode" => member;
+        Method "Element"("string|XName") -> "XElement" => member;
+        Method "Elements"() -> "IEnumerable<XElement>" => member;
+        Method "Elements"("string|XName") -> "IEnumerable<XElement>" => member;
+        Method "Descendants"() -> "IEnumerable<XElement>" => member;
+        Method "Descendants"("string|XName") -> "IEnumerable<XElement>" => member;
+        Method "Nodes"() -> "IEnumerable<XNode>" => member;
+        Method "Attribute"("string|XName") -> "XAttribute" => member;
+        Method "Attributes"() -> "IEnumerable<XAttribute>" => member;
+        Method "ToString"() -> "string" => member;
+        Method "ToString"("SaveOptions") -> "string" => member;
+        Method "SetValue"("object") -> "void" => member;
+        Method "SetAttributeValue"("string|XName", "object") -> "void" => member;
+        Method "SetElementValue"("string|XName", "object") -> "void" => member;
+        Method "Add"("params object[]") -> "void" => member;
+        Method "Remove"() -> "void" => member;
+    }
     // XDocument
-    m!("XDocument", "Root", Property, [], "XElement", member),
-    m!(
-        "XDocument",
-        "Element",
-        Method,
-        ["string|XName"],
-        "XElement",
-        member
-    ),
-    m!(
-        "XDocument",
-        "Elements",
-        Method,
-        [],
-        "IEnumerable<XElement>",
-        member
-    ),
-    m!(
-        "XDocument",
-        "Descendants",
-        Method,
-        [],
-        "IEnumerable<XElement>",
-        member
-    ),
-    m!(
-        "XDocument",
-        "Descendants",
-        Method,
-        ["string|XName"],
-        "IEnumerable<XElement>",
-        member
-    ),
-    m!("XDocument", "ToString", Method, [], "string", member),
-    m!(
-        "XDocument",
-        "ToString",
-        Method,
-        ["SaveOptions"],
-        "string",
-        member
-    ),
-    m!(
-        "XDocument",
-        "Add",
-        Method,
-        ["params object[]"],
-        "void",
-        member
-    ),
+    "XDocument" {
+        Property "Root"() -> "XElement" => member;
+        Method "Element"("string|XName") -> "XElement" => member;
+        Method "Elements"() -> "IEnumerable<XElement>" => member;
+        Method "Descendants"() -> "IEnumerable<XElement>" => member;
+        Method "Descendants"("string|XName") -> "IEnumerable<XElement>" => member;
+        Method "ToString"() -> "string" => member;
+        Method "ToString"("SaveOptions") -> "string" => member;
+        Method "Add"("params object[]") -> "void" => member;
+    }
     // XAttribute
-    m!("XAttribute", "Name", Property, [], "XName", member),
-    m!("XAttribute", "Value", Property, [], "string", member),
-    m!("XAttribute", "Parent", Property, [], "XElement", member),
-    m!("XAttribute", "SetValue", Method, ["object"], "void", member),
-    m!("XAttribute", "Remove", Method, [], "void", member),
-    m!("XAttribute", "ToString", Method, [], "string", member),
+    "XAttribute" {
+        Property "Name"() -> "XName" => member;
+        Property "Value"() -> "string" => member;
+        Property "Parent"() -> "XElement" => member;
+        Method "SetValue"("object") -> "void" => member;
+        Method "Remove"() -> "void" => member;
+        Method "ToString"() -> "string" => member;
+    }
     // XName
-    m!("XName", "LocalName", Property, [], "string", member),
-    m!("XName", "NamespaceName", Property, [], "string", member),
-    m!("XName", "ToString", Method, [], "string", member),
+    "XName" {
+        Property "LocalName"() -> "string" => member;
+        Property "NamespaceName"() -> "string" => member;
+        Method "ToString"() -> "string" => member;
+    }
     // XNode
-    m!("XNode", "ToString", Method, [], "string", member),
-    m!("XNode", "Parent", Property, [], "XElement", member),
-    m!("XNode", "Remove", Method, [], "void", member),
-];
+    "XNode" {
+        Method "ToString"() -> "string" => member;
+        Property "Parent"() -> "XElement" => member;
+        Method "Remove"() -> "void" => member;
+    }
+};
