@@ -6,6 +6,7 @@ use super::ty::Ty;
 use super::Finding;
 use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
+use gatehouse_runtime::library::sig::SigTy;
 use gatehouse_runtime::library::MemberSpec;
 
 impl Checker {
@@ -15,10 +16,10 @@ impl Checker {
         recv: &Ty,
         name: &Ident,
         argc: usize,
-        candidates: &[&MemberSpec],
+        candidates: &[&'static MemberSpec],
     ) {
         let complete = candidates.iter().all(|m| signatures_complete(m));
-        let mut counts: Vec<usize> = candidates.iter().map(|m| m.params.len()).collect();
+        let mut counts: Vec<usize> = candidates.iter().map(|m| m.sig().params.len()).collect();
         counts.sort_unstable();
         counts.dedup();
         let what = format!("{}.{}", recv_name(recv), name.name);
@@ -59,10 +60,14 @@ impl Checker {
         m: &MemberSpec,
         name: &Ident,
         a: &Arg,
-        p: &str,
+        p: &SigTy,
         at: &Ty,
     ) {
-        if !matches!(p, "string" | "int" | "bool") || a.modifier != ArgModifier::None {
+        let p = match p {
+            SigTy::Named(n @ ("string" | "int" | "bool"), args) if args.is_empty() => *n,
+            _ => return,
+        };
+        if a.modifier != ArgModifier::None {
             return;
         }
         let Some(an) = at.name() else { return };

@@ -7,6 +7,7 @@ use super::ty::{from_ref, from_sig, Ty};
 use super::{dotnet_names, Finding};
 use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
+use gatehouse_runtime::library::sig::SigTy;
 use gatehouse_runtime::library::{Kind, MemberSpec};
 use std::collections::HashMap;
 
@@ -52,7 +53,7 @@ impl Checker {
             Ty::TypeName(ty) => {
                 let found = self.static_found(ty, name);
                 let prop = found.iter().find(|m| m.kind == Kind::StaticProperty);
-                prop.map(|m| from_sig(m.ret, &|_| Ty::Unknown))
+                prop.map(|m| from_sig(&m.sig().ret, &|_| Ty::Unknown))
                     .unwrap_or(Ty::Unknown)
             }
             Ty::Anon(fields) => self.anon_member(fields, name),
@@ -67,7 +68,7 @@ impl Checker {
                 found
                     .iter()
                     .find(|m| m.kind == Kind::Property)
-                    .map(|m| from_sig(m.ret, &|x| lookup(&bind, x)))
+                    .map(|m| from_sig(&m.sig().ret, &|x| lookup(&bind, x)))
                     .unwrap_or(Ty::Unknown)
             }
             _ => Ty::Unknown,
@@ -231,8 +232,8 @@ impl Checker {
             self.args_plain(args);
             return Ty::Unknown;
         }
-        let argc = |m: &MemberSpec| {
-            args.len() + usize::from(m.params.first() == Some(&"Type") && !type_args.is_empty())
+        let argc = |m: &'static MemberSpec| {
+            args.len() + usize::from(m.sig().takes_type_first() && !type_args.is_empty())
         };
         let fitting: Vec<&'static MemberSpec> = candidates
             .iter()
@@ -246,24 +247,30 @@ impl Checker {
         };
         let ta: Vec<Ty> = type_args.iter().map(from_ref).collect();
         let mut bind = receiver_bindings(recv, &ta);
-        let skip = usize::from(chosen.params.first() == Some(&"Type"));
-        let params = chosen.params.get(skip..).unwrap_or(&[]);
+        let sig = chosen.sig();
+        let skip = usize::from(sig.takes_type_first());
+        let params = sig.params.get(skip..).unwrap_or(&[]);
         for (i, a) in args.iter().enumerate() {
-            let p = params.get(i).or(params.last()).copied().unwrap_or("object");
+            let p = params
+                .get(i)
+                .or(params.last())
+                .map_or(&SigTy::Object, |p| &p.ty);
             let at = self.typed_arg(a, p, &mut bind);
             if fitting.len() == 1 && signatures_complete(chosen) {
                 self.argument_type(chosen, name, a, p, &at);
             }
         }
-        let ret = from_sig(chosen.ret, &|x| lookup(&bind, x));
+        let ret = from_sig(&sig.ret, &|x| lookup(&bind, x));
         match (ret, ta.as_slice()) {
-            (Ty::Unknown, [one]) if matches!(chosen.ret, "T" | "object") => one.clone(),
+            (Ty::Unknown, [one]) if matches!(sig.ret, SigTy::Generic("T") | SigTy::Object) => {
+                one.clone()
+            }
             (r, _) => r,
         }
     }
 
     /// Types one argument passed for parameter `p`, typing lambdas from `Func<...>`.
-    fn typed_arg(&mut self, a: &Arg, p: &str, bind: &mut Bindings) -> Ty {
+    fn typed_arg(&mut self, a: &Arg, p: &SigTy, bind: &mut Bindings) -> Ty {
         let lambda = match &a.value {
             ArgValue::Expr(Expr {
                 kind: ExprKind::Lambda(l),
@@ -271,7 +278,7 @@ impl Checker {
             }) => l,
             _ => {
                 let t = self.arg(a);
-                if p == "A" && !bind.contains_key("A") {
+                if *p == SigTy::Generic("A") && !bind.contains_key("A") {
                     bind.insert("A", t.clone());
                 }
                 return t;
@@ -279,7 +286,7 @@ impl Checker {
         };
         let (ps, result) = match from_sig(p, &|x| lookup(bind, x)) {
             Ty::Func(ps, _) => (ps, func_result(p)),
-            _ if p == "MatchEvaluator" => (vec![Ty::named("Match")], None),
+            _ if matches!(p, SigTy::Named("MatchEvaluator", _)) => (vec![Ty::named("Match")], None),
             _ => (Vec::new(), None),
         };
         let t = self.lambda(lambda, &ps);
@@ -291,9 +298,14 @@ impl Checker {
 }
 
 /// The generic parameter a `Func<..., X>` signature's result binds, if it is one.
-fn func_result(p: &str) -> Option<&'static str> {
-    let last = p.trim_end_matches('>').rsplit(',').next()?.trim();
-    ["R", "K", "V", "T", "A"].into_iter().find(|l| *l == last)
+fn func_result(p: &SigTy) -> Option<&'static str> {
+    match p {
+        SigTy::Func(_, r) => match **r {
+            SigTy::Generic(g) => ["R", "K", "V", "T", "A"].into_iter().find(|l| *l == g),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `T`, `K`, `V` as the receiver (and explicit type arguments) fix them.

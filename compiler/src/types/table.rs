@@ -3,56 +3,37 @@
 
 use super::dotnet_names;
 use super::ty::{is_numeric, Ty};
-use gatehouse_runtime::library::{is_type, members, Kind, MemberSpec};
+use gatehouse_runtime::library::{is_type, members, type_chain, Kind, MemberSpec};
 
-/// The member-table types whose members a value of static type `ty` has, most specific first.
+/// The member-table types whose members a value of static type `ty` has, most specific
+/// first: the runtime's one type chain (`library::type_chain`), after the interfaces C#
+/// code names are mapped to the collection types the table declares.
 pub fn chain(ty: &Ty) -> Vec<&'static str> {
     let name = match ty {
-        Ty::Array(e) if e.is("byte") => return vec!["byte[]", "Array", "IEnumerable", "object"],
-        Ty::Array(_) => return vec!["Array", "IEnumerable", "object"],
-        Ty::Named(n, _) => &**n,
+        Ty::Array(e) if e.is("byte") => "byte[]",
+        Ty::Array(_) => "Array",
+        Ty::Named(n, _) => table_name(n),
         _ => return Vec::new(),
     };
-    let v: &[&'static str] = match name {
-        "JObject" => &["JObject", "JContainer", "JToken", "IEnumerable", "object"],
-        "JArray" => &["JArray", "JContainer", "JToken", "IEnumerable", "object"],
-        "JContainer" => &["JContainer", "JToken", "IEnumerable", "object"],
-        "JToken" => &["JToken", "IEnumerable", "object"],
-        "JValue" => &["JValue", "JToken", "object"],
-        "JProperty" => &["JProperty", "JToken", "object"],
-        "string" => &["string", "IEnumerable", "object"],
-        "List" | "IList" | "ICollection" | "IReadOnlyList" | "IReadOnlyCollection" => {
-            &["List", "IEnumerable", "object"]
+    match type_chain(name) {
+        // A type the chain does not list: its own members (if the table has any), then
+        // `object`'s.
+        ["object"] if name != "object" => {
+            let own = members().iter().find(|m| m.ty == name).map(|m| m.ty);
+            own.into_iter().chain(["object"]).collect()
         }
-        "Dictionary" | "IDictionary" | "IReadOnlyDictionary" => {
-            &["Dictionary", "IEnumerable", "object"]
-        }
-        "HashSet" | "ISet" => &["HashSet", "IEnumerable", "object"],
-        "IEnumerable" => &["IEnumerable", "object"],
-        "DateTimeOffset" => &["DateTimeOffset", "DateTime", "object"],
-        "GroupCollection" => &["GroupCollection", "IEnumerable", "object"],
-        "IHeaders" => &["IHeaders", "IEnumerable", "object"],
-        "IQuery" => &["IQuery", "IHeaders", "IEnumerable", "object"],
-        "IVariables" => &["IVariables", "IEnumerable", "object"],
-        "Match" => &["Match", "Group", "object"],
-        "IRequest" => &["IRequest", "IMessage", "object"],
-        "IResponse" => &["IResponse", "IMessage", "object"],
-        "HMAC" | "HMACMD5" | "HMACSHA1" | "HMACSHA256" | "HMACSHA384" | "HMACSHA512" | "MD5"
-        | "SHA1" | "SHA256" | "SHA384" | "SHA512" | "HashAlgorithm" => &["HashAlgorithm", "object"],
-        n if is_numeric(n) => return numeric(n),
-        n => return leaf(n),
-    };
-    v.to_vec()
+        chain => chain.to_vec(),
+    }
 }
 
-fn numeric(n: &str) -> Vec<&'static str> {
-    let own = members().iter().find(|m| m.ty == n).map(|m| m.ty);
-    own.into_iter().chain(["number", "object"]).collect()
-}
-
-fn leaf(n: &str) -> Vec<&'static str> {
-    let own = members().iter().find(|m| m.ty == n).map(|m| m.ty);
-    own.into_iter().chain(["object"]).collect()
+/// The table's name for a static type: collection interfaces name their class.
+fn table_name(n: &str) -> &str {
+    match n {
+        "List" | "IList" | "ICollection" | "IReadOnlyList" | "IReadOnlyCollection" => "List",
+        "Dictionary" | "IDictionary" | "IReadOnlyDictionary" => "Dictionary",
+        "HashSet" | "ISet" => "HashSet",
+        n => n,
+    }
 }
 
 /// Whether the checker models type `name` (table types, collections, primitives).
@@ -174,11 +155,8 @@ pub fn constructors(ty: &str) -> Vec<&'static MemberSpec> {
 }
 
 /// Whether `m` accepts `argc` arguments.
-pub fn fits(m: &MemberSpec, argc: usize) -> bool {
-    match m.params.last() {
-        Some(p) if p.starts_with("params") => argc + 1 >= m.params.len(),
-        _ => argc == m.params.len(),
-    }
+pub fn fits(m: &'static MemberSpec, argc: usize) -> bool {
+    m.sig().fits(argc)
 }
 
 /// Whether the table's signatures of these members are the whole truth (the `context`

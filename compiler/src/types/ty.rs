@@ -1,6 +1,7 @@
 //! The static type model: what the checker knows about an expression's type.
 
 use gatehouse_grammar::expr::{TypeKind, TypeRef};
+use gatehouse_runtime::library::sig::SigTy;
 
 /// A static type. [`Ty::Unknown`] stands for anything and silences every check on it.
 #[derive(Clone, Debug, PartialEq)]
@@ -236,61 +237,33 @@ fn prim(p: &str) -> Ty {
     }
 }
 
-/// Parses a member-table signature type; `subst` answers generic parameters (`T`, `K`, ...).
-pub fn from_sig(s: &str, subst: &dyn Fn(&str) -> Ty) -> Ty {
-    let s = s.trim();
-    let s = s.strip_prefix("params ").unwrap_or(s);
-    let s = s.strip_prefix("out ").unwrap_or(s).trim();
-    if s.contains('|') || s == "number" || s == "object" || s.is_empty() {
-        return Ty::Unknown;
-    }
-    if let Some(e) = s.strip_suffix("[]") {
-        return Ty::Array(Box::new(from_sig(e, subst)));
-    }
-    if s.len() == 1 && s.chars().all(|c| c.is_ascii_uppercase()) {
-        return subst(s);
-    }
+/// A member-table signature type as a static type; `subst` answers generic parameters
+/// (`T`, `K`, ...). The table's types are typed data already (`library::sig`).
+pub fn from_sig(s: &SigTy, subst: &dyn Fn(&str) -> Ty) -> Ty {
     match s {
-        "void" => return Ty::Void,
-        "IReadOnlyDictionary<string, object>" => return dict("IVariables", Ty::Unknown),
-        "IReadOnlyDictionary<string, string[]>" => {
-            return dict("IHeaders", Ty::Array(Box::new(Ty::named("string"))))
-        }
-        "IReadOnlyDictionary<string, string>" => return dict("IQuery", Ty::named("string")),
-        _ => {}
+        SigTy::Object | SigTy::Number | SigTy::Either(_) => Ty::Unknown,
+        SigTy::Void => Ty::Void,
+        SigTy::Generic(g) => subst(g),
+        SigTy::Array(e) => Ty::Array(Box::new(from_sig(e, subst))),
+        SigTy::Nullable(e) => Ty::Nullable(Box::new(from_sig(e, subst))),
+        SigTy::Func(ps, r) => Ty::Func(
+            ps.iter().map(|p| from_sig(p, subst)).collect(),
+            Box::new(from_sig(r, subst)),
+        ),
+        SigTy::Named("IReadOnlyDictionary", args) => match args.as_slice() {
+            [_, SigTy::Object] => dict("IVariables", Ty::Unknown),
+            [_, SigTy::Array(_)] => dict("IHeaders", Ty::Array(Box::new(Ty::named("string")))),
+            [_, SigTy::Named("string", _)] => dict("IQuery", Ty::named("string")),
+            _ => Ty::named("IReadOnlyDictionary"),
+        },
+        SigTy::Named(name, args) if args.is_empty() => Ty::named(name),
+        SigTy::Named(name, args) => Ty::Named(
+            (*name).into(),
+            args.iter().map(|a| from_sig(a, subst)).collect(),
+        ),
     }
-    let Some((head, rest)) = s.split_once('<') else {
-        return Ty::named(s);
-    };
-    let inner = rest.strip_suffix('>').unwrap_or(rest);
-    let args: Vec<Ty> = split_top(inner).map(|a| from_sig(a, subst)).collect();
-    if head == "Func" {
-        let mut args = args;
-        let ret = args.pop().unwrap_or(Ty::Unknown);
-        return Ty::Func(args, Box::new(ret));
-    }
-    Ty::Named(head.into(), args)
 }
 
 fn dict(name: &str, value: Ty) -> Ty {
     Ty::Named(name.into(), vec![Ty::named("string"), value])
-}
-
-/// Splits `a, B<c, d>, e` at top-level commas.
-fn split_top(s: &str) -> impl Iterator<Item = &str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in s.char_indices() {
-        match c {
-            '<' => depth += 1,
-            '>' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&s[start..]);
-    parts.into_iter().map(str::trim).filter(|p| !p.is_empty())
 }

@@ -26,6 +26,7 @@ mod offsets;
 mod random;
 mod records;
 mod regex;
+pub mod sig;
 mod statics;
 mod strings;
 mod urls;
@@ -33,6 +34,7 @@ mod users;
 pub(crate) mod xml;
 
 pub use args::*;
+pub use objects::chain as type_chain;
 
 use crate::value::Value;
 use crate::vm::{Fault, Vm};
@@ -74,6 +76,21 @@ pub struct MemberSpec {
     pub ret: &'static str,
     /// The implementation.
     pub imp: Imp,
+}
+
+impl MemberSpec {
+    /// The member's signature as typed data (for an entry of [`members`]; any other
+    /// `MemberSpec` reads its notation on the spot).
+    pub fn sig(&'static self) -> std::borrow::Cow<'static, sig::Sig> {
+        let idx = index();
+        let size = std::mem::size_of::<MemberSpec>().max(1);
+        let at =
+            (self as *const MemberSpec as usize).wrapping_sub(idx.all.as_ptr() as usize) / size;
+        match (idx.all.get(at), idx.sigs.get(at)) {
+            (Some(m), Some(s)) if std::ptr::eq(m, self) => std::borrow::Cow::Borrowed(s),
+            _ => std::borrow::Cow::Owned(sig::Sig::read(self.params, self.ret)),
+        }
+    }
 }
 
 impl std::fmt::Debug for MemberSpec {
@@ -124,6 +141,8 @@ pub(crate) use member_table;
 
 struct Index {
     all: Vec<MemberSpec>,
+    /// `all[i]`'s signature, read once.
+    sigs: Vec<sig::Sig>,
     names: Vec<&'static str>,
     /// Instance members by [`instance_key`] (receiver type id, name id, arity), with each
     /// type's chain flattened in; FxHash of one `u64`, since this lookup is on the hot path
@@ -199,8 +218,13 @@ fn index() -> &'static Index {
                 }
             }
         }
+        let sigs = all
+            .iter()
+            .map(|m| sig::Sig::read(m.params, m.ret))
+            .collect();
         Index {
             all,
+            sigs,
             names,
             instance,
         }
@@ -226,20 +250,13 @@ pub fn name_of(id: u32) -> &'static str {
 /// taking `argc` arguments (variadic members match any count from their fixed part up).
 pub fn find_static(ty: &str, name: &str, argc: usize) -> Option<u32> {
     let all = &index().all;
-    let fits = |m: &MemberSpec| {
-        let variadic = m.params.last().is_some_and(|p| p.starts_with("params"));
-        if variadic {
-            argc + 1 >= m.params.len()
-        } else {
-            argc == m.params.len()
-        }
-    };
+    let fits = |m: &'static MemberSpec| m.sig().fits(argc);
     let exact = all.iter().position(|m| {
         m.ty == ty
             && m.name == name
             && !matches!(m.kind, Kind::Method | Kind::Property)
             && fits(m)
-            && !m.params.last().is_some_and(|p| p.starts_with("params"))
+            && !m.sig().is_variadic()
     });
     exact
         .or_else(|| {

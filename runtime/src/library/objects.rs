@@ -254,9 +254,20 @@ pub fn ty_of_host(h: HostObj) -> RecvTy {
     }
 }
 
-/// The types whose members a receiver of type `ty` has, most specific first.
+/// The types whose members a value of type `ty` has, most specific first: the one .NET
+/// type chain, read by the VM's index (for run-time receiver types) and by the checker (for
+/// static types, including abstract ones no value has, such as `JToken`).
 pub fn chain(ty: &str) -> &'static [&'static str] {
     match ty {
+        "JContainer" => &["JContainer", "JToken", "IEnumerable", "object"],
+        "JToken" => &["JToken", "IEnumerable", "object"],
+        "DateTimeOffset" => &["DateTimeOffset", "DateTime", "object"],
+        "short" => &["short", "number", "object"],
+        "ushort" => &["ushort", "number", "object"],
+        "byte" => &["byte", "number", "object"],
+        "sbyte" => &["sbyte", "number", "object"],
+        "HMAC" | "HMACMD5" | "HMACSHA1" | "HMACSHA256" | "HMACSHA384" | "HMACSHA512" | "MD5"
+        | "SHA1" | "SHA256" | "SHA384" | "SHA512" => &["HashAlgorithm", "object"],
         "JObject" => &["JObject", "JContainer", "JToken", "IEnumerable", "object"],
         "JArray" => &["JArray", "JContainer", "JToken", "IEnumerable", "object"],
         "JValue" => &["JValue", "JToken", "object"],
