@@ -182,7 +182,7 @@ mod tests {
         );
         let s = Sig::read(&["string", "params object[]"], "void");
         assert!(s.is_variadic() && s.fits(1) && s.fits(4) && !s.fits(0));
-        assert_eq!(Sig::read(&["out int"], "bool").params[0].out, true);
+        assert!(Sig::read(&["out int"], "bool").params[0].out);
     }
 
     #[test]
