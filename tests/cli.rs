@@ -568,3 +568,61 @@ fn explain_effective_keeps_the_source_quoting() {
     let parsed = gatehouse_grammar::syntax::parse_document(&text, &Default::default());
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
 }
+
+/// Issue 20, item 4: a snippet (a single policy as the root) gets one clear diagnostic,
+/// and `check --snippet SECTION` checks it as if written in that section, located in the
+/// snippet itself.
+#[test]
+fn snippets_are_named_and_checked_in_a_section() {
+    let out = gatehouse(&["check", "--format", "json", "policies/invalid/snippet.xml"]);
+    let v = json(&out);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["gatehouse::snippet"]);
+    let ok = gatehouse(&[
+        "check",
+        "--snippet",
+        "inbound",
+        "policies/invalid/snippet.xml",
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let dir = TempDir::new("snippet");
+    dir.write("s.xml", "<set-header name=\"a\" exists-action=\"overide\">\n<value>x</value></set-header>\n<rate-limit calls=\"@(1)\" renewal-period=\"5\" />\n");
+    let out = gatehouse(&[
+        "check",
+        "--format",
+        "json",
+        "--snippet",
+        "outbound",
+        &format!("{}/s.xml", dir.arg()),
+    ]);
+    let v = json(&out);
+    let found: Vec<(String, u64)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("gatehouse::invalid-attribute-value".to_string(), 1)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("gatehouse::policy-not-allowed-in-section".to_string(), 3)),
+        "{found:?}"
+    );
+}

@@ -24,7 +24,7 @@ const DEFECTS: &[Defect] = &[
     Defect {
         path: "Sample of  X-CSRF solution pattern.xml",
         needle: "<rewrite-uri",
-        code: "gatehouse::unknown-root",
+        code: "gatehouse::snippet",
         help: "<policies>",
     },
     Defect {

@@ -86,6 +86,42 @@ pub fn check_bytes_as(
     report
 }
 
+/// Checks a snippet: a file holding policy statements without `<policies>`, checked as
+/// if written in `section` (`inbound`, `backend`, `outbound` or `on-error`) of a loose
+/// document. Diagnostics point into the snippet itself.
+pub fn check_snippet(
+    path: &str,
+    bytes: Vec<u8>,
+    section: &str,
+    options: &CheckOptions,
+) -> Vec<Diagnostic> {
+    let (original, bad_utf8) = SourceFile::from_bytes(path, bytes);
+    let original = Arc::new(original);
+    if bad_utf8.is_some() {
+        return check_bytes(path, original.text.as_bytes().to_vec(), options).diagnostics;
+    }
+    let prefix = format!("<policies><{section}>");
+    let suffix = format!("</{section}></policies>");
+    let wrapped = format!("{prefix}{}{suffix}", original.text);
+    let file = Arc::new(SourceFile::new(path, wrapped));
+    let report = check_file_as(&file, DocKind::Loose, options);
+    let shift = prefix.len() as u32;
+    let len = original.text.len() as u32;
+    let inside = |at: u32| at.saturating_sub(shift).min(len);
+    report
+        .diagnostics
+        .into_iter()
+        // The frame is ours: `missing-base` and the like speak of sections the snippet
+        // does not have.
+        .filter(|d| d.span.start >= shift || d.span.end > shift)
+        .map(|mut d| {
+            d.span = Span::new(inside(d.span.start) as usize, inside(d.span.end) as usize);
+            d.file = Arc::clone(&original);
+            d
+        })
+        .collect()
+}
+
 /// Parses and checks one policy file of unknown scope.
 pub fn check_file(file: &Arc<SourceFile>, options: &CheckOptions) -> FileReport {
     check_file_as(file, DocKind::Loose, options)

@@ -4,7 +4,9 @@ use super::{ERRORS, FAILURE, OK};
 use clap::ValueEnum;
 use gatehouse_compiler::diagnostic::{render_human, render_json, render_sarif, Levels, Style};
 use gatehouse_compiler::project::{self, Project};
-use gatehouse_compiler::{check_bytes, check_project, files, CheckOptions, Diagnostic, Severity};
+use gatehouse_compiler::{
+    check_bytes, check_project, check_snippet, files, CheckOptions, Diagnostic, Severity,
+};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -73,6 +75,10 @@ pub struct Args {
     deny_warnings: bool,
     #[command(flatten)]
     declarations: Declarations,
+    /// Check the files as snippets: policy statements without `<policies>`, as if written
+    /// in this section.
+    #[arg(long, value_name = "SECTION", value_parser = ["inbound", "backend", "outbound", "on-error"])]
+    snippet: Option<String>,
     /// APIOps project folders, policy files, or folders searched recursively for `*.xml`.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -142,7 +148,7 @@ fn check_path(
         found = report.diagnostics;
         report.files_checked
     } else {
-        check_loose(path, options, &mut found)?
+        check_loose(path, options, args.snippet.as_deref(), &mut found)?
     };
     if n == 0 {
         return Err(format!(
@@ -158,6 +164,7 @@ fn check_path(
 fn check_loose(
     path: &Path,
     options: &CheckOptions,
+    snippet: Option<&str>,
     out: &mut Vec<Diagnostic>,
 ) -> Result<usize, String> {
     let found =
@@ -165,7 +172,11 @@ fn check_loose(
     for file in &found {
         let bytes =
             std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        out.extend(check_bytes(&file.display().to_string(), bytes, options).diagnostics);
+        let shown = file.display().to_string();
+        match snippet {
+            Some(section) => out.extend(check_snippet(&shown, bytes, section, options)),
+            None => out.extend(check_bytes(&shown, bytes, options).diagnostics),
+        }
     }
     Ok(found.len())
 }

@@ -30,9 +30,26 @@ pub(super) fn document(cx: &mut Context<'_>, doc: &Document) {
 }
 
 fn unknown_root(cx: &mut Context<'_>, root: &Element, name: &str) {
-    let is_policy = gatehouse_grammar::catalogue::catalogue()
-        .policy(name)
-        .is_some();
+    if let Some(p) = gatehouse_grammar::catalogue::catalogue().policy(name) {
+        let section = p.sections.iter().next().map_or("inbound", |s| s.as_str());
+        cx.report(
+            Diagnostic::error(
+                cx.file,
+                codes::SNIPPET,
+                format!(
+                    "`<{name}>` is a single policy: this file is a snippet, not a policy document"
+                ),
+                root.name.span,
+                "a policy as the root",
+            )
+            .with_help(format!(
+                "check it as a snippet: `gatehouse check --snippet {section} FILE`; or put it in \
+                 a section: `<policies><{section}><{name} …/></{section}></policies>`"
+            )),
+        );
+        return;
+    }
+    let is_policy = false;
     let help = if is_policy {
         format!("`<{name}>` is a policy: put it inside a section, e.g. `<policies><inbound><{name} .../></inbound></policies>`")
     } else {

@@ -109,6 +109,7 @@ codes! {
     SYNTAX_UNEXPECTED_TOKEN = error("syntax::unexpected-token", "the expression does not parse at this token", "@(F(1, 2)", "Fix the expression as the message says."),
     // The document against the catalogue.
     MISSING_ROOT = error("missing-root", "the file has no root element", "<!-- only a comment -->", "Write a `<policies>` document (or a `<fragment>`)."),
+    SNIPPET = error("snippet", "the root is a single policy: the file is a snippet, not a policy document", "<set-header name=\"a\" exists-action=\"delete\" />", "Check it as a snippet with `gatehouse check --snippet SECTION FILE`, or wrap it in `<policies>` and a section."),
     UNKNOWN_ROOT = error("unknown-root", "the root is neither `<policies>` nor `<fragment>`", "<inbound>...</inbound>", "Wrap the sections in `<policies>`."),
     UNKNOWN_SECTION = error("unknown-section", "an element of `<policies>` that is not a section", "<policies><inbund/></policies>", "Use `<inbound>`, `<backend>`, `<outbound>` or `<on-error>`."),
     DUPLICATE_SECTION = error("duplicate-section", "a section appears twice", "<policies><inbound/><inbound/></policies>", "Merge the two sections."),

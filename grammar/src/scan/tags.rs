@@ -103,7 +103,11 @@ impl Markup<'_> {
                     element.name.span,
                     "second root element",
                 )
-                .with_help(if element.name.text == first_name {
+                .with_help(if crate::catalogue::catalogue().policy(&first_name).is_some() {
+                    "several policies without `<policies>` are a snippet: check it with \
+                     `gatehouse check --snippet SECTION FILE`"
+                        .to_string()
+                } else if element.name.text == first_name {
                     format!("a file holds one `<{first_name}>`: merge this one's sections into the first, or delete it")
                 } else {
                     format!("move this element inside `<{first_name}>`, or delete it")
