@@ -13,11 +13,12 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gatehouse_compiler::lower::lower_source;
-use gatehouse_runtime::program::model::{
+use gatehouse_runtime::bundle::{decode_program, encode_program, DecodeLimits};
+use gatehouse_runtime::program::Program;
+use gatehouse_runtime::program::{
     Api, Arg, Block, CodeEntry, ExistsAction, ForwardRequest, HeaderOp, Loc, Op, OpKind, Operation,
     Pipeline, Scope,
 };
-use gatehouse_runtime::program::{decode_program, encode_program, DecodeLimits, Program};
 use std::hint::black_box;
 
 /// The same allocator as the `gatehouse` binary, so the figures are the binary's.

@@ -6,7 +6,7 @@ use gatehouse_compiler::program::{loose_project, lower_program};
 use gatehouse_compiler::{build_project, CheckOptions, Severity, SourceFile};
 use gatehouse_grammar::syntax::parse_document;
 use gatehouse_grammar::Limits;
-use gatehouse_runtime::program::model::explain;
+use gatehouse_runtime::program::explain;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -221,7 +221,7 @@ fn a_large_project_builds_with_shared_blocks() {
         .blocks
         .iter()
         .flat_map(|b| &b.ops)
-        .filter(|o| !matches!(o.kind, gatehouse_runtime::program::model::OpKind::Call(_)))
+        .filter(|o| !matches!(o.kind, gatehouse_runtime::program::OpKind::Call(_)))
         .count();
     println!("{statements} statements emitted; {copies} if every pipeline had its own copies");
     assert!(
@@ -236,7 +236,7 @@ fn flattened(
     b: u32,
     memo: &mut Vec<Option<usize>>,
 ) -> usize {
-    use gatehouse_runtime::program::model::OpKind;
+    use gatehouse_runtime::program::OpKind;
     if let Some(Some(n)) = memo.get(b as usize) {
         return *n;
     }

@@ -1,15 +1,15 @@
 //! Test harness: a pass-through engine, a running gateway on loopback, backends and clients.
 
 use bytes::Bytes;
-use gatehouse_runtime::backend::client::BoxError;
 use gatehouse_runtime::engine::{
     BackendRequest, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
 };
-use gatehouse_runtime::program::model::{Backend, BackendKind, Breaker, HttpVersion, TlsSettings};
 use gatehouse_runtime::program::Program;
-use gatehouse_runtime::server::driver::RespBody;
-use gatehouse_runtime::server::shutdown::Shutdown;
-use gatehouse_runtime::server::{admin, listener, Engine, Exchange, Loaded, ServerConfig, Shared};
+use gatehouse_runtime::program::{Backend, BackendKind, Breaker, HttpVersion, TlsSettings};
+use gatehouse_server::backend::client::BoxError;
+use gatehouse_server::handler::RespBody;
+use gatehouse_server::shutdown::Shutdown;
+use gatehouse_server::{admin, listener, Engine, Exchange, Loaded, ServerConfig, Shared};
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;

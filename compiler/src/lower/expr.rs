@@ -3,7 +3,7 @@
 use super::{LowerError, Lowerer};
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
-use gatehouse_runtime::program::{type_id, BinOp, Const, Func, Instr, TypeId, UnOp};
+use gatehouse_runtime::bytecode::{type_id, BinOp, Const, Func, Instr, TypeId, UnOp};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 

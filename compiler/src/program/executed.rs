@@ -4,7 +4,7 @@ use super::Builder;
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::catalogue::catalogue;
 use gatehouse_grammar::syntax::{Document, Element};
-use gatehouse_runtime::program::model::EXECUTED_POLICIES;
+use gatehouse_runtime::program::EXECUTED_POLICIES;
 use std::sync::Arc;
 
 /// The code of the finding: `policy::not-executed`.

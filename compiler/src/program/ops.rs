@@ -2,7 +2,7 @@
 
 use super::{Builder, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{
+use gatehouse_runtime::program::{
     Arg, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, OpKind, ReturnResponse, Severity,
 };
 

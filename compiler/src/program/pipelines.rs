@@ -5,7 +5,7 @@ use super::{executed, ops, Builder, ScopeEnv, Site};
 use crate::project::{PolicyDoc, Project};
 use crate::resolve::SECTIONS;
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{BlockId, Op, OpKind, Pipeline, PipelineId, Scope};
+use gatehouse_runtime::program::{BlockId, Op, OpKind, Pipeline, PipelineId, Scope};
 use std::collections::HashMap;
 
 /// The blocks of the four sections; `None`: no scope wrote anything there yet.

@@ -2,7 +2,7 @@
 
 use super::super::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{RateLimitByKey, StrId};
+use gatehouse_runtime::program::{RateLimitByKey, StrId};
 
 /// The attributes gatehouse executes.
 pub(super) const ATTRIBUTES: &[&str] = &[

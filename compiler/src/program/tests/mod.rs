@@ -9,7 +9,7 @@ use crate::project::{
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::syntax::parse_document;
 use gatehouse_grammar::{Limits, Span};
-use gatehouse_runtime::program::model::{
+use gatehouse_runtime::program::{
     Arg, BlockId, ExistsAction, ForwardRequest, OpKind, Program, Severity,
 };
 use sha2::{Digest, Sha256};
@@ -83,7 +83,7 @@ pub(super) fn errors(d: &[Diagnostic]) -> Vec<&str> {
 }
 
 /// The operations of `block`.
-pub(super) fn ops(p: &Program, block: BlockId) -> &[gatehouse_runtime::program::model::Op] {
+pub(super) fn ops(p: &Program, block: BlockId) -> &[gatehouse_runtime::program::Op] {
     &p.blocks[block as usize].ops
 }
 
@@ -213,10 +213,7 @@ fn a_fragment_is_one_block_called_from_each_include() {
     assert_eq!(calls[0], calls[1], "one block");
     let loc = p.loc(ops(&p, calls[0])[0].loc).unwrap();
     assert_eq!(p.str(loc.path), "fragment/set-header[1]");
-    assert_eq!(
-        loc.scope,
-        gatehouse_runtime::program::model::Scope::Fragment
-    );
+    assert_eq!(loc.scope, gatehouse_runtime::program::Scope::Fragment);
 }
 
 #[test]
@@ -294,7 +291,7 @@ fn subscription_keys_are_stored_as_digests() {
     assert!(s.active);
     assert_eq!(
         s.scope,
-        gatehouse_runtime::program::model::SubscriptionScope::Api(0)
+        gatehouse_runtime::program::SubscriptionScope::Api(0)
     );
     assert!(p.strings.iter().all(|x| !x.contains("primary-KEY")));
 }

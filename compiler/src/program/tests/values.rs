@@ -2,7 +2,7 @@
 
 use super::{api, build, errors, first_inbound, named, operation, ops, single};
 use crate::project::Project;
-use gatehouse_runtime::program::model::{ForwardRequest, HttpVersion, OpKind};
+use gatehouse_runtime::program::{ForwardRequest, HttpVersion, OpKind};
 
 #[test]
 fn forward_request_attributes_are_parsed() {

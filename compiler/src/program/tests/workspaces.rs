@@ -2,7 +2,7 @@
 
 use super::{api, build, errors, operation, origin};
 use crate::project::{Backend, BackendKind, PoolMember, Product, Project, Workspace};
-use gatehouse_runtime::program::model::{self as m, Arg, OpKind};
+use gatehouse_runtime::program::{self as m, Arg, OpKind};
 
 fn backend(name: &str, kind: BackendKind) -> Backend {
     Backend {
