@@ -9,7 +9,7 @@ use gatehouse_runtime::program::{Backend, BackendKind, Breaker, HttpVersion, Tls
 use gatehouse_server::backend::client::BoxError;
 use gatehouse_server::handler::RespBody;
 use gatehouse_server::shutdown::Shutdown;
-use gatehouse_server::{admin, listener, Engine, Exchange, Loaded, ServerConfig, Shared};
+use gatehouse_server::{admin, listener, Engine, Loaded, RequestRun, ServerConfig, Shared};
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -82,7 +82,7 @@ pub struct ProxyExchange<'a> {
 }
 
 impl Engine for Proxy {
-    type Exchange<'a> = ProxyExchange<'a>;
+    type Run<'a> = ProxyExchange<'a>;
 
     fn start(&self, head: RequestHead) -> ProxyExchange<'_> {
         ProxyExchange {
@@ -122,7 +122,7 @@ impl ProxyExchange<'_> {
     }
 }
 
-impl Exchange for ProxyExchange<'_> {
+impl RequestRun for ProxyExchange<'_> {
     fn resume(&mut self, input: Resume) -> Step {
         match input {
             Resume::Start if self.head.path_and_query.starts_with("/panic") => {

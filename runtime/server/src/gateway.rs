@@ -1,11 +1,11 @@
 //! The policy engine as the server's [`Engine`]: [`Gateway`] starts [`engine::Exchange`]s.
 
-use super::{Engine, Exchange};
+use super::{Engine, RequestRun};
 use gatehouse_runtime::engine::{self, Gateway, RequestHead, Resume, Step};
 use gatehouse_runtime::program::Program;
 
 impl Engine for Gateway {
-    type Exchange<'a> = engine::Exchange;
+    type Run<'a> = engine::Exchange;
 
     fn start(&self, head: RequestHead) -> engine::Exchange {
         Gateway::start(self, head)
@@ -16,7 +16,7 @@ impl Engine for Gateway {
     }
 }
 
-impl Exchange for engine::Exchange {
+impl RequestRun for engine::Exchange {
     fn resume(&mut self, input: Resume) -> Step {
         engine::Exchange::resume(self, input)
     }

@@ -1,9 +1,9 @@
-//! The server driver: runs one request through the engine, performing its effects with
+//! The request handler: runs one request through the engine, performing its effects with
 //! hyper — reading bodies with a size bound, calling backends, streaming bodies through.
 
 use super::access_log::{self, AccessEntry};
 use super::metrics::Metrics;
-use super::{Engine, Exchange, Shared};
+use super::{Engine, RequestRun, Shared};
 use crate::backend::client::{BoxError, ReqBody};
 use crate::backend::{Backends, URL_LABEL};
 use bytes::Bytes;
@@ -109,7 +109,7 @@ fn request_head(parts: &mut http::request::Parts, client_ip: IpAddr, scheme: &st
 }
 
 /// Resumes the exchange until it answers, performing each effect.
-async fn drive<E: Engine, X: Exchange>(
+async fn drive<E: Engine, X: RequestRun>(
     shared: &Shared<E>,
     backends: &Backends,
     exchange: &mut X,

@@ -1,6 +1,6 @@
 //! The gateway server: hyper/tokio listeners that drive the synchronous engine.
 //!
-//! The server is written against two small traits, [`Engine`] and [`Exchange`], which the
+//! The server is written against two small traits, [`Engine`] and [`RequestRun`], which the
 //! policy engine ([`gatehouse_runtime::engine::Gateway`]) implements; tests drive the server with
 //! scripted engines. A loaded program ([`Loaded`]) pairs the engine with its backend table
 //! and is swapped atomically on reload ([`reload`]).
@@ -25,19 +25,19 @@ use std::time::Duration;
 /// A program ready to serve requests.
 pub trait Engine: Send + Sync + 'static {
     /// One request's run.
-    type Exchange<'a>: Exchange + Send
+    type Run<'a>: RequestRun + Send
     where
         Self: 'a;
 
     /// Routes `head` and starts its pipeline.
-    fn start(&self, head: RequestHead) -> Self::Exchange<'_>;
+    fn start(&self, head: RequestHead) -> Self::Run<'_>;
 
     /// The program being served.
     fn program(&self) -> &Program;
 }
 
-/// One request's run through the engine.
-pub trait Exchange {
+/// One request's run through the engine (the policy engine's is [`gatehouse_runtime::engine::Exchange`]).
+pub trait RequestRun {
     /// Continues with `input` until the next effect or the final response.
     fn resume(&mut self, input: Resume) -> Step;
 

@@ -1,4 +1,5 @@
-//! The verifying decoder of bundles: bytes from anywhere in, a [`Code`] the VM can run out.
+//! Decoding bundles: errors, size limits, the header check, and [`decode`] of a code bundle
+//! (bytes from anywhere in, a [`Code`] the VM can run out).
 //!
 //! Every length is checked against the bytes that remain and against [`DecodeLimits`]
 //! before anything is allocated; every tag, index and jump target is checked against the

@@ -1,4 +1,9 @@
-//! The bundle of a whole [`Program`]: header, then one framed section per table, deflated.
+//! The bundle: the wire format of compiled code and of whole programs, and its verifier.
+//!
+//! Every bundle starts with the same header (`header.rs`: magic, version, kind, library
+//! fingerprint, length, CRC-32). A code bundle holds one [`crate::bytecode::Code`]
+//! ([`encode`] / [`decode`], the code section in `code/`); a program bundle holds a whole
+//! [`Program`]: one framed section per table, deflated.
 //!
 //! [`encode_program`] writes what `gatehouse build` ships; [`decode_program`] is its verifying
 //! inverse: any byte string gives either a `Program` whose every cross reference is in range,

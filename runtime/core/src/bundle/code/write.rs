@@ -1,6 +1,7 @@
-//! The bundle encoding of a [`Code`]: header, checksum, varint-coded pools and instructions.
+//! The code section's writer: a [`Code`]'s varint-coded pools and instructions (and
+//! [`encode`], a code bundle: the header, then that section).
 //!
-//! The byte-by-byte layout is in `docs/bundle.md`; [`super::decode`] is its verifying
+//! The byte-by-byte layout is in `docs/bundle.md`; [`crate::bundle::decode`] is its verifying
 //! inverse. Opcodes and operand tags live here, next to the writer, so the two stay in step.
 
 use crate::bytecode::{BinOp, Code, Const, Instr, TypeId, UnOp};
