@@ -26,7 +26,7 @@ mod write_program;
 #[cfg(test)]
 mod tests;
 
-pub use code::{encode, Next, Operand};
+pub use code::encode;
 pub use decode::{decode, BundleError, DecodeLimits};
 pub use header::{crc32, library_fingerprint, BundleKind, FORMAT_VERSION, HEADER_LEN, MAGIC};
 pub use read_program::decode_program;

@@ -6,8 +6,10 @@
 //! are compiled once per `Code`: by `engine::Gateway::new` when a program loads, else on first use.
 
 mod instr;
+mod operand;
 
-pub use instr::{type_id, BinOp, Instr, TypeId, UnOp};
+pub use instr::{type_id, BinOp, Instr, Next, Operand, TypeId, UnOp};
+pub use operand::{tag_of, Field, OperandSink, OperandSource};
 
 use gatehouse_dotnet::regex::{Regex, RegexOptions};
 use gatehouse_dotnet::DResult;
@@ -131,24 +133,36 @@ impl Code {
         out
     }
 
-    /// What an instruction's pool or table operand stands for (empty when nothing).
+    /// What an instruction's pool and table operands stand for (empty when nothing), from
+    /// [`Instr::operands`].
     fn operand_note(&self, ins: &Instr) -> String {
-        let string = |i: u32| self.strings.get(i as usize).map(|s| format!("{s:?}"));
-        let text = match *ins {
-            Instr::Get(n) | Instr::Set(n) | Instr::Call(n, _) => {
-                Some(crate::library::name_of(n).to_string())
-            }
-            Instr::Static(m, _) => crate::library::members()
+        let notes: Vec<String> = ins.operands().filter_map(|o| self.describe(o)).collect();
+        if notes.is_empty() {
+            return String::new();
+        }
+        format!(" ; {}", notes.join(", "))
+    }
+
+    /// What operand `o` refers to, for a person.
+    fn describe(&self, o: Operand) -> Option<String> {
+        match o {
+            Operand::Name(n) => Some(crate::library::name_of(n).to_string()),
+            Operand::Member(m) => crate::library::members()
                 .get(m as usize)
                 .map(|m| format!("{}.{}", m.ty, m.name)),
-            Instr::Str(i) | Instr::GetNamed(i) | Instr::EqStr(i) | Instr::NeStr(i) => string(i),
-            Instr::Const(i) => self.consts.get(i as usize).map(|c| format!("{c:?}")),
-            Instr::Regex(i) => self
+            Operand::Str(i) | Operand::OptStr(i) => {
+                self.strings.get(i as usize).map(|s| format!("{s:?}"))
+            }
+            Operand::Const(i) => self.consts.get(i as usize).map(|c| format!("{c:?}")),
+            Operand::Regex(i) => self
                 .regexes
                 .get(i as usize)
                 .map(|r| format!("/{}/", r.pattern)),
-            _ => None,
-        };
-        text.map_or_else(String::new, |t| format!(" ; {t}"))
+            Operand::Local(_)
+            | Operand::Target(_)
+            | Operand::Func(_)
+            | Operand::Shape(_)
+            | Operand::Handler(_) => None,
+        }
     }
 }

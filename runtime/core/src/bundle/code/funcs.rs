@@ -1,9 +1,8 @@
 //! Function bodies: each lambda or local function is an instruction range behind a jump, and
 //! control never crosses from one function into another.
 
-use super::verify::Next;
 use crate::bundle::BundleError;
-use crate::bytecode::{Code, Instr};
+use crate::bytecode::{Code, Instr, Next};
 
 /// Every function's body is `entry..end`, where the instruction before `entry` is the
 /// `Jump(end)` that skips it (as the lowerer emits lambdas inline); bodies nest or are

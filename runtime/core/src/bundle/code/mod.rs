@@ -6,6 +6,5 @@ pub(super) mod read;
 pub(super) mod verify;
 pub(super) mod write;
 
-pub use verify::{Next, Operand};
 pub use write::encode;
 pub(crate) use write::put_code;

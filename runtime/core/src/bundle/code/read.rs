@@ -1,9 +1,10 @@
-//! Reading the values of a code section: constants, operator tags, host objects, instructions.
+//! Reading the values of a code section: constants, operator tags, host objects, and
+//! instructions through [`Instr::read`] (the reader is their [`OperandSource`]).
 
 use super::super::reader::Reader;
-use super::write::{const_tag, host_bytes, op, BIN_OPS, ENTITIES, TYPE_IDS, UN_OPS};
+use super::write::{const_tag, host_bytes, ENTITIES};
 use crate::bundle::BundleError;
-use crate::bytecode::{Const, Instr, TypeId};
+use crate::bytecode::{Const, Instr, OperandSource};
 use crate::value::{HostObj, Msg};
 use rust_decimal::Decimal;
 
@@ -44,10 +45,6 @@ impl Reader<'_> {
             .ok_or_else(|| BundleError::new(at, format!("unknown {what} {t}")))
     }
 
-    fn type_id(&mut self) -> Result<TypeId, BundleError> {
-        self.tagged(&TYPE_IDS, "type id")
-    }
-
     fn host(&mut self) -> Result<HostObj, BundleError> {
         let at = self.pos;
         let [kind, arg]: [u8; 2] = self.array("a host object")?;
@@ -82,74 +79,36 @@ impl Reader<'_> {
     }
 
     pub(crate) fn instr(&mut self) -> Result<Instr, BundleError> {
-        use op::*;
         let at = self.pos;
-        Ok(match self.u8("an opcode")? {
-            CONST => Instr::Const(self.var_u32("an operand")?),
-            STR => Instr::Str(self.var_u32("an operand")?),
-            NULL => Instr::Null,
-            CONTEXT => Instr::Context,
-            HOST => Instr::Host(self.host()?),
-            POP => Instr::Pop,
-            DUP => Instr::Dup,
-            LOAD => Instr::Load(self.var_u16("an operand")?),
-            STORE => Instr::Store(self.var_u16("an operand")?),
-            GET => Instr::Get(self.var_u32("an operand")?),
-            GET_NAMED => Instr::GetNamed(self.var_u32("an operand")?),
-            SET => Instr::Set(self.var_u32("an operand")?),
-            LOOKUP => Instr::Lookup(
-                self.host()?,
-                self.var_u16("an operand")?,
-                self.var_u16("an operand")?,
-            ),
-            code @ (LOOKUP_EQ | LOOKUP_NE) => {
-                let h = self.host()?;
-                let key = self.var_u16("an operand")?;
-                let lit = self.var_u16("an operand")?;
-                let absent = self.bool("an operand")?;
-                if code == LOOKUP_EQ {
-                    Instr::LookupEq(h, key, lit, absent)
-                } else {
-                    Instr::LookupNe(h, key, lit, absent)
-                }
-            }
-            CALL => Instr::Call(self.var_u32("an operand")?, self.u8("an operand")?),
-            STATIC => Instr::Static(self.var_u32("an operand")?, self.u8("an operand")?),
-            INDEX => Instr::Index(self.u8("an operand")?),
-            SET_INDEX => Instr::SetIndex(self.u8("an operand")?),
-            JUMP => Instr::Jump(self.var_u32("an operand")?),
-            JUMP_IF_FALSE => Instr::JumpIfFalse(self.var_u32("an operand")?),
-            JUMP_IF_TRUE => Instr::JumpIfTrue(self.var_u32("an operand")?),
-            JUMP_IF_NULL => Instr::JumpIfNull(self.var_u32("an operand")?),
-            JUMP_IF_NOT_NULL => Instr::JumpIfNotNull(self.var_u32("an operand")?),
-            BINARY => Instr::Binary(self.tagged(&BIN_OPS, "binary operator")?),
-            EQ_STR => Instr::EqStr(self.var_u32("an operand")?),
-            NE_STR => Instr::NeStr(self.var_u32("an operand")?),
-            BINARY_CHECKED => Instr::BinaryChecked(self.tagged(&BIN_OPS, "binary operator")?),
-            UNARY => Instr::Unary(self.tagged(&UN_OPS, "unary operator")?),
-            CAST => Instr::Cast(self.type_id()?),
-            CAST_CHECKED => Instr::CastChecked(self.type_id()?),
-            UNBOX => Instr::Unbox(self.type_id()?),
-            IS_TYPE => Instr::IsType(self.type_id()?),
-            CATCHES => Instr::Catches(self.var_u32("an operand")?),
-            AS => Instr::As(self.type_id()?),
-            FORMAT => Instr::Format(self.var_u32("an operand")?),
-            ALIGN => Instr::Align,
-            CONCAT => Instr::Concat(self.var_u16("an operand")?),
-            REGEX => Instr::Regex(self.var_u32("an operand")?),
-            MAKE_LAMBDA => Instr::MakeLambda(self.var_u32("an operand")?),
-            INVOKE => Instr::Invoke(self.u8("an operand")?),
-            NEW_ARRAY => Instr::NewArray(self.type_id()?, self.var_u16("an operand")?),
-            NEW_ANON => Instr::NewAnon(self.var_u32("an operand")?),
-            ITER => Instr::Iter,
-            ITER_NEXT => Instr::IterNext(self.var_u32("an operand")?),
-            TRY_ENTER => Instr::TryEnter(self.var_u32("an operand")?),
-            TRY_EXIT => Instr::TryExit,
-            RETURN => Instr::Return,
-            THROW => Instr::Throw,
-            LOAD_OUT => Instr::LoadOut,
-            NOP => Instr::Nop,
-            b => return Err(BundleError::new(at, format!("unknown opcode {b}"))),
-        })
+        let op = self.u8("an opcode")?;
+        Instr::read(op, self)?.ok_or_else(|| BundleError::new(at, format!("unknown opcode {op}")))
+    }
+}
+
+impl OperandSource for Reader<'_> {
+    type Error = BundleError;
+
+    fn byte(&mut self) -> Result<u8, BundleError> {
+        self.u8("an operand")
+    }
+
+    fn flag(&mut self) -> Result<bool, BundleError> {
+        self.bool("an operand")
+    }
+
+    fn var_u32(&mut self) -> Result<u32, BundleError> {
+        Reader::var_u32(self, "an operand")
+    }
+
+    fn var_u16(&mut self) -> Result<u16, BundleError> {
+        Reader::var_u16(self, "an operand")
+    }
+
+    fn host(&mut self) -> Result<HostObj, BundleError> {
+        Reader::host(self)
+    }
+
+    fn tag<T: Copy>(&mut self, all: &[T], what: &str) -> Result<T, BundleError> {
+        self.tagged(all, what)
     }
 }

@@ -2,9 +2,10 @@
 //! [`encode`], a code bundle: the header, then that section).
 //!
 //! The byte-by-byte layout is in `docs/bundle.md`; [`crate::bundle::decode`] is its verifying
-//! inverse. Opcodes and operand tags live here, next to the writer, so the two stay in step.
+//! inverse. Opcodes and operand encodings are [`crate::bytecode::Instr`]'s table; constant and
+//! host-object tags live here, next to the writer.
 
-use crate::bytecode::{BinOp, Code, Const, Instr, TypeId, UnOp};
+use crate::bytecode::{tag_of, Code, Const, OperandSink};
 use crate::value::{Entity, HostObj, Msg};
 use gatehouse_dotnet::regex::RegexOptions;
 
@@ -59,7 +60,7 @@ pub(crate) fn put_code(p: &mut Vec<u8>, code: &Code) {
     }
     put_len(p, code.instrs.len());
     for ins in &code.instrs {
-        put_instr(p, *ins);
+        ins.write(p);
     }
 }
 
@@ -124,30 +125,6 @@ pub(super) fn regex_flags(o: RegexOptions) -> u8 {
         | u8::from(o.explicit_capture) << 4
 }
 
-/// Every [`TypeId`], in tag order.
-pub(super) const TYPE_IDS: [TypeId; 29] = {
-    use TypeId::*;
-    [
-        Object, Bool, Char, SByte, Byte, Short, UShort, Int, UInt, Long, ULong, Float, Double,
-        Decimal, String, DateTime, TimeSpan, Guid, JToken, JObject, JArray, JValue, JProperty,
-        ByteArray, Array, List, Dictionary, Enumerable, Exception,
-    ]
-};
-
-/// Every [`BinOp`], in tag order.
-pub(super) const BIN_OPS: [BinOp; 16] = {
-    use BinOp::*;
-    [
-        Add, Sub, Mul, Div, Rem, Shl, Shr, And, Or, Xor, Eq, Ne, Lt, Le, Gt, Ge,
-    ]
-};
-
-/// Every [`UnOp`], in tag order.
-pub(super) const UN_OPS: [UnOp; 6] = {
-    use UnOp::*;
-    [Neg, Plus, Not, BitNot, Inc, Dec]
-};
-
 /// Every [`Entity`], in tag order.
 pub(super) const ENTITIES: [Entity; 7] = {
     use Entity::*;
@@ -161,10 +138,6 @@ pub(super) const ENTITIES: [Entity; 7] = {
         Deployment,
     ]
 };
-
-fn tag_of<T: PartialEq>(all: &[T], v: &T) -> u8 {
-    all.iter().position(|x| x == v).unwrap_or(0) as u8
-}
 
 /// A host object as two bytes: kind and argument.
 pub(super) fn host_bytes(h: HostObj) -> [u8; 2] {
@@ -182,211 +155,14 @@ pub(super) fn host_bytes(h: HostObj) -> [u8; 2] {
     }
 }
 
-/// Opcodes, one per [`Instr`] variant.
-#[allow(missing_docs)]
-pub(super) mod op {
-    pub const CONST: u8 = 0;
-    pub const STR: u8 = 1;
-    pub const NULL: u8 = 2;
-    pub const CONTEXT: u8 = 3;
-    pub const HOST: u8 = 4;
-    pub const POP: u8 = 5;
-    pub const DUP: u8 = 6;
-    pub const LOAD: u8 = 7;
-    pub const STORE: u8 = 8;
-    pub const GET: u8 = 9;
-    pub const GET_NAMED: u8 = 10;
-    pub const SET: u8 = 11;
-    pub const LOOKUP: u8 = 12;
-    pub const LOOKUP_EQ: u8 = 13;
-    pub const LOOKUP_NE: u8 = 14;
-    pub const CALL: u8 = 15;
-    pub const STATIC: u8 = 16;
-    pub const INDEX: u8 = 17;
-    pub const SET_INDEX: u8 = 18;
-    pub const JUMP: u8 = 19;
-    pub const JUMP_IF_FALSE: u8 = 20;
-    pub const JUMP_IF_TRUE: u8 = 21;
-    pub const JUMP_IF_NULL: u8 = 22;
-    pub const JUMP_IF_NOT_NULL: u8 = 23;
-    pub const BINARY: u8 = 24;
-    pub const EQ_STR: u8 = 25;
-    pub const NE_STR: u8 = 26;
-    pub const BINARY_CHECKED: u8 = 27;
-    pub const UNARY: u8 = 28;
-    pub const CAST: u8 = 29;
-    pub const CAST_CHECKED: u8 = 30;
-    pub const UNBOX: u8 = 31;
-    pub const IS_TYPE: u8 = 32;
-    pub const CATCHES: u8 = 33;
-    pub const AS: u8 = 34;
-    pub const FORMAT: u8 = 35;
-    pub const ALIGN: u8 = 36;
-    pub const CONCAT: u8 = 37;
-    pub const REGEX: u8 = 38;
-    pub const MAKE_LAMBDA: u8 = 39;
-    pub const INVOKE: u8 = 40;
-    pub const NEW_ARRAY: u8 = 41;
-    pub const NEW_ANON: u8 = 42;
-    pub const ITER: u8 = 43;
-    pub const ITER_NEXT: u8 = 44;
-    pub const TRY_ENTER: u8 = 45;
-    pub const TRY_EXIT: u8 = 46;
-    pub const RETURN: u8 = 47;
-    pub const THROW: u8 = 48;
-    pub const LOAD_OUT: u8 = 49;
-    pub const NOP: u8 = 50;
-}
-
-fn put_instr(out: &mut Vec<u8>, ins: Instr) {
-    use op::*;
-    match ins {
-        Instr::Const(i) => {
-            out.push(CONST);
-            put_var(out, i);
-        }
-        Instr::Str(i) => {
-            out.push(STR);
-            put_var(out, i);
-        }
-        Instr::Null => out.push(NULL),
-        Instr::Context => out.push(CONTEXT),
-        Instr::Host(h) => {
-            out.push(HOST);
-            out.extend_from_slice(&host_bytes(h));
-        }
-        Instr::Pop => out.push(POP),
-        Instr::Dup => out.push(DUP),
-        Instr::Load(i) => {
-            out.push(LOAD);
-            put_var(out, i);
-        }
-        Instr::Store(i) => {
-            out.push(STORE);
-            put_var(out, i);
-        }
-        Instr::Get(n) => {
-            out.push(GET);
-            put_var(out, n);
-        }
-        Instr::GetNamed(i) => {
-            out.push(GET_NAMED);
-            put_var(out, i);
-        }
-        Instr::Set(n) => {
-            out.push(SET);
-            put_var(out, n);
-        }
-        Instr::Lookup(h, key, default) => {
-            out.push(LOOKUP);
-            out.extend_from_slice(&host_bytes(h));
-            put_var(out, key);
-            put_var(out, default);
-        }
-        Instr::LookupEq(h, key, lit, absent) | Instr::LookupNe(h, key, lit, absent) => {
-            out.push(if matches!(ins, Instr::LookupEq(..)) {
-                LOOKUP_EQ
-            } else {
-                LOOKUP_NE
-            });
-            out.extend_from_slice(&host_bytes(h));
-            put_var(out, key);
-            put_var(out, lit);
-            out.push(u8::from(absent));
-        }
-        Instr::Call(n, argc) => {
-            out.push(CALL);
-            put_var(out, n);
-            out.push(argc);
-        }
-        Instr::Static(i, argc) => {
-            out.push(STATIC);
-            put_var(out, i);
-            out.push(argc);
-        }
-        Instr::Index(argc) => out.extend_from_slice(&[INDEX, argc]),
-        Instr::SetIndex(argc) => out.extend_from_slice(&[SET_INDEX, argc]),
-        Instr::Jump(t) => {
-            out.push(JUMP);
-            put_var(out, t);
-        }
-        Instr::JumpIfFalse(t) => {
-            out.push(JUMP_IF_FALSE);
-            put_var(out, t);
-        }
-        Instr::JumpIfTrue(t) => {
-            out.push(JUMP_IF_TRUE);
-            put_var(out, t);
-        }
-        Instr::JumpIfNull(t) => {
-            out.push(JUMP_IF_NULL);
-            put_var(out, t);
-        }
-        Instr::JumpIfNotNull(t) => {
-            out.push(JUMP_IF_NOT_NULL);
-            put_var(out, t);
-        }
-        Instr::Binary(b) => out.extend_from_slice(&[BINARY, tag_of(&BIN_OPS, &b)]),
-        Instr::EqStr(i) => {
-            out.push(EQ_STR);
-            put_var(out, i);
-        }
-        Instr::NeStr(i) => {
-            out.push(NE_STR);
-            put_var(out, i);
-        }
-        Instr::BinaryChecked(b) => {
-            out.extend_from_slice(&[BINARY_CHECKED, tag_of(&BIN_OPS, &b)]);
-        }
-        Instr::Unary(u) => out.extend_from_slice(&[UNARY, tag_of(&UN_OPS, &u)]),
-        Instr::Cast(t) => out.extend_from_slice(&[CAST, tag_of(&TYPE_IDS, &t)]),
-        Instr::CastChecked(t) => out.extend_from_slice(&[CAST_CHECKED, tag_of(&TYPE_IDS, &t)]),
-        Instr::Unbox(t) => out.extend_from_slice(&[UNBOX, tag_of(&TYPE_IDS, &t)]),
-        Instr::IsType(t) => out.extend_from_slice(&[IS_TYPE, tag_of(&TYPE_IDS, &t)]),
-        Instr::Catches(i) => {
-            out.push(CATCHES);
-            put_var(out, i);
-        }
-        Instr::As(t) => out.extend_from_slice(&[AS, tag_of(&TYPE_IDS, &t)]),
-        Instr::Format(f) => {
-            out.push(FORMAT);
-            put_var(out, f);
-        }
-        Instr::Align => out.push(ALIGN),
-        Instr::Concat(n) => {
-            out.push(CONCAT);
-            put_var(out, n);
-        }
-        Instr::Regex(i) => {
-            out.push(REGEX);
-            put_var(out, i);
-        }
-        Instr::MakeLambda(i) => {
-            out.push(MAKE_LAMBDA);
-            put_var(out, i);
-        }
-        Instr::Invoke(argc) => out.extend_from_slice(&[INVOKE, argc]),
-        Instr::NewArray(t, n) => {
-            out.extend_from_slice(&[NEW_ARRAY, tag_of(&TYPE_IDS, &t)]);
-            put_var(out, n);
-        }
-        Instr::NewAnon(i) => {
-            out.push(NEW_ANON);
-            put_var(out, i);
-        }
-        Instr::Iter => out.push(ITER),
-        Instr::IterNext(t) => {
-            out.push(ITER_NEXT);
-            put_var(out, t);
-        }
-        Instr::TryEnter(h) => {
-            out.push(TRY_ENTER);
-            put_var(out, h);
-        }
-        Instr::TryExit => out.push(TRY_EXIT),
-        Instr::Return => out.push(RETURN),
-        Instr::Throw => out.push(THROW),
-        Instr::LoadOut => out.push(LOAD_OUT),
-        Instr::Nop => out.push(NOP),
+impl OperandSink for Vec<u8> {
+    fn byte(&mut self, b: u8) {
+        self.push(b);
+    }
+    fn var(&mut self, v: u64) {
+        put_var(self, v);
+    }
+    fn host(&mut self, h: HostObj) {
+        self.extend_from_slice(&host_bytes(h));
     }
 }
