@@ -3,7 +3,8 @@
 use super::{Builder, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
 use gatehouse_runtime::program::{
-    Arg, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, OpKind, ReturnResponse, Severity,
+    Arg, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse, OpKind, ReturnResponse,
+    RewriteUri, SetBackendService, SetBody, SetMethod, SetStatus, SetVariable, Severity, TraceOp,
 };
 
 mod limits;
@@ -43,29 +44,30 @@ pub(super) fn lower(
     match &*e.name.text {
         "set-header" => header_op(b, env, site, e).map(OpKind::SetHeader),
         "set-query-parameter" => header_op(b, env, site, e).map(OpKind::SetQueryParameter),
-        "rewrite-uri" => Some(OpKind::RewriteUri {
+        "rewrite-uri" => Some(OpKind::RewriteUri(RewriteUri {
             template: b.attr(env, site, e, "template")?,
             copy_unmatched_params: flag(b, env, site, e, "copy-unmatched-params", true)?,
-        }),
-        "set-method" => b.content(env, site, e).map(OpKind::SetMethod),
-        "set-status" => {
-            status(b, env, site, e).map(|(code, reason)| OpKind::SetStatus { code, reason })
-        }
-        "set-variable" => Some(OpKind::SetVariable {
+        })),
+        "set-method" => b
+            .content(env, site, e)
+            .map(|m| OpKind::SetMethod(SetMethod(m))),
+        "set-status" => status(b, env, site, e)
+            .map(|(code, reason)| OpKind::SetStatus(SetStatus { code, reason })),
+        "set-variable" => Some(OpKind::SetVariable(SetVariable {
             name: {
                 let name = b.literal_attr(env, site, e, "name")?;
                 b.intern(&name)
             },
             value: b.attr(env, site, e, "value")?,
-        }),
-        "set-body" => body(b, env, site, e).map(|value| OpKind::SetBody { value }),
+        })),
+        "set-body" => body(b, env, site, e).map(|value| OpKind::SetBody(SetBody { value })),
         "return-response" => return_response(b, env, site, e).map(OpKind::ReturnResponse),
         "mock-response" => mock(b, env, site, e),
         "trace" => trace(b, env, site, e),
-        "set-backend-service" => Some(OpKind::SetBackendService {
+        "set-backend-service" => Some(OpKind::SetBackendService(SetBackendService {
             backend_id: backend_id(b, env, site, e),
             base_url: b.attr(env, site, e, "base-url"),
-        }),
+        })),
         "forward-request" => forward(b, env, site, e).map(OpKind::ForwardRequest),
         "rate-limit-by-key" => {
             limits::rate_limit_by_key(b, env, site, e).map(OpKind::RateLimitByKey)
@@ -266,10 +268,10 @@ fn mock(b: &mut Builder<'_>, env: &ScopeEnv<'_>, site: &Site<'_>, e: &Element) -
     let content_type = b
         .literal_attr(env, site, e, "content-type")
         .map(|t| b.intern(&t));
-    Some(OpKind::MockResponse {
+    Some(OpKind::MockResponse(MockResponse {
         status,
         content_type,
-    })
+    }))
 }
 
 fn trace(b: &mut Builder<'_>, env: &ScopeEnv<'_>, site: &Site<'_>, e: &Element) -> Option<OpKind> {
@@ -301,12 +303,12 @@ fn trace(b: &mut Builder<'_>, env: &ScopeEnv<'_>, site: &Site<'_>, e: &Element) 
         let name = b.intern(&name);
         metadata.push((name, b.attr(env, site, m, "value")?));
     }
-    Some(OpKind::Trace {
+    Some(OpKind::Trace(TraceOp {
         source,
         severity,
         message,
         metadata,
-    })
+    }))
 }
 
 /// `backend-id`: a literal names the scope's backend (workspace backends first).

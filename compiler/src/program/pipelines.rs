@@ -5,7 +5,7 @@ use super::{executed, ops, Builder, ScopeEnv, Site};
 use crate::project::{PolicyDoc, Project};
 use crate::resolve::SECTIONS;
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::{BlockId, Op, OpKind, Pipeline, PipelineId, Scope};
+use gatehouse_runtime::program::{BlockId, Choose, Op, OpKind, Pipeline, PipelineId, Scope};
 use std::collections::HashMap;
 
 /// The blocks of the four sections; `None`: no scope wrote anything there yet.
@@ -203,10 +203,10 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        Some(OpKind::Choose {
+        Some(OpKind::Choose(Choose {
             branches,
             otherwise,
-        })
+        }))
     }
 
     /// `<include-fragment>`: a call to the fragment's block, lowered once.

@@ -10,7 +10,8 @@ use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::syntax::parse_document;
 use gatehouse_grammar::{Limits, Span};
 use gatehouse_runtime::program::{
-    Arg, BlockId, ExistsAction, ForwardRequest, OpKind, Program, Severity,
+    Arg, BlockId, ExistsAction, ForwardRequest, MockResponse, OpKind, Program, RewriteUri,
+    SetVariable, Severity, TraceOp,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -166,7 +167,10 @@ fn an_api_block_is_shared_by_all_its_operations() {
     let OpKind::Call(g) = global else {
         panic!("expected a call, got {global:?}")
     };
-    assert!(matches!(ops(&p, g)[0].kind, OpKind::SetVariable { .. }));
+    assert!(matches!(
+        ops(&p, g)[0].kind,
+        OpKind::SetVariable(SetVariable { .. })
+    ));
     // Sections nobody writes are the shared empty block.
     assert!(ops(&p, pipes[0].sections[2]).is_empty());
     assert_eq!(pipes[0].sections[2], pipes[0].sections[3]);
@@ -237,21 +241,21 @@ fn attributes_take_apim_defaults() {
     assert!(matches!(h.values[1], Arg::Expr(_)));
     assert!(matches!(
         inbound[1].kind,
-        OpKind::RewriteUri {
+        OpKind::RewriteUri(RewriteUri {
             copy_unmatched_params: true,
             ..
-        }
+        })
     ));
     assert_eq!(
         inbound[2].kind,
-        OpKind::MockResponse {
+        OpKind::MockResponse(MockResponse {
             status: 200,
             content_type: None
-        }
+        })
     );
     assert!(matches!(
         &inbound[3].kind,
-        OpKind::Trace { severity: Severity::Verbose, message: Arg::Lit(m), .. } if p.str(*m) == "hello"
+        OpKind::Trace(TraceOp { severity: Severity::Verbose, message: Arg::Lit(m), .. }) if p.str(*m) == "hello"
     ));
     let OpKind::RateLimitByKey(r) = &inbound[4].kind else {
         panic!("{:?}", inbound[4].kind)

@@ -2,7 +2,7 @@
 //! block graph.
 
 use crate::bundle::{BundleError, DecodeLimits};
-use crate::program::{Backend, BackendKind, Block, OpKind};
+use crate::program::{Backend, BackendKind, Block};
 
 /// Every pool member is a single backend (so resolving a pool never recurses).
 pub(super) fn check_pools(backends: &[Backend], offsets: &[usize]) -> Result<(), BundleError> {
@@ -28,21 +28,6 @@ pub(super) fn check_pools(backends: &[Backend], offsets: &[usize]) -> Result<(),
     Ok(())
 }
 
-/// The blocks that operation `kind` runs (called blocks and `choose` branches).
-fn children(kind: &OpKind) -> impl Iterator<Item = u32> + '_ {
-    let (call, branches, otherwise) = match kind {
-        OpKind::Call(b) => (Some(*b), &[][..], None),
-        OpKind::Choose {
-            branches,
-            otherwise,
-        } => (None, &branches[..], *otherwise),
-        _ => (None, &[][..], None),
-    };
-    call.into_iter()
-        .chain(branches.iter().map(|(_, b)| *b))
-        .chain(otherwise)
-}
-
 /// The block graph as adjacency arrays: block `b`'s children are
 /// `edges[starts[b]..starts[b + 1]]`.
 fn graph(blocks: &[Block]) -> (Vec<usize>, Vec<u32>) {
@@ -50,7 +35,9 @@ fn graph(blocks: &[Block]) -> (Vec<usize>, Vec<u32>) {
     let mut edges = Vec::new();
     for b in blocks {
         starts.push(edges.len());
-        edges.extend(b.ops.iter().flat_map(|o| children(&o.kind)));
+        for op in &b.ops {
+            op.kind.blocks(&mut |c| edges.push(c));
+        }
     }
     starts.push(edges.len());
     (starts, edges)

@@ -35,7 +35,9 @@ pub use write_program::encode_program;
 pub(crate) use code::put_code;
 pub(crate) use decode::{finish, open, read_code};
 pub(crate) use header::{put_len, put_str, put_var, seal};
+pub(crate) use read_program::{many, In as ProgramReader};
 pub(crate) use reader::Reader;
+pub(crate) use write_program::{put_arg, put_flags, put_opt, put_opt_arg};
 
 #[cfg(doc)]
 use crate::program::Program;
@@ -82,24 +84,4 @@ pub mod section {
             _ => "unknown",
         }
     }
-}
-
-/// Operation tags, one per [`crate::program::OpKind`] variant.
-#[allow(missing_docs)]
-pub mod op_tag {
-    pub const CALL: u8 = 0;
-    pub const CHOOSE: u8 = 1;
-    pub const SET_HEADER: u8 = 2;
-    pub const SET_QUERY_PARAMETER: u8 = 3;
-    pub const REWRITE_URI: u8 = 4;
-    pub const SET_METHOD: u8 = 5;
-    pub const SET_STATUS: u8 = 6;
-    pub const SET_VARIABLE: u8 = 7;
-    pub const SET_BODY: u8 = 8;
-    pub const RETURN_RESPONSE: u8 = 9;
-    pub const MOCK_RESPONSE: u8 = 10;
-    pub const TRACE: u8 = 11;
-    pub const SET_BACKEND_SERVICE: u8 = 12;
-    pub const FORWARD_REQUEST: u8 = 13;
-    pub const RATE_LIMIT_BY_KEY: u8 = 14;
 }

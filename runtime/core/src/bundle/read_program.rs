@@ -10,7 +10,7 @@ use crate::program::{Arg, CodeEntry, Loc, Pipeline, Program, Scope, SecretRef};
 
 /// The sizes of the tables read so far (what an index may refer to).
 #[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Bounds {
+pub(crate) struct Bounds {
     pub strings: usize,
     pub files: usize,
     pub locs: usize,
@@ -23,7 +23,7 @@ pub(super) struct Bounds {
 }
 
 /// The reader, the limits and the table sizes known so far.
-pub(super) struct In<'a, 'l> {
+pub(crate) struct In<'a, 'l> {
     pub r: Reader<'a>,
     pub limits: &'l DecodeLimits,
     pub b: Bounds,
@@ -32,7 +32,7 @@ pub(super) struct In<'a, 'l> {
 }
 
 /// `n` entries read by `f`, allocated once (`collect` into a `Result` cannot pre-size).
-pub(super) fn many<T>(
+pub(crate) fn many<T>(
     n: usize,
     mut f: impl FnMut() -> Result<T, BundleError>,
 ) -> Result<Vec<T>, BundleError> {

@@ -114,7 +114,7 @@ pub(super) fn put_ids(w: &mut Vec<u8>, ids: &[u32]) {
 }
 
 /// An optional id: 0 for none, else the id plus one.
-pub(super) fn put_opt(w: &mut Vec<u8>, v: Option<u32>) {
+pub(crate) fn put_opt(w: &mut Vec<u8>, v: Option<u32>) {
     put_var(w, v.map_or(0, |v| u64::from(v) + 1));
 }
 
@@ -127,17 +127,17 @@ pub(super) fn arg_bits(a: Arg) -> u64 {
 }
 
 /// An argument (see [`arg_bits`]).
-pub(super) fn put_arg(w: &mut Vec<u8>, a: Arg) {
+pub(crate) fn put_arg(w: &mut Vec<u8>, a: Arg) {
     put_var(w, arg_bits(a));
 }
 
 /// An optional argument: 0 for none, else its bits plus one.
-pub(super) fn put_opt_arg(w: &mut Vec<u8>, a: Option<Arg>) {
+pub(crate) fn put_opt_arg(w: &mut Vec<u8>, a: Option<Arg>) {
     put_var(w, a.map_or(0, |a| arg_bits(a) + 1));
 }
 
 /// Booleans as bits of one byte, the first in bit 0.
-pub(super) fn put_flags(w: &mut Vec<u8>, flags: &[bool]) {
+pub(crate) fn put_flags(w: &mut Vec<u8>, flags: &[bool]) {
     let bits = flags
         .iter()
         .enumerate()

@@ -4,7 +4,7 @@
 use crate::bytecode::Instr;
 use crate::library::name_id;
 use crate::program::Program;
-use crate::program::{Arg, BlockId, CodeId, OpKind};
+use crate::program::{BlockId, CodeId, OpKind};
 use crate::value::{HostObj, Msg};
 
 /// The bodies a pipeline may read.
@@ -113,7 +113,8 @@ fn headers_movable(program: &Program, sections: &[BlockId]) -> bool {
                     .get(c as usize)
                     .is_none_or(|e| reads_request_headers(&e.code.instrs));
             };
-            for_each_code(&op.kind, &mut code, &mut todo);
+            op.kind.codes(&mut code);
+            op.kind.blocks(&mut |b| todo.push(b));
             if reads || forwards > 1 {
                 return false;
             }
@@ -144,81 +145,10 @@ fn block_needs(
     };
     let mut blocks = Vec::new();
     for op in &b.ops {
-        for_each_code(&op.kind, &mut code, &mut blocks);
+        op.kind.codes(&mut code);
+        op.kind.blocks(&mut |b| blocks.push(b));
     }
     for b in blocks {
         block_needs(program, per_code, b, seen, needs);
-    }
-}
-
-/// Calls `code` on every expression of `kind` and collects the blocks it reaches.
-fn for_each_code(kind: &OpKind, code: &mut dyn FnMut(CodeId), blocks: &mut Vec<BlockId>) {
-    let mut arg = |a: &Arg| {
-        if let Arg::Expr(c) = a {
-            code(*c)
-        }
-    };
-    match kind {
-        OpKind::Call(b) => blocks.push(*b),
-        OpKind::Choose {
-            branches,
-            otherwise,
-        } => {
-            for (c, b) in branches {
-                code(*c);
-                blocks.push(*b);
-            }
-            blocks.extend(otherwise.iter().copied());
-        }
-        OpKind::SetHeader(h) | OpKind::SetQueryParameter(h) => {
-            arg(&h.name);
-            h.values.iter().for_each(arg);
-        }
-        OpKind::RewriteUri { template, .. } => arg(template),
-        OpKind::SetMethod(a) => arg(a),
-        OpKind::SetStatus { code: c, reason } => {
-            arg(c);
-            reason.iter().for_each(arg);
-        }
-        OpKind::SetVariable { value, .. } => arg(value),
-        OpKind::SetBody { value } => arg(value),
-        OpKind::ReturnResponse(r) => {
-            if let Some((c, reason)) = &r.status {
-                arg(c);
-                reason.iter().for_each(&mut arg);
-            }
-            for h in &r.headers {
-                arg(&h.name);
-                h.values.iter().for_each(&mut arg);
-            }
-            r.body.iter().for_each(arg);
-        }
-        OpKind::MockResponse { .. } | OpKind::ForwardRequest(_) => {}
-        OpKind::Trace {
-            source,
-            message,
-            metadata,
-            ..
-        } => {
-            arg(source);
-            arg(message);
-            metadata.iter().for_each(|(_, a)| arg(a));
-        }
-        OpKind::SetBackendService {
-            backend_id,
-            base_url,
-        } => {
-            backend_id.iter().for_each(&mut arg);
-            base_url.iter().for_each(arg);
-        }
-        OpKind::RateLimitByKey(r) => {
-            arg(&r.calls);
-            arg(&r.renewal_period);
-            arg(&r.counter_key);
-            r.increment_count.iter().for_each(&mut arg);
-            if let Some(c) = r.increment_condition {
-                code(c);
-            }
-        }
     }
 }

@@ -11,15 +11,16 @@
 //! checks every one of them, so code that walks a loaded program may index directly.
 
 mod backend;
-mod policy;
+pub mod ops;
 mod print;
 mod route;
 mod secrets;
 
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
-pub use policy::{
-    Arg, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, Op, OpKind, RateLimitByKey,
-    ReturnResponse, Severity, EXECUTED_POLICIES,
+pub use ops::{
+    Arg, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse, Op, OpKind,
+    RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody, SetMethod,
+    SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
 pub use print::explain;
 pub use route::{Api, MockExample, Operation, Product, Subscription, SubscriptionScope};

@@ -1,8 +1,6 @@
 //! `gatehouse explain`: a readable disassembly of a program — tables, pipelines, blocks.
 
-use super::{BlockId, CodeId, OpKind, Program, SECTION_NAMES};
-use ops::codes_of;
-mod ops;
+use super::{Arg, BlockId, CodeId, Program, SECTION_NAMES};
 mod tables;
 
 use std::collections::BTreeSet;
@@ -54,7 +52,9 @@ pub fn explain(program: &Program, only: Option<(&str, &str)>) -> String {
     out
 }
 
-struct Printer<'p> {
+/// The `explain` printer: the program and who owns each block; operations print
+/// themselves through it ([`crate::program::OpData::print`]).
+pub(crate) struct Printer<'p> {
     program: &'p Program,
     /// Per block, who owns it (`api orders`, `global`, …), from the first pipeline
     /// reaching it.
@@ -113,7 +113,8 @@ impl Printer<'_> {
         format!("{who}, {within}")
     }
 
-    fn s(&self, id: u32) -> &str {
+    /// String `id` of the program.
+    pub(crate) fn s(&self, id: u32) -> &str {
         self.program.str(id)
     }
 
@@ -143,17 +144,7 @@ impl Printer<'_> {
                 continue;
             };
             for op in &block.ops {
-                match &op.kind {
-                    OpKind::Call(b) => stack.push(*b),
-                    OpKind::Choose {
-                        branches,
-                        otherwise,
-                    } => {
-                        stack.extend(branches.iter().map(|(_, b)| *b));
-                        stack.extend(otherwise);
-                    }
-                    _ => {}
-                }
+                op.kind.blocks(&mut |b| stack.push(b));
             }
         }
         seen
@@ -173,13 +164,29 @@ impl Printer<'_> {
             let _ = writeln!(
                 out,
                 "  {} ; {}",
-                self.op(op),
+                op.kind.print(self),
                 self.program.describe_loc(op.loc)
             );
-            for code in codes_of(&op.kind) {
-                self.code(out, code);
-            }
+            op.kind.codes(&mut |code| self.code(out, code));
         }
+    }
+
+    /// An argument: a quoted literal or `expr#N`.
+    pub(crate) fn arg(&self, a: Arg) -> String {
+        match a {
+            Arg::Lit(s) => format!("{:?}", self.s(s)),
+            Arg::Expr(c) => format!("expr#{c}"),
+        }
+    }
+
+    /// ` name=arg`, or nothing.
+    pub(crate) fn opt(&self, name: &str, a: Option<Arg>) -> String {
+        a.map_or(String::new(), |a| format!(" {name}={}", self.arg(a)))
+    }
+
+    /// ` label="string"`, or nothing.
+    pub(crate) fn name(&self, label: &str, s: Option<u32>) -> String {
+        s.map_or(String::new(), |s| format!(" {label}={:?}", self.s(s)))
     }
 
     fn code(&self, out: &mut String, id: CodeId) {

@@ -104,10 +104,10 @@ fn blocks_that_call_themselves_are_refused() {
     // Indirectly, through a choose branch: 1 → 2 → 5 → 1.
     let mut p = sample::program();
     p.blocks[5].ops.push(Op {
-        kind: OpKind::Choose {
+        kind: OpKind::Choose(Choose {
             branches: vec![],
             otherwise: Some(1),
-        },
+        }),
         loc: 0,
     });
     assert!(refusal(&p).contains("may not call themselves"));
@@ -156,11 +156,11 @@ fn out_of_range_indices_are_refused() {
             "called block",
         ),
         (
-            |p| p.blocks[0].ops[5].kind = OpKind::SetMethod(Arg::Expr(3)),
+            |p| p.blocks[0].ops[5].kind = OpKind::SetMethod(SetMethod(Arg::Expr(3))),
             "code 3",
         ),
         (
-            |p| p.blocks[0].ops[5].kind = OpKind::SetMethod(Arg::Lit(46)),
+            |p| p.blocks[0].ops[5].kind = OpKind::SetMethod(SetMethod(Arg::Lit(46))),
             "string 46",
         ),
         (|p| p.pipelines[0].sections[2] = 7, "pipeline section"),
@@ -416,10 +416,10 @@ fn a_repeated_long_prefix_counts_against_the_string_limit() {
 fn a_wide_choose_is_checked_quickly() {
     let mut p = sample::program();
     p.blocks[4].ops.push(Op {
-        kind: OpKind::Choose {
+        kind: OpKind::Choose(Choose {
             branches: vec![(0, 5); 60_000],
             otherwise: Some(2),
-        },
+        }),
         loc: 0,
     });
     let bytes = encode_program(&p);

@@ -74,52 +74,52 @@ fn ops() -> Vec<OpKind> {
         SetHeader(header(Arg::Expr(1), ExistsAction::Delete, vec![])),
         SetQueryParameter(header(lit(3), ExistsAction::Skip, vec![lit(4)])),
         SetQueryParameter(header(lit(3), ExistsAction::Append, vec![lit(4)])),
-        RewriteUri {
+        RewriteUri(crate::program::RewriteUri {
             template: lit(5),
             copy_unmatched_params: true,
-        },
-        SetMethod(Arg::Expr(2)),
-        SetStatus {
+        }),
+        SetMethod(crate::program::SetMethod(Arg::Expr(2))),
+        SetStatus(crate::program::SetStatus {
             code: lit(6),
             reason: Some(lit(7)),
-        },
-        SetStatus {
+        }),
+        SetStatus(crate::program::SetStatus {
             code: Arg::Expr(0),
             reason: None,
-        },
-        SetVariable {
+        }),
+        SetVariable(crate::program::SetVariable {
             name: 8,
             value: Arg::Expr(1),
-        },
-        SetBody { value: lit(9) },
-        MockResponse {
+        }),
+        SetBody(crate::program::SetBody { value: lit(9) }),
+        MockResponse(crate::program::MockResponse {
             status: 201,
             content_type: Some(10),
-        },
-        MockResponse {
+        }),
+        MockResponse(crate::program::MockResponse {
             status: 200,
             content_type: None,
-        },
-        Trace {
+        }),
+        Trace(crate::program::TraceOp {
             source: lit(11),
             severity: Severity::Error,
             message: Arg::Expr(2),
             metadata: vec![(12, lit(13)), (14, Arg::Expr(0))],
-        },
-        Trace {
+        }),
+        Trace(crate::program::TraceOp {
             source: lit(11),
             severity: Severity::Verbose,
             message: lit(1),
             metadata: vec![],
-        },
-        SetBackendService {
+        }),
+        SetBackendService(crate::program::SetBackendService {
             backend_id: Some(lit(15)),
             base_url: None,
-        },
-        SetBackendService {
+        }),
+        SetBackendService(crate::program::SetBackendService {
             backend_id: None,
             base_url: Some(Arg::Expr(1)),
-        },
+        }),
         ForwardRequest(crate::program::ForwardRequest::default()),
         ForwardRequest(crate::program::ForwardRequest {
             timeout_ms: u64::MAX,
@@ -149,10 +149,10 @@ fn ops() -> Vec<OpKind> {
 fn blocks() -> Vec<Block> {
     let op = |kind, loc| Op { kind, loc };
     let shared = ops().into_iter().map(|k| op(k, 1)).collect();
-    let choose = OpKind::Choose {
+    let choose = OpKind::Choose(Choose {
         branches: vec![(0, 2), (1, 3)],
         otherwise: Some(4),
-    };
+    });
     let ret = |status, body| {
         OpKind::ReturnResponse(ReturnResponse {
             variable: Some(8),
@@ -171,10 +171,10 @@ fn blocks() -> Vec<Block> {
         },
         Block {
             ops: vec![op(
-                OpKind::Choose {
+                OpKind::Choose(Choose {
                     branches: vec![],
                     otherwise: None,
-                },
+                }),
                 3,
             )],
         },

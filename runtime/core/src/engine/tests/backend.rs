@@ -3,7 +3,9 @@
 use super::*;
 use crate::bytecode::Instr;
 use crate::library::name_id;
-use crate::program::{Arg, Backend, BackendKind, ExistsAction, HeaderOp, OpKind};
+use crate::program::{
+    Arg, Backend, BackendKind, ExistsAction, HeaderOp, OpKind, SetBackendService, SetStatus,
+};
 use crate::value::{HostObj, Msg};
 
 fn go(b: B, headers: &[(&str, &str)]) -> Outcome {
@@ -26,9 +28,11 @@ fn set_backend_service_targets_backends_and_urls() {
     let by_id = b.text("pool-a");
     let missing = b.text("nope");
     let url = b.lit("https://other.example/base");
-    let sbs = |id, url| OpKind::SetBackendService {
-        backend_id: id,
-        base_url: url,
+    let sbs = |id, url| {
+        OpKind::SetBackendService(SetBackendService {
+            backend_id: id,
+            base_url: url,
+        })
     };
     let p1 = b.pipeline(vec![sbs(Some(by_id), None)], None, vec![], vec![]);
     let p2 = b.pipeline(vec![sbs(None, Some(url))], None, vec![], vec![]);
@@ -214,9 +218,11 @@ fn status_reason_follows_the_status_unless_a_policy_sets_it() {
             values: vec![reason],
         })
     };
-    let status = |b: &mut B, reason: Option<&str>| OpKind::SetStatus {
-        code: b.lit("404"),
-        reason: reason.map(|r| b.lit(r)),
+    let status = |b: &mut B, reason: Option<&str>| {
+        OpKind::SetStatus(SetStatus {
+            code: b.lit("404"),
+            reason: reason.map(|r| b.lit(r)),
+        })
     };
     let (c1, c2, c3) = (copy(&mut b), copy(&mut b), copy(&mut b));
     let standard = status(&mut b, None);

@@ -1,7 +1,7 @@
 //! Body buffering: asked for only when a policy reads it; consumed unless preserved.
 
 use super::*;
-use crate::program::{ExistsAction, HeaderOp, OpKind};
+use crate::program::{ExistsAction, HeaderOp, OpKind, SetBody};
 use crate::value::Msg;
 
 fn echo(b: &mut B, header: &str, value: Arg) -> OpKind {
@@ -69,9 +69,9 @@ fn set_body_replaces_without_reading() {
     let mut b = B::new();
     let (req, resp) = (b.lit("to-backend"), b.text("to-client"));
     let p = b.pipeline(
-        vec![OpKind::SetBody { value: req }],
+        vec![OpKind::SetBody(SetBody { value: req })],
         None,
-        vec![OpKind::SetBody { value: resp }],
+        vec![OpKind::SetBody(SetBody { value: resp })],
         vec![],
     );
     single(&mut b, p);

@@ -1,7 +1,7 @@
 //! What a typical exchange costs: heap allocations per request (a regression bound).
 
 use super::*;
-use crate::program::{ExistsAction, HeaderOp, OpKind};
+use crate::program::{Choose, ExistsAction, HeaderOp, OpKind, SetVariable};
 use crate::value::{HostObj, Msg};
 
 /// Inbound: a header copied from another, a `choose` on a header, a literal variable;
@@ -36,14 +36,14 @@ fn typical() -> Gateway {
             action: ExistsAction::Override,
             values: vec![copy],
         }),
-        OpKind::Choose {
+        OpKind::Choose(Choose {
             branches: vec![(tenant, when)],
             otherwise: None,
-        },
-        OpKind::SetVariable {
+        }),
+        OpKind::SetVariable(SetVariable {
             name: var,
             value: val,
-        },
+        }),
     ];
     let outbound = vec![OpKind::SetHeader(HeaderOp {
         name: out_name,

@@ -1,7 +1,7 @@
 //! Errors: `on-error` with `context.LastError` for each reason, and the gateway's responses.
 
 use super::*;
-use crate::program::{ExistsAction, ForwardRequest, HeaderOp, OpKind, ReturnResponse};
+use crate::program::{Choose, ExistsAction, ForwardRequest, HeaderOp, OpKind, ReturnResponse};
 use crate::value::{Entity, HostObj};
 
 /// `set-header X-<prop>: @(context.LastError.<prop>)` for each property, in on-error.
@@ -267,10 +267,10 @@ fn a_failing_choose_condition_runs_on_error() {
     let mut b = B::new();
     let bad = b.failing();
     let then = b.block("inbound/choose", vec![]);
-    let choose = OpKind::Choose {
+    let choose = OpKind::Choose(Choose {
         branches: vec![(bad, then)],
         otherwise: None,
-    };
+    });
     let on_error = report(&mut b);
     let p = b.pipeline(vec![choose], None, vec![], on_error);
     single(&mut b, p);

@@ -1,7 +1,10 @@
 //! Each policy operation through the in-process driver.
 
 use super::*;
-use crate::program::{ExistsAction, HeaderOp, MockExample, OpKind, ReturnResponse, Severity};
+use crate::program::{
+    Choose, ExistsAction, HeaderOp, MockExample, MockResponse, OpKind, ReturnResponse, RewriteUri,
+    SetBody, SetMethod, SetStatus, SetVariable, Severity, TraceOp,
+};
 use crate::value::{HostObj, Msg};
 
 fn header_op(b: &mut B, name: &str, action: ExistsAction, values: &[&str]) -> HeaderOp {
@@ -92,7 +95,7 @@ fn set_query_parameter_and_method() {
         OpKind::SetQueryParameter(header_op(&mut b, "q", ExistsAction::Override, &["x y"])),
         OpKind::SetQueryParameter(header_op(&mut b, "r", ExistsAction::Delete, &[])),
         OpKind::SetQueryParameter(header_op(&mut b, "s", ExistsAction::Append, &["1", "2"])),
-        OpKind::SetMethod(post),
+        OpKind::SetMethod(SetMethod(post)),
     ];
     let p = b.pipeline(inbound, None, vec![], vec![]);
     single(&mut b, p);
@@ -107,10 +110,10 @@ fn rewrite_uri_expands_parameters_and_copies_unmatched_query() {
     for (copy, want) in [(true, "/v2/item-7?x=1&q=1&r=2"), (false, "/v2/item-7?x=1")] {
         let mut b = B::new();
         let template = b.lit("/v2/item-{id}?x=1");
-        let op = OpKind::RewriteUri {
+        let op = OpKind::RewriteUri(RewriteUri {
             template,
             copy_unmatched_params: copy,
-        };
+        });
         let p = b.pipeline(vec![op], None, vec![], vec![]);
         single(&mut b, p);
         let o = go(b, &[]);
@@ -126,14 +129,14 @@ fn set_status_set_variable_and_variable_reads() {
     let read = b.var("who");
     let name = b.lit("X-Who");
     let outbound = vec![
-        OpKind::SetVariable {
+        OpKind::SetVariable(SetVariable {
             name: vname,
             value: vval,
-        },
-        OpKind::SetStatus {
+        }),
+        OpKind::SetStatus(SetStatus {
             code,
             reason: Some(reason),
-        },
+        }),
         OpKind::SetHeader(HeaderOp {
             name,
             action: ExistsAction::Override,
@@ -174,22 +177,22 @@ fn object_variables_survive_later_evaluations() {
     let (j, k) = (b.s("j"), b.s("k"));
     let new_body = b.lit(r#"{"b": 2}"#);
     let (source, message) = (b.lit("t"), b.var("j"));
-    let trace = OpKind::Trace {
+    let trace = OpKind::Trace(TraceOp {
         source,
         severity: Severity::Verbose,
         message,
         metadata: vec![],
-    };
+    });
     let inbound = vec![
-        OpKind::SetVariable {
+        OpKind::SetVariable(SetVariable {
             name: j,
             value: first,
-        },
-        OpKind::SetBody { value: new_body },
-        OpKind::SetVariable {
+        }),
+        OpKind::SetBody(SetBody { value: new_body }),
+        OpKind::SetVariable(SetVariable {
             name: k,
             value: second,
-        },
+        }),
         trace,
     ];
     let p = b.pipeline(inbound, None, vec![], vec![]);
@@ -239,10 +242,10 @@ fn mock_response_picks_the_matching_example() {
     let mut b = B::new();
     let json = b.s("application/json");
     let xml = b.s("application/xml");
-    let mock = OpKind::MockResponse {
+    let mock = OpKind::MockResponse(MockResponse {
         status: 404,
         content_type: Some(xml),
-    };
+    });
     let p = b.pipeline(vec![mock], None, vec![], vec![]);
     let api = single(&mut b, p);
     let bodies = [b.s("ok-json"), b.s("nf-json"), b.s("nf-xml")];
@@ -296,10 +299,10 @@ fn choose_runs_the_first_true_branch_else_otherwise() {
         b.block("inbound/choose", vec![yes]),
         b.block("inbound/choose", vec![no]),
     );
-    let choose = OpKind::Choose {
+    let choose = OpKind::Choose(Choose {
         branches: vec![(tenant, when)],
         otherwise: Some(otherwise),
-    };
+    });
     let p = b.pipeline(vec![], None, vec![choose], vec![]);
     single(&mut b, p);
     let (gw, _) = b.gateway();
@@ -322,12 +325,12 @@ fn trace_records_source_severity_message_and_metadata() {
     let mut b = B::new();
     let (source, message, meta) = (b.lit("orders"), b.text("hello"), b.lit("v"));
     let key = b.s("k");
-    let t = OpKind::Trace {
+    let t = OpKind::Trace(TraceOp {
         source,
         severity: Severity::Error,
         message,
         metadata: vec![(key, meta)],
-    };
+    });
     let p = b.pipeline(vec![t], None, vec![], vec![]);
     single(&mut b, p);
     let o = go(b, &[]);

@@ -1,5 +1,4 @@
-//! `set-backend-service` and `forward-request`: where the request goes and the effect that
-//! sends it.
+//! `forward-request`: the effect that sends the request to its backend.
 
 use super::super::error::LastError;
 use super::super::exchange::{Body, Exchange, Stage};
@@ -7,48 +6,9 @@ use super::super::headers::strip_hop_by_hop;
 use super::super::run::Next;
 use super::super::{BackendRequest, Step, Target};
 use crate::program::Program;
-use crate::program::{Arg, BackendKind, ForwardRequest, Op};
+use crate::program::{ForwardRequest, Op};
 use bytes::Bytes;
 use std::time::Duration;
-
-/// `set-backend-service`: `backend-id` names a declared backend (checked here too, as an
-/// expression may compute it); `base-url` replaces the service URL.
-pub(super) fn set_backend_service(
-    x: &mut Exchange,
-    program: &Program,
-    op: &Op,
-    backend_id: &Option<Arg>,
-    base_url: &Option<Arg>,
-) -> Next {
-    if let Some(id) = backend_id {
-        let name = match x.arg_text(program, id) {
-            Ok(n) => n,
-            Err(f) => return Next::Error(x.fault_at(program, op, &f)),
-        };
-        let Some(b) = program.backend_by_name(&name) else {
-            let msg = format!("Backend with id '{name}' could not be found.");
-            return Next::Error(x.error_at(program, op, "BackendNotFound", msg));
-        };
-        x.ctx.req.target = Some(Target::Backend(b));
-        if let Some(be) = program.backends.get(b as usize) {
-            if let (BackendKind::Single, Some(url)) = (&be.kind, be.url) {
-                x.ctx.req.base = program
-                    .strings
-                    .get(url as usize)
-                    .cloned()
-                    .unwrap_or_default();
-            }
-        }
-    } else if let Some(url) = base_url {
-        let url = match x.arg_text(program, url) {
-            Ok(u) => u,
-            Err(f) => return Next::Error(x.fault_at(program, op, &f)),
-        };
-        x.ctx.req.target = Some(Target::Url(url.to_string()));
-        x.ctx.req.base = url;
-    }
-    Next::Go
-}
 
 /// `forward-request`: the [`Step::Forward`] effect. The target is the one
 /// `set-backend-service` chose, else the API's service URL.
