@@ -3,8 +3,9 @@
 //! The engine never performs I/O. [`Gateway::start`] routes a request and returns an
 //! [`Exchange`]; the driver calls [`Exchange::resume`] until it gets [`Step::Respond`],
 //! performing each effect ([`Step::Forward`], [`Step::NeedRequestBody`],
-//! [`Step::NeedResponseBody`]) in between. The server driver performs effects with
-//! hyper; the in-process driver (tests) answers them from mocks. One engine, two drivers.
+//! [`Step::NeedResponseBody`]) in between. The `gatehouse-server` crate's request handler
+//! performs effects with hyper; the in-process driver ([`run_in_process`], tests) answers
+//! them from mocks. One engine, two drivers. Each policy's step is a file of `policies/`.
 //!
 //! Bodies are not held by the engine unless a policy reads or replaces them: a forwarded
 //! request with `body: None` carries the client's body through, and a response with
