@@ -1,7 +1,7 @@
 //! Policy operations: one variant per executed policy, arguments parsed at build time.
 //!
 //! Each policy's payload is a type in its own file here (`set_header.rs` holds [`HeaderOp`],
-//! `rate_limit_by_key.rs` [`RateLimitByKey`] …) implementing [`OpData`]: its bundle encoding
+//! `rate_limit_by_key.rs` [`RateLimitByKey`] …) implementing `OpData`: its bundle encoding
 //! (written and read back with every index checked), its `explain` line and the codes,
 //! blocks and strings it refers to. [`OpKind`] is one table of variants with their bundle
 //! tag and policy name, from which the bundle, the printer and the engine's scans dispatch.
@@ -174,7 +174,7 @@ macro_rules! op_kinds {
                 }
             }
 
-            /// Visits what the operation refers to ([`OpData::refs`]).
+            /// Visits what the operation refers to (its payload's `OpData::refs`).
             pub fn refs(&self, v: &mut dyn Refs) {
                 match self {
                     OpKind::Call(b) => v.block(*b),
