@@ -75,17 +75,17 @@ impl Proxy {
 }
 
 /// One request's run through [`Proxy`].
-pub struct ProxyExchange<'a> {
+pub struct ProxyRun<'a> {
     proxy: &'a Proxy,
     head: RequestHead,
     answer: Option<(StatusCode, HeaderMap)>,
 }
 
 impl Engine for Proxy {
-    type Run<'a> = ProxyExchange<'a>;
+    type Run<'a> = ProxyRun<'a>;
 
-    fn start(&self, head: RequestHead) -> ProxyExchange<'_> {
-        ProxyExchange {
+    fn start(&self, head: RequestHead) -> ProxyRun<'_> {
+        ProxyRun {
             proxy: self,
             head,
             answer: None,
@@ -97,7 +97,7 @@ impl Engine for Proxy {
     }
 }
 
-impl ProxyExchange<'_> {
+impl ProxyRun<'_> {
     fn forward(&self, body: Option<Bytes>) -> Step {
         Step::Forward(BackendRequest {
             target: self.proxy.target.clone(),
@@ -122,7 +122,7 @@ impl ProxyExchange<'_> {
     }
 }
 
-impl RequestRun for ProxyExchange<'_> {
+impl RequestRun for ProxyRun<'_> {
     fn resume(&mut self, input: Resume) -> Step {
         match input {
             Resume::Start if self.head.path_and_query.starts_with("/panic") => {
