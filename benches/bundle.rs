@@ -13,11 +13,12 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gatehouse_compiler::lower::lower_source;
-use gatehouse_runtime::program::model::{
-    Api, Arg, Block, CodeEntry, ExistsAction, ForwardRequest, HeaderOp, Loc, Op, OpKind, Operation,
-    Pipeline, Scope,
+use gatehouse_runtime::bundle::{decode_program, encode_program, DecodeLimits};
+use gatehouse_runtime::program::Program;
+use gatehouse_runtime::program::{
+    Api, Arg, Block, Choose, CodeEntry, ExistsAction, ForwardRequest, HeaderOp, Loc, Op, OpKind,
+    Operation, Pipeline, Scope, SetVariable,
 };
-use gatehouse_runtime::program::{decode_program, encode_program, DecodeLimits, Program};
 use std::hint::black_box;
 
 /// The same allocator as the `gatehouse` binary, so the figures are the binary's.
@@ -93,13 +94,13 @@ impl Builder {
         let name = self.s("authorized");
         let yes = Arg::Lit(self.s("yes"));
         let then = self.block(vec![Op {
-            kind: OpKind::SetVariable { name, value: yes },
+            kind: OpKind::SetVariable(SetVariable { name, value: yes }),
             loc: l3,
         }]);
-        let choose = OpKind::Choose {
+        let choose = OpKind::Choose(Choose {
             branches: vec![(c, then)],
             otherwise: None,
-        };
+        });
         self.block(vec![
             Op { kind: h, loc: l },
             Op {
@@ -134,10 +135,10 @@ impl Builder {
         let c3 = self.code(&var, l3);
         let name = self.s("size");
         let then = self.block(vec![Op {
-            kind: OpKind::SetVariable {
+            kind: OpKind::SetVariable(SetVariable {
                 name,
                 value: Arg::Expr(c3),
-            },
+            }),
             loc: l3,
         }]);
         let l0 = self.loc(file, 3, Scope::Operation, "inbound/base[1]");
@@ -148,10 +149,10 @@ impl Builder {
             },
             Op { kind: h1, loc: l1 },
             Op {
-                kind: OpKind::Choose {
+                kind: OpKind::Choose(Choose {
                     branches: vec![(c2, then)],
                     otherwise: None,
-                },
+                }),
                 loc: l2,
             },
         ]);

@@ -8,7 +8,7 @@ use gatehouse_compiler::project::PolicyDoc;
 use gatehouse_compiler::{
     build_project, check_file_as, CheckOptions, DocKind, Severity, SourceFile,
 };
-use gatehouse_runtime::program::model::explain;
+use gatehouse_runtime::program::explain;
 use gatehouse_runtime::program::Program;
 use std::process::Command;
 use std::sync::Arc;
@@ -239,7 +239,7 @@ fn a_large_project_builds_with_shared_blocks() {
         .blocks
         .iter()
         .flat_map(|b| &b.ops)
-        .filter(|o| !matches!(o.kind, gatehouse_runtime::program::model::OpKind::Call(_)))
+        .filter(|o| !matches!(o.kind, gatehouse_runtime::program::OpKind::Call(_)))
         .count();
     println!("{statements} statements emitted; {copies} if every pipeline had its own copies");
     assert!(
@@ -254,7 +254,7 @@ fn flattened(
     b: u32,
     memo: &mut Vec<Option<usize>>,
 ) -> usize {
-    use gatehouse_runtime::program::model::OpKind;
+    use gatehouse_runtime::program::OpKind;
     if let Some(Some(n)) = memo.get(b as usize) {
         return *n;
     }

@@ -5,7 +5,8 @@ use crate::support::{corpus_dir, root, xml_files};
 use gatehouse_compiler::lower::lower_source;
 use gatehouse_grammar::syntax::parse_document;
 use gatehouse_grammar::Limits;
-use gatehouse_runtime::program::{decode, encode, Code, DecodeLimits, FORMAT_VERSION};
+use gatehouse_runtime::bundle::{decode, encode, DecodeLimits, FORMAT_VERSION};
+use gatehouse_runtime::bytecode::Code;
 
 fn lower(expr: &str) -> Option<Code> {
     lower_source(expr, &|n| {
@@ -206,7 +207,7 @@ fn random_bytes_never_panic() {
         } else {
             let mut b = header[..8 + 8].to_vec();
             b.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-            b.extend_from_slice(&gatehouse_runtime::program::crc32(&payload).to_le_bytes());
+            b.extend_from_slice(&gatehouse_runtime::bundle::crc32(&payload).to_le_bytes());
             b.extend_from_slice(&payload);
             b
         };
@@ -228,7 +229,7 @@ fn mutated_payloads_with_fixed_checksums_never_panic() {
         }
         let mut b = good[..16].to_vec();
         b.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        b.extend_from_slice(&gatehouse_runtime::program::crc32(&payload).to_le_bytes());
+        b.extend_from_slice(&gatehouse_runtime::bundle::crc32(&payload).to_le_bytes());
         b.extend_from_slice(&payload);
         if let Ok(code) = decode(&b, &DecodeLimits::default()) {
             assert_eq!(encode(&code), b, "accepted bytes re-encode identically");
@@ -238,7 +239,7 @@ fn mutated_payloads_with_fixed_checksums_never_panic() {
 
 /// Encodes `p`, decodes it back and compares; the bundle's size on success.
 fn program_round_trip(p: &gatehouse_runtime::program::Program) -> Result<usize, String> {
-    use gatehouse_runtime::program::{decode_program, encode_program};
+    use gatehouse_runtime::bundle::{decode_program, encode_program};
     let bytes = encode_program(p);
     match decode_program(&bytes, &DecodeLimits::default()) {
         Ok(back) if back == *p => Ok(bytes.len()),

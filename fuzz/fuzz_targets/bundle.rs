@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use gatehouse_runtime::program::{decode_program, encode_program, DecodeLimits};
+use gatehouse_runtime::bundle::{decode_program, encode_program, DecodeLimits};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@ use super::{ERRORS, FAILURE, OK};
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::project::{PolicyDoc, Project};
 use gatehouse_compiler::{build_project, Severity};
-use gatehouse_runtime::program::bundle::encode_program;
+use gatehouse_runtime::bundle::encode_program;
 use gatehouse_runtime::program::Program;
 use std::io::IsTerminal;
 use std::path::PathBuf;

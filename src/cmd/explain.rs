@@ -5,9 +5,10 @@ use super::{ERRORS, FAILURE, OK};
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::resolve::{pipelines, print_effective, Declared, Effective};
 use gatehouse_compiler::{build_project, check_project, project, CheckOptions, Severity};
-use gatehouse_runtime::program::bundle::decode_program;
-use gatehouse_runtime::program::model::explain;
-use gatehouse_runtime::program::{DecodeLimits, Program, MAGIC};
+use gatehouse_runtime::bundle::decode_program;
+use gatehouse_runtime::bundle::{DecodeLimits, MAGIC};
+use gatehouse_runtime::program::explain;
+use gatehouse_runtime::program::Program;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `gatehouse explain`.

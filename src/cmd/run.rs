@@ -5,12 +5,13 @@ use clap::ValueEnum;
 use gatehouse_compiler::diagnostic::{render_human, Style};
 use gatehouse_compiler::project::Project;
 use gatehouse_compiler::{build_project, CheckOptions, Severity};
-use gatehouse_runtime::backend::certs;
+use gatehouse_runtime::bundle::{decode_program, DecodeLimits, MAGIC};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
-use gatehouse_runtime::program::{decode_program, DecodeLimits, Program, MAGIC};
-use gatehouse_runtime::server::reload::{self, Rebuild};
-use gatehouse_runtime::server::shutdown::{self, Shutdown};
-use gatehouse_runtime::server::{admin, echo, listener, Loaded, ServerConfig, Shared};
+use gatehouse_runtime::program::Program;
+use gatehouse_server::backend::certs;
+use gatehouse_server::reload::{self, Rebuild};
+use gatehouse_server::shutdown::{self, Shutdown};
+use gatehouse_server::{admin, echo, listener, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -95,7 +96,7 @@ pub fn run(args: &Args) -> u8 {
             return ERRORS;
         }
     };
-    gatehouse_runtime::server::access_log::set_enabled(!args.no_access_log);
+    gatehouse_server::access_log::set_enabled(!args.no_access_log);
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -193,7 +194,7 @@ fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Progra
         compile(path)?
     };
     let lookup = |name: &str| {
-        std::env::var(gatehouse_runtime::program::model::secret_env_name(name))
+        std::env::var(gatehouse_runtime::program::secret_env_name(name))
             .ok()
             .or_else(|| secrets.get(name).cloned())
             .or_else(|| declared.get(name).cloned())

@@ -5,11 +5,11 @@
 use super::harness::{get, intern, program_with, reply, start, Proxy};
 use super::run_cmd::free_port;
 use crate::support::TempDir;
-use gatehouse_runtime::backend::certs::{Certificates, ClientCertificate};
-use gatehouse_runtime::backend::client::ClientSettings;
-use gatehouse_runtime::program::model::{BackendKind, PoolMember, TlsSettings};
 use gatehouse_runtime::program::Program;
-use gatehouse_runtime::server::{Loaded, ServerConfig};
+use gatehouse_runtime::program::{BackendKind, PoolMember, TlsSettings};
+use gatehouse_server::backend::certs::{Certificates, ClientCertificate};
+use gatehouse_server::backend::client::ClientSettings;
+use gatehouse_server::{Loaded, ServerConfig};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, ExtendedKeyUsagePurpose, IsCa, KeyPair,

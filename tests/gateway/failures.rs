@@ -2,8 +2,8 @@
 //! circuit breakers and pool failover.
 
 use super::harness::{backend, dead_addr, get, intern, program_with, reply, start, Proxy};
-use gatehouse_runtime::program::model::{Backend, BackendKind, Breaker, PoolMember, TlsSettings};
-use gatehouse_runtime::server::ServerConfig;
+use gatehouse_runtime::program::{Backend, BackendKind, Breaker, PoolMember, TlsSettings};
+use gatehouse_server::ServerConfig;
 use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;

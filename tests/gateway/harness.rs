@@ -1,15 +1,15 @@
 //! Test harness: a pass-through engine, a running gateway on loopback, backends and clients.
 
 use bytes::Bytes;
-use gatehouse_runtime::backend::client::BoxError;
 use gatehouse_runtime::engine::{
     BackendRequest, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
 };
-use gatehouse_runtime::program::model::{Backend, BackendKind, Breaker, HttpVersion, TlsSettings};
 use gatehouse_runtime::program::Program;
-use gatehouse_runtime::server::driver::RespBody;
-use gatehouse_runtime::server::shutdown::Shutdown;
-use gatehouse_runtime::server::{admin, listener, Engine, Exchange, Loaded, ServerConfig, Shared};
+use gatehouse_runtime::program::{Backend, BackendKind, Breaker, HttpVersion, TlsSettings};
+use gatehouse_server::backend::client::BoxError;
+use gatehouse_server::handler::RespBody;
+use gatehouse_server::shutdown::Shutdown;
+use gatehouse_server::{admin, listener, Engine, Loaded, RequestRun, ServerConfig, Shared};
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -75,17 +75,17 @@ impl Proxy {
 }
 
 /// One request's run through [`Proxy`].
-pub struct ProxyExchange<'a> {
+pub struct ProxyRun<'a> {
     proxy: &'a Proxy,
     head: RequestHead,
     answer: Option<(StatusCode, HeaderMap)>,
 }
 
 impl Engine for Proxy {
-    type Exchange<'a> = ProxyExchange<'a>;
+    type Run<'a> = ProxyRun<'a>;
 
-    fn start(&self, head: RequestHead) -> ProxyExchange<'_> {
-        ProxyExchange {
+    fn start(&self, head: RequestHead) -> ProxyRun<'_> {
+        ProxyRun {
             proxy: self,
             head,
             answer: None,
@@ -97,7 +97,7 @@ impl Engine for Proxy {
     }
 }
 
-impl ProxyExchange<'_> {
+impl ProxyRun<'_> {
     fn forward(&self, body: Option<Bytes>) -> Step {
         Step::Forward(BackendRequest {
             target: self.proxy.target.clone(),
@@ -122,7 +122,7 @@ impl ProxyExchange<'_> {
     }
 }
 
-impl Exchange for ProxyExchange<'_> {
+impl RequestRun for ProxyRun<'_> {
     fn resume(&mut self, input: Resume) -> Step {
         match input {
             Resume::Start if self.head.path_and_query.starts_with("/panic") => {

@@ -2,9 +2,9 @@
 //! graceful shutdown draining a request in flight.
 
 use super::harness::{backend, get, reply, start, Proxy};
-use gatehouse_runtime::server::metrics::Metrics;
-use gatehouse_runtime::server::reload::{self, Rebuild};
-use gatehouse_runtime::server::{Loaded, ServerConfig};
+use gatehouse_server::metrics::Metrics;
+use gatehouse_server::reload::{self, Rebuild};
+use gatehouse_server::{Loaded, ServerConfig};
 use http::Request;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -197,7 +197,7 @@ async fn shutdown_gives_up_after_the_drain_bound() {
 
 #[tokio::test]
 async fn h2c_clients_and_http2_backends_are_served() {
-    use gatehouse_runtime::program::model::HttpVersion;
+    use gatehouse_runtime::program::HttpVersion;
     let origin = backend(|req: Request<hyper::body::Incoming>| async move {
         let v = format!("{:?}", req.version());
         let body = http_body_util::Full::new(bytes::Bytes::from(v));

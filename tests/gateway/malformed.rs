@@ -2,7 +2,7 @@
 //! connection, never a dropped task, and the gateway keeps serving.
 
 use super::harness::{backend, get, reply, start, Proxy};
-use gatehouse_runtime::server::ServerConfig;
+use gatehouse_server::ServerConfig;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

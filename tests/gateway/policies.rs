@@ -7,8 +7,8 @@ use super::project::{self, Urls};
 use crate::support::TempDir;
 use bytes::Bytes;
 use gatehouse_runtime::engine::Gateway;
-use gatehouse_runtime::server::echo;
-use gatehouse_runtime::server::shutdown::Shutdown;
+use gatehouse_server::echo;
+use gatehouse_server::shutdown::Shutdown;
 use http::{HeaderMap, Request, StatusCode};
 use http_body_util::Full;
 use std::time::Duration;
@@ -239,7 +239,7 @@ async fn rate_limit_by_key_answers_429() {
 
 #[tokio::test]
 async fn a_changed_policy_is_reloaded_under_traffic_without_failures() {
-    use gatehouse_runtime::server::reload::{self, Rebuild};
+    use gatehouse_server::reload::{self, Rebuild};
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     let (gw, dir) = gateway().await;

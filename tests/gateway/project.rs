@@ -4,9 +4,9 @@
 use super::harness::{start_loaded, Running};
 use crate::support::TempDir;
 use gatehouse_compiler::{build_project, CheckOptions};
-use gatehouse_runtime::backend::client::ClientSettings;
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
-use gatehouse_runtime::server::{Loaded, ServerConfig};
+use gatehouse_server::backend::client::ClientSettings;
+use gatehouse_server::{Loaded, ServerConfig};
 use std::sync::Arc;
 
 /// Backend addresses the project points at.

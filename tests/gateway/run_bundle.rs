@@ -12,11 +12,8 @@ async fn run_serves_a_bundle_with_secrets_from_the_environment() {
     let report = gatehouse_compiler::build_project(&dir.0, &Default::default());
     let program = report.program.expect("the project builds");
     let bundle = dir.0.join("gateway.ghb");
-    std::fs::write(
-        &bundle,
-        gatehouse_runtime::program::encode_program(&program),
-    )
-    .expect("write bundle");
+    std::fs::write(&bundle, gatehouse_runtime::bundle::encode_program(&program))
+        .expect("write bundle");
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args([
             "run",
@@ -51,7 +48,7 @@ async fn run_serves_a_bundle_with_secrets_from_the_environment() {
 fn a_corrupt_bundle_refuses_to_start() {
     let dir = crate::support::TempDir::new("run-corrupt-bundle");
     let bundle = dir.0.join("broken.ghb");
-    let mut bytes = gatehouse_runtime::program::MAGIC.to_vec();
+    let mut bytes = gatehouse_runtime::bundle::MAGIC.to_vec();
     bytes.extend_from_slice(&[0xff; 64]);
     std::fs::write(&bundle, bytes).expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))

@@ -3,9 +3,9 @@
 
 use super::harness::{backend, boxed, get, send, start, Proxy};
 use bytes::Bytes;
-use gatehouse_runtime::server::echo;
-use gatehouse_runtime::server::shutdown::Shutdown;
-use gatehouse_runtime::server::ServerConfig;
+use gatehouse_server::echo;
+use gatehouse_server::shutdown::Shutdown;
+use gatehouse_server::ServerConfig;
 use http::{Request, Response};
 use http_body_util::channel::Channel;
 use http_body_util::{BodyExt, Full};

@@ -2,8 +2,8 @@
 //! chain validation off.
 
 use super::harness::{get, program_with, start, Proxy};
-use gatehouse_runtime::program::model::TlsSettings;
-use gatehouse_runtime::server::ServerConfig;
+use gatehouse_runtime::program::TlsSettings;
+use gatehouse_server::ServerConfig;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::net::SocketAddr;

@@ -5,10 +5,10 @@ use super::{LowerError, Lowerer};
 use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
+use gatehouse_runtime::bytecode::{Instr, RegexSource, TypeId};
 use gatehouse_runtime::library::{
     find_static, has_static, is_lookup, is_type, name_id, navigation,
 };
-use gatehouse_runtime::program::{Instr, RegexSource, TypeId};
 use gatehouse_runtime::value::HostObj;
 
 /// C# spells some types two ways; the member table uses the keyword.

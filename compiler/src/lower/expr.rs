@@ -4,7 +4,7 @@ use super::{LowerError, Lowerer};
 use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
-use gatehouse_runtime::program::{type_id, BinOp, Const, Func, Instr, TypeId, UnOp};
+use gatehouse_runtime::bytecode::{type_id, BinOp, Const, Func, Instr, TypeId, UnOp};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 

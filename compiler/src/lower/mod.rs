@@ -14,7 +14,7 @@ mod stmt;
 
 use gatehouse_grammar::expr::{parse_block, parse_expression, Block, Expr};
 use gatehouse_grammar::{Limits, Span};
-use gatehouse_runtime::program::{Code, Const, Instr, SpanRef};
+use gatehouse_runtime::bytecode::{Code, Const, Instr, SpanRef};
 use std::sync::Arc;
 
 /// A lowering failure.

@@ -2,7 +2,7 @@
 
 use super::{LowerError, Lowerer};
 use gatehouse_grammar::expr::*;
-use gatehouse_runtime::program::{BinOp, Const, Instr};
+use gatehouse_runtime::bytecode::{BinOp, Const, Instr};
 
 impl Lowerer<'_> {
     /// Tests the value in `slot` against `p`, pushing the result; declarations bind locals.
@@ -54,7 +54,7 @@ impl Lowerer<'_> {
             }
             PatternKind::Not(q) => {
                 self.pattern(slot, q)?;
-                self.emit(Instr::Unary(gatehouse_runtime::program::UnOp::Not), sp);
+                self.emit(Instr::Unary(gatehouse_runtime::bytecode::UnOp::Not), sp);
             }
             PatternKind::And(a, b) | PatternKind::Or(a, b) => {
                 let and = matches!(p.kind, PatternKind::And(..));

@@ -3,7 +3,7 @@
 use super::{Loop, LowerError, Lowerer};
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
-use gatehouse_runtime::program::{type_id, Handler, Instr, TypeId};
+use gatehouse_runtime::bytecode::{type_id, Handler, Instr, TypeId};
 
 impl Lowerer<'_> {
     /// Lowers a block in a new scope; local functions are bound first (they may be called

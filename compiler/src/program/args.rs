@@ -10,7 +10,7 @@ use gatehouse_grammar::syntax::{
     named_value_len, Element, Expression, ExpressionKind, Part, Value,
 };
 use gatehouse_grammar::{Limits, Span};
-use gatehouse_runtime::program::model::{Arg, CodeEntry, CodeId, StrId};
+use gatehouse_runtime::program::{Arg, CodeEntry, CodeId, StrId};
 
 impl Builder<'_> {
     /// A value as an argument: its expression compiled, or its text interned.

@@ -26,7 +26,7 @@ use crate::project::{Fragment, Project};
 use crate::resolve::{Declared, NamedValueEnv};
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::Span;
-use gatehouse_runtime::program::model::{
+use gatehouse_runtime::program::{
     Block, BlockId, Loc, LocId, Op, OpKind, Program, Scope, SecretRef, StrId,
 };
 use std::collections::{HashMap, HashSet};

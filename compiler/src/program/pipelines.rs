@@ -8,7 +8,7 @@ use crate::diagnostic::codes;
 use crate::project::Project;
 use crate::resolve::{merge, DocAt, Merge, OperationAt, SECTIONS};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{BlockId, Op, OpKind, Pipeline, PipelineId, Scope};
+use gatehouse_runtime::program::{BlockId, Choose, Op, OpKind, Pipeline, PipelineId, Scope};
 use std::collections::HashMap;
 
 /// Builds every operation's pipelines, in the order the scope merge defines them.
@@ -180,10 +180,10 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        Some(OpKind::Choose {
+        Some(OpKind::Choose(Choose {
             branches,
             otherwise,
-        })
+        }))
     }
 
     /// `<include-fragment>`: a call to the fragment's block, lowered once.

@@ -3,7 +3,7 @@
 
 use super::{Builder, ScopeEnv};
 use crate::project::{self, Project, SubscriptionScope as Scoped};
-use gatehouse_runtime::program::model::{
+use gatehouse_runtime::program::{
     Api, Backend, BackendId, BackendKind, Breaker, Credentials, MockExample, Operation, PoolMember,
     Product, Subscription, SubscriptionScope, TlsSettings,
 };

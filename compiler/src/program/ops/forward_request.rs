@@ -3,7 +3,7 @@
 use super::{Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{ForwardRequest, HttpVersion, OpKind};
+use gatehouse_runtime::program::{ForwardRequest, HttpVersion, OpKind};
 
 /// `forward-request`.
 pub(super) const LOWERING: Lowering = Lowering {

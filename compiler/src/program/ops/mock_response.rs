@@ -1,7 +1,7 @@
 //! `mock-response`: a status code and content type answered from the API's examples.
 
 use super::Lowering;
-use gatehouse_runtime::program::model::OpKind;
+use gatehouse_runtime::program::{MockResponse, OpKind};
 
 /// `mock-response`.
 pub(super) const LOWERING: Lowering = Lowering {
@@ -13,9 +13,9 @@ pub(super) const LOWERING: Lowering = Lowering {
         let content_type = b
             .text_attr(env, site, e, "content-type")?
             .map(|t| b.intern(&t));
-        Ok(OpKind::MockResponse {
+        Ok(OpKind::MockResponse(MockResponse {
             status,
             content_type,
-        })
+        }))
     },
 };

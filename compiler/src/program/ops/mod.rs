@@ -21,7 +21,7 @@ mod trace;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::OpKind;
+use gatehouse_runtime::program::OpKind;
 
 /// How one policy is lowered: its attributes gatehouse executes, and the step.
 pub struct Lowering {

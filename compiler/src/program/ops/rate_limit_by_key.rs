@@ -3,7 +3,7 @@
 use super::{Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{OpKind, RateLimitByKey, StrId};
+use gatehouse_runtime::program::{OpKind, RateLimitByKey, StrId};
 
 /// `rate-limit-by-key`.
 pub(super) const LOWERING: Lowering = Lowering {

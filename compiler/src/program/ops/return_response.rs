@@ -3,7 +3,7 @@
 use super::{set_body, set_header, set_status, Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{OpKind, ReturnResponse};
+use gatehouse_runtime::program::{OpKind, ReturnResponse};
 
 /// `return-response`.
 pub(super) const LOWERING: Lowering = Lowering {

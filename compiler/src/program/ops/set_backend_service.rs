@@ -3,17 +3,17 @@
 use super::{Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{Arg, OpKind};
+use gatehouse_runtime::program::{Arg, OpKind, SetBackendService};
 
 /// `set-backend-service`.
 pub(super) const LOWERING: Lowering = Lowering {
     policy: "set-backend-service",
     attributes: &["backend-id", "base-url"],
     lower: |b, env, site, e| {
-        Ok(OpKind::SetBackendService {
+        Ok(OpKind::SetBackendService(SetBackendService {
             backend_id: backend_id(b, env, site, e)?,
             base_url: b.attr(env, site, e, "base-url")?,
-        })
+        }))
     },
 };
 

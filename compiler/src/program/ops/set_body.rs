@@ -4,13 +4,13 @@
 use super::{Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{Arg, OpKind};
+use gatehouse_runtime::program::{Arg, OpKind, SetBody};
 
 /// `set-body`.
 pub(super) const LOWERING: Lowering = Lowering {
     policy: "set-body",
     attributes: &["template", "xsi-nil"],
-    lower: |b, env, site, e| body(b, env, site, e).map(|value| OpKind::SetBody { value }),
+    lower: |b, env, site, e| body(b, env, site, e).map(|value| OpKind::SetBody(SetBody { value })),
 };
 
 /// The body a `set-body` sets.

@@ -3,7 +3,7 @@
 use super::{children, Lowering};
 use crate::program::{Builder, Reported, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{ExistsAction, HeaderOp, OpKind};
+use gatehouse_runtime::program::{ExistsAction, HeaderOp, OpKind};
 
 /// `set-header`.
 pub(super) const SET_HEADER: Lowering = Lowering {

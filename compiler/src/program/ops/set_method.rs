@@ -1,7 +1,7 @@
 //! `set-method`: the method as the element's text.
 
 use super::{Lowering, Reported};
-use gatehouse_runtime::program::model::OpKind;
+use gatehouse_runtime::program::{OpKind, SetMethod};
 
 /// `set-method`.
 pub(super) const LOWERING: Lowering = Lowering {
@@ -9,7 +9,7 @@ pub(super) const LOWERING: Lowering = Lowering {
     attributes: &[],
     lower: |b, env, site, e| {
         b.content(env, site, e)
-            .map(OpKind::SetMethod)
+            .map(|m| OpKind::SetMethod(SetMethod(m)))
             .ok_or(Reported)
     },
 };

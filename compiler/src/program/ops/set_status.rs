@@ -3,7 +3,7 @@
 use super::{Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{Arg, OpKind};
+use gatehouse_runtime::program::{Arg, OpKind, SetStatus};
 
 /// `set-status`.
 pub(super) const LOWERING: Lowering = Lowering {
@@ -11,7 +11,7 @@ pub(super) const LOWERING: Lowering = Lowering {
     attributes: &["code", "reason"],
     lower: |b, env, site, e| {
         let (code, reason) = status(b, env, site, e)?;
-        Ok(OpKind::SetStatus { code, reason })
+        Ok(OpKind::SetStatus(SetStatus { code, reason }))
     },
 };
 

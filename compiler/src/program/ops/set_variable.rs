@@ -1,7 +1,7 @@
 //! `set-variable`: a literal name and a value.
 
 use super::{Lowering, Reported};
-use gatehouse_runtime::program::model::OpKind;
+use gatehouse_runtime::program::{OpKind, SetVariable};
 
 /// `set-variable`.
 pub(super) const LOWERING: Lowering = Lowering {
@@ -9,9 +9,9 @@ pub(super) const LOWERING: Lowering = Lowering {
     attributes: &["name", "value"],
     lower: |b, env, site, e| {
         let name = b.text_attr(env, site, e, "name")?.ok_or(Reported)?;
-        Ok(OpKind::SetVariable {
+        Ok(OpKind::SetVariable(SetVariable {
             name: b.intern(&name),
             value: b.attr(env, site, e, "value")?.ok_or(Reported)?,
-        })
+        }))
     },
 };

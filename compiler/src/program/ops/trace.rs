@@ -3,7 +3,7 @@
 use super::{children, Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::model::{OpKind, Severity};
+use gatehouse_runtime::program::{OpKind, Severity, TraceOp};
 
 /// `trace`.
 pub(super) const LOWERING: Lowering = Lowering {
@@ -36,10 +36,10 @@ fn trace(
         let name = b.intern(&name);
         metadata.push((name, b.attr(env, &inner, m, "value")?.ok_or(Reported)?));
     }
-    Ok(OpKind::Trace {
+    Ok(OpKind::Trace(TraceOp {
         source,
         severity,
         message,
         metadata,
-    })
+    }))
 }

@@ -9,8 +9,9 @@ use crate::project::{
 use crate::{Diagnostic, SourceFile};
 use gatehouse_grammar::syntax::parse_document;
 use gatehouse_grammar::{Limits, Span};
-use gatehouse_runtime::program::model::{
-    Arg, BlockId, ExistsAction, ForwardRequest, OpKind, Program, Severity,
+use gatehouse_runtime::program::{
+    Arg, BlockId, ExistsAction, ForwardRequest, MockResponse, OpKind, Program, RewriteUri,
+    SetVariable, Severity, TraceOp,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -83,7 +84,7 @@ pub(super) fn errors(d: &[Diagnostic]) -> Vec<&str> {
 }
 
 /// The operations of `block`.
-pub(super) fn ops(p: &Program, block: BlockId) -> &[gatehouse_runtime::program::model::Op] {
+pub(super) fn ops(p: &Program, block: BlockId) -> &[gatehouse_runtime::program::Op] {
     &p.blocks[block as usize].ops
 }
 
@@ -166,7 +167,10 @@ fn an_api_block_is_shared_by_all_its_operations() {
     let OpKind::Call(g) = global else {
         panic!("expected a call, got {global:?}")
     };
-    assert!(matches!(ops(&p, g)[0].kind, OpKind::SetVariable { .. }));
+    assert!(matches!(
+        ops(&p, g)[0].kind,
+        OpKind::SetVariable(SetVariable { .. })
+    ));
     // Sections nobody writes are the shared empty block.
     assert!(ops(&p, pipes[0].sections[2]).is_empty());
     assert_eq!(pipes[0].sections[2], pipes[0].sections[3]);
@@ -213,10 +217,7 @@ fn a_fragment_is_one_block_called_from_each_include() {
     assert_eq!(calls[0], calls[1], "one block");
     let loc = p.loc(ops(&p, calls[0])[0].loc).unwrap();
     assert_eq!(p.str(loc.path), "fragment/set-header[1]");
-    assert_eq!(
-        loc.scope,
-        gatehouse_runtime::program::model::Scope::Fragment
-    );
+    assert_eq!(loc.scope, gatehouse_runtime::program::Scope::Fragment);
 }
 
 #[test]
@@ -240,21 +241,21 @@ fn attributes_take_apim_defaults() {
     assert!(matches!(h.values[1], Arg::Expr(_)));
     assert!(matches!(
         inbound[1].kind,
-        OpKind::RewriteUri {
+        OpKind::RewriteUri(RewriteUri {
             copy_unmatched_params: true,
             ..
-        }
+        })
     ));
     assert_eq!(
         inbound[2].kind,
-        OpKind::MockResponse {
+        OpKind::MockResponse(MockResponse {
             status: 200,
             content_type: None
-        }
+        })
     );
     assert!(matches!(
         &inbound[3].kind,
-        OpKind::Trace { severity: Severity::Verbose, message: Arg::Lit(m), .. } if p.str(*m) == "hello"
+        OpKind::Trace(TraceOp { severity: Severity::Verbose, message: Arg::Lit(m), .. }) if p.str(*m) == "hello"
     ));
     let OpKind::RateLimitByKey(r) = &inbound[4].kind else {
         panic!("{:?}", inbound[4].kind)
@@ -294,7 +295,7 @@ fn subscription_keys_are_stored_as_digests() {
     assert!(s.active);
     assert_eq!(
         s.scope,
-        gatehouse_runtime::program::model::SubscriptionScope::Api(0)
+        gatehouse_runtime::program::SubscriptionScope::Api(0)
     );
     assert!(p.strings.iter().all(|x| !x.contains("primary-KEY")));
 }

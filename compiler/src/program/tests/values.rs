@@ -2,7 +2,7 @@
 
 use super::{api, build, errors, first_inbound, named, operation, ops, single};
 use crate::project::Project;
-use gatehouse_runtime::program::model::{ForwardRequest, HttpVersion, OpKind};
+use gatehouse_runtime::program::{Choose, ForwardRequest, HttpVersion, OpKind};
 
 #[test]
 fn forward_request_attributes_are_parsed() {
@@ -35,10 +35,10 @@ fn policy_paths_count_siblings_of_the_same_name() {
             <when condition="false"><set-header name="a" exists-action="delete" /><set-header name="b" exists-action="append"><value>x</value></set-header></when>
         </choose></inbound></policies>"#,
     );
-    let OpKind::Choose {
+    let OpKind::Choose(Choose {
         branches,
         otherwise,
-    } = first_inbound(&p)
+    }) = first_inbound(&p)
     else {
         panic!("{:?}", first_inbound(&p))
     };

@@ -2,7 +2,7 @@
 
 use super::{api, build, errors, operation, origin};
 use crate::project::{Backend, BackendKind, PoolMember, Product, Project, Workspace};
-use gatehouse_runtime::program::model::{self as m, Arg, OpKind};
+use gatehouse_runtime::program::{self as m, Arg, OpKind, SetBackendService};
 
 fn backend(name: &str, kind: BackendKind) -> Backend {
     Backend {
@@ -75,10 +75,10 @@ fn workspace_backends_and_products_are_their_own() {
             .ops
             .iter()
             .find_map(|o| match &o.kind {
-                OpKind::SetBackendService {
+                OpKind::SetBackendService(SetBackendService {
                     backend_id: Some(Arg::Lit(s)),
                     ..
-                } => Some(p.str(*s)),
+                }) => Some(p.str(*s)),
                 _ => None,
             })
     };

@@ -1,0 +1,424 @@
+//! A hand-built program that uses every operation kind and every table variant.
+
+use crate::bytecode::{Code, Const, Func, Instr, RegexSource, SpanRef};
+use crate::program::*;
+use gatehouse_dotnet::regex::RegexOptions;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// Code that pushes string `s` and returns it, with a constant of each kind around.
+pub fn code(s: &str, extra: bool) -> Code {
+    let mut c = Code {
+        instrs: vec![Instr::Str(0), Instr::Return],
+        strings: vec![s.into()],
+        spans: vec![SpanRef { start: 0, end: 3 }, SpanRef::NONE],
+        ..Code::default()
+    };
+    if extra {
+        c.consts = vec![
+            Const::Bool(true),
+            Const::Char(0x263a),
+            Const::Int(-7),
+            Const::Long(i64::MIN),
+            Const::UInt(u32::MAX),
+            Const::ULong(u64::MAX),
+            Const::Float(f32::NAN),
+            Const::Double(-0.0),
+            Const::Decimal(Decimal::new(-12345, 3)),
+        ];
+        c.regexes = vec![RegexSource {
+            pattern: "^a+$".into(),
+            options: RegexOptions {
+                ignore_case: true,
+                explicit_capture: true,
+                ..RegexOptions::default()
+            },
+        }];
+        c.shapes = vec![Arc::from(vec![Arc::from("A"), Arc::from("B")])];
+        c.locals = 2;
+        // A lambda inline behind the jump that skips it: 0 Jump(3), 1 Load, 2 Return.
+        c.instrs
+            .splice(0..0, [Instr::Jump(3), Instr::Load(0), Instr::Return]);
+        c.spans.splice(0..0, [SpanRef { start: 4, end: 9 }; 3]);
+        c.funcs = vec![Func {
+            entry: 1,
+            first_param: 0,
+            params: 1,
+            slots: (0, 2),
+        }];
+    }
+    c
+}
+
+fn lit(s: u32) -> Arg {
+    Arg::Lit(s)
+}
+
+fn header(name: Arg, action: ExistsAction, values: Vec<Arg>) -> HeaderOp {
+    HeaderOp {
+        name,
+        action,
+        values,
+    }
+}
+
+/// Every [`OpKind`] variant, with optional fields both set and unset.
+fn ops() -> Vec<OpKind> {
+    use OpKind::*;
+    vec![
+        SetHeader(header(
+            lit(1),
+            ExistsAction::Override,
+            vec![lit(2), Arg::Expr(0)],
+        )),
+        SetHeader(header(Arg::Expr(1), ExistsAction::Delete, vec![])),
+        SetQueryParameter(header(lit(3), ExistsAction::Skip, vec![lit(4)])),
+        SetQueryParameter(header(lit(3), ExistsAction::Append, vec![lit(4)])),
+        RewriteUri(crate::program::RewriteUri {
+            template: lit(5),
+            copy_unmatched_params: true,
+        }),
+        SetMethod(crate::program::SetMethod(Arg::Expr(2))),
+        SetStatus(crate::program::SetStatus {
+            code: lit(6),
+            reason: Some(lit(7)),
+        }),
+        SetStatus(crate::program::SetStatus {
+            code: Arg::Expr(0),
+            reason: None,
+        }),
+        SetVariable(crate::program::SetVariable {
+            name: 8,
+            value: Arg::Expr(1),
+        }),
+        SetBody(crate::program::SetBody { value: lit(9) }),
+        MockResponse(crate::program::MockResponse {
+            status: 201,
+            content_type: Some(10),
+        }),
+        MockResponse(crate::program::MockResponse {
+            status: 200,
+            content_type: None,
+        }),
+        Trace(crate::program::TraceOp {
+            source: lit(11),
+            severity: Severity::Error,
+            message: Arg::Expr(2),
+            metadata: vec![(12, lit(13)), (14, Arg::Expr(0))],
+        }),
+        Trace(crate::program::TraceOp {
+            source: lit(11),
+            severity: Severity::Verbose,
+            message: lit(1),
+            metadata: vec![],
+        }),
+        SetBackendService(crate::program::SetBackendService {
+            backend_id: Some(lit(15)),
+            base_url: None,
+        }),
+        SetBackendService(crate::program::SetBackendService {
+            backend_id: None,
+            base_url: Some(Arg::Expr(1)),
+        }),
+        ForwardRequest(crate::program::ForwardRequest::default()),
+        ForwardRequest(crate::program::ForwardRequest {
+            timeout_ms: u64::MAX,
+            follow_redirects: true,
+            buffer_request_body: true,
+            buffer_response: false,
+            fail_on_error_status_code: true,
+            http_version: HttpVersion::Http2Or1,
+        }),
+        RateLimitByKey(crate::program::RateLimitByKey {
+            calls: lit(16),
+            renewal_period: lit(17),
+            counter_key: Arg::Expr(2),
+            increment_condition: Some(0),
+            increment_count: Some(lit(16)),
+            retry_after_header_name: Some(18),
+            retry_after_variable_name: Some(19),
+            remaining_calls_header_name: Some(18),
+            remaining_calls_variable_name: None,
+            total_calls_header_name: Some(19),
+        }),
+    ]
+}
+
+/// The blocks: 0 the shared API scope (every plain kind), 1 a choose with two branches and
+/// an otherwise, 2–4 the branches, 5 a `return-response` pair, 6 a pipeline's on-error.
+fn blocks() -> Vec<Block> {
+    let op = |kind, loc| Op { kind, loc };
+    let shared = ops().into_iter().map(|k| op(k, 1)).collect();
+    let choose = OpKind::Choose(Choose {
+        branches: vec![(0, 2), (1, 3)],
+        otherwise: Some(4),
+    });
+    let ret = |status, body| {
+        OpKind::ReturnResponse(ReturnResponse {
+            variable: Some(8),
+            status,
+            headers: vec![header(lit(1), ExistsAction::Override, vec![lit(2)])],
+            body,
+        })
+    };
+    vec![
+        Block { ops: shared },
+        Block {
+            ops: vec![op(OpKind::Call(0), 2), op(choose, 2)],
+        },
+        Block {
+            ops: vec![op(OpKind::Call(5), 3)],
+        },
+        Block {
+            ops: vec![op(
+                OpKind::Choose(Choose {
+                    branches: vec![],
+                    otherwise: None,
+                }),
+                3,
+            )],
+        },
+        Block { ops: vec![] },
+        Block {
+            ops: vec![
+                op(ret(Some((lit(6), Some(lit(7)))), Some(Arg::Expr(0))), 3),
+                op(ret(Some((Arg::Expr(1), None)), None), 3),
+                op(
+                    OpKind::ReturnResponse(crate::program::ReturnResponse {
+                        variable: None,
+                        status: None,
+                        headers: vec![],
+                        body: None,
+                    }),
+                    3,
+                ),
+            ],
+        },
+        Block {
+            ops: vec![op(OpKind::Call(4), 0)],
+        },
+    ]
+}
+
+fn backends() -> Vec<Backend> {
+    vec![
+        Backend {
+            name: 20,
+            url: Some(21),
+            kind: BackendKind::Single,
+            credentials: Credentials {
+                headers: vec![(22, vec![23, 24]), (1, vec![])],
+                query: vec![(3, vec![4])],
+                authorization: Some((25, 26)),
+                certificates: vec![27],
+            },
+            tls: TlsSettings {
+                validate_chain: false,
+                validate_name: true,
+            },
+            breakers: vec![Breaker {
+                name: 28,
+                count: Some(5),
+                percentage: None,
+                interval_ms: 60_000,
+                status_ranges: vec![(500, 599), (429, 429)],
+                error_reasons: vec![29],
+                trip_ms: 30_000,
+                accept_retry_after: true,
+            }],
+        },
+        Backend {
+            name: 30,
+            url: None,
+            kind: BackendKind::Pool(vec![
+                PoolMember {
+                    backend: 0,
+                    priority: 1,
+                    weight: 3,
+                },
+                PoolMember {
+                    backend: 2,
+                    priority: 2,
+                    weight: 1,
+                },
+            ]),
+            credentials: Credentials::default(),
+            tls: TlsSettings::default(),
+            breakers: vec![Breaker {
+                name: 28,
+                count: None,
+                percentage: Some(50),
+                interval_ms: 1,
+                status_ranges: vec![],
+                error_reasons: vec![],
+                trip_ms: 0,
+                accept_retry_after: false,
+            }],
+        },
+        Backend {
+            name: 31,
+            url: Some(21),
+            kind: BackendKind::Single,
+            credentials: Credentials::default(),
+            tls: TlsSettings::default(),
+            breakers: vec![],
+        },
+    ]
+}
+
+fn apis() -> Vec<Api> {
+    let operation = |name, pipelines| Operation {
+        name,
+        display_name: 33,
+        method: 34,
+        template: 35,
+        pipelines,
+        examples: vec![
+            MockExample {
+                status: 200,
+                content_type: Some(10),
+                body: Some(36),
+            },
+            MockExample {
+                status: 0,
+                content_type: None,
+                body: None,
+            },
+        ],
+    };
+    vec![
+        Api {
+            name: 37,
+            display_name: 33,
+            path: 38,
+            hosts: vec![39],
+            service_url: Some(21),
+            subscription_required: true,
+            key_header: 40,
+            key_query: 41,
+            revision: 42,
+            is_current: true,
+            operations: vec![
+                operation(43, vec![(u32::MAX, 0), (0, 1)]),
+                operation(44, vec![(u32::MAX, 1)]),
+            ],
+        },
+        Api {
+            name: 45,
+            display_name: 45,
+            path: 0,
+            hosts: vec![],
+            service_url: None,
+            subscription_required: false,
+            key_header: 40,
+            key_query: 41,
+            revision: 42,
+            is_current: false,
+            operations: vec![],
+        },
+    ]
+}
+
+/// Strings `0..=45`: `"s0"`, `"s1"`, … (index 0 is the empty string).
+fn strings() -> Vec<Arc<str>> {
+    (0..=45)
+        .map(|i| {
+            if i == 0 {
+                Arc::from("")
+            } else {
+                Arc::from(format!("s{i}\u{e9}{{{{secret}}}}"))
+            }
+        })
+        .collect()
+}
+
+/// A program using every operation kind and table variant.
+pub fn program() -> Program {
+    let loc = |file, line, scope| Loc {
+        file,
+        line,
+        column: line * 3,
+        scope,
+        path: 1,
+    };
+    Program {
+        strings: strings(),
+        codes: vec![
+            CodeEntry {
+                code: code("a", true),
+                loc: 0,
+            },
+            CodeEntry {
+                code: code("b", false),
+                loc: 1,
+            },
+            CodeEntry {
+                code: code("{{secret}}", false),
+                loc: 5,
+            },
+        ],
+        blocks: blocks(),
+        pipelines: vec![
+            Pipeline {
+                sections: [1, 4, 4, 6],
+            },
+            Pipeline {
+                sections: [0, 4, 5, 4],
+            },
+        ],
+        apis: apis(),
+        products: vec![
+            Product {
+                name: 46 - 14,
+                display_name: 32,
+                subscription_required: true,
+                published: false,
+                apis: vec![0, 1],
+            },
+            Product {
+                name: 24,
+                display_name: 24,
+                subscription_required: false,
+                published: true,
+                apis: vec![],
+            },
+        ],
+        subscriptions: vec![
+            Subscription {
+                name: 1,
+                scope: SubscriptionScope::AllApis,
+                key_digests: vec![[7; 32], [0xff; 32]],
+                active: true,
+            },
+            Subscription {
+                name: 2,
+                scope: SubscriptionScope::Product(1),
+                key_digests: vec![],
+                active: false,
+            },
+            Subscription {
+                name: 3,
+                scope: SubscriptionScope::Api(1),
+                key_digests: vec![[1; 32]],
+                active: true,
+            },
+        ],
+        backends: backends(),
+        secrets: vec![
+            SecretRef {
+                name: "secret".into(),
+                key_vault: None,
+            },
+            SecretRef {
+                name: "kv".into(),
+                key_vault: Some("https://v.vault.azure.net/secrets/kv".into()),
+            },
+        ],
+        files: vec!["apis/a/policy.xml".into(), "fragments/f.xml".into()],
+        locs: Scope::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| loc((i % 2) as u32, i as u32 + 1, *s))
+            .collect(),
+    }
+}

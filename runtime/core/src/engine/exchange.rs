@@ -1,0 +1,333 @@
+//! One request's exchange: its state (request, response, variables, traces), routing and
+//! subscription set-up, and what the server reads from it.
+
+use super::error::LastError;
+use super::route::Miss;
+use super::scan::BodyNeeds;
+use super::subscription::{self, Accepted, Refused};
+use super::{RequestHead, Shared};
+use crate::program::{BlockId, Severity};
+use crate::value::Value;
+use crate::vm::Scratch;
+use http::header::{HeaderName, HeaderValue};
+use std::sync::Arc;
+
+pub(crate) use super::request_response::{parse_query, Body, Reply, Request};
+
+/// A `trace` policy's record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    /// `source`.
+    pub source: Arc<str>,
+    /// `severity`.
+    pub severity: Severity,
+    /// `<message>` (or a `context.Trace` message, with source `context.Trace`).
+    pub message: Arc<str>,
+    /// `<metadata>` name/value pairs.
+    pub metadata: Vec<(Arc<str>, Arc<str>)>,
+}
+
+/// Everything expressions can read: the engine's [`crate::host::Host`].
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub sh: Arc<Shared>,
+    pub api: Option<u32>,
+    pub op: Option<u32>,
+    pub sub: Option<Accepted>,
+    pub product: Option<u32>,
+    pub req: Request,
+    pub resp: Reply,
+    /// Matched template parameters: name, decoded value, value as received.
+    pub params: super::route::Params,
+    pub vars: Vec<(Arc<str>, Value)>,
+    pub traces: Vec<Trace>,
+    pub last_error: Option<LastError>,
+    pub seed: u64,
+    pub started_ms: u64,
+}
+
+/// Where the step machine is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    Begin,
+    RequestBody,
+    Running,
+    Backend { fail_on_error: bool },
+    ResponseBody,
+    Done,
+}
+
+/// A position in a block.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    pub block: BlockId,
+    pub pc: usize,
+}
+
+/// A `rate-limit-by-key` count decided after the response.
+#[derive(Debug)]
+pub(crate) struct Deferred {
+    pub condition: u32,
+    pub key: Arc<str>,
+    pub period_ms: u64,
+    pub count: u64,
+    pub section: usize,
+    pub loc: u32,
+}
+
+/// One request going through the gateway. Drive it with [`Exchange::resume`].
+#[derive(Debug)]
+pub struct Exchange {
+    pub(crate) ctx: Ctx,
+    pub(crate) scratch: Scratch,
+    /// Heap objects kept across evaluations (variables hold handles into them).
+    pub(crate) keep: usize,
+    pub(crate) keep_all: bool,
+    pub(crate) stage: Stage,
+    pub(crate) section: usize,
+    pub(crate) sections: Option<[BlockId; 4]>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) ops: u64,
+    pub(crate) needs: BodyNeeds,
+    pub(crate) deferred: Vec<Deferred>,
+    /// Headers added to the final response whatever it is (rate-limit counters).
+    pub(crate) extra: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) forwarded: bool,
+    /// Where the last `forward-request` is written.
+    pub(crate) forward_loc: Option<u32>,
+    pub(crate) early: Option<Result<LastError, LastError>>,
+    /// An error that waits for the response body before `on-error` runs.
+    pub(crate) pending: Option<LastError>,
+}
+
+impl Exchange {
+    /// Routes `head`, checks its subscription key and prepares the pipeline.
+    pub(crate) fn new(sh: Arc<Shared>, head: RequestHead) -> Exchange {
+        let started_ms = sh.clock.now_ms();
+        let req = Request::new(head);
+        let sh_scratch = sh.take_scratch();
+        let mut x = Exchange {
+            ctx: Ctx {
+                sh,
+                api: None,
+                op: None,
+                sub: None,
+                product: None,
+                req,
+                resp: Reply::empty(),
+                params: Vec::new(),
+                vars: Vec::new(),
+                traces: Vec::new(),
+                last_error: None,
+                seed: started_ms ^ 0x9E37_79B9_7F4A_7C15,
+                started_ms,
+            },
+            scratch: sh_scratch,
+            keep: 0,
+            keep_all: false,
+            stage: Stage::Begin,
+            section: 0,
+            sections: None,
+            frames: Vec::new(),
+            ops: 0,
+            needs: BodyNeeds::default(),
+            deferred: Vec::new(),
+            extra: Vec::new(),
+            forwarded: false,
+            forward_loc: None,
+            early: None,
+            pending: None,
+        };
+        x.early = x.route().err();
+        x
+    }
+
+    /// Routing and the subscription check; `Err(Ok(e))` answers without `on-error`,
+    /// `Err(Err(e))` runs `on-error` with `e`.
+    fn route(&mut self) -> Result<(), Result<LastError, LastError>> {
+        let sh = self.ctx.sh.clone();
+        let program = &*sh.program;
+        let req = &self.ctx.req;
+        let routed = sh
+            .routes
+            .route(
+                req.host(),
+                req.method.as_str(),
+                req.received_path(),
+                &|| req.query(),
+            )
+            .map_err(|m| {
+                if let Miss::NoOperation(api) = m {
+                    self.ctx.api = Some(api);
+                }
+                Ok(LastError::step(
+                    "configuration",
+                    "OperationNotFound",
+                    "Unable to match incoming request to an operation.",
+                    "inbound",
+                ))
+            })?;
+        self.ctx.api = Some(routed.api);
+        self.ctx.op = Some(routed.op);
+        self.ctx.params = routed.params;
+        self.ctx.req.path = routed.rest;
+        let Some(api) = program.apis.get(routed.api as usize) else {
+            return Ok(());
+        };
+        if let Some(url) = api.service_url {
+            self.ctx.req.base = program
+                .strings
+                .get(url as usize)
+                .cloned()
+                .unwrap_or_default();
+        }
+        let refused = self.subscribe(routed.api, api.subscription_required);
+        self.select_pipeline(routed.api, routed.op);
+        match refused {
+            Some(r) => {
+                let e = LastError::step("authorization", r.reason(), r.message(), "inbound");
+                Err(Err(e))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Reads and checks the key, removing it from the request; `Some` when refused.
+    fn subscribe(&mut self, api: u32, required: bool) -> Option<Refused> {
+        let sh = self.ctx.sh.clone();
+        let (_, query) = subscription::key_names(&sh.program, api);
+        let header = sh.literals.key_header(api);
+        let from_header = header
+            .and_then(|h| self.ctx.req.headers.map().get(h))
+            .map(|v| Arc::<str>::from(String::from_utf8_lossy(v.as_bytes())));
+        let mut from_query = None;
+        if self.ctx.req.may_have_query(query) {
+            from_query = self
+                .ctx
+                .req
+                .query()
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(query))
+                .and_then(|(_, v)| v.first().cloned());
+        }
+        if let (Some(h), Some(_)) = (header, &from_header) {
+            self.ctx.req.headers.map_mut().remove(h);
+        }
+        if from_query.is_some() {
+            self.ctx
+                .req
+                .update_query(|q| q.retain(|(k, _)| !k.eq_ignore_ascii_case(query)));
+        }
+        let key = from_header.or(from_query);
+        let key = key.filter(|k| !k.is_empty());
+        match key {
+            None if required => Some(Refused::Missing),
+            None => None,
+            Some(k) => match subscription::check(&sh.program, api, &k) {
+                Ok(acc) => {
+                    self.ctx.product = acc.product;
+                    self.ctx.sub = Some(acc);
+                    None
+                }
+                Err(r) if required => Some(r),
+                Err(_) => None,
+            },
+        }
+    }
+
+    fn select_pipeline(&mut self, api: u32, op: u32) {
+        let program = &self.ctx.sh.program;
+        let Some(o) = program
+            .apis
+            .get(api as usize)
+            .and_then(|a| a.operations.get(op as usize))
+        else {
+            return;
+        };
+        let want = self.ctx.product.unwrap_or(u32::MAX);
+        let pick = o
+            .pipelines
+            .iter()
+            .find(|(p, _)| *p == want)
+            .or_else(|| o.pipelines.iter().find(|(p, _)| *p == u32::MAX))
+            .or_else(|| o.pipelines.first());
+        if let Some((_, pid)) = pick {
+            self.sections = program.pipelines.get(*pid as usize).map(|p| p.sections);
+            self.needs = self
+                .ctx
+                .sh
+                .bodies
+                .get(*pid as usize)
+                .copied()
+                .unwrap_or_default();
+        }
+    }
+
+    /// The `trace` records and `context.Trace` messages so far.
+    pub fn traces(&self) -> &[Trace] {
+        &self.ctx.traces
+    }
+
+    /// `context.LastError`, when an error happened.
+    pub fn last_error(&self) -> Option<&LastError> {
+        self.ctx.last_error.as_ref()
+    }
+
+    /// The routed API's name (for metrics), if routing found one.
+    pub fn api_name(&self) -> Option<&str> {
+        let p = &self.ctx.sh.program;
+        self.ctx
+            .api
+            .and_then(|a| p.apis.get(a as usize))
+            .map(|a| p.str(a.name))
+    }
+
+    /// The routed operation's name (for metrics).
+    pub fn operation_name(&self) -> Option<&str> {
+        let p = &self.ctx.sh.program;
+        let api = p.apis.get(self.ctx.api? as usize)?;
+        api.operations
+            .get(self.ctx.op? as usize)
+            .map(|o| p.str(o.name))
+    }
+
+    /// The subscription that authorised the call (its name).
+    pub fn subscription_name(&self) -> Option<&str> {
+        let p = &self.ctx.sh.program;
+        let s = self.ctx.sub.as_ref()?;
+        p.subscriptions.get(s.sub as usize).map(|s| p.str(s.name))
+    }
+
+    /// The product of the subscription (its name).
+    pub fn product_name(&self) -> Option<&str> {
+        let p = &self.ctx.sh.program;
+        p.products
+            .get(self.ctx.product? as usize)
+            .map(|x| p.str(x.name))
+    }
+
+    /// Milliseconds since the exchange started, by the gateway's clock.
+    pub fn elapsed_ms(&self) -> u64 {
+        self.ctx
+            .sh
+            .clock
+            .now_ms()
+            .saturating_sub(self.ctx.started_ms)
+    }
+
+    /// A variable's value as text (`None` when unset).
+    pub fn variable_text(&self, name: &str) -> Option<String> {
+        self.ctx
+            .vars
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .map(|(_, v)| crate::vm::to_dotnet_string(self.scratch.heap(), v))
+    }
+}
+
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        let scratch = std::mem::take(&mut self.scratch);
+        self.ctx.sh.give_scratch(scratch);
+    }
+}

@@ -1,0 +1,306 @@
+//! The policy engine: runs a [`Program`] for one request, synchronously, yielding effects.
+//!
+//! The engine never performs I/O. [`Gateway::start`] routes a request and returns an
+//! [`Exchange`]; the driver calls [`Exchange::resume`] until it gets [`Step::Respond`],
+//! performing each effect ([`Step::Forward`], [`Step::NeedRequestBody`],
+//! [`Step::NeedResponseBody`]) in between. The `gatehouse-server` crate's request handler
+//! performs effects with hyper; the in-process driver ([`run_in_process`], tests) answers
+//! them from mocks. One engine, two drivers. Each policy's step is a file of `policies/`.
+//!
+//! Bodies are not held by the engine unless a policy reads or replaces them: a forwarded
+//! request with `body: None` carries the client's body through, and a response with
+//! [`ResponseBody::Backend`] streams the backend's body through.
+
+mod context_host;
+mod error;
+mod exchange;
+mod headers;
+mod in_process;
+mod policies;
+mod request_response;
+mod route;
+mod run;
+mod scan;
+mod steps;
+mod subscription;
+#[cfg(test)]
+mod tests;
+
+pub use error::LastError;
+pub use exchange::{Exchange, Trace};
+/// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
+pub use http;
+pub use in_process::{run_in_process, BackendMock, Outcome};
+
+use crate::program::BackendId;
+use crate::program::Program;
+use crate::state::{Clock, LocalRates, RateStore, SystemClock};
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The request as the gateway received it, without its body.
+#[derive(Clone, Debug)]
+pub struct RequestHead {
+    /// Method.
+    pub method: Method,
+    /// `http` or `https`.
+    pub scheme: String,
+    /// The `Host` header (or `:authority`), with the port if any.
+    pub host: String,
+    /// Path and query, as received (percent-encoded).
+    pub path_and_query: String,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The client's address.
+    pub client_ip: IpAddr,
+}
+
+/// Where a forwarded request goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A declared backend (single or pool); the driver picks the pool member, applies its
+    /// circuit breaker and injects its credentials.
+    Backend(BackendId),
+    /// A URL from the API's `serviceUrl` or `set-backend-service base-url`.
+    Url(String),
+}
+
+/// A request the driver must send to a backend (`forward-request`).
+#[derive(Clone, Debug)]
+pub struct BackendRequest {
+    /// Where to.
+    pub target: Target,
+    /// Path and query to append to the target's base URL (starts with `/` or is empty).
+    pub path_and_query: String,
+    /// Method.
+    pub method: Method,
+    /// Headers to send (hop-by-hop headers already removed).
+    pub headers: HeaderMap,
+    /// `None`: send the client's body as received (streamed); `Some`: this body.
+    pub body: Option<Bytes>,
+    /// Response timeout.
+    pub timeout: Duration,
+    /// Follow redirects.
+    pub follow_redirects: bool,
+    /// Protocol.
+    pub http_version: crate::program::HttpVersion,
+    /// Whether the engine needs the response body buffered (a policy reads it, or
+    /// `buffer-response` is set); otherwise it may stream.
+    pub buffer_response: bool,
+}
+
+/// A backend's response head.
+#[derive(Clone, Debug)]
+pub struct BackendResponse {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+}
+
+/// Why a backend call failed; becomes `context.LastError`.
+#[derive(Clone, Debug)]
+pub struct BackendFailure {
+    /// APIM's reason: `BackendConnectionFailure`, `Timeout`, `BackendUnavailable`
+    /// (circuit open or no healthy pool member), …
+    pub reason: &'static str,
+    /// A message for `context.LastError.Message`.
+    pub message: String,
+    /// Seconds until the backend may be retried (open circuit), if known.
+    pub retry_after: Option<u64>,
+}
+
+/// What the driver hands back to the engine.
+#[derive(Debug)]
+pub enum Resume {
+    /// Start (or continue after nothing).
+    Start,
+    /// The client's whole request body, after [`Step::NeedRequestBody`].
+    RequestBody(Bytes),
+    /// The backend's answer (or failure), after [`Step::Forward`].
+    Backend(Result<BackendResponse, BackendFailure>),
+    /// The backend's whole response body, after [`Step::NeedResponseBody`].
+    ResponseBody(Bytes),
+}
+
+/// What the engine needs next.
+#[derive(Debug)]
+pub enum Step {
+    /// Read the client's whole body and resume with [`Resume::RequestBody`].
+    NeedRequestBody,
+    /// Send this request and resume with [`Resume::Backend`].
+    Forward(BackendRequest),
+    /// Read the backend's whole body and resume with [`Resume::ResponseBody`].
+    NeedResponseBody,
+    /// Done: answer the client.
+    Respond(Response),
+}
+
+/// The body of the final response.
+#[derive(Debug)]
+pub enum ResponseBody {
+    /// No body.
+    Empty,
+    /// This body.
+    Bytes(Bytes),
+    /// The backend's body, streamed through unchanged.
+    Backend,
+}
+
+/// The final response.
+#[derive(Debug)]
+pub struct Response {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: ResponseBody,
+}
+
+/// Engine configuration (limits are configuration, not constants).
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Limits for each expression evaluation.
+    pub vm: crate::vm::VmLimits,
+    /// Largest request or response body a policy may buffer, bytes.
+    pub max_body: usize,
+    /// Deepest nesting of shared blocks (`<base/>` scopes, fragments, `choose` branches).
+    pub max_call_depth: u32,
+    /// Most policy operations one exchange may run.
+    pub max_ops: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            vm: crate::vm::VmLimits::default(),
+            max_body: 16 << 20,
+            max_call_depth: 32,
+            max_ops: 100_000,
+        }
+    }
+}
+
+/// A loaded program ready to serve: the program, its routing index and shared state
+/// (rate-limit counters). Cheap to share (`Arc`); a reload builds a new one.
+pub struct Gateway {
+    /// The program.
+    pub program: Arc<Program>,
+    /// Configuration.
+    pub config: EngineConfig,
+    shared: Arc<Shared>,
+}
+
+/// What every exchange of a gateway reads: the program, its indexes and the shared state.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) program: Arc<Program>,
+    pub(crate) config: EngineConfig,
+    pub(crate) routes: route::Index,
+    pub(crate) bodies: Vec<scan::BodyNeeds>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) rates: Arc<dyn RateStore>,
+    pub(crate) literals: headers::Literals,
+    /// Evaluation buffers of finished exchanges, reused by new ones.
+    pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
+}
+
+/// How many spare evaluation buffers a gateway keeps.
+const SPARE_SCRATCH: usize = 256;
+
+/// Largest heap (objects) a spare evaluation buffer may keep.
+const SPARE_HEAP_OBJECTS: usize = 256;
+
+impl Shared {
+    /// A spare evaluation buffer (or a new one).
+    pub(crate) fn take_scratch(&self) -> crate::vm::Scratch {
+        self.scratch
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default()
+    }
+
+    /// Gives an evaluation buffer back, unless its heap still holds many objects (a large
+    /// JSON body, say): those are freed rather than kept alive in the pool.
+    pub(crate) fn give_scratch(&self, s: crate::vm::Scratch) {
+        if s.heap().len() > SPARE_HEAP_OBJECTS {
+            return;
+        }
+        if let Ok(mut v) = self.scratch.lock() {
+            if v.len() < SPARE_SCRATCH {
+                v.push(s);
+            }
+        }
+    }
+}
+
+impl Gateway {
+    /// Builds the routing index and body-access tables of `program`, with in-process
+    /// rate-limit counters and the system clock.
+    pub fn new(program: Arc<Program>, config: EngineConfig) -> Gateway {
+        Gateway::with_state(
+            program,
+            config,
+            Arc::new(SystemClock),
+            Arc::new(LocalRates::default()),
+        )
+    }
+
+    /// [`Gateway::new`] with a given clock and counter store (tests, shared stores).
+    pub fn with_state(
+        program: Arc<Program>,
+        config: EngineConfig,
+        clock: Arc<dyn Clock>,
+        rates: Arc<dyn RateStore>,
+    ) -> Gateway {
+        let routes = route::Index::build(&program);
+        let bodies = scan::pipeline_needs(&program);
+        // Constant regexes are compiled now, at load, not by the first request using them.
+        for entry in &program.codes {
+            for i in 0..entry.code.regexes.len() {
+                let _ = entry.code.regex(i as u32, config.vm.regex_backtrack);
+            }
+        }
+        let shared = Arc::new(Shared {
+            program: program.clone(),
+            config: config.clone(),
+            routes,
+            bodies,
+            clock,
+            rates,
+            scratch: std::sync::Mutex::new(Vec::new()),
+            literals: headers::Literals::build(&program),
+        });
+        Gateway {
+            program,
+            config,
+            shared,
+        }
+    }
+
+    /// Templates the routing index could not take (conflicting or malformed), as
+    /// `api/operation: reason`; those operations are never routed.
+    pub fn route_warnings(&self) -> &[String] {
+        self.shared.routes.warnings()
+    }
+
+    /// Routes `head` and starts its exchange; drive it with [`Exchange::resume`] from
+    /// [`Resume::Start`].
+    pub fn start(&self, head: RequestHead) -> Exchange {
+        Exchange::new(self.shared.clone(), head)
+    }
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway")
+            .field("apis", &self.program.apis.len())
+            .field("config", &self.config)
+            .finish()
+    }
+}

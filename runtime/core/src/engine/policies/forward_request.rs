@@ -1,0 +1,80 @@
+//! `forward-request`: the effect that sends the request to its backend.
+
+use super::super::error::LastError;
+use super::super::exchange::{Body, Exchange, Stage};
+use super::super::headers::strip_hop_by_hop;
+use super::super::run::Next;
+use super::super::{BackendRequest, Step, Target};
+use crate::program::Program;
+use crate::program::{ForwardRequest, Op};
+use bytes::Bytes;
+use std::time::Duration;
+
+/// `forward-request`: the [`Step::Forward`] effect. The target is the one
+/// `set-backend-service` chose, else the API's service URL.
+pub(super) fn forward_request(
+    x: &mut Exchange,
+    program: &Program,
+    op: &Op,
+    f: &ForwardRequest,
+) -> Next {
+    let target = match &x.ctx.req.target {
+        Some(t) => t.clone(),
+        None if !x.ctx.req.base.is_empty() => Target::Url(x.ctx.req.base.to_string()),
+        None => {
+            let msg = "The API declares no service URL and no backend was set.".to_string();
+            return Next::Error(x.error_at(program, op, "BackendConnectionFailure", msg));
+        }
+    };
+    let mut headers = if x.needs.move_headers {
+        // Nothing reads them after this: move instead of copying every name and value.
+        x.ctx.req.headers.take()
+    } else {
+        x.ctx.req.headers.map().clone()
+    };
+    strip_hop_by_hop(&mut headers);
+    let body = match &x.ctx.req.body {
+        Body::Stream => None,
+        Body::Held(b) => Some(b.clone()),
+        Body::Consumed | Body::Absent => Some(Bytes::new()),
+    };
+    if body.is_some() {
+        headers.remove(http::header::CONTENT_LENGTH);
+    }
+    let query = x.ctx.req.query_text();
+    let mut path_and_query = String::with_capacity(x.ctx.req.path.len() + query.len());
+    path_and_query.push_str(&x.ctx.req.path);
+    path_and_query.push_str(&query);
+    x.forwarded = true;
+    x.forward_loc = Some(op.loc);
+    x.stage = Stage::Backend {
+        fail_on_error: f.fail_on_error_status_code,
+    };
+    Next::Effect(Step::Forward(BackendRequest {
+        target,
+        path_and_query,
+        method: x.ctx.req.method.clone(),
+        headers,
+        body,
+        timeout: Duration::from_millis(f.timeout_ms),
+        follow_redirects: f.follow_redirects,
+        http_version: f.http_version,
+        buffer_response: f.buffer_response || x.needs.response,
+    }))
+}
+
+/// The `LastError` of a failed backend call (`reason` from the driver).
+pub(crate) fn forward_error(x: &Exchange, reason: &str, message: &str) -> LastError {
+    let program = &x.ctx.sh.program;
+    match x.forward_loc {
+        Some(loc) => LastError::at(
+            program,
+            "forward-request",
+            reason,
+            message.to_string(),
+            x.section,
+            loc,
+        ),
+        None => LastError::step("forward-request", reason, message, "backend"),
+    }
+}

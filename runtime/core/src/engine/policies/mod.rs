@@ -1,0 +1,61 @@
+//! Policy steps: one file per policy (`set_header.rs` runs `set-header` …), dispatched by
+//! [`exec`] on the operation's [`OpKind`].
+
+mod choose;
+mod forward_request;
+mod mock_response;
+mod rate_limit_by_key;
+mod return_response;
+mod rewrite_uri;
+mod set_backend_service;
+mod set_body;
+mod set_header;
+mod set_method;
+mod set_query_parameter;
+mod set_status;
+mod set_variable;
+mod trace;
+
+pub(crate) use forward_request::forward_error;
+pub(crate) use rate_limit_by_key::settle_deferred;
+
+use super::exchange::Exchange;
+use super::run::Next;
+use crate::program::{Op, OpKind, Program};
+use gatehouse_dotnet::uri::escape_data_string;
+use std::sync::Arc;
+
+/// Runs `op`: one line per policy, its step in `policies/<policy>.rs`.
+pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
+    match &op.kind {
+        OpKind::Call(b) => Next::Enter(*b),
+        OpKind::Choose(c) => choose::choose(x, program, op, c),
+        OpKind::SetHeader(h) => set_header::set_header(x, program, op, h),
+        OpKind::SetQueryParameter(h) => set_query_parameter::set_query_parameter(x, program, op, h),
+        OpKind::RewriteUri(r) => rewrite_uri::rewrite_uri(x, program, op, r),
+        OpKind::SetMethod(m) => set_method::set_method(x, program, op, m),
+        OpKind::SetStatus(s) => set_status::set_status(x, program, op, s),
+        OpKind::SetVariable(s) => set_variable::set_variable(x, program, op, s),
+        OpKind::SetBody(s) => set_body::set_body(x, program, op, s),
+        OpKind::ReturnResponse(r) => return_response::return_response(x, program, op, r),
+        OpKind::MockResponse(m) => mock_response::mock_response(x, program, m),
+        OpKind::Trace(t) => trace::trace(x, program, op, t),
+        OpKind::SetBackendService(s) => set_backend_service::set_backend_service(x, program, op, s),
+        OpKind::ForwardRequest(f) => forward_request::forward_request(x, program, op, f),
+        OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
+    }
+}
+
+/// A decoded query as a query string with its `?` (empty when there is no parameter).
+pub(crate) fn query_string(query: &[(Arc<str>, Vec<Arc<str>>)]) -> String {
+    let mut out = String::new();
+    for (k, vs) in query {
+        for v in vs {
+            out.push(if out.is_empty() { '?' } else { '&' });
+            out.push_str(&escape_data_string(k));
+            out.push('=');
+            out.push_str(&escape_data_string(v));
+        }
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! `return-response`: a new response, and the pipeline stops.
+
+use super::super::exchange::{Body, Exchange, Reply};
+use super::super::headers::Headers;
+use super::super::run::Next;
+use crate::program::Program;
+use crate::program::{Op, ReturnResponse};
+use bytes::Bytes;
+use http::StatusCode;
+
+/// `return-response`: builds a new response (default `200 OK`, no body) and stops.
+pub(super) fn return_response(
+    x: &mut Exchange,
+    program: &Program,
+    op: &Op,
+    r: &ReturnResponse,
+) -> Next {
+    if let Some(var) = r.variable {
+        // No executed policy stores a response object (`send-request` is not run), so a
+        // response variable can only be missing or hold something else.
+        let msg = format!(
+            "variable '{}' does not hold a response object",
+            program.str(var)
+        );
+        return Next::Error(x.error_at(program, op, "", msg));
+    }
+    let mut reply = Reply {
+        status: StatusCode::OK,
+        reason: None,
+        headers: Headers::default(),
+        body: Body::Absent,
+    };
+    if let Some((code, reason)) = &r.status {
+        let n = match x.arg_int(program, code) {
+            Ok(n) => n,
+            Err(f) => return Next::Error(x.fault_at(program, op, &f)),
+        };
+        let Some(status) = u16::try_from(n)
+            .ok()
+            .and_then(|n| StatusCode::from_u16(n).ok())
+        else {
+            let msg = format!("{n} is not a valid status code");
+            return Next::Error(x.error_at(program, op, "", msg));
+        };
+        reply.status = status;
+        reply.reason = match reason {
+            Some(a) => match x.arg_text(program, a) {
+                Ok(t) => Some(t),
+                Err(f) => return Next::Error(x.fault_at(program, op, &f)),
+            },
+            None => None,
+        };
+    }
+    for h in &r.headers {
+        let name = match x.arg_text(program, &h.name) {
+            Ok(n) => n,
+            Err(f) => return Next::Error(x.fault_at(program, op, &f)),
+        };
+        let mut values = Vec::with_capacity(h.values.len());
+        for v in &h.values {
+            match x.arg_text(program, v) {
+                Ok(t) => values.push(t),
+                Err(f) => return Next::Error(x.fault_at(program, op, &f)),
+            }
+        }
+        if let Err(e) = reply.headers.apply(&name, h.action, &values) {
+            return Next::Error(x.error_at(program, op, "", e.0));
+        }
+    }
+    if let Some(body) = &r.body {
+        match x.arg_text(program, body) {
+            Ok(t) => reply.body = Body::Held(Bytes::from(t.to_string())),
+            Err(f) => return Next::Error(x.fault_at(program, op, &f)),
+        }
+    }
+    x.ctx.resp = reply;
+    Next::Stop
+}

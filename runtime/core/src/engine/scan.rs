@@ -1,0 +1,154 @@
+//! Which pipelines read a body: decided once per program by scanning the code of every
+//! block a pipeline reaches, so bodies are buffered only when a policy may read them.
+
+use crate::bytecode::Instr;
+use crate::library::name_id;
+use crate::program::Program;
+use crate::program::{BlockId, CodeId, OpKind};
+use crate::value::{HostObj, Msg};
+
+/// The bodies a pipeline may read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct BodyNeeds {
+    /// Some expression may read the request body.
+    pub request: bool,
+    /// Some expression may read the response body.
+    pub response: bool,
+    /// `forward-request` may move the request headers into the backend call instead of
+    /// copying them: it runs at most once and nothing reads them after it.
+    pub move_headers: bool,
+}
+
+/// The body needs of each pipeline of `program`.
+pub(crate) fn pipeline_needs(program: &Program) -> Vec<BodyNeeds> {
+    let per_code: Vec<BodyNeeds> = program
+        .codes
+        .iter()
+        .map(|c| code_needs(&c.code.instrs))
+        .collect();
+    program
+        .pipelines
+        .iter()
+        .map(|p| {
+            let mut seen = vec![false; program.blocks.len()];
+            let mut needs = BodyNeeds::default();
+            for b in p.sections {
+                block_needs(program, &per_code, b, &mut seen, &mut needs);
+            }
+            needs.move_headers = headers_movable(program, &p.sections[1..]);
+            needs
+        })
+        .collect()
+}
+
+/// Whether `instrs` may read a body: a folded `context.X.Body`, or a dynamic `.Body`
+/// navigation (which could be either message).
+fn code_needs(instrs: &[Instr]) -> BodyNeeds {
+    let body = name_id("Body");
+    let mut n = BodyNeeds::default();
+    for (i, ins) in instrs.iter().enumerate() {
+        match ins {
+            Instr::Host(HostObj::Body(Msg::Request)) => n.request = true,
+            Instr::Host(HostObj::Body(Msg::Response)) => n.response = true,
+            Instr::Get(id) if Some(*id) == body => {
+                match i.checked_sub(1).and_then(|j| instrs.get(j)) {
+                    Some(Instr::Host(HostObj::Message(Msg::Request))) => n.request = true,
+                    Some(Instr::Host(HostObj::Message(Msg::Response))) => n.response = true,
+                    _ => {
+                        n.request = true;
+                        n.response = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    n
+}
+
+/// Whether `instrs` may read the request's headers: directly, through `context` or
+/// `context.Request`, or through a variable (which may hold them).
+fn reads_request_headers(instrs: &[Instr]) -> bool {
+    let touches = |o: &HostObj| {
+        matches!(
+            o,
+            HostObj::Context
+                | HostObj::Message(Msg::Request)
+                | HostObj::Headers(Msg::Request)
+                | HostObj::Variables
+        )
+    };
+    instrs.iter().any(|ins| match ins {
+        Instr::Context => true,
+        Instr::Host(o) | Instr::Lookup(o, ..) | Instr::LookupEq(o, ..) | Instr::LookupNe(o, ..) => {
+            touches(o)
+        }
+        _ => false,
+    })
+}
+
+/// Whether the blocks from `sections` (backend, outbound, on-error) forward at most once
+/// and never read the request headers. Walks every call (a shared block counts each time
+/// it is reached), giving up (`false`) past a fixed number of visits.
+fn headers_movable(program: &Program, sections: &[BlockId]) -> bool {
+    let mut budget = 4096u32;
+    let mut forwards = 0u32;
+    let mut todo: Vec<BlockId> = sections.to_vec();
+    while let Some(b) = todo.pop() {
+        budget = match budget.checked_sub(1) {
+            Some(n) => n,
+            None => return false,
+        };
+        let Some(block) = program.blocks.get(b as usize) else {
+            continue;
+        };
+        for op in &block.ops {
+            if matches!(op.kind, OpKind::ForwardRequest(_)) {
+                forwards += 1;
+            }
+            let mut reads = false;
+            let mut code = |c: CodeId| {
+                reads |= program
+                    .codes
+                    .get(c as usize)
+                    .is_none_or(|e| reads_request_headers(&e.code.instrs));
+            };
+            op.kind.codes(&mut code);
+            op.kind.blocks(&mut |b| todo.push(b));
+            if reads || forwards > 1 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn block_needs(
+    program: &Program,
+    per_code: &[BodyNeeds],
+    block: BlockId,
+    seen: &mut [bool],
+    needs: &mut BodyNeeds,
+) {
+    match seen.get_mut(block as usize) {
+        Some(s) if !*s => *s = true,
+        _ => return,
+    }
+    let Some(b) = program.blocks.get(block as usize) else {
+        return;
+    };
+    let mut code = |c: CodeId| {
+        if let Some(n) = per_code.get(c as usize) {
+            needs.request |= n.request;
+            needs.response |= n.response;
+        }
+    };
+    let mut blocks = Vec::new();
+    for op in &b.ops {
+        op.kind.codes(&mut code);
+        op.kind.blocks(&mut |b| blocks.push(b));
+    }
+    for b in blocks {
+        block_needs(program, per_code, b, seen, needs);
+    }
+}

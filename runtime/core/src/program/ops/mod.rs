@@ -1,0 +1,232 @@
+//! Policy operations: one variant per executed policy, arguments parsed at build time.
+//!
+//! Each policy's payload is a type in its own file here (`set_header.rs` holds [`HeaderOp`],
+//! `rate_limit_by_key.rs` [`RateLimitByKey`] …) implementing `OpData`: its bundle encoding
+//! (written and read back with every index checked), its `explain` line and the codes,
+//! blocks and strings it refers to. [`OpKind`] is one table of variants with their bundle
+//! tag and policy name, from which the bundle, the printer and the engine's scans dispatch.
+//! Adding an executed policy: its file here, one row in the table, its engine step
+//! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
+
+mod choose;
+mod forward_request;
+mod mock_response;
+mod rate_limit_by_key;
+mod return_response;
+mod rewrite_uri;
+mod set_backend_service;
+mod set_body;
+mod set_header;
+mod set_method;
+mod set_status;
+mod set_variable;
+mod trace;
+
+pub use choose::Choose;
+pub use forward_request::{ForwardRequest, HttpVersion};
+pub use mock_response::MockResponse;
+pub use rate_limit_by_key::RateLimitByKey;
+pub use return_response::ReturnResponse;
+pub use rewrite_uri::RewriteUri;
+pub use set_backend_service::SetBackendService;
+pub use set_body::SetBody;
+pub use set_header::{ExistsAction, HeaderOp};
+pub use set_method::SetMethod;
+pub use set_status::SetStatus;
+pub use set_variable::SetVariable;
+pub use trace::{Severity, TraceOp};
+
+use super::print::Printer;
+use super::{BlockId, CodeId, LocId, StrId};
+use crate::bundle::{BundleError, ProgramReader};
+
+/// An argument that is either literal text or an expression evaluated per request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// Literal text (named values already substituted; secrets completed at load).
+    Lit(StrId),
+    /// An expression; its value is converted as the policy needs (usually `ToString()`).
+    Expr(CodeId),
+}
+
+/// One policy statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Op {
+    /// What it does.
+    pub kind: OpKind,
+    /// Where it is written.
+    pub loc: LocId,
+}
+
+/// A policy's payload: everything about it but its execution.
+pub(crate) trait OpData: Sized {
+    /// Writes the fields (after the operation's location and tag) into a program bundle.
+    fn write(&self, w: &mut Vec<u8>);
+
+    /// Reads the fields back, checking every index against the tables read so far.
+    fn read(r: &mut ProgramReader<'_, '_>) -> Result<Self, BundleError>;
+
+    /// The `explain` line; `name` is the policy's name.
+    fn print(&self, p: &Printer<'_>, name: &str) -> String;
+
+    /// Visits every code, block and string the operation refers to, in the order the
+    /// printer shows them.
+    fn refs(&self, v: &mut dyn Refs);
+}
+
+/// A visitor of what operations refer to.
+pub trait Refs {
+    /// A compiled expression.
+    fn code(&mut self, _code: CodeId) {}
+
+    /// A block the operation runs.
+    fn block(&mut self, _block: BlockId) {}
+
+    /// An interned string.
+    fn string(&mut self, _string: StrId) {}
+
+    /// An argument: its string or its code.
+    fn arg(&mut self, a: Arg) {
+        match a {
+            Arg::Lit(s) => self.string(s),
+            Arg::Expr(c) => self.code(c),
+        }
+    }
+}
+
+/// [`Refs`] calling one closure per code.
+struct Codes<'f>(&'f mut dyn FnMut(CodeId));
+
+impl Refs for Codes<'_> {
+    fn code(&mut self, code: CodeId) {
+        (self.0)(code);
+    }
+}
+
+/// [`Refs`] calling one closure per block.
+struct Blocks<'f>(&'f mut dyn FnMut(BlockId));
+
+impl Refs for Blocks<'_> {
+    fn block(&mut self, block: BlockId) {
+        (self.0)(block);
+    }
+}
+
+/// Defines [`OpKind`] from one table: each policy's variant, payload type, bundle tag and
+/// element name. `Call` (a shared block: `<base/>` or a fragment) is the one operation
+/// that is not a policy of its own.
+macro_rules! op_kinds {
+    ($( $(#[$meta:meta])* $variant:ident($ty:ty) = $tag:literal, $policy:literal; )*) => {
+        /// What a policy statement does.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum OpKind {
+            /// Run a shared block (a `<base/>` scope or an `<include-fragment>`).
+            Call(BlockId),
+            $( $(#[$meta])* $variant($ty), )*
+        }
+
+        /// The policies gatehouse executes. Every other policy in the catalogue is parsed
+        /// and checked but stays a build error (a `check` warning) until it is implemented.
+        pub const EXECUTED_POLICIES: &[&str] = &["base", "include-fragment", $( $policy, )*];
+
+        impl OpKind {
+            /// The policy element name this operation came from (`context.LastError.PolicyId`).
+            pub fn policy_name(&self) -> &'static str {
+                match self {
+                    OpKind::Call(_) => "include-fragment",
+                    $( OpKind::$variant(_) => $policy, )*
+                }
+            }
+
+            /// Its tag in a program bundle.
+            pub fn tag(&self) -> u8 {
+                match self {
+                    OpKind::Call(_) => CALL_TAG,
+                    $( OpKind::$variant(_) => $tag, )*
+                }
+            }
+
+            /// Writes the fields after the tag.
+            pub(crate) fn write(&self, w: &mut Vec<u8>) {
+                match self {
+                    OpKind::Call(b) => crate::bundle::put_var(w, *b),
+                    $( OpKind::$variant(d) => d.write(w), )*
+                }
+            }
+
+            /// Reads the fields of the operation with `tag` (`None`: no such tag).
+            pub(crate) fn read(
+                tag: u8,
+                r: &mut ProgramReader<'_, '_>,
+            ) -> Result<Option<OpKind>, BundleError> {
+                Ok(Some(match tag {
+                    CALL_TAG => OpKind::Call(r.block_id("a called block")?),
+                    $( $tag => OpKind::$variant(<$ty as OpData>::read(r)?), )*
+                    _ => return Ok(None),
+                }))
+            }
+
+            /// The `explain` line.
+            pub(crate) fn print(&self, p: &Printer<'_>) -> String {
+                match self {
+                    OpKind::Call(b) => format!("call block {b}"),
+                    $( OpKind::$variant(d) => d.print(p, $policy), )*
+                }
+            }
+
+            /// Visits what the operation refers to (its payload's `OpData::refs`).
+            pub fn refs(&self, v: &mut dyn Refs) {
+                match self {
+                    OpKind::Call(b) => v.block(*b),
+                    $( OpKind::$variant(d) => d.refs(v), )*
+                }
+            }
+        }
+    };
+}
+
+/// The bundle tag of [`OpKind::Call`].
+const CALL_TAG: u8 = 0;
+
+op_kinds! {
+    /// `choose`: the first `when` whose condition is true, else `otherwise`.
+    Choose(Choose) = 1, "choose";
+    /// `set-header` on the section's message (request inbound/backend, response after).
+    SetHeader(HeaderOp) = 2, "set-header";
+    /// `set-query-parameter`.
+    SetQueryParameter(HeaderOp) = 3, "set-query-parameter";
+    /// `rewrite-uri`.
+    RewriteUri(RewriteUri) = 4, "rewrite-uri";
+    /// `set-method`.
+    SetMethod(SetMethod) = 5, "set-method";
+    /// `set-status`.
+    SetStatus(SetStatus) = 6, "set-status";
+    /// `set-variable`.
+    SetVariable(SetVariable) = 7, "set-variable";
+    /// `set-body` on the section's message.
+    SetBody(SetBody) = 8, "set-body";
+    /// `return-response`: stop the pipeline and answer.
+    ReturnResponse(ReturnResponse) = 9, "return-response";
+    /// `mock-response`: answer from the operation's declared example.
+    MockResponse(MockResponse) = 10, "mock-response";
+    /// `trace`.
+    Trace(TraceOp) = 11, "trace";
+    /// `set-backend-service`.
+    SetBackendService(SetBackendService) = 12, "set-backend-service";
+    /// `forward-request`.
+    ForwardRequest(ForwardRequest) = 13, "forward-request";
+    /// `rate-limit-by-key`.
+    RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
+}
+
+impl OpKind {
+    /// Calls `f` on every compiled expression the operation refers to, in printed order.
+    pub fn codes(&self, f: &mut dyn FnMut(CodeId)) {
+        self.refs(&mut Codes(f));
+    }
+
+    /// Calls `f` on every block the operation runs (a called block, `choose` branches).
+    pub fn blocks(&self, f: &mut dyn FnMut(BlockId)) {
+        self.refs(&mut Blocks(f));
+    }
+}

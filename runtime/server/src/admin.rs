@@ -1,0 +1,67 @@
+//! The admin listener: `/healthz`, `/readyz` and `/metrics` (Prometheus text).
+
+use super::shutdown::Shutdown;
+use super::{Engine, Shared};
+use crate::handler::{full, plain, RespBody};
+use bytes::Bytes;
+use http::{header, HeaderValue, Request, Response, StatusCode};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Answers one admin request.
+pub fn answer<E: Engine, B>(
+    shared: &Shared<E>,
+    shutdown: &Shutdown,
+    req: &Request<B>,
+) -> Response<RespBody> {
+    match req.uri().path() {
+        "/healthz" => plain(StatusCode::OK, "ok\n"),
+        "/readyz" if shutdown.is_triggered() => {
+            plain(StatusCode::SERVICE_UNAVAILABLE, "draining\n")
+        }
+        "/readyz" => plain(StatusCode::OK, "ready\n"),
+        "/metrics" => {
+            let mut resp = Response::new(full(Bytes::from(shared.metrics.render())));
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+            );
+            resp
+        }
+        _ => plain(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+/// Serves the admin endpoints on `listener` until `stop`; `/readyz` answers 503 once
+/// `draining` is on (the gateway's own shutdown, which comes first).
+pub async fn serve<E: Engine>(
+    listener: TcpListener,
+    shared: Arc<Shared<E>>,
+    draining: Shutdown,
+    stop: Shutdown,
+) {
+    let builder = auto::Builder::new(TokioExecutor::new());
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stop.wait() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let shared = shared.clone();
+        let sd = draining.clone();
+        let svc = service_fn(move |req| {
+            let resp = answer(&shared, &sd, &req);
+            async move { Ok::<_, Infallible>(resp) }
+        });
+        let conn = builder
+            .serve_connection(TokioIo::new(stream), svc)
+            .into_owned();
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+}

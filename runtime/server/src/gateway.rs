@@ -1,0 +1,30 @@
+//! The policy engine as the server's [`Engine`]: [`Gateway`] starts [`engine::Exchange`]s.
+
+use super::{Engine, RequestRun};
+use gatehouse_runtime::engine::{self, Gateway, RequestHead, Resume, Step};
+use gatehouse_runtime::program::Program;
+
+impl Engine for Gateway {
+    type Run<'a> = engine::Exchange;
+
+    fn start(&self, head: RequestHead) -> engine::Exchange {
+        Gateway::start(self, head)
+    }
+
+    fn program(&self) -> &Program {
+        &self.program
+    }
+}
+
+impl RequestRun for engine::Exchange {
+    fn resume(&mut self, input: Resume) -> Step {
+        engine::Exchange::resume(self, input)
+    }
+
+    fn route(&self) -> (&str, &str) {
+        (
+            self.api_name().unwrap_or_default(),
+            self.operation_name().unwrap_or_default(),
+        )
+    }
+}

@@ -1,0 +1,289 @@
+//! The request handler: runs one request through the engine, performing its effects with
+//! hyper — reading bodies with a size bound, calling backends, streaming bodies through.
+
+use super::access_log::{self, AccessEntry};
+use super::metrics::Metrics;
+use super::{Engine, RequestRun, Shared};
+use crate::backend::client::{BoxError, ReqBody};
+use crate::backend::{Backends, URL_LABEL};
+use bytes::Bytes;
+use gatehouse_runtime::engine::{
+    BackendResponse, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
+};
+use http::{header, HeaderMap, Request, Response, StatusCode};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Empty, Full, LengthLimitError, Limited};
+use hyper::body::{Body, Incoming};
+use std::net::IpAddr;
+use std::time::Instant;
+
+/// The body of a response to the client.
+pub type RespBody = UnsyncBoxBody<Bytes, BoxError>;
+
+/// Bodies of one request: the client's and the backend's, streamed or buffered.
+struct Bodies {
+    client: Option<Incoming>,
+    client_bytes: Option<Bytes>,
+    backend: Option<Incoming>,
+    backend_bytes: Option<Bytes>,
+}
+
+/// Serves `req` from `client` with the program loaded now.
+pub async fn handle<E: Engine>(
+    shared: &Shared<E>,
+    req: Request<Incoming>,
+    client: IpAddr,
+    scheme: &str,
+) -> Response<RespBody> {
+    let started = Instant::now();
+    let _in_flight = InFlight::enter(&shared.metrics);
+    let loaded = shared.current.load_full();
+    let (mut parts, body) = req.into_parts();
+    let head = request_head(&mut parts, client, scheme);
+    // Kept for the access log only: with it off, the path costs no copy.
+    let path_and_query = access_log::enabled().then(|| head.path_and_query.clone());
+    let mut exchange = loaded.engine.start(head);
+    let mut bodies = Bodies {
+        client: Some(body),
+        client_bytes: None,
+        backend: None,
+        backend_bytes: None,
+    };
+    let resp = drive(shared, &loaded.backends, &mut exchange, &mut bodies).await;
+    let (api, operation) = exchange.route();
+    let duration = started.elapsed();
+    let status = resp.status().as_u16();
+    shared.metrics.request(api, operation, status, duration);
+    if let Some(path_and_query) = &path_and_query {
+        access_log::log(&AccessEntry {
+            method: parts.method.as_str(),
+            path_and_query,
+            status,
+            api,
+            operation,
+            client,
+            duration,
+        });
+    }
+    resp
+}
+
+/// Counts a request in flight for as long as it lives, even when the client goes away
+/// and hyper drops the request's future.
+struct InFlight<'a>(&'a Metrics);
+
+impl<'a> InFlight<'a> {
+    fn enter(metrics: &'a Metrics) -> InFlight<'a> {
+        metrics.in_flight(1);
+        InFlight(metrics)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight(-1);
+    }
+}
+
+/// The engine's view of the request head (the headers move to the engine).
+fn request_head(parts: &mut http::request::Parts, client_ip: IpAddr, scheme: &str) -> RequestHead {
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    RequestHead {
+        method: parts.method.clone(),
+        scheme: scheme.to_string(),
+        host,
+        path_and_query: parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string(),
+        headers: std::mem::take(&mut parts.headers),
+        client_ip,
+    }
+}
+
+/// Resumes the exchange until it answers, performing each effect.
+async fn drive<E: Engine, X: RequestRun>(
+    shared: &Shared<E>,
+    backends: &Backends,
+    exchange: &mut X,
+    bodies: &mut Bodies,
+) -> Response<RespBody> {
+    let config = &shared.config;
+    let mut input = Resume::Start;
+    loop {
+        // The engine never panics on a request; should it all the same, this request gets
+        // a 500 and the gateway goes on serving (the panic hook has logged it).
+        let step = std::panic::catch_unwind(AssertUnwindSafe(|| exchange.resume(input)));
+        let Ok(step) = step else {
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal gateway error");
+        };
+        input = match step {
+            Step::NeedRequestBody => {
+                if bodies.client_bytes.is_none() {
+                    match collect(bodies.client.take(), config.max_request_body).await {
+                        Ok(b) => bodies.client_bytes = Some(b),
+                        Err(Oversize) => {
+                            return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
+                        }
+                        Err(Broken) => {
+                            return plain(StatusCode::BAD_REQUEST, "request body could not be read")
+                        }
+                    }
+                }
+                Resume::RequestBody(bodies.client_bytes.clone().unwrap_or_default())
+            }
+            Step::Forward(req) => {
+                let stream = match (&req.body, &bodies.client_bytes) {
+                    (Some(_), _) => None,
+                    (None, Some(b)) => Some(full(b.clone())),
+                    // An empty body is sent as such, so a redirect can replay it.
+                    (None, None) => bodies
+                        .client
+                        .take()
+                        .filter(|b| !b.is_end_stream())
+                        .map(stream_body),
+                };
+                // The target's name is looked up again only if the call fails.
+                let backend_id = match req.target {
+                    Target::Backend(id) => Some(id),
+                    Target::Url(_) => None,
+                };
+                bodies.backend = None;
+                bodies.backend_bytes = None;
+                match backends.forward(req, stream).await {
+                    Ok(resp) => {
+                        let (parts, body) = resp.into_parts();
+                        bodies.backend = Some(body);
+                        Resume::Backend(Ok(BackendResponse {
+                            status: parts.status,
+                            headers: parts.headers,
+                        }))
+                    }
+                    Err(f) => {
+                        let label = backend_id.map_or(URL_LABEL, |id| backends.name(id));
+                        shared.metrics.backend_error(label, f.reason);
+                        Resume::Backend(Err(f))
+                    }
+                }
+            }
+            Step::NeedResponseBody => {
+                if bodies.backend_bytes.is_none() {
+                    match collect(bodies.backend.take(), config.max_response_body).await {
+                        Ok(b) => bodies.backend_bytes = Some(b),
+                        Err(Oversize) => {
+                            return plain(
+                                StatusCode::BAD_GATEWAY,
+                                "backend response body too large",
+                            )
+                        }
+                        Err(Broken) => {
+                            return plain(
+                                StatusCode::BAD_GATEWAY,
+                                "backend response body could not be read",
+                            )
+                        }
+                    }
+                }
+                Resume::ResponseBody(bodies.backend_bytes.clone().unwrap_or_default())
+            }
+            Step::Respond(r) => return respond(r, bodies),
+        };
+    }
+}
+
+/// Why a body could not be collected.
+enum CollectError {
+    Oversize,
+    Broken,
+}
+use std::panic::AssertUnwindSafe;
+use CollectError::{Broken, Oversize};
+
+/// Reads all of `body`, refusing more than `max` bytes.
+async fn collect(body: Option<Incoming>, max: usize) -> Result<Bytes, CollectError> {
+    let Some(body) = body else {
+        return Ok(Bytes::new());
+    };
+    match Limited::new(body, max).collect().await {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(Oversize),
+        Err(_) => Err(Broken),
+    }
+}
+
+/// The final response: headers cleaned of hop-by-hop entries, body as the engine says.
+fn respond(r: EngineResponse, bodies: &mut Bodies) -> Response<RespBody> {
+    let mut headers = r.headers;
+    strip_hop_by_hop(&mut headers);
+    let body = match r.body {
+        ResponseBody::Empty => {
+            headers.remove(header::CONTENT_LENGTH);
+            empty()
+        }
+        ResponseBody::Bytes(b) => {
+            headers.remove(header::CONTENT_LENGTH);
+            full(b)
+        }
+        ResponseBody::Backend => match (bodies.backend_bytes.take(), bodies.backend.take()) {
+            (Some(b), _) => {
+                headers.remove(header::CONTENT_LENGTH);
+                full(b)
+            }
+            (None, Some(stream)) => stream_body(stream),
+            (None, None) => empty(),
+        },
+    };
+    let mut resp = Response::new(body);
+    *resp.status_mut() = r.status;
+    *resp.headers_mut() = headers;
+    resp
+}
+
+/// Removes the headers that belong to one connection.
+fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    for name in [
+        header::CONNECTION,
+        header::TRANSFER_ENCODING,
+        header::UPGRADE,
+        header::TE,
+        header::TRAILER,
+        header::PROXY_AUTHENTICATE,
+    ] {
+        headers.remove(name);
+    }
+    headers.remove("keep-alive");
+    headers.remove("proxy-connection");
+}
+
+/// A text response made by the server itself.
+pub fn plain(status: StatusCode, text: &'static str) -> Response<RespBody> {
+    let mut resp = Response::new(full(Bytes::from_static(text.as_bytes())));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    resp
+}
+
+/// A buffered body.
+pub fn full(b: Bytes) -> RespBody {
+    Full::new(b).map_err(|e| match e {}).boxed_unsync()
+}
+
+/// No body.
+pub fn empty() -> RespBody {
+    Empty::new().map_err(|e| match e {}).boxed_unsync()
+}
+
+/// A streamed body.
+fn stream_body(b: Incoming) -> ReqBody {
+    b.map_err(|e| Box::new(e) as BoxError).boxed_unsync()
+}

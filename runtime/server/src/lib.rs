@@ -1,0 +1,119 @@
+//! The gateway server: hyper/tokio listeners that drive the synchronous engine.
+//!
+//! The server is written against two small traits, [`Engine`] and [`RequestRun`], which the
+//! policy engine ([`gatehouse_runtime::engine::Gateway`]) implements; tests drive the server with
+//! scripted engines. A loaded program ([`Loaded`]) pairs the engine with its backend table
+//! and is swapped atomically on reload ([`reload`]).
+
+pub mod access_log;
+pub mod admin;
+pub mod backend;
+pub mod echo;
+pub mod gateway;
+pub mod handler;
+pub mod listener;
+pub mod metrics;
+pub mod reload;
+pub mod shutdown;
+
+use crate::backend::client::ClientSettings;
+use crate::backend::Backends;
+use gatehouse_runtime::engine::{RequestHead, Resume, Step};
+use gatehouse_runtime::program::Program;
+use std::time::Duration;
+
+/// A program ready to serve requests.
+pub trait Engine: Send + Sync + 'static {
+    /// One request's run.
+    type Run<'a>: RequestRun + Send
+    where
+        Self: 'a;
+
+    /// Routes `head` and starts its pipeline.
+    fn start(&self, head: RequestHead) -> Self::Run<'_>;
+
+    /// The program being served.
+    fn program(&self) -> &Program;
+}
+
+/// One request's run through the engine (the policy engine's is [`gatehouse_runtime::engine::Exchange`]).
+pub trait RequestRun {
+    /// Continues with `input` until the next effect or the final response.
+    fn resume(&mut self, input: Resume) -> Step;
+
+    /// The API and operation the request was routed to (empty when it was not), for
+    /// metrics and logs.
+    fn route(&self) -> (&str, &str) {
+        ("", "")
+    }
+}
+
+/// A loaded program: the engine and the backend table it calls.
+pub struct Loaded<E> {
+    /// The engine.
+    pub engine: E,
+    /// Its backends.
+    pub backends: Backends,
+}
+
+impl<E: Engine> Loaded<E> {
+    /// Loads `engine`, building the backend table of its program.
+    pub fn new(engine: E, settings: &ClientSettings) -> Result<Loaded<E>, String> {
+        let backends = Backends::new(engine.program(), settings)?;
+        Ok(Loaded { engine, backends })
+    }
+}
+
+/// Server limits and timeouts (limits are configuration).
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Largest request body the driver buffers when a policy reads it, bytes.
+    pub max_request_body: usize,
+    /// Largest backend response body the driver buffers when a policy reads it, bytes.
+    pub max_response_body: usize,
+    /// Largest request head (request line and headers), bytes.
+    pub max_header_bytes: usize,
+    /// Most request headers.
+    pub max_headers: usize,
+    /// Time allowed to receive a request head.
+    pub header_read_timeout: Duration,
+    /// How long shutdown waits for in-flight requests.
+    pub drain_timeout: Duration,
+    /// Backend client settings.
+    pub client: ClientSettings,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            max_request_body: 16 << 20,
+            max_response_body: 16 << 20,
+            max_header_bytes: 64 << 10,
+            max_headers: 100,
+            header_read_timeout: Duration::from_secs(30),
+            drain_timeout: Duration::from_secs(30),
+            client: ClientSettings::default(),
+        }
+    }
+}
+
+/// What every connection shares: the current program, metrics and configuration.
+pub struct Shared<E> {
+    /// The program being served, swapped on reload.
+    pub current: arc_swap::ArcSwap<Loaded<E>>,
+    /// Counters.
+    pub metrics: metrics::Metrics,
+    /// Limits.
+    pub config: ServerConfig,
+}
+
+impl<E: Engine> Shared<E> {
+    /// Shared state serving `loaded`.
+    pub fn new(loaded: Loaded<E>, config: ServerConfig) -> Shared<E> {
+        Shared {
+            current: arc_swap::ArcSwap::from_pointee(loaded),
+            metrics: metrics::Metrics::default(),
+            config,
+        }
+    }
+}
