@@ -143,6 +143,7 @@ impl Exchange for ProxyExchange<'_> {
                 let status = match f.reason {
                     "BackendUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
                     "Timeout" => StatusCode::GATEWAY_TIMEOUT,
+                    "ClientConnectionFailure" => StatusCode::BAD_REQUEST,
                     _ => StatusCode::BAD_GATEWAY,
                 };
                 let mut h = HeaderMap::new();

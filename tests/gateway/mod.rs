@@ -1,6 +1,7 @@
 //! End-to-end tests of the gateway server with real sockets on loopback.
 
 mod client_cert;
+mod client_failures;
 mod failures;
 mod harness;
 mod lifecycle;

@@ -274,17 +274,43 @@ fn build(
     Ok(client)
 }
 
-/// Maps a client error to APIM's reason: every transport failure (refused, reset,
-/// aborted mid-head) is `BackendConnectionFailure`.
+/// APIM's reason for a failure of the client's side (an aborted upload, a malformed
+/// chunk): it never counts against the backend.
+pub const CLIENT_FAILURE: &str = "ClientConnectionFailure";
+
+/// The error a streamed client body reports when the client's side fails: the driver
+/// wraps the client's body errors in it, so a call that failed because of them is told
+/// apart from a backend's failure.
+#[derive(Debug)]
+pub struct ClientBodyError(pub String);
+
+impl std::fmt::Display for ClientBodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the client's request body could not be read: {}", self.0)
+    }
+}
+
+impl std::error::Error for ClientBodyError {}
+
+/// Maps a client error to APIM's reason: a failure of the client's streamed body is
+/// `ClientConnectionFailure`; every other transport failure (refused, reset, aborted
+/// mid-head) is `BackendConnectionFailure`.
 fn classify(e: hyper_util::client::legacy::Error) -> BackendFailure {
     let mut message = e.to_string();
+    let mut client_side = false;
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
+        client_side |= s.downcast_ref::<ClientBodyError>().is_some();
         message.push_str(": ");
         message.push_str(&s.to_string());
         source = s.source();
     }
-    failure("BackendConnectionFailure", message)
+    let reason = if client_side {
+        CLIENT_FAILURE
+    } else {
+        "BackendConnectionFailure"
+    };
+    failure(reason, message)
 }
 
 /// A failure with `reason` and `message`.

@@ -4,7 +4,7 @@
 use super::access_log::{self, AccessEntry};
 use super::metrics::Metrics;
 use super::{Engine, Exchange, Shared};
-use crate::backend::client::{BoxError, ReqBody};
+use crate::backend::client::{BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
 use crate::backend::{Backends, URL_LABEL};
 use crate::engine::{
     BackendResponse, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
@@ -148,7 +148,7 @@ async fn drive<E: Engine, X: Exchange>(
                         .client
                         .take()
                         .filter(|b| !b.is_end_stream())
-                        .map(stream_body),
+                        .map(client_body),
                 };
                 // The target's name is looked up again only if the call fails.
                 let backend_id = match req.target {
@@ -166,6 +166,8 @@ async fn drive<E: Engine, X: Exchange>(
                             headers: parts.headers,
                         }))
                     }
+                    // A failure of the client's side is not the backend's error.
+                    Err(f) if f.reason == CLIENT_FAILURE => Resume::Backend(Err(f)),
                     Err(f) => {
                         let label = backend_id.map_or(URL_LABEL, |id| backends.name(id));
                         shared.metrics.backend_error(label, f.reason);
@@ -286,4 +288,11 @@ pub fn empty() -> RespBody {
 /// A streamed body.
 fn stream_body(b: Incoming) -> ReqBody {
     b.map_err(|e| Box::new(e) as BoxError).boxed_unsync()
+}
+
+/// The client's body streamed to a backend: its errors are marked as the client's
+/// ([`ClientBodyError`]), so they never count against the backend.
+fn client_body(b: Incoming) -> ReqBody {
+    b.map_err(|e| Box::new(ClientBodyError(e.to_string())) as BoxError)
+        .boxed_unsync()
 }

@@ -103,6 +103,7 @@ fn backend_failures_carry_their_reason_and_status() {
         ("BackendConnectionFailure", 500),
         ("Timeout", 504),
         ("BackendUnavailable", 503),
+        ("ClientConnectionFailure", 400),
     ] {
         let mut b = B::new();
         let on_error = report(&mut b);
