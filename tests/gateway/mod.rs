@@ -3,6 +3,7 @@
 mod client_cert;
 mod client_failures;
 mod failures;
+mod hardening;
 mod harness;
 mod lifecycle;
 mod malformed;

@@ -137,6 +137,19 @@ const OPS: &[(&str, &str, &str, &str)] = &[
         "/flaky",
         r#"<inbound><base /><set-backend-service backend-id="flaky-backend" /></inbound>"#,
     ),
+    (
+        "ids",
+        "get",
+        "/ids",
+        r#"<inbound><base />
+        <return-response>
+            <set-header name="X-Id1" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>
+            <set-header name="X-Id2" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>
+            <set-header name="X-Guid" exists-action="override"><value>@(Guid.NewGuid().ToString())</value></set-header>
+            <set-header name="X-Rand" exists-action="override"><value>@{ var r = new Random(); return r.Next() + "-" + r.Next(); }</value></set-header>
+        </return-response>
+        </inbound>"#,
+    ),
 ];
 
 const GLOBAL: &str = r#"<policies>

@@ -42,7 +42,8 @@ pub(crate) struct Ctx {
     pub vars: Vec<(Arc<str>, Value)>,
     pub traces: Vec<Trace>,
     pub last_error: Option<LastError>,
-    pub seed: u64,
+    /// `context.RequestId`, drawn on first read.
+    pub request_id: Option<[u8; 16]>,
     pub started_ms: u64,
 }
 
@@ -119,7 +120,7 @@ impl Exchange {
                 vars: Vec::new(),
                 traces: Vec::new(),
                 last_error: None,
-                seed: started_ms ^ 0x9E37_79B9_7F4A_7C15,
+                request_id: None,
                 started_ms,
             },
             scratch: sh_scratch,

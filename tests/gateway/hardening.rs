@@ -1,0 +1,64 @@
+//! Hardening through the real engine and server: request ids and randomness, the
+//! client's `Connection` header, gateway-made errors and HTTP conformance.
+
+use super::harness::{dead_addr, get, Running};
+use super::project::{self, Urls};
+use crate::support::TempDir;
+use gatehouse_runtime::engine::Gateway;
+use gatehouse_runtime::server::echo;
+use gatehouse_runtime::server::shutdown::Shutdown;
+use std::collections::HashSet;
+use tokio::net::TcpListener;
+
+async fn gateway() -> (Running<Gateway>, TempDir) {
+    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let echo_url = format!("http://{}", l.local_addr().expect("addr"));
+    tokio::spawn(echo::serve(l, Shutdown::new()));
+    let dead = format!("http://{}", dead_addr().await);
+    let urls = Urls {
+        echo: echo_url,
+        dead: dead.clone(),
+        slow: dead.clone(),
+        reset: dead.clone(),
+        flaky: dead,
+    };
+    let dir = project::write(&urls);
+    (project::serve(&dir).await, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn request_ids_guids_and_randoms_are_distinct_across_800_concurrent_requests() {
+    let (gw, _dir) = gateway().await;
+    let addr = gw.addr;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        tasks.push(tokio::spawn(async move {
+            let mut seen = Vec::new();
+            for _ in 0..100 {
+                let (status, h, _) = get(addr, "/shop/ids").await;
+                assert_eq!(status, 200);
+                let v = |n: &str| h[n].to_str().expect("ascii").to_string();
+                let (id1, id2) = (v("x-id1"), v("x-id2"));
+                assert_eq!(id1, id2, "context.RequestId is stable within a request");
+                seen.push((id1, v("x-guid"), v("x-rand")));
+            }
+            seen
+        }));
+    }
+    let (mut ids, mut guids, mut rands) = (HashSet::new(), HashSet::new(), HashSet::new());
+    for t in tasks {
+        for (id, guid, rand) in t.await.expect("join") {
+            for g in [&id, &guid] {
+                assert_eq!(g.len(), 36, "{g}");
+                assert_eq!(&g[14..15], "4", "version 4: {g}");
+                assert!(matches!(&g[19..20], "8" | "9" | "a" | "b"), "variant: {g}");
+            }
+            ids.insert(id);
+            guids.insert(guid);
+            rands.insert(rand);
+        }
+    }
+    assert_eq!(ids.len(), 800, "request ids");
+    assert_eq!(guids.len(), 800, "Guid.NewGuid()");
+    assert_eq!(rands.len(), 800, "new Random()");
+}
