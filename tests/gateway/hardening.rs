@@ -1,12 +1,15 @@
 //! Hardening through the real engine and server: request ids and randomness, the
 //! client's `Connection` header, gateway-made errors and HTTP conformance.
 
-use super::harness::{dead_addr, get, Running};
+use super::harness::{dead_addr, get, send, Running};
 use super::project::{self, Urls};
 use crate::support::TempDir;
+use bytes::Bytes;
 use gatehouse_runtime::engine::Gateway;
 use gatehouse_runtime::server::echo;
 use gatehouse_runtime::server::shutdown::Shutdown;
+use http::Request;
+use http_body_util::Full;
 use std::collections::HashSet;
 use tokio::net::TcpListener;
 
@@ -61,4 +64,28 @@ async fn request_ids_guids_and_randoms_are_distinct_across_800_concurrent_reques
     assert_eq!(ids.len(), 800, "request ids");
     assert_eq!(guids.len(), 800, "Guid.NewGuid()");
     assert_eq!(rands.len(), 800, "new Random()");
+}
+
+#[tokio::test]
+async fn headers_the_clients_connection_names_go_before_policies_run() {
+    let (gw, _dir) = gateway().await;
+    let req = Request::get("/shop/headers")
+        .header("connection", "keep-alive, X-Added, X-In, X-Client")
+        .header("x-in", "from-client")
+        .header("x-client", "hop")
+        .header("x-kept", "end-to-end")
+        .body(Full::new(Bytes::new()))
+        .expect("req");
+    let (status, _, body) = send(gw.addr, req).await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    let h = &v["headers"];
+    assert_eq!(
+        h["x-added"][0], "literal",
+        "a policy's header survives: {v}"
+    );
+    assert_eq!(h["x-expr"][0], "none", "policies never saw X-In: {v}");
+    assert!(h["x-in"].is_null() && h["x-client"].is_null(), "{v}");
+    assert_eq!(h["x-kept"][0], "end-to-end");
+    assert!(h["connection"].is_null(), "{v}");
 }

@@ -3,7 +3,7 @@
 
 use super::super::error::LastError;
 use super::super::exchange::{Body, Exchange, Stage};
-use super::super::headers::strip_hop_by_hop;
+use super::super::headers::strip_fixed_hop_by_hop;
 use super::super::run::Next;
 use super::super::{BackendRequest, Step, Target};
 use crate::program::model::{Arg, BackendKind, ForwardRequest, Op};
@@ -72,7 +72,9 @@ pub(super) fn forward_request(
     } else {
         x.ctx.req.headers.map().clone()
     };
-    strip_hop_by_hop(&mut headers);
+    // The headers the client's `Connection` named went when the request was received;
+    // what policies set since is forwarded.
+    strip_fixed_hop_by_hop(&mut headers);
     let body = match &x.ctx.req.body {
         Body::Stream => None,
         Body::Held(b) => Some(b.clone()),
