@@ -62,6 +62,18 @@ pub struct Args {
     /// holding a path wins).
     #[arg(long = "certificate", value_name = "ID=FILE", value_parser = parse_certificate)]
     certificates: Vec<(String, PathBuf)>,
+    /// Most client connections open at once; more get a 503 and are closed.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_connections)]
+    max_connections: usize,
+    /// Seconds from accept to a complete request head.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().header_read_timeout.as_secs())]
+    header_timeout: u64,
+    /// Seconds a keep-alive connection may stay idle between requests.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().idle_timeout.as_secs())]
+    idle_timeout: u64,
+    /// Seconds the gateway waits for the next part of a request body.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().body_read_timeout.as_secs())]
+    body_timeout: u64,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -77,7 +89,14 @@ pub fn run(args: &Args) -> u8 {
             return FAILURE;
         }
     };
-    let config = ServerConfig::default();
+    let secs = |s: u64| Duration::from_secs(s.max(1));
+    let config = ServerConfig {
+        max_connections: args.max_connections.max(1),
+        header_read_timeout: secs(args.header_timeout),
+        idle_timeout: secs(args.idle_timeout),
+        body_read_timeout: secs(args.body_timeout),
+        ..ServerConfig::default()
+    };
     let path = args.path.clone();
     let client = config.client.clone();
     let given: HashMap<String, PathBuf> = args.certificates.iter().cloned().collect();

@@ -2,6 +2,7 @@
 
 mod client_cert;
 mod client_failures;
+mod connections;
 mod failures;
 mod hardening;
 mod harness;

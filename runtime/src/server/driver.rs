@@ -3,6 +3,7 @@
 
 use super::access_log::{self, AccessEntry};
 use super::metrics::Metrics;
+use super::timed::TimedBody;
 use super::{Engine, Exchange, Shared};
 use crate::backend::client::{BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
 use crate::backend::{Backends, URL_LABEL};
@@ -22,7 +23,7 @@ pub type RespBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// Bodies of one request: the client's and the backend's, streamed or buffered.
 struct Bodies {
-    client: Option<Incoming>,
+    client: Option<TimedBody>,
     client_bytes: Option<Bytes>,
     backend: Option<Incoming>,
     backend_bytes: Option<Bytes>,
@@ -44,7 +45,7 @@ pub async fn handle<E: Engine>(
     let path_and_query = access_log::enabled().then(|| head.path_and_query.clone());
     let mut exchange = loaded.engine.start(head);
     let mut bodies = Bodies {
-        client: Some(body),
+        client: Some(TimedBody::new(body, shared.config.body_read_timeout)),
         client_bytes: None,
         backend: None,
         backend_bytes: None,
@@ -209,7 +210,11 @@ use std::panic::AssertUnwindSafe;
 use CollectError::{Broken, Oversize};
 
 /// Reads all of `body`, refusing more than `max` bytes.
-async fn collect(body: Option<Incoming>, max: usize) -> Result<Bytes, CollectError> {
+async fn collect<B>(body: Option<B>, max: usize) -> Result<Bytes, CollectError>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
     let Some(body) = body else {
         return Ok(Bytes::new());
     };
@@ -292,7 +297,7 @@ fn stream_body(b: Incoming) -> ReqBody {
 
 /// The client's body streamed to a backend: its errors are marked as the client's
 /// ([`ClientBodyError`]), so they never count against the backend.
-fn client_body(b: Incoming) -> ReqBody {
+fn client_body(b: TimedBody) -> ReqBody {
     b.map_err(|e| Box::new(ClientBodyError(e.to_string())) as BoxError)
         .boxed_unsync()
 }
