@@ -89,3 +89,46 @@ async fn headers_the_clients_connection_names_go_before_policies_run() {
     assert_eq!(h["x-kept"][0], "end-to-end");
     assert!(h["connection"].is_null(), "{v}");
 }
+
+/// Resident memory of this process, bytes (Linux).
+fn rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+#[tokio::test]
+async fn an_expression_past_its_memory_budget_faults_and_runs_on_error() {
+    let (gw, _dir) = gateway().await;
+    let before = rss();
+    let t = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let addr = gw.addr;
+        tasks.push(tokio::spawn(async move { get(addr, "/shop/memory").await }));
+    }
+    for task in tasks {
+        let (status, h, _) = task.await.expect("join");
+        assert_eq!(status, 500);
+        assert_eq!(h["x-error-reason"], "ExpressionValueEvaluationFailure");
+    }
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        t.elapsed()
+    );
+    if let (Some(a), Some(b)) = (before, rss()) {
+        // Four requests at a 16 MiB budget each (tests run side by side: generous).
+        assert!(
+            b.saturating_sub(a) < 512 << 20,
+            "RSS grew by {} bytes",
+            b - a
+        );
+    }
+    assert_eq!(
+        get(gw.addr, "/shop/ids").await.0,
+        200,
+        "the gateway keeps serving"
+    );
+}

@@ -138,6 +138,14 @@ const OPS: &[(&str, &str, &str, &str)] = &[
         r#"<inbound><base /><set-backend-service backend-id="flaky-backend" /></inbound>"#,
     ),
     (
+        "memory",
+        "get",
+        "/memory",
+        r#"<inbound><base />
+        <set-header name="X-Big" exists-action="override"><value>@{ var s = "a"; for (int i = 0; i < 40; i++) { s = s + s; } return s.Length.ToString(); }</value></set-header>
+        </inbound>"#,
+    ),
+    (
         "ids",
         "get",
         "/ids",

@@ -89,6 +89,8 @@ pub struct Exchange {
     pub(crate) sections: Option<[BlockId; 4]>,
     pub(crate) frames: Vec<Frame>,
     pub(crate) ops: u64,
+    /// Bytes the exchange's evaluations may still allocate.
+    pub(crate) bytes_left: usize,
     pub(crate) needs: BodyNeeds,
     pub(crate) deferred: Vec<Deferred>,
     /// Headers added to the final response whatever it is (rate-limit counters).
@@ -131,6 +133,7 @@ impl Exchange {
             sections: None,
             frames: Vec::new(),
             ops: 0,
+            bytes_left: 0,
             needs: BodyNeeds::default(),
             deferred: Vec::new(),
             extra: Vec::new(),
@@ -139,6 +142,7 @@ impl Exchange {
             early: None,
             pending: None,
         };
+        x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();
         x
     }

@@ -171,6 +171,9 @@ pub struct EngineConfig {
     pub max_call_depth: u32,
     /// Most policy operations one exchange may run.
     pub max_ops: u64,
+    /// Bytes of strings and builders all the expressions of one exchange may allocate
+    /// together (each one is also bounded by `vm.max_bytes`).
+    pub max_exchange_bytes: usize,
 }
 
 impl Default for EngineConfig {
@@ -180,6 +183,7 @@ impl Default for EngineConfig {
             max_body: 16 << 20,
             max_call_depth: 32,
             max_ops: 100_000,
+            max_exchange_bytes: 64 << 20,
         }
     }
 }
