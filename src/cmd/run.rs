@@ -82,6 +82,12 @@ const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 /// Serves until SIGTERM or Ctrl-C; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     init_tracing(args.log_format);
+    // A path that is not there is a usage error, as for `check` and `build`: never an
+    // empty program reported ready.
+    if let Err(e) = std::fs::metadata(&args.path) {
+        eprintln!("error: cannot read {}: {e}", args.path.display());
+        return FAILURE;
+    }
     let secrets = match read_secrets(args.secrets.as_deref()) {
         Ok(s) => Arc::new(s),
         Err(e) => {

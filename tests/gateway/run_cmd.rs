@@ -82,6 +82,42 @@ fn a_missing_secret_refuses_to_start_and_names_it() {
     );
 }
 
+#[test]
+fn a_path_that_does_not_exist_refuses_to_start() {
+    let dir = TempDir::new("run-no-such-path");
+    let missing = dir.0.join("no/such/path");
+    let listen = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args([
+            "run",
+            &missing.display().to_string(),
+            "--listen",
+            &listen.to_string(),
+            "--admin",
+            &free_port().to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gatehouse");
+    // Bounded: a gateway that wrongly starts is killed after five seconds.
+    let mut status = None;
+    for _ in 0..200 {
+        if let Some(s) = child.try_wait().expect("wait") {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no/such/path"), "{stderr}");
+}
+
 #[tokio::test]
 async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
     let (listen, admin, echo) = (free_port(), free_port(), free_port());
