@@ -8,12 +8,18 @@ use bytes::Bytes;
 use gatehouse_runtime::engine::Gateway;
 use gatehouse_runtime::server::echo;
 use gatehouse_runtime::server::shutdown::Shutdown;
+use gatehouse_runtime::server::ServerConfig;
 use http::Request;
 use http_body_util::Full;
 use std::collections::HashSet;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 async fn gateway() -> (Running<Gateway>, TempDir) {
+    gateway_with(ServerConfig::default()).await
+}
+
+async fn gateway_with(config: ServerConfig) -> (Running<Gateway>, TempDir) {
     let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let echo_url = format!("http://{}", l.local_addr().expect("addr"));
     tokio::spawn(echo::serve(l, Shutdown::new()));
@@ -26,7 +32,7 @@ async fn gateway() -> (Running<Gateway>, TempDir) {
         flaky: dead,
     };
     let dir = project::write(&urls);
-    (project::serve(&dir).await, dir)
+    (project::serve_with(&dir, config).await, dir)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 8)]
@@ -88,6 +94,65 @@ async fn headers_the_clients_connection_names_go_before_policies_run() {
     assert!(h["x-in"].is_null() && h["x-client"].is_null(), "{v}");
     assert_eq!(h["x-kept"][0], "end-to-end");
     assert!(h["connection"].is_null(), "{v}");
+}
+
+/// Writes `bytes` and reads the answer's head and what follows for at most two seconds.
+async fn raw(addr: std::net::SocketAddr, bytes: &[u8]) -> String {
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    s.write_all(bytes).await.expect("write");
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn gateway_made_errors_run_on_error_with_apims_reasons() {
+    let config = ServerConfig {
+        max_request_body: 64,
+        max_response_body: 64,
+        ..ServerConfig::default()
+    };
+    let (gw, _dir) = gateway_with(config).await;
+    // Within the limits the policies read the bodies.
+    let req = Request::post("/shop/read-body")
+        .body(Full::new(Bytes::from_static(b"small")))
+        .expect("req");
+    let (status, _, body) = send(gw.addr, req).await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(v["headers"]["x-body-length"][0], "5");
+    // 413: a request body past the limit.
+    let req = Request::post("/shop/read-body")
+        .body(Full::new(Bytes::from(vec![b'a'; 1000])))
+        .expect("req");
+    let (status, h, body) = send(gw.addr, req).await;
+    assert_eq!(status, 413);
+    assert_eq!(h["x-error-reason"], "RequestEntityTooLarge");
+    assert!(h["content-type"]
+        .to_str()
+        .expect("ascii")
+        .starts_with("application/json"));
+    assert_eq!(
+        &body[..],
+        br#"{ "statusCode": 413, "message": "Request entity too large" }"#
+    );
+    // 502: the backend's body (the echo's JSON) past the limit.
+    let (status, h, _) = get(gw.addr, "/shop/read-response").await;
+    assert_eq!(status, 502);
+    assert_eq!(h["x-error-reason"], "ResponseTooLarge");
+    // 400: a request body that cannot be read (a malformed chunk).
+    let answer = raw(
+        gw.addr,
+        b"POST /shop/read-body HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nZZ\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("x-error-reason: clientconnectionfailure"),
+        "{answer}"
+    );
 }
 
 /// Resident memory of this process, bytes (Linux).

@@ -3,7 +3,8 @@
 use bytes::Bytes;
 use gatehouse_runtime::backend::client::BoxError;
 use gatehouse_runtime::engine::{
-    BackendRequest, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
+    BackendRequest, BodyFailure, RequestHead, Response as EngineResponse, ResponseBody, Resume,
+    Step, Target,
 };
 use gatehouse_runtime::program::model::{Backend, BackendKind, Breaker, HttpVersion, TlsSettings};
 use gatehouse_runtime::program::Program;
@@ -152,6 +153,14 @@ impl Exchange for ProxyExchange<'_> {
                     h.insert("retry-after", HeaderValue::from(s));
                 }
                 self.respond(status, h, ResponseBody::Empty)
+            }
+            Resume::BodyFailed(f) => {
+                let status = match (f, self.answer.is_some()) {
+                    (BodyFailure::TooLarge, false) => StatusCode::PAYLOAD_TOO_LARGE,
+                    (BodyFailure::Unreadable, false) => StatusCode::BAD_REQUEST,
+                    (_, true) => StatusCode::BAD_GATEWAY,
+                };
+                self.respond(status, HeaderMap::new(), ResponseBody::Empty)
             }
             Resume::ResponseBody(b) => {
                 let (status, mut headers) = self.answer.take().unwrap_or_default();

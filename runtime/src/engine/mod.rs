@@ -123,6 +123,18 @@ pub enum Resume {
     Backend(Result<BackendResponse, BackendFailure>),
     /// The backend's whole response body, after [`Step::NeedResponseBody`].
     ResponseBody(Bytes),
+    /// The body asked for by [`Step::NeedRequestBody`] or [`Step::NeedResponseBody`]
+    /// could not be read whole: `on-error` runs with APIM's reason for it.
+    BodyFailed(BodyFailure),
+}
+
+/// Why the driver could not read a body whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyFailure {
+    /// It is larger than the driver's limit.
+    TooLarge,
+    /// The connection failed while it was read (reset, malformed framing, timeout).
+    Unreadable,
 }
 
 /// What the engine needs next.

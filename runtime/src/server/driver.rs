@@ -8,7 +8,8 @@ use super::{Engine, Exchange, Shared};
 use crate::backend::client::{BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
 use crate::backend::{Backends, URL_LABEL};
 use crate::engine::{
-    BackendResponse, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
+    BackendResponse, BodyFailure, RequestHead, Response as EngineResponse, ResponseBody, Resume,
+    Step, Target,
 };
 use bytes::Bytes;
 use http::{header, HeaderMap, Request, Response, StatusCode};
@@ -126,20 +127,18 @@ async fn drive<E: Engine, X: Exchange>(
             return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal gateway error");
         };
         input = match step {
-            Step::NeedRequestBody => {
-                if bodies.client_bytes.is_none() {
-                    match collect(bodies.client.take(), config.max_request_body).await {
-                        Ok(b) => bodies.client_bytes = Some(b),
-                        Err(Oversize) => {
-                            return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
-                        }
-                        Err(Broken) => {
-                            return plain(StatusCode::BAD_REQUEST, "request body could not be read")
-                        }
+            Step::NeedRequestBody => match bodies.client_bytes.clone() {
+                Some(b) => Resume::RequestBody(b),
+                None => match collect(bodies.client.take(), config.max_request_body).await {
+                    Ok(b) => {
+                        bodies.client_bytes = Some(b.clone());
+                        Resume::RequestBody(b)
                     }
-                }
-                Resume::RequestBody(bodies.client_bytes.clone().unwrap_or_default())
-            }
+                    // The engine answers (413, 400) after running on-error.
+                    Err(Oversize) => Resume::BodyFailed(BodyFailure::TooLarge),
+                    Err(Broken) => Resume::BodyFailed(BodyFailure::Unreadable),
+                },
+            },
             Step::Forward(req) => {
                 let stream = match (&req.body, &bodies.client_bytes) {
                     (Some(_), _) => None,
@@ -176,26 +175,18 @@ async fn drive<E: Engine, X: Exchange>(
                     }
                 }
             }
-            Step::NeedResponseBody => {
-                if bodies.backend_bytes.is_none() {
-                    match collect(bodies.backend.take(), config.max_response_body).await {
-                        Ok(b) => bodies.backend_bytes = Some(b),
-                        Err(Oversize) => {
-                            return plain(
-                                StatusCode::BAD_GATEWAY,
-                                "backend response body too large",
-                            )
-                        }
-                        Err(Broken) => {
-                            return plain(
-                                StatusCode::BAD_GATEWAY,
-                                "backend response body could not be read",
-                            )
-                        }
+            Step::NeedResponseBody => match bodies.backend_bytes.clone() {
+                Some(b) => Resume::ResponseBody(b),
+                None => match collect(bodies.backend.take(), config.max_response_body).await {
+                    Ok(b) => {
+                        bodies.backend_bytes = Some(b.clone());
+                        Resume::ResponseBody(b)
                     }
-                }
-                Resume::ResponseBody(bodies.backend_bytes.clone().unwrap_or_default())
-            }
+                    // The engine answers (502, 500) after running on-error.
+                    Err(Oversize) => Resume::BodyFailed(BodyFailure::TooLarge),
+                    Err(Broken) => Resume::BodyFailed(BodyFailure::Unreadable),
+                },
+            },
             Step::Respond(r) => return respond(r, bodies),
         };
     }
