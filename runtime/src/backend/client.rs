@@ -119,6 +119,7 @@ impl Clients {
     ) -> Result<Response<Incoming>, BackendFailure> {
         let mut body = body;
         let mut hops = 0;
+        let mut retried = false;
         loop {
             let replay = match &body {
                 OutBody::Full(b) => Some(b.clone()),
@@ -132,12 +133,24 @@ impl Clients {
                     format!("invalid backend URL '{}'", String::from_utf8_lossy(&raw)),
                 )
             })?;
+            // A request that may be sent again on a fresh connection (its body is held
+            // and its method idempotent) keeps a copy of its head.
+            let may_retry = !retried && replay.is_some() && idempotent(&call.method);
             // The last hop gives its head away; one that may be redirected keeps a copy.
             let last = !call.follow_redirects || hops >= self.settings.max_redirects;
-            let (current, headers) = if last {
+            let (current, headers) = if last && !may_retry {
                 (None, std::mem::take(&mut call.headers))
             } else {
                 (Some(uri.clone()), call.headers.clone())
+            };
+            let host = if call.version == HttpVersion::Http1 {
+                if may_retry {
+                    call.host.clone()
+                } else {
+                    call.host.take()
+                }
+            } else {
+                None
             };
             let mut req = Request::new(into_req_body(body));
             *req.method_mut() = call.method.clone();
@@ -148,13 +161,29 @@ impl Clients {
                 req.headers_mut().remove(header::CONTENT_LENGTH);
                 req.headers_mut().remove(header::TRANSFER_ENCODING);
             }
-            if call.version == HttpVersion::Http1 {
-                if let Some(host) = call.host.take() {
-                    req.headers_mut().insert(header::HOST, host);
-                }
+            if let Some(host) = host {
+                req.headers_mut().insert(header::HOST, host);
             }
-            let resp = client.request(req).await.map_err(classify)?;
-            let Some(current) = current else {
+            let resp = match client.request(req).await {
+                Ok(resp) => resp,
+                Err(e) if may_retry && stale_connection(&e) => {
+                    // A pooled connection the backend had closed: once more, on a
+                    // fresh one (the pool no longer holds the closed one).
+                    retried = true;
+                    call.url = String::from_utf8_lossy(&raw).into_owned();
+                    body = OutBody::Full(replay.unwrap_or_default());
+                    continue;
+                }
+                Err(e) => return Err(classify(e)),
+            };
+            if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
+                // The gateway never forwards `Upgrade`: a 101 answers nothing it asked.
+                return Err(failure(
+                    "BackendConnectionFailure",
+                    "The backend switched protocols (101) on a request that did not ask for an upgrade".to_string(),
+                ));
+            }
+            let Some(current) = current.filter(|_| !last) else {
                 return Ok(resp);
             };
             let Some(next) = redirect(
@@ -172,6 +201,37 @@ impl Clients {
             body = OutBody::Full(next.2);
         }
     }
+}
+
+/// Methods a request of which may be sent twice (RFC 9110 §9.2.2).
+fn idempotent(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE | Method::PUT | Method::DELETE
+    )
+}
+
+/// Whether `e` says the connection was closed before any response came: the pooled
+/// connection was stale (closed by the backend after its last response).
+fn stale_connection(e: &hyper_util::client::legacy::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_canceled() {
+                return true;
+            }
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+            ) {
+                return true;
+            }
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// What to send, besides the body.

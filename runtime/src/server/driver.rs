@@ -234,7 +234,7 @@ fn respond(r: EngineResponse, bodies: &mut Bodies) -> Response<RespBody> {
                 headers.remove(header::CONTENT_LENGTH);
                 full(b)
             }
-            (None, Some(stream)) => stream_body(stream),
+            (None, Some(stream)) => backend_stream(stream),
             (None, None) => empty(),
         },
     };
@@ -281,9 +281,19 @@ pub fn empty() -> RespBody {
     Empty::new().map_err(|e| match e {}).boxed_unsync()
 }
 
-/// A streamed body.
-fn stream_body(b: Incoming) -> ReqBody {
-    b.map_err(|e| Box::new(e) as BoxError).boxed_unsync()
+/// The backend's body streamed to the client: the status is sent by then, so a failure
+/// (a reset, an invalid chunk) is logged as the backend's, and the client sees the
+/// connection cut.
+fn backend_stream(b: Incoming) -> RespBody {
+    b.map_err(|e| {
+        tracing::warn!(
+            reason = "BackendConnectionFailure",
+            error = %e,
+            "the backend's body failed after the response head was sent"
+        );
+        Box::new(e) as BoxError
+    })
+    .boxed_unsync()
 }
 
 /// The client's body streamed to a backend: its errors are marked as the client's
