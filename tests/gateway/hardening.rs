@@ -197,3 +197,20 @@ async fn an_expression_past_its_memory_budget_faults_and_runs_on_error() {
         "the gateway keeps serving"
     );
 }
+
+#[tokio::test]
+async fn the_client_address_is_appended_to_x_forwarded_for() {
+    let (gw, _dir) = gateway().await;
+    let (_, _, body) = get(gw.addr, "/shop/headers").await;
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(v["headers"]["x-forwarded-for"][0], "127.0.0.1", "{v}");
+    let req = Request::get("/shop/headers")
+        .header("x-forwarded-for", "203.0.113.7")
+        .header("forwarded", "for=203.0.113.7")
+        .body(Full::new(Bytes::new()))
+        .expect("req");
+    let (_, _, body) = send(gw.addr, req).await;
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(v["headers"]["x-forwarded-for"][0], "203.0.113.7, 127.0.0.1");
+    assert_eq!(v["headers"]["forwarded"][0], "for=203.0.113.7");
+}

@@ -39,6 +39,11 @@ pub async fn handle<E: Engine>(
 ) -> Response<RespBody> {
     let started = Instant::now();
     let _in_flight = InFlight::enter(&shared.metrics);
+    if let Err(why) = conformant(&req) {
+        let resp = plain(StatusCode::BAD_REQUEST, why);
+        shared.metrics.request("", "", 400, started.elapsed());
+        return resp;
+    }
     let loaded = shared.current.load_full();
     let (mut parts, body) = req.into_parts();
     let head = request_head(&mut parts, client, scheme);
@@ -68,6 +73,29 @@ pub async fn handle<E: Engine>(
         });
     }
     resp
+}
+
+/// RFC 9112 framing rules hyper leaves to the server: one `Host` (and one at all in
+/// HTTP/1.1), `chunked` at most once in `Transfer-Encoding`.
+fn conformant<B>(req: &Request<B>) -> Result<(), &'static str> {
+    let hosts = req.headers().get_all(header::HOST).iter().count();
+    if hosts > 1 {
+        return Err("more than one Host header\n");
+    }
+    if hosts == 0 && req.version() == http::Version::HTTP_11 {
+        return Err("HTTP/1.1 request without a Host header\n");
+    }
+    let chunked = req
+        .headers()
+        .get_all(header::TRANSFER_ENCODING)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
+        .filter(|t| t.trim_ascii().eq_ignore_ascii_case(b"chunked"))
+        .count();
+    if chunked > 1 {
+        return Err("chunked given more than once in Transfer-Encoding\n");
+    }
+    Ok(())
 }
 
 /// Counts a request in flight for as long as it lives, even when the client goes away
