@@ -32,12 +32,12 @@ pub enum LogFormat {
 pub struct Args {
     /// An APIOps project folder, a policy file, or a program bundle.
     path: PathBuf,
-    /// Address the gateway listens on.
+    /// Address the gateway listens on (`HOST:PORT`; a host name is resolved).
     #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
+    listen: String,
     /// Address of the admin endpoints (`/healthz`, `/readyz`, `/metrics`).
     #[arg(long, default_value = "127.0.0.1:9090")]
-    admin: SocketAddr,
+    admin: String,
     /// Secret named values: a JSON object of name → value (the environment wins).
     #[arg(long, value_name = "FILE")]
     secrets: Option<PathBuf>,
@@ -154,17 +154,23 @@ async fn serve(
     rebuild: Rebuild<Gateway>,
     config: ServerConfig,
 ) -> Result<(), String> {
-    let bind = |addr: SocketAddr| async move {
-        TcpListener::bind(addr)
+    let bind = |addr: String| async move {
+        TcpListener::bind(addr.as_str())
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))
     };
-    let gateway = bind(args.listen).await?;
-    let admin_l = bind(args.admin).await?;
+    let gateway = bind(args.listen.clone()).await?;
+    let admin_l = bind(args.admin.clone()).await?;
     let echo_l = match args.echo {
-        Some(a) => Some(bind(a).await?),
+        Some(a) => Some(bind(a.to_string()).await?),
         None => None,
     };
+    let shown = |l: &TcpListener, given: &str| {
+        l.local_addr()
+            .map_or_else(|_| given.to_string(), |a| a.to_string())
+    };
+    let (listen, admin) = (shown(&gateway, &args.listen), shown(&admin_l, &args.admin));
+
     let shared = Arc::new(Shared::new(first, config));
     let stop = Shutdown::new();
     let admin_stop = Shutdown::new();
@@ -194,12 +200,10 @@ async fn serve(
         ));
     }
     let serving = tokio::spawn(listener::serve(gateway, shared, stop.clone()));
-    tracing::info!(
-        listen = %args.listen,
-        admin = %args.admin,
-        echo = args.echo.map(|a| a.to_string()).unwrap_or_default(),
-        "gatehouse ready"
-    );
+    match args.echo {
+        Some(echo) => tracing::info!(listen, admin, echo = %echo, "gatehouse ready"),
+        None => tracing::info!(listen, admin, "gatehouse ready"),
+    }
     shutdown::termination().await;
     tracing::info!("shutting down: draining requests in flight");
     stop.trigger();

@@ -119,6 +119,60 @@ fn a_path_that_does_not_exist_refuses_to_start() {
 }
 
 #[tokio::test]
+async fn host_names_listen_and_5xx_access_lines_name_their_cause() {
+    // The API's backend is a port nothing listens on: every call is a 500.
+    let dir = project("run-logs", free_port());
+    let (port, admin) = (free_port().port(), free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--listen", &format!("localhost:{port}")])
+        .args(["--admin", &admin.to_string(), "--log-format", "json"])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    assert!(wait_for(admin, 200).await, "the admin listener comes up");
+    // `localhost` may have been bound on IPv4 or IPv6.
+    let mut listen = None;
+    for addr in [format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+        let addr: SocketAddr = addr.parse().expect("addr");
+        if tokio::net::TcpStream::connect(addr).await.is_ok() {
+            listen = Some(addr);
+            break;
+        }
+    }
+    let listen = listen.expect("the gateway listens on localhost");
+    let (status, _, _) = get(listen, "/echo/hello").await;
+    assert_eq!(status, 500);
+    let out = terminate(child).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let ready = stderr
+        .lines()
+        .find(|l| l.contains("gatehouse ready"))
+        .expect("a ready line");
+    assert!(
+        !ready.contains("\"echo\""),
+        "no echo field without --echo: {ready}"
+    );
+    let access = stderr
+        .lines()
+        .find(|l| l.contains("gatehouse::access"))
+        .expect("an access line");
+    let v: serde_json::Value = serde_json::from_str(access).expect("JSON log line");
+    let fields = &v;
+    assert_eq!(fields["status"], 500, "{access}");
+    assert_eq!(fields["error_source"], "forward-request", "{access}");
+    assert_eq!(
+        fields["error_reason"], "BackendConnectionFailure",
+        "{access}"
+    );
+    let ms = fields["duration_ms"].to_string();
+    assert!(
+        ms.split('.').nth(1).map_or(0, str::len) <= 3,
+        "duration without float noise: {ms}"
+    );
+}
+
+#[tokio::test]
 async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
     let (listen, admin, echo) = (free_port(), free_port(), free_port());
     let dir = project("run-serve", echo);

@@ -61,18 +61,25 @@ pub async fn handle<E: Engine>(
     let duration = started.elapsed();
     let status = resp.status().as_u16();
     shared.metrics.request(api, operation, status, duration);
-    if let Some(path_and_query) = &path_and_query {
-        access_log::log(&AccessEntry {
-            method: parts.method.as_str(),
-            path_and_query,
-            status,
-            api,
-            operation,
-            client,
-            duration,
-        });
-    }
-    resp
+    let Some(path_and_query) = path_and_query else {
+        return resp;
+    };
+    // Logged when the body is done, so the duration covers it; a 5xx names its cause.
+    let error = exchange
+        .failure()
+        .filter(|_| status >= 500)
+        .map(|(source, reason)| (source.to_string(), reason.to_string()));
+    let entry = AccessEntry {
+        method: parts.method,
+        path: access_log::path_only(&path_and_query).to_string(),
+        status,
+        api: api.to_string(),
+        operation: operation.to_string(),
+        client,
+        started,
+        error,
+    };
+    resp.map(|b| access_log::logged(b, entry))
 }
 
 /// RFC 9112 framing rules hyper leaves to the server: one `Host` (and one at all in

@@ -46,6 +46,12 @@ pub trait Exchange {
     fn route(&self) -> (&str, &str) {
         ("", "")
     }
+
+    /// `context.LastError`'s source and reason when the request failed (for the access
+    /// log of 5xx answers).
+    fn failure(&self) -> Option<(&str, &str)> {
+        None
+    }
 }
 
 /// A loaded program: the engine and the backend table it calls.
