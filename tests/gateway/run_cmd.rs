@@ -173,6 +173,58 @@ async fn host_names_listen_and_5xx_access_lines_name_their_cause() {
 }
 
 #[tokio::test]
+async fn an_invalid_chunk_from_the_backend_is_logged_as_its_failure() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let origin = l.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(
+                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n",
+                )
+                .await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    let dir = project("run-bad-chunk", origin);
+    let (listen, admin) = (free_port(), free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--listen", &listen.to_string()])
+        .args(["--admin", &admin.to_string()])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    assert!(wait_for(admin, 200).await, "the admin listener comes up");
+    let uri = format!("http://{listen}/echo/hello");
+    let client = super::harness::client();
+    let req = http::Request::get(uri)
+        .body(http_body_util::Full::default())
+        .expect("req");
+    if let Ok(resp) = client.request(req).await {
+        use http_body_util::BodyExt;
+        assert!(
+            resp.into_body().collect().await.is_err(),
+            "the client sees the body cut"
+        );
+    }
+    let out = terminate(child).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("the backend's body failed")
+                && l.contains("BackendConnectionFailure")),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
 async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
     let (listen, admin, echo) = (free_port(), free_port(), free_port());
     let dir = project("run-serve", echo);
