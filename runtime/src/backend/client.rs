@@ -178,10 +178,13 @@ impl Clients {
             };
             if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
                 // The gateway never forwards `Upgrade`: a 101 answers nothing it asked.
-                return Err(failure(
-                    "BackendConnectionFailure",
-                    "The backend switched protocols (101) on a request that did not ask for an upgrade".to_string(),
-                ));
+                return Err(BackendFailure {
+                    status: Some(StatusCode::BAD_GATEWAY),
+                    ..failure(
+                        "BackendConnectionFailure",
+                        "The backend switched protocols (101) on a request that did not ask for an upgrade".to_string(),
+                    )
+                });
             }
             let Some(current) = current.filter(|_| !last) else {
                 return Ok(resp);
@@ -379,6 +382,7 @@ pub fn failure(reason: &'static str, message: String) -> BackendFailure {
         reason,
         message,
         retry_after: None,
+        status: None,
     }
 }
 

@@ -249,6 +249,7 @@ fn unavailable(name: &str, wait: Duration) -> BackendFailure {
         reason: "BackendUnavailable",
         message: format!("Backend '{name}' is unavailable: its circuit breaker is open"),
         retry_after: Some(secs),
+        status: None,
     }
 }
 

@@ -110,6 +110,9 @@ pub struct BackendFailure {
     pub message: String,
     /// Seconds until the backend may be retried (open circuit), if known.
     pub retry_after: Option<u64>,
+    /// The status the gateway answers with when not the reason's own: `502` for a
+    /// backend that broke the protocol (a `101` nobody asked for).
+    pub status: Option<StatusCode>,
 }
 
 /// What the driver hands back to the engine.

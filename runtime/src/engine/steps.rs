@@ -210,6 +210,14 @@ impl Exchange {
                         .map_mut()
                         .insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
                 }
+                if let Some(status) = f.status {
+                    self.ctx.resp.status = status;
+                    let text = match status {
+                        StatusCode::BAD_GATEWAY => "Bad gateway",
+                        s => s.canonical_reason().unwrap_or("Error"),
+                    };
+                    self.ctx.resp.body = Body::Held(error::json_body(status, text));
+                }
                 self.drive()
             }
         }
