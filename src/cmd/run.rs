@@ -33,12 +33,12 @@ pub enum LogFormat {
 pub struct Args {
     /// An APIOps project folder, a policy file, or a program bundle.
     path: PathBuf,
-    /// Address the gateway listens on.
+    /// Address the gateway listens on (`HOST:PORT`; a host name is resolved).
     #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
+    listen: String,
     /// Address of the admin endpoints (`/healthz`, `/readyz`, `/metrics`).
     #[arg(long, default_value = "127.0.0.1:9090")]
-    admin: SocketAddr,
+    admin: String,
     /// Secret named values: a JSON object of name → value (the environment wins).
     #[arg(long, value_name = "FILE")]
     secrets: Option<PathBuf>,
@@ -63,6 +63,18 @@ pub struct Args {
     /// holding a path wins).
     #[arg(long = "certificate", value_name = "ID=FILE", value_parser = parse_certificate)]
     certificates: Vec<(String, PathBuf)>,
+    /// Most client connections open at once; more get a 503 and are closed.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_connections)]
+    max_connections: usize,
+    /// Seconds from accept to a complete request head.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().header_read_timeout.as_secs())]
+    header_timeout: u64,
+    /// Seconds a keep-alive connection may stay idle between requests.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().idle_timeout.as_secs())]
+    idle_timeout: u64,
+    /// Seconds the gateway waits for the next part of a request body.
+    #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().body_read_timeout.as_secs())]
+    body_timeout: u64,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -71,6 +83,12 @@ const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 /// Serves until SIGTERM or Ctrl-C; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     init_tracing(args.log_format);
+    // A path that is not there is a usage error, as for `check` and `build`: never an
+    // empty program reported ready.
+    if let Err(e) = std::fs::metadata(&args.path) {
+        eprintln!("error: cannot read {}: {e}", args.path.display());
+        return FAILURE;
+    }
     let secrets = match read_secrets(args.secrets.as_deref()) {
         Ok(s) => Arc::new(s),
         Err(e) => {
@@ -78,7 +96,14 @@ pub fn run(args: &Args) -> u8 {
             return FAILURE;
         }
     };
-    let config = ServerConfig::default();
+    let secs = |s: u64| Duration::from_secs(s.max(1));
+    let config = ServerConfig {
+        max_connections: args.max_connections.max(1),
+        header_read_timeout: secs(args.header_timeout),
+        idle_timeout: secs(args.idle_timeout),
+        body_read_timeout: secs(args.body_timeout),
+        ..ServerConfig::default()
+    };
     let path = args.path.clone();
     let client = config.client.clone();
     let given: HashMap<String, PathBuf> = args.certificates.iter().cloned().collect();
@@ -130,17 +155,23 @@ async fn serve(
     rebuild: Rebuild<Gateway>,
     config: ServerConfig,
 ) -> Result<(), String> {
-    let bind = |addr: SocketAddr| async move {
-        TcpListener::bind(addr)
+    let bind = |addr: String| async move {
+        TcpListener::bind(addr.as_str())
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))
     };
-    let gateway = bind(args.listen).await?;
-    let admin_l = bind(args.admin).await?;
+    let gateway = bind(args.listen.clone()).await?;
+    let admin_l = bind(args.admin.clone()).await?;
     let echo_l = match args.echo {
-        Some(a) => Some(bind(a).await?),
+        Some(a) => Some(bind(a.to_string()).await?),
         None => None,
     };
+    let shown = |l: &TcpListener, given: &str| {
+        l.local_addr()
+            .map_or_else(|_| given.to_string(), |a| a.to_string())
+    };
+    let (listen, admin) = (shown(&gateway, &args.listen), shown(&admin_l, &args.admin));
+
     let shared = Arc::new(Shared::new(first, config));
     let stop = Shutdown::new();
     let admin_stop = Shutdown::new();
@@ -170,12 +201,10 @@ async fn serve(
         ));
     }
     let serving = tokio::spawn(listener::serve(gateway, shared, stop.clone()));
-    tracing::info!(
-        listen = %args.listen,
-        admin = %args.admin,
-        echo = args.echo.map(|a| a.to_string()).unwrap_or_default(),
-        "gatehouse ready"
-    );
+    match args.echo {
+        Some(echo) => tracing::info!(listen, admin, echo = %echo, "gatehouse ready"),
+        None => tracing::info!(listen, admin, "gatehouse ready"),
+    }
     shutdown::termination().await;
     tracing::info!("shutting down: draining requests in flight");
     stop.trigger();

@@ -2,7 +2,8 @@
 
 use bytes::Bytes;
 use gatehouse_runtime::engine::{
-    BackendRequest, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
+    BackendRequest, BodyFailure, RequestHead, Response as EngineResponse, ResponseBody, Resume,
+    Step, Target,
 };
 use gatehouse_runtime::program::Program;
 use gatehouse_runtime::program::{Backend, BackendKind, Breaker, HttpVersion, TlsSettings};
@@ -143,6 +144,7 @@ impl RequestRun for ProxyRun<'_> {
                 let status = match f.reason {
                     "BackendUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
                     "Timeout" => StatusCode::GATEWAY_TIMEOUT,
+                    "ClientConnectionFailure" => StatusCode::BAD_REQUEST,
                     _ => StatusCode::BAD_GATEWAY,
                 };
                 let mut h = HeaderMap::new();
@@ -151,6 +153,14 @@ impl RequestRun for ProxyRun<'_> {
                     h.insert("retry-after", HeaderValue::from(s));
                 }
                 self.respond(status, h, ResponseBody::Empty)
+            }
+            Resume::BodyFailed(f) => {
+                let status = match (f, self.answer.is_some()) {
+                    (BodyFailure::TooLarge, false) => StatusCode::PAYLOAD_TOO_LARGE,
+                    (BodyFailure::Unreadable, false) => StatusCode::BAD_REQUEST,
+                    (_, true) => StatusCode::BAD_GATEWAY,
+                };
+                self.respond(status, HeaderMap::new(), ResponseBody::Empty)
             }
             Resume::ResponseBody(b) => {
                 let (status, mut headers) = self.answer.take().unwrap_or_default();

@@ -132,9 +132,48 @@ async fn a_truncated_streamed_body_does_not_hurt_the_gateway() {
         true,
     )
     .await;
+    // The client's failure: 400 (`ClientConnectionFailure`), never the backend's 502.
     assert!(
-        status_of(&answer).is_none_or(|s| s == 200 || s == 502),
+        status_of(&answer).is_none_or(|s| s == 200 || s == 400),
         "{answer}"
     );
     assert_eq!(get(addr, "/x").await.0, 200);
+}
+
+#[tokio::test]
+async fn ambiguous_hosts_and_framing_get_400() {
+    let (_gw, addr) = gateway(false).await;
+    let cases: [&[u8]; 4] = [
+        b"GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        b"GET /x HTTP/1.1\r\nX: y\r\n\r\n",
+        b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+    ];
+    for case in cases {
+        let answer = raw(addr, case, true).await;
+        assert_eq!(
+            status_of(&answer),
+            Some(400),
+            "{:?} -> {answer}",
+            String::from_utf8_lossy(case)
+        );
+    }
+    let ok = raw(addr, b"GET /x HTTP/1.0\r\n\r\n", false).await;
+    assert_eq!(ok.get(9..12), Some("200"), "HTTP/1.0 needs no Host: {ok}");
+}
+
+#[tokio::test]
+async fn the_admin_listener_answers_405_to_other_methods() {
+    let (gw, _) = gateway(false).await;
+    for method in ["POST", "PUT", "DELETE"] {
+        let req = format!("{method} /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+        let answer = raw(gw.admin, req.as_bytes(), true).await;
+        assert_eq!(status_of(&answer), Some(405), "{method}: {answer}");
+        assert!(
+            answer.to_ascii_lowercase().contains("allow: get, head"),
+            "{answer}"
+        );
+    }
+    let head = raw(gw.admin, b"HEAD /healthz HTTP/1.1\r\nHost: a\r\n\r\n", true).await;
+    assert_eq!(status_of(&head), Some(200), "{head}");
 }

@@ -1,7 +1,11 @@
 //! End-to-end tests of the gateway server with real sockets on loopback.
 
+mod backend_misbehaviour;
 mod client_cert;
+mod client_failures;
+mod connections;
 mod failures;
+mod hardening;
 mod harness;
 mod lifecycle;
 mod malformed;

@@ -137,6 +137,43 @@ const OPS: &[(&str, &str, &str, &str)] = &[
         "/flaky",
         r#"<inbound><base /><set-backend-service backend-id="flaky-backend" /></inbound>"#,
     ),
+    (
+        "read-body",
+        "post",
+        "/read-body",
+        r#"<inbound><base />
+        <set-header name="X-Body-Length" exists-action="override"><value>@(context.Request.Body.As<string>(preserveContent: true).Length.ToString())</value></set-header>
+        </inbound>"#,
+    ),
+    (
+        "read-response",
+        "get",
+        "/read-response",
+        r#"<outbound><base />
+        <set-header name="X-Response-Length" exists-action="override"><value>@(context.Response.Body.As<string>(preserveContent: true).Length.ToString())</value></set-header>
+        </outbound>"#,
+    ),
+    (
+        "memory",
+        "get",
+        "/memory",
+        r#"<inbound><base />
+        <set-header name="X-Big" exists-action="override"><value>@{ var s = "a"; for (int i = 0; i < 40; i++) { s = s + s; } return s.Length.ToString(); }</value></set-header>
+        </inbound>"#,
+    ),
+    (
+        "ids",
+        "get",
+        "/ids",
+        r#"<inbound><base />
+        <return-response>
+            <set-header name="X-Id1" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>
+            <set-header name="X-Id2" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>
+            <set-header name="X-Guid" exists-action="override"><value>@(Guid.NewGuid().ToString())</value></set-header>
+            <set-header name="X-Rand" exists-action="override"><value>@{ var r = new Random(); return r.Next() + "-" + r.Next(); }</value></set-header>
+        </return-response>
+        </inbound>"#,
+    ),
 ];
 
 const GLOBAL: &str = r#"<policies>
@@ -242,6 +279,11 @@ pub fn load(dir: &std::path::Path) -> Result<Loaded<Gateway>, String> {
 
 /// Compiles the project in `dir` and serves it.
 pub async fn serve(dir: &TempDir) -> Running<Gateway> {
+    serve_with(dir, ServerConfig::default()).await
+}
+
+/// Compiles the project in `dir` and serves it with `config`.
+pub async fn serve_with(dir: &TempDir, config: ServerConfig) -> Running<Gateway> {
     let loaded = load(&dir.0).unwrap_or_else(|e| panic!("the e2e project does not build:\n{e}"));
-    start_loaded(loaded, ServerConfig::default()).await
+    start_loaded(loaded, config).await
 }

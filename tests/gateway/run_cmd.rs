@@ -82,6 +82,148 @@ fn a_missing_secret_refuses_to_start_and_names_it() {
     );
 }
 
+#[test]
+fn a_path_that_does_not_exist_refuses_to_start() {
+    let dir = TempDir::new("run-no-such-path");
+    let missing = dir.0.join("no/such/path");
+    let listen = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args([
+            "run",
+            &missing.display().to_string(),
+            "--listen",
+            &listen.to_string(),
+            "--admin",
+            &free_port().to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gatehouse");
+    // Bounded: a gateway that wrongly starts is killed after five seconds.
+    let mut status = None;
+    for _ in 0..200 {
+        if let Some(s) = child.try_wait().expect("wait") {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no/such/path"), "{stderr}");
+}
+
+#[tokio::test]
+async fn host_names_listen_and_5xx_access_lines_name_their_cause() {
+    // The API's backend is a port nothing listens on: every call is a 500.
+    let dir = project("run-logs", free_port());
+    let (port, admin) = (free_port().port(), free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--listen", &format!("localhost:{port}")])
+        .args(["--admin", &admin.to_string(), "--log-format", "json"])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    assert!(wait_for(admin, 200).await, "the admin listener comes up");
+    // `localhost` may have been bound on IPv4 or IPv6.
+    let mut listen = None;
+    for addr in [format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+        let addr: SocketAddr = addr.parse().expect("addr");
+        if tokio::net::TcpStream::connect(addr).await.is_ok() {
+            listen = Some(addr);
+            break;
+        }
+    }
+    let listen = listen.expect("the gateway listens on localhost");
+    let (status, _, _) = get(listen, "/echo/hello").await;
+    assert_eq!(status, 500);
+    let out = terminate(child).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let ready = stderr
+        .lines()
+        .find(|l| l.contains("gatehouse ready"))
+        .expect("a ready line");
+    assert!(
+        !ready.contains("\"echo\""),
+        "no echo field without --echo: {ready}"
+    );
+    let access = stderr
+        .lines()
+        .find(|l| l.contains("gatehouse::access"))
+        .expect("an access line");
+    let v: serde_json::Value = serde_json::from_str(access).expect("JSON log line");
+    let fields = &v;
+    assert_eq!(fields["status"], 500, "{access}");
+    assert_eq!(fields["error_source"], "forward-request", "{access}");
+    assert_eq!(
+        fields["error_reason"], "BackendConnectionFailure",
+        "{access}"
+    );
+    let ms = fields["duration_ms"].to_string();
+    assert!(
+        ms.split('.').nth(1).map_or(0, str::len) <= 3,
+        "duration without float noise: {ms}"
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_chunk_from_the_backend_is_logged_as_its_failure() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let origin = l.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(
+                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n",
+                )
+                .await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    let dir = project("run-bad-chunk", origin);
+    let (listen, admin) = (free_port(), free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--listen", &listen.to_string()])
+        .args(["--admin", &admin.to_string()])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    assert!(wait_for(admin, 200).await, "the admin listener comes up");
+    let uri = format!("http://{listen}/echo/hello");
+    let client = super::harness::client();
+    let req = http::Request::get(uri)
+        .body(http_body_util::Full::default())
+        .expect("req");
+    if let Ok(resp) = client.request(req).await {
+        use http_body_util::BodyExt;
+        assert!(
+            resp.into_body().collect().await.is_err(),
+            "the client sees the body cut"
+        );
+    }
+    let out = terminate(child).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("the backend's body failed")
+                && l.contains("BackendConnectionFailure")),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn run_serves_through_the_echo_backend_and_exits_on_sigterm() {
     let (listen, admin, echo) = (free_port(), free_port(), free_port());

@@ -35,6 +35,8 @@ pub enum ExceptionKind {
     RegexParse,
     /// `System.Text.RegularExpressions.RegexMatchTimeoutException`.
     RegexMatchTimeout,
+    /// `System.OutOfMemoryException`: the evaluation's memory budget is spent.
+    OutOfMemory,
 }
 
 impl ExceptionKind {
@@ -56,6 +58,7 @@ impl ExceptionKind {
             Self::JsonReader => "Newtonsoft.Json.JsonReaderException",
             Self::RegexParse => "System.Text.RegularExpressions.RegexParseException",
             Self::RegexMatchTimeout => "System.Text.RegularExpressions.RegexMatchTimeoutException",
+            Self::OutOfMemory => "System.OutOfMemoryException",
         }
     }
 }

@@ -10,6 +10,7 @@
 //! Hashing: [`crypto`]. Regexes: [`regex`]. Newtonsoft.Json: [`json`], [`jsonparse`],
 //! [`jsonwrite`], [`jsonpath`].
 
+pub mod budget;
 pub mod crypto;
 pub mod regex;
 mod retranslate;

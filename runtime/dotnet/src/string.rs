@@ -228,7 +228,12 @@ pub fn replace(s: &str, old: &str, new: Option<&str>) -> DResult<String> {
             "String cannot be of zero length. (Parameter 'oldValue')",
         ));
     }
-    Ok(s.replace(old, new.unwrap_or("")))
+    let new = new.unwrap_or("");
+    if new.len() > old.len() {
+        let grows = s.matches(old).count() * (new.len() - old.len());
+        crate::budget::charge(s.len().saturating_add(grows))?;
+    }
+    Ok(s.replace(old, new))
 }
 
 /// `Insert(startIndex, value)`.
@@ -237,6 +242,7 @@ pub fn insert(s: &str, start: i64, value: &str) -> DResult<String> {
     if start < 0 || start > u.len() as i64 {
         return Err(DotnetError::out_of_range("startIndex", "Index was out of range. Must be non-negative and less than or equal to the size of the collection."));
     }
+    crate::budget::charge(s.len() + value.len())?;
     let mut out = u[..start as usize].to_vec();
     out.extend(value.encode_utf16());
     out.extend_from_slice(&u[start as usize..]);
@@ -282,9 +288,9 @@ pub fn pad_left(s: &str, width: i64, pad: char) -> DResult<String> {
             "Non-negative number required.",
         ));
     }
-    Ok(std::iter::repeat_n(pad, (width - n).max(0) as usize)
-        .chain(s.chars())
-        .collect())
+    let pads = (width - n).max(0) as usize;
+    crate::budget::charge(s.len().saturating_add(pads.saturating_mul(pad.len_utf8())))?;
+    Ok(std::iter::repeat_n(pad, pads).chain(s.chars()).collect())
 }
 
 /// `PadRight(totalWidth, paddingChar)`.
@@ -296,9 +302,9 @@ pub fn pad_right(s: &str, width: i64, pad: char) -> DResult<String> {
             "Non-negative number required.",
         ));
     }
-    Ok(s.chars()
-        .chain(std::iter::repeat_n(pad, (width - n).max(0) as usize))
-        .collect())
+    let pads = (width - n).max(0) as usize;
+    crate::budget::charge(s.len().saturating_add(pads.saturating_mul(pad.len_utf8())))?;
+    Ok(s.chars().chain(std::iter::repeat_n(pad, pads)).collect())
 }
 
 /// `Trim()`: removes `char.IsWhiteSpace` characters at both ends.

@@ -18,6 +18,12 @@ pub fn answer<E: Engine, B>(
     shutdown: &Shutdown,
     req: &Request<B>,
 ) -> Response<RespBody> {
+    if req.method() != http::Method::GET && req.method() != http::Method::HEAD {
+        let mut resp = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return resp;
+    }
     match req.uri().path() {
         "/healthz" => plain(StatusCode::OK, "ok\n"),
         "/readyz" if shutdown.is_triggered() => {

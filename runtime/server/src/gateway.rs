@@ -27,4 +27,8 @@ impl RequestRun for engine::Exchange {
             self.operation_name().unwrap_or_default(),
         )
     }
+
+    fn failure(&self) -> Option<(&str, &str)> {
+        self.last_error().map(|e| (&*e.source, &*e.reason))
+    }
 }

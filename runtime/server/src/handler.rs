@@ -3,12 +3,14 @@
 
 use super::access_log::{self, AccessEntry};
 use super::metrics::Metrics;
+use super::timed::TimedBody;
 use super::{Engine, RequestRun, Shared};
-use crate::backend::client::{BoxError, ReqBody};
+use crate::backend::client::{BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
 use crate::backend::{Backends, URL_LABEL};
 use bytes::Bytes;
 use gatehouse_runtime::engine::{
-    BackendResponse, RequestHead, Response as EngineResponse, ResponseBody, Resume, Step, Target,
+    BackendResponse, BodyFailure, RequestHead, Response as EngineResponse, ResponseBody, Resume,
+    Step, Target,
 };
 use http::{header, HeaderMap, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
@@ -22,7 +24,7 @@ pub type RespBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// Bodies of one request: the client's and the backend's, streamed or buffered.
 struct Bodies {
-    client: Option<Incoming>,
+    client: Option<TimedBody>,
     client_bytes: Option<Bytes>,
     backend: Option<Incoming>,
     backend_bytes: Option<Bytes>,
@@ -37,6 +39,11 @@ pub async fn handle<E: Engine>(
 ) -> Response<RespBody> {
     let started = Instant::now();
     let _in_flight = InFlight::enter(&shared.metrics);
+    if let Err(why) = conformant(&req) {
+        let resp = plain(StatusCode::BAD_REQUEST, why);
+        shared.metrics.request("", "", 400, started.elapsed());
+        return resp;
+    }
     let loaded = shared.current.load_full();
     let (mut parts, body) = req.into_parts();
     let head = request_head(&mut parts, client, scheme);
@@ -44,7 +51,7 @@ pub async fn handle<E: Engine>(
     let path_and_query = access_log::enabled().then(|| head.path_and_query.clone());
     let mut exchange = loaded.engine.start(head);
     let mut bodies = Bodies {
-        client: Some(body),
+        client: Some(TimedBody::new(body, shared.config.body_read_timeout)),
         client_bytes: None,
         backend: None,
         backend_bytes: None,
@@ -54,18 +61,48 @@ pub async fn handle<E: Engine>(
     let duration = started.elapsed();
     let status = resp.status().as_u16();
     shared.metrics.request(api, operation, status, duration);
-    if let Some(path_and_query) = &path_and_query {
-        access_log::log(&AccessEntry {
-            method: parts.method.as_str(),
-            path_and_query,
-            status,
-            api,
-            operation,
-            client,
-            duration,
-        });
+    let Some(path_and_query) = path_and_query else {
+        return resp;
+    };
+    // Logged when the body is done, so the duration covers it; a 5xx names its cause.
+    let error = exchange
+        .failure()
+        .filter(|_| status >= 500)
+        .map(|(source, reason)| (source.to_string(), reason.to_string()));
+    let entry = AccessEntry {
+        method: parts.method,
+        path: access_log::path_only(&path_and_query).to_string(),
+        status,
+        api: api.to_string(),
+        operation: operation.to_string(),
+        client,
+        started,
+        error,
+    };
+    resp.map(|b| access_log::logged(b, entry))
+}
+
+/// RFC 9112 framing rules hyper leaves to the server: one `Host` (and one at all in
+/// HTTP/1.1), `chunked` at most once in `Transfer-Encoding`.
+fn conformant<B>(req: &Request<B>) -> Result<(), &'static str> {
+    let hosts = req.headers().get_all(header::HOST).iter().count();
+    if hosts > 1 {
+        return Err("more than one Host header\n");
     }
-    resp
+    if hosts == 0 && req.version() == http::Version::HTTP_11 {
+        return Err("HTTP/1.1 request without a Host header\n");
+    }
+    let chunked = req
+        .headers()
+        .get_all(header::TRANSFER_ENCODING)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
+        .filter(|t| t.trim_ascii().eq_ignore_ascii_case(b"chunked"))
+        .count();
+    if chunked > 1 {
+        return Err("chunked given more than once in Transfer-Encoding\n");
+    }
+    Ok(())
 }
 
 /// Counts a request in flight for as long as it lives, even when the client goes away
@@ -125,20 +162,18 @@ async fn drive<E: Engine, X: RequestRun>(
             return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal gateway error");
         };
         input = match step {
-            Step::NeedRequestBody => {
-                if bodies.client_bytes.is_none() {
-                    match collect(bodies.client.take(), config.max_request_body).await {
-                        Ok(b) => bodies.client_bytes = Some(b),
-                        Err(Oversize) => {
-                            return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
-                        }
-                        Err(Broken) => {
-                            return plain(StatusCode::BAD_REQUEST, "request body could not be read")
-                        }
+            Step::NeedRequestBody => match bodies.client_bytes.clone() {
+                Some(b) => Resume::RequestBody(b),
+                None => match collect(bodies.client.take(), config.max_request_body).await {
+                    Ok(b) => {
+                        bodies.client_bytes = Some(b.clone());
+                        Resume::RequestBody(b)
                     }
-                }
-                Resume::RequestBody(bodies.client_bytes.clone().unwrap_or_default())
-            }
+                    // The engine answers (413, 400) after running on-error.
+                    Err(Oversize) => Resume::BodyFailed(BodyFailure::TooLarge),
+                    Err(Broken) => Resume::BodyFailed(BodyFailure::Unreadable),
+                },
+            },
             Step::Forward(req) => {
                 let stream = match (&req.body, &bodies.client_bytes) {
                     (Some(_), _) => None,
@@ -148,7 +183,7 @@ async fn drive<E: Engine, X: RequestRun>(
                         .client
                         .take()
                         .filter(|b| !b.is_end_stream())
-                        .map(stream_body),
+                        .map(client_body),
                 };
                 // The target's name is looked up again only if the call fails.
                 let backend_id = match req.target {
@@ -166,6 +201,8 @@ async fn drive<E: Engine, X: RequestRun>(
                             headers: parts.headers,
                         }))
                     }
+                    // A failure of the client's side is not the backend's error.
+                    Err(f) if f.reason == CLIENT_FAILURE => Resume::Backend(Err(f)),
                     Err(f) => {
                         let label = backend_id.map_or(URL_LABEL, |id| backends.name(id));
                         shared.metrics.backend_error(label, f.reason);
@@ -173,26 +210,18 @@ async fn drive<E: Engine, X: RequestRun>(
                     }
                 }
             }
-            Step::NeedResponseBody => {
-                if bodies.backend_bytes.is_none() {
-                    match collect(bodies.backend.take(), config.max_response_body).await {
-                        Ok(b) => bodies.backend_bytes = Some(b),
-                        Err(Oversize) => {
-                            return plain(
-                                StatusCode::BAD_GATEWAY,
-                                "backend response body too large",
-                            )
-                        }
-                        Err(Broken) => {
-                            return plain(
-                                StatusCode::BAD_GATEWAY,
-                                "backend response body could not be read",
-                            )
-                        }
+            Step::NeedResponseBody => match bodies.backend_bytes.clone() {
+                Some(b) => Resume::ResponseBody(b),
+                None => match collect(bodies.backend.take(), config.max_response_body).await {
+                    Ok(b) => {
+                        bodies.backend_bytes = Some(b.clone());
+                        Resume::ResponseBody(b)
                     }
-                }
-                Resume::ResponseBody(bodies.backend_bytes.clone().unwrap_or_default())
-            }
+                    // The engine answers (502, 500) after running on-error.
+                    Err(Oversize) => Resume::BodyFailed(BodyFailure::TooLarge),
+                    Err(Broken) => Resume::BodyFailed(BodyFailure::Unreadable),
+                },
+            },
             Step::Respond(r) => return respond(r, bodies),
         };
     }
@@ -207,7 +236,11 @@ use std::panic::AssertUnwindSafe;
 use CollectError::{Broken, Oversize};
 
 /// Reads all of `body`, refusing more than `max` bytes.
-async fn collect(body: Option<Incoming>, max: usize) -> Result<Bytes, CollectError> {
+async fn collect<B>(body: Option<B>, max: usize) -> Result<Bytes, CollectError>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
     let Some(body) = body else {
         return Ok(Bytes::new());
     };
@@ -236,7 +269,7 @@ fn respond(r: EngineResponse, bodies: &mut Bodies) -> Response<RespBody> {
                 headers.remove(header::CONTENT_LENGTH);
                 full(b)
             }
-            (None, Some(stream)) => stream_body(stream),
+            (None, Some(stream)) => backend_stream(stream),
             (None, None) => empty(),
         },
     };
@@ -283,7 +316,24 @@ pub fn empty() -> RespBody {
     Empty::new().map_err(|e| match e {}).boxed_unsync()
 }
 
-/// A streamed body.
-fn stream_body(b: Incoming) -> ReqBody {
-    b.map_err(|e| Box::new(e) as BoxError).boxed_unsync()
+/// The backend's body streamed to the client: the status is sent by then, so a failure
+/// (a reset, an invalid chunk) is logged as the backend's, and the client sees the
+/// connection cut.
+fn backend_stream(b: Incoming) -> RespBody {
+    b.map_err(|e| {
+        tracing::warn!(
+            reason = "BackendConnectionFailure",
+            error = %e,
+            "the backend's body failed after the response head was sent"
+        );
+        Box::new(e) as BoxError
+    })
+    .boxed_unsync()
+}
+
+/// The client's body streamed to a backend: its errors are marked as the client's
+/// ([`ClientBodyError`]), so they never count against the backend.
+fn client_body(b: TimedBody) -> ReqBody {
+    b.map_err(|e| Box::new(ClientBodyError(e.to_string())) as BoxError)
+        .boxed_unsync()
 }

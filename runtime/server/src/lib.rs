@@ -15,6 +15,7 @@ pub mod listener;
 pub mod metrics;
 pub mod reload;
 pub mod shutdown;
+pub mod timed;
 
 use crate::backend::client::ClientSettings;
 use crate::backend::Backends;
@@ -46,6 +47,12 @@ pub trait RequestRun {
     fn route(&self) -> (&str, &str) {
         ("", "")
     }
+
+    /// `context.LastError`'s source and reason when the request failed (for the access
+    /// log of 5xx answers).
+    fn failure(&self) -> Option<(&str, &str)> {
+        None
+    }
 }
 
 /// A loaded program: the engine and the backend table it calls.
@@ -75,8 +82,18 @@ pub struct ServerConfig {
     pub max_header_bytes: usize,
     /// Most request headers.
     pub max_headers: usize,
-    /// Time allowed to receive a request head.
+    /// Time allowed to receive a request head: from accept to the first request's
+    /// complete head (a connection that sends nothing is closed after it).
     pub header_read_timeout: Duration,
+    /// How long a keep-alive connection may sit with no request in flight before it is
+    /// closed (from the end of its last response).
+    pub idle_timeout: Duration,
+    /// Longest wait for the next piece of a request body the gateway reads or streams;
+    /// past it the request fails as the client's (`ClientConnectionFailure`).
+    pub body_read_timeout: Duration,
+    /// Most client connections open at once; past it new connections get a `503` and
+    /// are closed.
+    pub max_connections: usize,
     /// How long shutdown waits for in-flight requests.
     pub drain_timeout: Duration,
     /// Backend client settings.
@@ -91,6 +108,9 @@ impl Default for ServerConfig {
             max_header_bytes: 64 << 10,
             max_headers: 100,
             header_read_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(75),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 10_000,
             drain_timeout: Duration::from_secs(30),
             client: ClientSettings::default(),
         }

@@ -199,15 +199,15 @@ impl Host for Ctx {
         DateTime::from_ticks(ticks, DateTimeKind::Utc).unwrap_or_else(|_| DateTime::utc_now())
     }
 
+    /// From the thread's OS-seeded CSPRNG: unpredictable, and distinct across requests
+    /// and threads.
     fn random(&mut self) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        for chunk in out.chunks_mut(8) {
-            self.seed ^= self.seed << 13;
-            self.seed ^= self.seed >> 7;
-            self.seed ^= self.seed << 17;
-            chunk.copy_from_slice(&self.seed.to_le_bytes());
-        }
-        out
+        random_bytes()
+    }
+
+    /// Drawn on the first read and kept for the exchange.
+    fn request_id(&mut self) -> [u8; 16] {
+        *self.request_id.get_or_insert_with(random_bytes)
     }
 
     fn trace(&mut self, message: &str) {
@@ -218,4 +218,12 @@ impl Host for Ctx {
             metadata: Vec::new(),
         });
     }
+}
+
+/// Sixteen bytes from the thread's OS-seeded CSPRNG.
+fn random_bytes() -> [u8; 16] {
+    use rand::RngCore;
+    let mut out = [0u8; 16];
+    rand::rng().fill_bytes(&mut out);
+    out
 }

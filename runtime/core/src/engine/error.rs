@@ -109,6 +109,7 @@ pub(crate) fn status_for(reason: &str) -> StatusCode {
         "BackendUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
         "RequestEntityTooLarge" => StatusCode::PAYLOAD_TOO_LARGE,
         "ResponseTooLarge" => StatusCode::BAD_GATEWAY,
+        "ClientConnectionFailure" => StatusCode::BAD_REQUEST,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -122,6 +123,7 @@ pub(crate) fn message_for(reason: &str) -> &'static str {
         "BackendUnavailable" => "Service unavailable",
         "RequestEntityTooLarge" => "Request entity too large",
         "ResponseTooLarge" => "Bad gateway",
+        "ClientConnectionFailure" => "Bad request",
         _ => "Internal server error",
     }
 }

@@ -42,7 +42,8 @@ pub(crate) struct Ctx {
     pub vars: Vec<(Arc<str>, Value)>,
     pub traces: Vec<Trace>,
     pub last_error: Option<LastError>,
-    pub seed: u64,
+    /// `context.RequestId`, drawn on first read.
+    pub request_id: Option<[u8; 16]>,
     pub started_ms: u64,
 }
 
@@ -88,6 +89,8 @@ pub struct Exchange {
     pub(crate) sections: Option<[BlockId; 4]>,
     pub(crate) frames: Vec<Frame>,
     pub(crate) ops: u64,
+    /// Bytes the exchange's evaluations may still allocate.
+    pub(crate) bytes_left: usize,
     pub(crate) needs: BodyNeeds,
     pub(crate) deferred: Vec<Deferred>,
     /// Headers added to the final response whatever it is (rate-limit counters).
@@ -119,7 +122,7 @@ impl Exchange {
                 vars: Vec::new(),
                 traces: Vec::new(),
                 last_error: None,
-                seed: started_ms ^ 0x9E37_79B9_7F4A_7C15,
+                request_id: None,
                 started_ms,
             },
             scratch: sh_scratch,
@@ -130,6 +133,7 @@ impl Exchange {
             sections: None,
             frames: Vec::new(),
             ops: 0,
+            bytes_left: 0,
             needs: BodyNeeds::default(),
             deferred: Vec::new(),
             extra: Vec::new(),
@@ -138,6 +142,7 @@ impl Exchange {
             early: None,
             pending: None,
         };
+        x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();
         x
     }

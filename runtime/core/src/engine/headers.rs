@@ -281,6 +281,32 @@ static HOP_BY_HOP: [HeaderName; 10] = [
 
 /// Removes hop-by-hop headers (and those `Connection` names) from `map`.
 pub(crate) fn strip_hop_by_hop(map: &mut HeaderMap) {
+    if map.contains_key(http::header::CONNECTION) {
+        strip_connection_named(map);
+    }
+    strip_fixed_hop_by_hop(map);
+}
+
+/// Removes the headers the `Connection` header names (not `Host`, which routing and
+/// `context.Request.Url` are built from). The client's request gets this as received,
+/// before any policy runs, so a client cannot name away headers that policies set.
+pub(crate) fn strip_connection_named(map: &mut HeaderMap) {
+    let named: Vec<String> = map
+        .get_all(http::header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty() && s != "host")
+        .collect();
+    for name in named {
+        map.remove(name.as_str());
+    }
+}
+
+/// Removes the fixed hop-by-hop headers (`Connection` itself included, but not the
+/// headers it names: see [`strip_connection_named`]).
+pub(crate) fn strip_fixed_hop_by_hop(map: &mut HeaderMap) {
     // One pass over the (few) headers present instead of a lookup per hop-by-hop name;
     // the names found are noted by index, in the map's order (no vector).
     let mut found = [0usize; HOP_BY_HOP.len()];
@@ -292,20 +318,6 @@ pub(crate) fn strip_hop_by_hop(map: &mut HeaderMap) {
                 n += 1;
             }
         }
-    }
-    if n == 0 {
-        return;
-    }
-    let named: Vec<String> = map
-        .get_all(http::header::CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| !s.is_empty())
-        .collect();
-    for name in named {
-        map.remove(name.as_str());
     }
     for i in found.iter().take(n) {
         if let Some(h) = HOP_BY_HOP.get(*i) {

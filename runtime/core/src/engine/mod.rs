@@ -111,6 +111,9 @@ pub struct BackendFailure {
     pub message: String,
     /// Seconds until the backend may be retried (open circuit), if known.
     pub retry_after: Option<u64>,
+    /// The status the gateway answers with when not the reason's own: `502` for a
+    /// backend that broke the protocol (a `101` nobody asked for).
+    pub status: Option<StatusCode>,
 }
 
 /// What the driver hands back to the engine.
@@ -124,6 +127,18 @@ pub enum Resume {
     Backend(Result<BackendResponse, BackendFailure>),
     /// The backend's whole response body, after [`Step::NeedResponseBody`].
     ResponseBody(Bytes),
+    /// The body asked for by [`Step::NeedRequestBody`] or [`Step::NeedResponseBody`]
+    /// could not be read whole: `on-error` runs with APIM's reason for it.
+    BodyFailed(BodyFailure),
+}
+
+/// Why the driver could not read a body whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyFailure {
+    /// It is larger than the driver's limit.
+    TooLarge,
+    /// The connection failed while it was read (reset, malformed framing, timeout).
+    Unreadable,
 }
 
 /// What the engine needs next.
@@ -172,6 +187,9 @@ pub struct EngineConfig {
     pub max_call_depth: u32,
     /// Most policy operations one exchange may run.
     pub max_ops: u64,
+    /// Bytes of strings and builders all the expressions of one exchange may allocate
+    /// together (each one is also bounded by `vm.max_bytes`).
+    pub max_exchange_bytes: usize,
 }
 
 impl Default for EngineConfig {
@@ -181,6 +199,7 @@ impl Default for EngineConfig {
             max_body: 16 << 20,
             max_call_depth: 32,
             max_ops: 100_000,
+            max_exchange_bytes: 64 << 20,
         }
     }
 }

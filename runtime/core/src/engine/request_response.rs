@@ -50,9 +50,13 @@ pub(crate) struct Request {
 impl Request {
     /// The request as received.
     pub fn new(head: super::RequestHead) -> Request {
+        let mut headers = head.headers;
+        if headers.contains_key(http::header::CONNECTION) {
+            super::headers::strip_connection_named(&mut headers);
+        }
         Request {
             method: head.method,
-            headers: Headers::new(head.headers),
+            headers: Headers::new(headers),
             body: Body::Stream,
             scheme: head.scheme,
             host: head.host,

@@ -107,13 +107,17 @@ impl Exchange {
         };
         let limits = &self.ctx.sh.config.vm;
         let limits = limits.clone();
-        vm::eval_keeping(
+        // The exchange's own budget bounds what all its evaluations allocate together.
+        let budget = vm::budget::Budget::enter(self.bytes_left);
+        let r = vm::eval_keeping(
             &entry.code,
             &mut self.ctx,
             &limits,
             &mut self.scratch,
             self.keep,
-        )
+        );
+        self.bytes_left = self.bytes_left.saturating_sub(budget.used());
+        r
     }
 
     /// Returns an evaluation's heap, keeping its objects when variables may point into it.

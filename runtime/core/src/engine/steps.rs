@@ -5,7 +5,7 @@ use super::error::{self, LastError};
 use super::exchange::{Exchange, Frame, Stage};
 use super::headers::Headers;
 use super::request_response::{Body, Reply};
-use super::{Response, ResponseBody, Resume, Step};
+use super::{BodyFailure, Response, ResponseBody, Resume, Step};
 use http::header::HeaderValue;
 use http::{HeaderMap, StatusCode};
 
@@ -25,6 +25,33 @@ impl Exchange {
                 self.ctx.req.body = Body::Held(b);
                 self.enter(0);
                 self.drive()
+            }
+            (Stage::RequestBody, Resume::BodyFailed(f)) => match f {
+                BodyFailure::TooLarge => self.fail_step(
+                    "request",
+                    "RequestEntityTooLarge",
+                    "The request body is too large.",
+                ),
+                BodyFailure::Unreadable => self.fail_step(
+                    "request",
+                    "ClientConnectionFailure",
+                    "The request body could not be read from the client.",
+                ),
+            },
+            (Stage::ResponseBody, Resume::BodyFailed(f)) => {
+                self.pending = None;
+                match f {
+                    BodyFailure::TooLarge => self.fail_step(
+                        "forward-request",
+                        "ResponseTooLarge",
+                        "The backend's body is too large.",
+                    ),
+                    BodyFailure::Unreadable => self.fail_step(
+                        "forward-request",
+                        "BackendConnectionFailure",
+                        "The backend's body could not be read.",
+                    ),
+                }
             }
             (Stage::Backend { fail_on_error }, Resume::Backend(r)) => {
                 self.backend_answer(r, fail_on_error)
@@ -182,6 +209,14 @@ impl Exchange {
                         .headers
                         .map_mut()
                         .insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
+                }
+                if let Some(status) = f.status {
+                    self.ctx.resp.status = status;
+                    let text = match status {
+                        StatusCode::BAD_GATEWAY => "Bad gateway",
+                        s => s.canonical_reason().unwrap_or("Error"),
+                    };
+                    self.ctx.resp.body = Body::Held(error::json_body(status, text));
                 }
                 self.drive()
             }

@@ -43,6 +43,9 @@ pub trait Host {
     /// Sixteen random bytes (`Guid.NewGuid()`, `new Random()`).
     fn random(&mut self) -> [u8; 16];
 
+    /// `context.RequestId`: unique to the request and the same on every read.
+    fn request_id(&mut self) -> [u8; 16];
+
     /// `context.Trace(message)`.
     fn trace(&mut self, _message: &str) {}
 }

@@ -81,6 +81,7 @@ pub struct RequestHost {
     /// Messages passed to `context.Trace`.
     pub traces: Vec<String>,
     seed: u64,
+    request_id: Option<[u8; 16]>,
 }
 
 impl RequestHost {
@@ -90,6 +91,7 @@ impl RequestHost {
             spec,
             traces: Vec::new(),
             seed: 0x9E37_79B9_7F4A_7C15,
+            request_id: None,
         }
     }
 
@@ -342,6 +344,17 @@ impl Host for RequestHost {
             chunk.copy_from_slice(&self.seed.to_le_bytes());
         }
         out
+    }
+
+    fn request_id(&mut self) -> [u8; 16] {
+        match self.request_id {
+            Some(id) => id,
+            None => {
+                let id = self.random();
+                self.request_id = Some(id);
+                id
+            }
+        }
     }
 
     fn trace(&mut self, message: &str) {

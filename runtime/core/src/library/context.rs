@@ -50,7 +50,7 @@ fn navigate(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, F
         (HostObj::Context, "Elapsed") => Ok(Value::TimeSpan(Default::default())),
         (HostObj::Context, "Tracing") => Ok(Value::Bool(false)),
         (HostObj::Context, "RequestId") => {
-            let g = gatehouse_dotnet::crypto::Guid::new_v4(vm.host.random());
+            let g = gatehouse_dotnet::crypto::Guid::new_v4(vm.host.request_id());
             Ok(Value::Guid(g))
         }
         _ => data(vm, name, a),

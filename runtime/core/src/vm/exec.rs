@@ -63,7 +63,10 @@ impl Vm<'_> {
     fn catch(&mut self, f: Fault, base: usize) -> Result<usize, Fault> {
         let limit = matches!(
             f.kind,
-            FaultKind::StepLimit | FaultKind::HeapLimit | FaultKind::DepthLimit
+            FaultKind::StepLimit
+                | FaultKind::HeapLimit
+                | FaultKind::DepthLimit
+                | FaultKind::MemoryLimit
         );
         if limit || self.handlers.len() <= base {
             return Err(f);
@@ -282,13 +285,16 @@ impl Vm<'_> {
             Instr::Format(f) => {
                 let v = self.pop();
                 let fmt = self.code.strings.get(f as usize).map_or("", |s| &**s);
-                Value::str(super::display::format(&self.heap, &v, fmt)?)
+                let text = super::display::format(&self.heap, &v, fmt)?;
+                super::budget::charge(text.len())?;
+                Value::str(text)
             }
             Instr::Align => {
                 let n = self.pop().as_i128().unwrap_or(0);
                 let s = self.pop();
                 let s = s.as_str().unwrap_or("");
                 let w = n.unsigned_abs().min(1 << 20) as i64;
+                super::budget::charge(w as usize)?;
                 let padded = if n < 0 {
                     gatehouse_dotnet::string::pad_right(s, w, ' ')?
                 } else {
@@ -300,7 +306,9 @@ impl Vm<'_> {
                 let at = self.stack.len().saturating_sub(n as usize);
                 let mut out = String::new();
                 for v in &self.stack[at..] {
-                    out.push_str(&super::display::to_dotnet_string(&self.heap, v));
+                    let piece = super::display::to_dotnet_string(&self.heap, v);
+                    super::budget::charge(piece.len())?;
+                    out.push_str(&piece);
                 }
                 self.stack.truncate(at);
                 Value::str(out)

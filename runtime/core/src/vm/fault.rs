@@ -49,6 +49,8 @@ pub enum FaultKind {
     HeapLimit,
     /// The call-depth limit was reached (`System.InsufficientExecutionStackException`).
     DepthLimit,
+    /// The memory budget was spent (`System.OutOfMemoryException`).
+    MemoryLimit,
     /// A construct the VM does not implement at run time.
     Unsupported,
 }
@@ -78,6 +80,7 @@ impl FaultKind {
             Exception => "System.Exception",
             StepLimit | HeapLimit => "System.OperationCanceledException",
             DepthLimit => "System.InsufficientExecutionStackException",
+            MemoryLimit => "System.OutOfMemoryException",
         }
     }
 
@@ -92,7 +95,10 @@ impl FaultKind {
         let own = self.name().rsplit('.').next().unwrap_or("");
         let limit = matches!(
             self,
-            FaultKind::StepLimit | FaultKind::HeapLimit | FaultKind::DepthLimit
+            FaultKind::StepLimit
+                | FaultKind::HeapLimit
+                | FaultKind::DepthLimit
+                | FaultKind::MemoryLimit
         );
         if limit {
             return false;
@@ -177,6 +183,7 @@ impl From<DotnetError> for Fault {
             E::JsonReader => FaultKind::JsonReader,
             E::RegexParse => FaultKind::RegexParse,
             E::RegexMatchTimeout => FaultKind::RegexMatchTimeout,
+            E::OutOfMemory => FaultKind::MemoryLimit,
         };
         Fault::new(kind, e.message)
     }

@@ -5,6 +5,7 @@
 //! recursion works. Faults carry the span of the instruction that raised them; `try`
 //! handlers catch them unless they are limit faults.
 
+pub use gatehouse_dotnet::budget;
 mod convert;
 mod display;
 mod exec;
@@ -40,6 +41,9 @@ pub struct VmLimits {
     pub max_depth: u32,
     /// Regex backtracking bound (stands in for the match timeout).
     pub regex_backtrack: usize,
+    /// Bytes of strings and builders one evaluation may allocate (cumulative); past it
+    /// the evaluation faults with `System.OutOfMemoryException`.
+    pub max_bytes: usize,
 }
 
 impl Default for VmLimits {
@@ -49,6 +53,7 @@ impl Default for VmLimits {
             max_heap: 1_000_000,
             max_depth: 64,
             regex_backtrack: 1_000_000,
+            max_bytes: 16 << 20,
         }
     }
 }
@@ -171,7 +176,9 @@ fn run_on(
     vm.stack.clear();
     vm.locals.clear();
     vm.locals.resize(code.locals as usize, Value::Null);
+    let budget = budget::Budget::enter(limits.max_bytes);
     let result = vm.run(0);
+    drop(budget);
     scratch.stack = std::mem::take(&mut vm.stack);
     scratch.locals = std::mem::take(&mut vm.locals);
     scratch.spare = std::mem::take(&mut vm.spare);

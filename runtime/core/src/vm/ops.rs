@@ -239,8 +239,12 @@ pub fn binary(vm: &Vm<'_>, op: BinOp, a: &Value, b: &Value, chk: bool) -> Result
         _ => {}
     }
     if op == BinOp::Add && (matches!(a, Value::Str(_)) || matches!(b, Value::Str(_))) {
-        let mut s = vm.text(a);
-        s.push_str(&vm.text(b));
+        let (a, b) = (vm.text(a), vm.text(b));
+        // Charged before the copy: a doubling loop stops at the budget, not at the
+        // machine's memory.
+        super::budget::charge(a.len() + b.len())?;
+        let mut s = a;
+        s.push_str(&b);
         return Ok(Value::str(s));
     }
     if let Some(r) = dates(op, a, b) {

@@ -185,6 +185,16 @@ impl Breaker {
         }
     }
 
+    /// Ends an admitted call without recording an outcome (it failed on the client's
+    /// side): a half-open probe may be taken again.
+    pub fn release(&self, now: Instant) {
+        let mut inner = self.lock();
+        settle(&mut inner, now);
+        if inner.state == State::HalfOpen(true) {
+            inner.state = State::HalfOpen(false);
+        }
+    }
+
     /// Records how an admitted call ended.
     pub fn record(&self, now: Instant, outcome: Outcome<'_>) {
         if self.rules.is_empty() {

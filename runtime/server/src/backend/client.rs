@@ -119,6 +119,7 @@ impl Clients {
     ) -> Result<Response<Incoming>, BackendFailure> {
         let mut body = body;
         let mut hops = 0;
+        let mut retried = false;
         loop {
             let replay = match &body {
                 OutBody::Full(b) => Some(b.clone()),
@@ -132,12 +133,24 @@ impl Clients {
                     format!("invalid backend URL '{}'", String::from_utf8_lossy(&raw)),
                 )
             })?;
+            // A request that may be sent again on a fresh connection (its body is held
+            // and its method idempotent) keeps a copy of its head.
+            let may_retry = !retried && replay.is_some() && idempotent(&call.method);
             // The last hop gives its head away; one that may be redirected keeps a copy.
             let last = !call.follow_redirects || hops >= self.settings.max_redirects;
-            let (current, headers) = if last {
+            let (current, headers) = if last && !may_retry {
                 (None, std::mem::take(&mut call.headers))
             } else {
                 (Some(uri.clone()), call.headers.clone())
+            };
+            let host = if call.version == HttpVersion::Http1 {
+                if may_retry {
+                    call.host.clone()
+                } else {
+                    call.host.take()
+                }
+            } else {
+                None
             };
             let mut req = Request::new(into_req_body(body));
             *req.method_mut() = call.method.clone();
@@ -148,13 +161,32 @@ impl Clients {
                 req.headers_mut().remove(header::CONTENT_LENGTH);
                 req.headers_mut().remove(header::TRANSFER_ENCODING);
             }
-            if call.version == HttpVersion::Http1 {
-                if let Some(host) = call.host.take() {
-                    req.headers_mut().insert(header::HOST, host);
-                }
+            if let Some(host) = host {
+                req.headers_mut().insert(header::HOST, host);
             }
-            let resp = client.request(req).await.map_err(classify)?;
-            let Some(current) = current else {
+            let resp = match client.request(req).await {
+                Ok(resp) => resp,
+                Err(e) if may_retry && stale_connection(&e) => {
+                    // A pooled connection the backend had closed: once more, on a
+                    // fresh one (the pool no longer holds the closed one).
+                    retried = true;
+                    call.url = String::from_utf8_lossy(&raw).into_owned();
+                    body = OutBody::Full(replay.unwrap_or_default());
+                    continue;
+                }
+                Err(e) => return Err(classify(e)),
+            };
+            if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
+                // The gateway never forwards `Upgrade`: a 101 answers nothing it asked.
+                return Err(BackendFailure {
+                    status: Some(StatusCode::BAD_GATEWAY),
+                    ..failure(
+                        "BackendConnectionFailure",
+                        "The backend switched protocols (101) on a request that did not ask for an upgrade".to_string(),
+                    )
+                });
+            }
+            let Some(current) = current.filter(|_| !last) else {
                 return Ok(resp);
             };
             let Some(next) = redirect(
@@ -172,6 +204,37 @@ impl Clients {
             body = OutBody::Full(next.2);
         }
     }
+}
+
+/// Methods a request of which may be sent twice (RFC 9110 §9.2.2).
+fn idempotent(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE | Method::PUT | Method::DELETE
+    )
+}
+
+/// Whether `e` says the connection was closed before any response came: the pooled
+/// connection was stale (closed by the backend after its last response).
+fn stale_connection(e: &hyper_util::client::legacy::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_canceled() {
+                return true;
+            }
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+            ) {
+                return true;
+            }
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// What to send, besides the body.
@@ -274,17 +337,43 @@ fn build(
     Ok(client)
 }
 
-/// Maps a client error to APIM's reason: every transport failure (refused, reset,
-/// aborted mid-head) is `BackendConnectionFailure`.
+/// APIM's reason for a failure of the client's side (an aborted upload, a malformed
+/// chunk): it never counts against the backend.
+pub const CLIENT_FAILURE: &str = "ClientConnectionFailure";
+
+/// The error a streamed client body reports when the client's side fails: the driver
+/// wraps the client's body errors in it, so a call that failed because of them is told
+/// apart from a backend's failure.
+#[derive(Debug)]
+pub struct ClientBodyError(pub String);
+
+impl std::fmt::Display for ClientBodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the client's request body could not be read: {}", self.0)
+    }
+}
+
+impl std::error::Error for ClientBodyError {}
+
+/// Maps a client error to APIM's reason: a failure of the client's streamed body is
+/// `ClientConnectionFailure`; every other transport failure (refused, reset, aborted
+/// mid-head) is `BackendConnectionFailure`.
 fn classify(e: hyper_util::client::legacy::Error) -> BackendFailure {
     let mut message = e.to_string();
+    let mut client_side = false;
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
+        client_side |= s.downcast_ref::<ClientBodyError>().is_some();
         message.push_str(": ");
         message.push_str(&s.to_string());
         source = s.source();
     }
-    failure("BackendConnectionFailure", message)
+    let reason = if client_side {
+        CLIENT_FAILURE
+    } else {
+        "BackendConnectionFailure"
+    };
+    failure(reason, message)
 }
 
 /// A failure with `reason` and `message`.
@@ -293,6 +382,7 @@ pub fn failure(reason: &'static str, message: String) -> BackendFailure {
         reason,
         message,
         retry_after: None,
+        status: None,
     }
 }
 

@@ -172,6 +172,8 @@ impl Backends {
                 now,
                 Outcome::Status(resp.status().as_u16(), retry_after(resp.headers())),
             ),
+            // The client's side failed: the backend is not to blame.
+            Err(f) if f.reason == client::CLIENT_FAILURE => member.breaker.release(now),
             Err(f) => member.breaker.record(now, Outcome::Error(f.reason)),
         }
         result
@@ -247,6 +249,7 @@ fn unavailable(name: &str, wait: Duration) -> BackendFailure {
         reason: "BackendUnavailable",
         message: format!("Backend '{name}' is unavailable: its circuit breaker is open"),
         retry_after: Some(secs),
+        status: None,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::super::error::LastError;
 use super::super::exchange::{Body, Exchange, Stage};
-use super::super::headers::strip_hop_by_hop;
+use super::super::headers::strip_fixed_hop_by_hop;
 use super::super::run::Next;
 use super::super::{BackendRequest, Step, Target};
 use crate::program::Program;
@@ -32,7 +32,10 @@ pub(super) fn forward_request(
     } else {
         x.ctx.req.headers.map().clone()
     };
-    strip_hop_by_hop(&mut headers);
+    // The headers the client's `Connection` named went when the request was received;
+    // what policies set since is forwarded.
+    strip_fixed_hop_by_hop(&mut headers);
+    append_forwarded_for(&mut headers, x.ctx.req.ip);
     let body = match &x.ctx.req.body {
         Body::Stream => None,
         Body::Held(b) => Some(b.clone()),
@@ -61,6 +64,26 @@ pub(super) fn forward_request(
         http_version: f.http_version,
         buffer_response: f.buffer_response || x.needs.response,
     }))
+}
+
+/// Appends the client's address to `X-Forwarded-For`, as APIM does (the lines a client
+/// sent are joined first; `Forwarded` is passed on as it is).
+fn append_forwarded_for(headers: &mut http::HeaderMap, ip: std::net::IpAddr) {
+    const XFF: &str = "x-forwarded-for";
+    let mut value = String::new();
+    for v in headers.get_all(XFF) {
+        let Ok(v) = v.to_str() else { continue };
+        let v = v.trim();
+        if !v.is_empty() {
+            value.push_str(v);
+            value.push_str(", ");
+        }
+    }
+    use std::fmt::Write;
+    let _ = write!(value, "{ip}");
+    if let Ok(v) = http::HeaderValue::from_str(&value) {
+        headers.insert(http::header::HeaderName::from_static(XFF), v);
+    }
 }
 
 /// The `LastError` of a failed backend call (`reason` from the driver).

@@ -78,6 +78,7 @@ fn failing_backend(
             reason,
             message: format!("{reason} happened"),
             retry_after: (reason == "BackendUnavailable").then_some(7),
+            status: None,
         })
     }
 }
@@ -88,6 +89,7 @@ fn backend_failures_carry_their_reason_and_status() {
         ("BackendConnectionFailure", 500),
         ("Timeout", 504),
         ("BackendUnavailable", 503),
+        ("ClientConnectionFailure", 400),
     ] {
         let mut b = B::new();
         let on_error = report(&mut b);
@@ -108,6 +110,34 @@ fn backend_failures_carry_their_reason_and_status() {
         let retry = header(&o, "retry-after");
         assert_eq!(retry, (reason == "BackendUnavailable").then_some("7"));
     }
+}
+
+#[test]
+fn a_backend_failure_may_name_its_status() {
+    let mut b = B::new();
+    let on_error = report(&mut b);
+    let p = b.pipeline(vec![], None, vec![], on_error);
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    let o = run_in_process(
+        &gw,
+        head("GET", "/orders/items/1", &[]),
+        Bytes::new(),
+        &mut |_, _| {
+            Err(BackendFailure {
+                reason: "BackendConnectionFailure",
+                message: "101 to a plain request".into(),
+                retry_after: None,
+                status: Some(StatusCode::BAD_GATEWAY),
+            })
+        },
+    );
+    assert_eq!(o.response.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(header(&o, "x-reason"), Some("BackendConnectionFailure"));
+    assert_eq!(
+        body(&o),
+        r#"{ "statusCode": 502, "message": "Bad gateway" }"#
+    );
 }
 
 #[test]

@@ -43,7 +43,12 @@ fn statics(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fa
             } else {
                 a.iter().skip(from).cloned().collect()
             };
-            let texts: Vec<String> = items.iter().map(|v| vm.text(v)).collect();
+            let mut texts: Vec<String> = Vec::with_capacity(items.len());
+            for v in &items {
+                let t = vm.text(v);
+                crate::vm::budget::charge(t.len() + sep.len())?;
+                texts.push(t);
+            }
             s(texts.join(&sep))
         }
         "Format" => {
@@ -93,6 +98,7 @@ fn chars(_: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault
 fn builder(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
     if name == ".ctor" {
         let init = opt_str(a, 0).ok().flatten().unwrap_or("").to_string();
+        crate::vm::budget::charge(init.len())?;
         return vm.alloc(Obj::Builder(init));
     }
     let text = match name {
@@ -105,6 +111,7 @@ fn builder(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fa
             if name == "AppendLine" {
                 t.push_str("\r\n");
             }
+            crate::vm::budget::charge(t.len())?;
             Some(t)
         }
         _ => None,
