@@ -280,3 +280,20 @@ async fn a_changed_policy_is_reloaded_under_traffic_without_failures() {
     stop.store(true, Ordering::Relaxed);
     assert!(traffic.await.expect("traffic") > 0);
 }
+
+#[tokio::test]
+async fn check_header_enforces_presence_and_values() {
+    let (gw, _dir) = gateway().await;
+    let (status, _, body) = get_with(&gw, "/shop/checked", &[("X-Tenant", "CONTOSO")]).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let (status, headers, body) = get_with(&gw, "/shop/checked", &[("X-Tenant", "tailspin")]).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        json(&body),
+        serde_json::json!({"statusCode": 403, "message": "tenant tailspin not allowed"})
+    );
+    assert_eq!(headers["x-error-reason"], "HeaderValueNotAllowed");
+    let (status, headers, _) = get_with(&gw, "/shop/checked", &[]).await;
+    assert_eq!(status, 403);
+    assert_eq!(headers["x-error-reason"], "HeaderNotFound");
+}

@@ -27,6 +27,17 @@ pub struct Urls {
 const OPS: &[(&str, &str, &str, &str)] = &[
     ("get-item", "get", "/items/{id}", ""),
     (
+        "checked",
+        "get",
+        "/checked",
+        r#"<inbound><base />
+        <check-header name="X-Tenant" failed-check-httpcode="403" failed-check-error-message="@("tenant " + context.Request.Headers.GetValueOrDefault("X-Tenant", "missing") + " not allowed")" ignore-case="true">
+            <value>contoso</value>
+            <value>fabrikam</value>
+        </check-header>
+        </inbound>"#,
+    ),
+    (
         "headers",
         "get",
         "/headers",

@@ -18,9 +18,9 @@ mod secrets;
 
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
 pub use ops::{
-    Arg, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse, Op, OpKind,
-    RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody, SetMethod,
-    SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
+    Arg, CheckHeader, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse,
+    Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody,
+    SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
 pub use print::explain;
 pub use route::{Api, MockExample, Operation, Product, Subscription, SubscriptionScope};

@@ -1,6 +1,7 @@
 //! Policy steps: one file per policy (`set_header.rs` runs `set-header` …), dispatched by
 //! [`exec`] on the operation's [`OpKind`].
 
+mod check_header;
 mod choose;
 mod forward_request;
 mod mock_response;
@@ -43,6 +44,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::SetBackendService(s) => set_backend_service::set_backend_service(x, program, op, s),
         OpKind::ForwardRequest(f) => forward_request::forward_request(x, program, op, f),
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
+        OpKind::CheckHeader(c) => check_header::check_header(x, program, op, c),
     }
 }
 

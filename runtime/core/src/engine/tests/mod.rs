@@ -3,6 +3,7 @@
 
 mod backend;
 mod bodies;
+mod check_header;
 mod cost;
 mod errors;
 mod limits;

@@ -8,6 +8,7 @@
 //! Adding an executed policy: its file here, one row in the table, its engine step
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
+mod check_header;
 mod choose;
 mod forward_request;
 mod mock_response;
@@ -22,6 +23,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 
+pub use check_header::CheckHeader;
 pub use choose::Choose;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use mock_response::MockResponse;
@@ -217,6 +219,8 @@ op_kinds! {
     ForwardRequest(ForwardRequest) = 13, "forward-request";
     /// `rate-limit-by-key`.
     RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
+    /// `check-header`: the request must carry a header (with one of the listed values).
+    CheckHeader(CheckHeader) = 15, "check-header";
 }
 
 impl OpKind {
