@@ -339,3 +339,55 @@ fn build_reports_each_problem_once() {
         repeated.join("\n")
     );
 }
+
+/// Issue 19, item 6: a secret's value never reaches a message. Where a type other than
+/// text belongs, `build` refuses a secret (it could not be checked before the load); an
+/// expression that fails on one gets `***` in `context.LastError.Message`.
+#[test]
+fn a_secret_never_surfaces_in_an_error_message() {
+    use gatehouse_runtime::engine::{http, run_in_process, EngineConfig, Gateway, RequestHead};
+    let dir = secret_project("secret-typed");
+    dir.write(
+        "apis/a/operations/get/policy.xml",
+        r#"<policies><inbound><base /><rate-limit-by-key calls="{{key}}" renewal-period="60" counter-key="k" /></inbound></policies>"#,
+    );
+    let report = build_project(&dir.0, &CheckOptions::default());
+    assert!(
+        report.program.is_none(),
+        "a secret where an integer belongs is refused"
+    );
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "gatehouse::invalid-attribute-value" && d.message.contains("secret")));
+    dir.write(
+        "apis/a/operations/get/policy.xml",
+        r#"<policies><inbound><base /><set-variable name="n" value="@(int.Parse(&quot;{{key}}&quot;))" /></inbound><on-error><return-response><set-body>@(context.LastError.Message)</set-body></return-response></on-error></policies>"#,
+    );
+    dir.write(
+        "apis/a/apiInformation.json",
+        r#"{"properties": {"displayName": "A", "path": "a", "protocols": ["https"], "serviceUrl": "http://127.0.0.1:8081", "subscriptionRequired": false}}"#,
+    );
+    let mut program = build_clean(&dir.0);
+    program
+        .resolve_secrets(&|n| (n == "key").then(|| SECRET.to_string()))
+        .expect("resolved");
+    let gw = Gateway::new(std::sync::Arc::new(program), EngineConfig::default());
+    let head = RequestHead {
+        method: http::Method::GET,
+        scheme: "https".into(),
+        host: "gw.example".into(),
+        path_and_query: "/a/".into(),
+        headers: http::HeaderMap::new(),
+        client_ip: std::net::Ipv4Addr::LOCALHOST.into(),
+    };
+    let mut never = |_: &_, _: &_| panic!("the backend is not called");
+    let out = run_in_process(&gw, head, bytes::Bytes::new(), &mut never);
+    let body = String::from_utf8_lossy(&out.body).to_string();
+    assert!(
+        body.contains("is not a valid integer") || body.contains("***"),
+        "{body}"
+    );
+    assert!(!body.contains(SECRET), "the secret leaked: {body}");
+    assert!(body.contains("***"), "{body}");
+}

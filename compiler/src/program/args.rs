@@ -5,6 +5,7 @@ use super::{Builder, ScopeEnv, Site, NOT_EXECUTED};
 use crate::ast::{self, Lit};
 use crate::diagnostic::codes;
 use crate::lower::{lower_block, lower_expression, LowerError};
+use gatehouse_grammar::catalogue::AttrType;
 use gatehouse_grammar::expr::{parse_block, parse_expression};
 use gatehouse_grammar::syntax::{
     named_value_len, Element, Expression, ExpressionKind, Part, Value,
@@ -141,7 +142,27 @@ impl Builder<'_> {
         text: &str,
     ) -> Result<Lit, Reported> {
         if text.contains("{{") {
-            return Ok(Lit::Text(text.into()));
+            // A secret's value is not known before the gateway loads it: as text it is
+            // filled in then; where another type belongs it could not be checked, and a
+            // value that does not fit would surface in an error message. Refused here.
+            if matches!(typed.spec.ty, AttrType::String | AttrType::Name(_)) {
+                return Ok(Lit::Text(text.into()));
+            }
+            let message = format!(
+                "`{}` of `<{}>` must be checked at build time, but a secret named value is only known when the gateway loads it",
+                typed.spec.name, e.name.text
+            );
+            self.diagnostics.push(
+                crate::Diagnostic::error(
+                    site.file,
+                    codes::INVALID_ATTRIBUTE_VALUE,
+                    message,
+                    typed.value_span,
+                    "a secret here",
+                )
+                .with_help("use a plain named value here, or an expression"),
+            );
+            return Err(Reported);
         }
         ast::literal::parse(text, &typed.spec.ty).map_err(|problem| {
             let message = format!(

@@ -45,7 +45,7 @@ impl LastError {
         LastError {
             source: source.into(),
             reason: reason.into(),
-            message: message.into(),
+            message: program.redact(&message).into(),
             scope: scope.into(),
             section: SECTION_NAMES.get(section).copied().unwrap_or("").into(),
             path: path.into(),

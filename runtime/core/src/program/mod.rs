@@ -69,6 +69,9 @@ pub struct Program {
     pub files: Vec<Arc<str>>,
     /// Source locations of policies and expressions.
     pub locs: Vec<Loc>,
+    /// The values [`Program::resolve_secrets`] filled in: never encoded, only kept so that
+    /// no message the gateway makes can carry one ([`Program::redact`]).
+    pub secret_values: Vec<Arc<str>>,
 }
 
 /// A compiled expression and where it was written.

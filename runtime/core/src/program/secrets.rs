@@ -81,7 +81,27 @@ impl Program {
         for c in &mut self.codes {
             c.code.strings.iter_mut().for_each(fill);
         }
+        self.secret_values = values
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(_, v)| Arc::from(v))
+            .collect();
+        // Longest first, so a secret containing another is hidden whole.
+        self.secret_values
+            .sort_by_key(|v| std::cmp::Reverse(v.len()));
         Ok(())
+    }
+
+    /// `text` with every secret value the program holds replaced by `***`: every message
+    /// the gateway makes (`context.LastError.Message`, logs) passes through it.
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for v in &self.secret_values {
+            if out.contains(&**v) {
+                out = std::borrow::Cow::Owned(out.replace(&**v, "***"));
+            }
+        }
+        out
     }
 }
 

@@ -420,5 +420,6 @@ pub fn program() -> Program {
             .enumerate()
             .map(|(i, s)| loc((i % 2) as u32, i as u32 + 1, *s))
             .collect(),
+        secret_values: Vec::new(),
     }
 }
