@@ -1,0 +1,155 @@
+//! Fuzz target `bundle`: mutated bundles through the verifying loaders (`decode_program`,
+//! `decode`). Seeds are real bundles (the sample project and corpus documents built, eval
+//! expressions lowered); mutations work on the inflated sections and the header is
+//! re-sealed (length, CRC-32) so the structural verifier is reached. Checks: no panic, and
+//! whatever is accepted re-encodes deterministically to a bundle that decodes to itself.
+
+use super::inflate::{inflate, store};
+use super::mutate::mutate;
+use super::{assert_clean, run, Budget, Rng, Target};
+use gatehouse_compiler::lower::lower_source;
+use gatehouse_compiler::{build_project, CheckOptions};
+use gatehouse_runtime::program::{
+    crc32, decode, decode_program, encode, encode_program, DecodeLimits,
+};
+
+/// The header's length.
+const HEADER: usize = 24;
+
+/// Limits of the loaders under test (a smaller output bound than the default, as in the
+/// cargo-fuzz target).
+fn limits() -> DecodeLimits {
+    DecodeLimits {
+        max_bytes: 1 << 20,
+        ..DecodeLimits::default()
+    }
+}
+
+/// Runs one input.
+pub fn check(input: &[u8]) -> Result<(), String> {
+    let limits = limits();
+    if let Ok(p) = decode_program(input, &limits) {
+        let again = encode_program(&p);
+        match decode_program(&again, &limits) {
+            Ok(q) if q == p => {}
+            Ok(_) => return Err("an accepted program re-encodes to a different program".into()),
+            Err(e) => return Err(format!("an accepted program's re-encoding is refused: {e}")),
+        }
+        if encode_program(&p) != again {
+            return Err("encode_program is not deterministic".into());
+        }
+    }
+    if let Ok(c) = decode(input, &limits) {
+        let again = encode(&c);
+        match decode(&again, &limits) {
+            Ok(d) if d == c => {}
+            Ok(_) => return Err("accepted code re-encodes to different code".into()),
+            Err(e) => return Err(format!("accepted code's re-encoding is refused: {e}")),
+        }
+    }
+    Ok(())
+}
+
+/// A seed: its header and its payload, inflated for program bundles.
+struct Seed {
+    header: Vec<u8>,
+    raw: Vec<u8>,
+    program: bool,
+    bytes: Vec<u8>,
+}
+
+/// `header` with `payload` behind it and the length and CRC-32 fields set to match.
+fn seal(header: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = header[..HEADER].to_vec();
+    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+    out[16..20].copy_from_slice(&len.to_le_bytes());
+    out[20..24].copy_from_slice(&crc32(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// Programs built from the sample project and up to `docs` corpus documents, and code
+/// bundles of the eval expressions.
+fn seeds(docs: usize) -> Vec<Seed> {
+    let root = crate::support::root();
+    let mut paths = vec![root.join("policies/sample")];
+    let corpus = crate::support::corpus_dir();
+    if corpus.is_dir() {
+        let files = crate::support::xml_files(&corpus);
+        let step = (files.len() / docs.max(1)).max(1);
+        paths.extend(files.into_iter().step_by(step).take(docs));
+    }
+    let mut bundles = Vec::new();
+    for p in paths {
+        if let Some(program) = build_project(&p, &CheckOptions::default()).program {
+            bundles.push(encode_program(&program));
+        }
+    }
+    for e in super::expressions::eval_exprs().iter().step_by(4) {
+        if let Ok((code, _)) = lower_source(e, &|_| None) {
+            bundles.push(encode(&code));
+        }
+    }
+    bundles
+        .into_iter()
+        .filter(|b| b.len() >= HEADER)
+        .filter_map(|b| {
+            let program = b[6] == 1;
+            let raw = if program {
+                inflate(&b[HEADER..], 64 << 20)?
+            } else {
+                b[HEADER..].to_vec()
+            };
+            Some(Seed {
+                header: b[..HEADER].to_vec(),
+                raw,
+                program,
+                bytes: b,
+            })
+        })
+        .collect()
+}
+
+/// One mutated bundle.
+fn generate(seeds: &[Seed], raws: &[Vec<u8>], rng: &mut Rng) -> Vec<u8> {
+    let s = &seeds[rng.below(seeds.len())];
+    match rng.below(10) {
+        // The sections mutated, stored, re-sealed: reaches the structural verifier.
+        0..=6 => {
+            let raw = mutate(&s.raw, raws, &[], rng, 4 << 20);
+            let payload = if s.program { store(&raw) } else { raw };
+            seal(&s.header, &payload)
+        }
+        // The stored payload mutated and re-sealed: reaches the inflater.
+        7 | 8 => {
+            let stored = mutate(&s.bytes[HEADER..], &[], &[], rng, 4 << 20);
+            seal(&s.header, &stored)
+        }
+        // Anything, header included.
+        _ => mutate(&s.bytes, &[], &[], rng, 4 << 20),
+    }
+}
+
+#[test]
+fn bundle() {
+    let seeds = seeds(24);
+    assert!(seeds.iter().any(|s| s.program), "no program bundle seeds");
+    for s in &seeds {
+        // The inflater and the stored re-encoding are exact: unmutated seeds load.
+        if s.program {
+            let b = seal(&s.header, &store(&s.raw));
+            assert!(decode_program(&b, &limits()).is_ok(), "a re-stored seed loads");
+        } else {
+            assert!(decode(&s.bytes, &limits()).is_ok(), "a code seed loads");
+        }
+    }
+    let raws: Vec<Vec<u8>> = seeds.iter().map(|s| s.raw.clone()).collect();
+    let mut generate = |rng: &mut Rng| generate(&seeds, &raws, rng);
+    let report = run(Target {
+        name: "bundle",
+        budget: Budget::of(6_000),
+        generate: &mut generate,
+        check: &check,
+    });
+    assert_clean("bundle", &report);
+}
