@@ -12,6 +12,27 @@ use gatehouse_compiler::{build_project, CheckOptions};
 use gatehouse_runtime::program::{
     crc32, decode, decode_program, encode, encode_program, DecodeLimits,
 };
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// Bundles accepted, and the refusals by message (digits dropped), to see how deep the
+/// mutated inputs reach.
+static STATS: Mutex<(u64, Option<BTreeMap<String, u64>>)> = Mutex::new((0, None));
+
+/// Counts one result.
+fn count(result: Result<(), String>) {
+    if let Ok(mut s) = STATS.lock() {
+        match result {
+            Ok(()) => s.0 += 1,
+            Err(m) => {
+                let key: String = m.chars().filter(|c| !c.is_ascii_digit()).take(60).collect();
+                *s.1.get_or_insert_with(BTreeMap::new)
+                    .entry(key)
+                    .or_default() += 1;
+            }
+        }
+    }
+}
 
 /// The header's length.
 const HEADER: usize = 24;
@@ -28,7 +49,9 @@ fn limits() -> DecodeLimits {
 /// Runs one input.
 pub fn check(input: &[u8]) -> Result<(), String> {
     let limits = limits();
-    if let Ok(p) = decode_program(input, &limits) {
+    let decoded = decode_program(input, &limits);
+    count(decoded.as_ref().map(|_| ()).map_err(|e| e.message.clone()));
+    if let Ok(p) = decoded {
         let again = encode_program(&p);
         match decode_program(&again, &limits) {
             Ok(q) if q == p => {}
@@ -110,18 +133,92 @@ fn seeds(docs: usize) -> Vec<Seed> {
         .collect()
 }
 
+/// A LEB128 varint.
+fn put_var(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a LEB128 varint at `*at`.
+fn get_var(b: &[u8], at: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let c = *b.get(*at)?;
+        *at += 1;
+        v |= u64::from(c & 0x7f) << shift;
+        if c & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// The framed sections of an inflated program payload: `(id, body)`.
+fn sections(raw: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < raw.len() {
+        let id = raw[at];
+        at += 1;
+        let Some(n) = get_var(raw, &mut at) else {
+            break;
+        };
+        let Some(body) = raw.get(at..at + n as usize) else {
+            break;
+        };
+        out.push((id, body.to_vec()));
+        at += n as usize;
+    }
+    out
+}
+
 /// One mutated bundle.
 fn generate(seeds: &[Seed], raws: &[Vec<u8>], rng: &mut Rng) -> Vec<u8> {
-    let s = &seeds[rng.below(seeds.len())];
-    match rng.below(10) {
-        // The sections mutated, stored, re-sealed: reaches the structural verifier.
-        0..=6 => {
+    let programs: Vec<&Seed> = seeds.iter().filter(|s| s.program).collect();
+    let s = if rng.one_in(5) || programs.is_empty() {
+        &seeds[rng.below(seeds.len())]
+    } else {
+        programs[rng.below(programs.len())]
+    };
+    match rng.below(20) {
+        // One section's body mutated and framed again with its right length: every
+        // section's reader and the cross-section checks are reached, not only the first.
+        0..=10 if s.program => {
+            let mut secs = sections(&s.raw);
+            if !secs.is_empty() {
+                let i = rng.below(secs.len());
+                let same: Vec<Vec<u8>> = seeds
+                    .iter()
+                    .filter(|o| o.program)
+                    .flat_map(|o| sections(&o.raw))
+                    .filter(|(id, _)| *id == secs[i].0)
+                    .map(|(_, b)| b)
+                    .collect();
+                secs[i].1 = mutate(&secs[i].1, &same, &[], rng, 4 << 20);
+                if rng.one_in(8) {
+                    let j = rng.below(secs.len());
+                    secs.swap(i, j);
+                }
+            }
+            let mut raw = Vec::new();
+            for (id, body) in secs {
+                raw.push(id);
+                put_var(&mut raw, body.len() as u64);
+                raw.extend_from_slice(&body);
+            }
+            seal(&s.header, &store(&raw))
+        }
+        // The sections mutated as a whole, stored, re-sealed.
+        0..=13 => {
             let raw = mutate(&s.raw, raws, &[], rng, 4 << 20);
             let payload = if s.program { store(&raw) } else { raw };
             seal(&s.header, &payload)
         }
         // The stored payload mutated and re-sealed: reaches the inflater.
-        7 | 8 => {
+        14..=17 => {
             let stored = mutate(&s.bytes[HEADER..], &[], &[], rng, 4 << 20);
             seal(&s.header, &stored)
         }
@@ -138,7 +235,10 @@ fn bundle() {
         // The inflater and the stored re-encoding are exact: unmutated seeds load.
         if s.program {
             let b = seal(&s.header, &store(&s.raw));
-            assert!(decode_program(&b, &limits()).is_ok(), "a re-stored seed loads");
+            assert!(
+                decode_program(&b, &limits()).is_ok(),
+                "a re-stored seed loads"
+            );
         } else {
             assert!(decode(&s.bytes, &limits()).is_ok(), "a code seed loads");
         }
@@ -147,9 +247,21 @@ fn bundle() {
     let mut generate = |rng: &mut Rng| generate(&seeds, &raws, rng);
     let report = run(Target {
         name: "bundle",
-        budget: Budget::of(6_000),
+        budget: Budget::of(30_000),
         generate: &mut generate,
         check: &check,
     });
+    if let Ok(s) = STATS.lock() {
+        let mut refusals: Vec<(u64, String)> =
+            s.1.iter().flatten().map(|(k, v)| (*v, k.clone())).collect();
+        refusals.sort_by(|a, b| b.cmp(a));
+        println!(
+            "fuzz bundle: {} program bundles accepted; most frequent refusals:",
+            s.0
+        );
+        for (n, m) in refusals.iter().take(12) {
+            println!("  {n:>7}  {m}");
+        }
+    }
     assert_clean("bundle", &report);
 }

@@ -44,7 +44,11 @@ fn regions(text: &str, out: &mut Vec<Vec<u8>>) {
     let mut i = 0;
     while i + 1 < b.len() && out.len() < 100_000 {
         if b[i] == b'@' && (b[i + 1] == b'(' || b[i + 1] == b'{') {
-            let (open, close) = if b[i + 1] == b'(' { (b'(', b')') } else { (b'{', b'}') };
+            let (open, close) = if b[i + 1] == b'(' {
+                (b'(', b')')
+            } else {
+                (b'{', b'}')
+            };
             let mut depth = 0usize;
             let mut j = i + 1;
             while j < b.len() && j - i < 4096 {
@@ -138,7 +142,7 @@ fn expressions() {
     };
     let report = run(Target {
         name: "expressions",
-        budget: Budget::of(4_000),
+        budget: Budget::of(6_000),
         generate: &mut generate,
         check: &check,
     });

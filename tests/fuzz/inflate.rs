@@ -69,8 +69,8 @@ impl Huffman {
 }
 
 const LBASE: [u16; 29] = [
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115,
-    131, 163, 195, 227, 258,
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+    163, 195, 227, 258,
 ];
 const LEXT: [u8; 29] = [
     0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
@@ -84,7 +84,13 @@ const DEXT: [u8; 30] = [
     13,
 ];
 
-fn codes(b: &mut Bits<'_>, out: &mut Vec<u8>, len: &Huffman, dist: &Huffman, max: usize) -> Option<()> {
+fn codes(
+    b: &mut Bits<'_>,
+    out: &mut Vec<u8>,
+    len: &Huffman,
+    dist: &Huffman,
+    max: usize,
+) -> Option<()> {
     loop {
         let sym = len.decode(b)?;
         if sym < 256 {
@@ -111,7 +117,12 @@ fn codes(b: &mut Bits<'_>, out: &mut Vec<u8>, len: &Huffman, dist: &Huffman, max
 
 /// Inflates a raw DEFLATE stream (`None` if it is invalid or inflates past `max` bytes).
 pub fn inflate(data: &[u8], max: usize) -> Option<Vec<u8>> {
-    let mut b = Bits { data, pos: 0, bit: 0, nbits: 0 };
+    let mut b = Bits {
+        data,
+        pos: 0,
+        bit: 0,
+        nbits: 0,
+    };
     let mut out = Vec::new();
     loop {
         let last = b.need(1)?;
@@ -131,14 +142,21 @@ pub fn inflate(data: &[u8], max: usize) -> Option<Vec<u8>> {
                 l[144..256].fill(9);
                 l[256..280].fill(7);
                 l[280..].fill(8);
-                codes(&mut b, &mut out, &Huffman::new(&l), &Huffman::new(&[5; 30]), max)?;
+                codes(
+                    &mut b,
+                    &mut out,
+                    &Huffman::new(&l),
+                    &Huffman::new(&[5; 30]),
+                    max,
+                )?;
             }
             2 => {
                 let nlen = b.need(5)? as usize + 257;
                 let ndist = b.need(5)? as usize + 1;
                 let ncode = b.need(4)? as usize + 4;
-                const ORDER: [usize; 19] =
-                    [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+                const ORDER: [usize; 19] = [
+                    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+                ];
                 let mut cl = [0u8; 19];
                 for &o in ORDER.iter().take(ncode) {
                     cl[o] = b.need(3)? as u8;

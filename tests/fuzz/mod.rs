@@ -109,7 +109,11 @@ impl Budget {
 
     /// [`Budget::of`] with the time scaled by `share` (a target split in two parts).
     pub fn scaled(inputs: u64, share: f64) -> Budget {
-        let env = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<f64>().ok());
+        let env = |k: &str| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.trim().parse::<f64>().ok())
+        };
         let (secs, mut inputs) = match env("GATEHOUSE_FUZZ_SECONDS") {
             Some(s) if s > 0.0 => (s, u64::MAX),
             _ => (CI_SECONDS, inputs),
@@ -158,9 +162,7 @@ const HANG: Duration = Duration::from_secs(120);
 
 /// `fuzz/regressions/<target>`.
 pub fn regressions_dir(target: &str) -> PathBuf {
-    crate::support::root()
-        .join("fuzz/regressions")
-        .join(target)
+    crate::support::root().join("fuzz/regressions").join(target)
 }
 
 thread_local! {
@@ -375,7 +377,9 @@ fn replay(target: &str, check: &dyn Fn(&[u8]) -> Result<(), String>, report: &mu
             .any(|(t, f)| *t == target && *f == name);
         match guarded(check, &input) {
             Err(m) if known => report.known.push(format!("{}: {m}", path.display())),
-            Err(m) => report.failures.push(format!("{} (replay): {m}", path.display())),
+            Err(m) => report
+                .failures
+                .push(format!("{} (replay): {m}", path.display())),
             Ok(()) if known => println!(
                 "fuzz {target}: known failure {name} now passes: remove it from KNOWN_FAILURES"
             ),

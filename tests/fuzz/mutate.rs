@@ -153,8 +153,8 @@ pub const EXPR_TOKENS: &[&str] = &[
 
 /// Byte values that often sit on a boundary of some rule.
 const INTERESTING: &[u8] = &[
-    0, 0x7f, 0x80, 0xff, 0xc3, 0xe2, b'<', b'>', b'"', b'\'', b'@', b'(', b')', b'{', b'}',
-    b'[', b']', b'&', b';', b'\n', b'\r', b'/', b'\\', b'=', b'$', b' ',
+    0, 0x7f, 0x80, 0xff, 0xc3, 0xe2, b'<', b'>', b'"', b'\'', b'@', b'(', b')', b'{', b'}', b'[',
+    b']', b'&', b';', b'\n', b'\r', b'/', b'\\', b'=', b'$', b' ',
 ];
 
 /// Bytes that are not valid UTF-8 (alone or as truncated sequences).

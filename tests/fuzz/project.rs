@@ -15,13 +15,49 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 /// Tokens of JSON and YAML information files and specifications.
 const DATA_TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ":", ",", "\"", "null", "true", "1e999", "-0", "\"\\u0000\"",
-    "\"\\ud800\"", "\"properties\": {}", "\"path\": \"\"", "\"path\": \"orders/{id}\"",
-    "\"serviceUrl\": \"http://[::1\"", "\"url\": \"{{x}}\"", "\"value\": \"{{x}}\"",
-    "\"scope\": \"/apis/x\"", "\"protocols\": [1]", "\"type\": \"Pool\"",
-    "\"subscriptionRequired\": \"yes\"", "paths:", "  /x/{a}/{a}:", "    get:",
-    "      operationId: op", "openapi: 3.0.1", "swagger: \"2.0\"", "&a [1]", "*a", "!!binary",
-    "---", "...", "? ", "- ", "|", ">", "#", "\t", "%YAML 1.2", "'", "{{",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"",
+    "null",
+    "true",
+    "1e999",
+    "-0",
+    "\"\\u0000\"",
+    "\"\\ud800\"",
+    "\"properties\": {}",
+    "\"path\": \"\"",
+    "\"path\": \"orders/{id}\"",
+    "\"serviceUrl\": \"http://[::1\"",
+    "\"url\": \"{{x}}\"",
+    "\"value\": \"{{x}}\"",
+    "\"scope\": \"/apis/x\"",
+    "\"protocols\": [1]",
+    "\"type\": \"Pool\"",
+    "\"subscriptionRequired\": \"yes\"",
+    "paths:",
+    "  /x/{a}/{a}:",
+    "    get:",
+    "      operationId: op",
+    "openapi: 3.0.1",
+    "swagger: \"2.0\"",
+    "&a [1]",
+    "*a",
+    "!!binary",
+    "---",
+    "...",
+    "? ",
+    "- ",
+    "|",
+    ">",
+    "#",
+    "\t",
+    "%YAML 1.2",
+    "'",
+    "{{",
 ];
 
 /// Writes `files` as an archive: for each, `u32` path length, path, `u32` data length,
@@ -154,9 +190,23 @@ pub fn check(input: &[u8]) -> Result<(), String> {
 
 /// Path segments worth renaming to.
 const NAMES: &[&str] = &[
-    "x", "orders", "a b", "ünï", "CON", "policy.xml", "apiInformation.json", "specification.yaml",
-    "specification.json", "operations", "named values", "policy fragments", "products", "backends",
-    "apis", "subscriptions", "",
+    "x",
+    "orders",
+    "a b",
+    "ünï",
+    "CON",
+    "policy.xml",
+    "apiInformation.json",
+    "specification.yaml",
+    "specification.json",
+    "operations",
+    "named values",
+    "policy fragments",
+    "products",
+    "backends",
+    "apis",
+    "subscriptions",
+    "",
 ];
 
 /// One mutated project.
@@ -171,7 +221,11 @@ fn generate(seeds: &[Vec<(String, Vec<u8>)>], rng: &mut Rng) -> Vec<u8> {
             // Mutate a file's contents, with tokens that fit its kind.
             0..=5 => {
                 let others: Vec<Vec<u8>> = files.iter().map(|(_, d)| d.clone()).collect();
-                let tokens = if files[i].0.ends_with(".xml") { XML_TOKENS } else { DATA_TOKENS };
+                let tokens = if files[i].0.ends_with(".xml") {
+                    XML_TOKENS
+                } else {
+                    DATA_TOKENS
+                };
                 files[i].1 = mutate(&files[i].1, &others, tokens, rng, 256 << 10);
             }
             // Delete a file.
@@ -207,7 +261,7 @@ fn project() {
     let mut generate = |rng: &mut Rng| generate(&seeds, rng);
     let report = run(Target {
         name: "project",
-        budget: Budget::of(800),
+        budget: Budget::of(1_500),
         generate: &mut generate,
         check: &check,
     });

@@ -20,6 +20,7 @@ use gatehouse_runtime::server::{echo, listener, Loaded, ServerConfig, Shared};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -97,9 +98,25 @@ const BODIES: &[&str] = &[
 ];
 
 const HTTP_TOKENS: &[&str] = &[
-    "\r\n", "\n", ": ", " ", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "Host: ", "Content-Length: 5\r\n",
-    "Content-Length: -1\r\n", "Transfer-Encoding: chunked\r\n", "0\r\n\r\n", "ffffffff\r\n",
-    "Host: a\r\nHost: b\r\n", "%", "?", "#", "\0", "\t",
+    "\r\n",
+    "\n",
+    ": ",
+    " ",
+    "HTTP/1.1",
+    "HTTP/1.0",
+    "HTTP/2.0",
+    "Host: ",
+    "Content-Length: 5\r\n",
+    "Content-Length: -1\r\n",
+    "Transfer-Encoding: chunked\r\n",
+    "0\r\n\r\n",
+    "ffffffff\r\n",
+    "Host: a\r\nHost: b\r\n",
+    "%",
+    "?",
+    "#",
+    "\0",
+    "\t",
 ];
 
 /// One request as HTTP/1.1 bytes.
@@ -133,7 +150,9 @@ fn parse(input: &[u8]) -> Option<(RequestHead, Bytes)> {
         Some(i) => (&input[..i], &input[i + 4..]),
         None => (input, &[][..]),
     };
-    let mut lines = head.split(|&c| c == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let mut lines = head
+        .split(|&c| c == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     let mut first = lines.next()?.split(|&c| c == b' ');
     let method = Method::from_bytes(first.next()?).ok()?;
     let target = http::uri::PathAndQuery::try_from(first.next()?).ok()?;
@@ -194,7 +213,10 @@ fn backend(req: &BackendRequest, body: &Bytes) -> Result<(BackendResponse, Bytes
         1 => {
             headers.insert("content-type", HeaderValue::from_static("application/xml"));
             let status = StatusCode::INTERNAL_SERVER_ERROR;
-            Ok((BackendResponse { status, headers }, Bytes::from_static(b"<e>x</e>")))
+            Ok((
+                BackendResponse { status, headers },
+                Bytes::from_static(b"<e>x</e>"),
+            ))
         }
         _ => {
             headers.insert("content-type", HeaderValue::from_static("application/json"));
@@ -203,7 +225,13 @@ fn backend(req: &BackendRequest, body: &Bytes) -> Result<(BackendResponse, Bytes
             } else {
                 body.clone()
             };
-            Ok((BackendResponse { status: StatusCode::OK, headers }, b))
+            Ok((
+                BackendResponse {
+                    status: StatusCode::OK,
+                    headers,
+                },
+                b,
+            ))
         }
     }
 }
@@ -248,7 +276,7 @@ fn requests() {
     let mut gen = |rng: &mut Rng| generate(rng, &seeds);
     let report = run(Target {
         name: "requests",
-        budget: Budget::scaled(3_000, 0.7),
+        budget: Budget::scaled(20_000, 0.6),
         generate: &mut gen,
         check: &check,
     });
@@ -263,13 +291,20 @@ fn requests() {
         .expect("runtime");
     let shutdown = Shutdown::new();
     let (addr, echo_addr) = rt.block_on(async {
-        let echo_l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind echo");
+        let echo_l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind echo");
         let echo_addr = echo_l.local_addr().expect("echo addr");
-        let gw_l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind gateway");
+        let gw_l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind gateway");
         (gw_l.local_addr().expect("addr"), (echo_l, gw_l, echo_addr))
     });
     let (echo_l, gw_l, echo_addr) = echo_addr;
-    let gateway = Gateway::new(Arc::new(sample(&echo_addr.to_string())), EngineConfig::default());
+    let gateway = Gateway::new(
+        Arc::new(sample(&echo_addr.to_string())),
+        EngineConfig::default(),
+    );
     let loaded = Loaded::new(gateway, &ClientSettings::default()).expect("backends");
     let config = ServerConfig {
         header_read_timeout: Duration::from_secs(2),
@@ -284,8 +319,11 @@ fn requests() {
     };
     assert!(alive(), "the gateway answers before fuzzing");
     let _ = take_server_panics();
+    let answered = AtomicU64::new(0);
     let check = |input: &[u8]| -> Result<(), String> {
-        let _ = exchange(addr, input);
+        if exchange(addr, input).starts_with(b"HTTP/") {
+            answered.fetch_add(1, Ordering::Relaxed);
+        }
         let panics = take_server_panics();
         if panics.is_empty() {
             Ok(())
@@ -295,10 +333,15 @@ fn requests() {
     };
     let report = run(Target {
         name: "requests-server",
-        budget: Budget::scaled(150, 0.3),
+        budget: Budget::scaled(1_500, 0.4),
         generate: &mut gen,
         check: &check,
     });
+    println!(
+        "fuzz requests-server: {} of {} inputs answered with an HTTP response",
+        answered.load(Ordering::Relaxed),
+        report.inputs
+    );
     let still = alive();
     shutdown.trigger();
     rt.shutdown_timeout(Duration::from_secs(2));

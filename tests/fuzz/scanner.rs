@@ -36,7 +36,7 @@ fn scanner() {
     };
     let report = run(Target {
         name: "scanner",
-        budget: Budget::of(3_000),
+        budget: Budget::of(5_000),
         generate: &mut generate,
         check: &check,
     });

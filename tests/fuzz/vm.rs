@@ -69,7 +69,10 @@ impl Gen<'_> {
                 4 => "context.Request.Url.Query.GetValueOrDefault(\"q\", \"\")".into(),
                 5 => "\"\"".into(),
                 6 => "context.Request.Body.As<string>(preserveContent: true)".into(),
-                _ => format!("\"{}\"", ["a", "b,c", "42", "ä€", " x ", "{0}"][self.rng.below(6)]),
+                _ => format!(
+                    "\"{}\"",
+                    ["a", "b,c", "42", "ä€", " x ", "{0}"][self.rng.below(6)]
+                ),
             };
         }
         let d = d - 1;
@@ -84,7 +87,11 @@ impl Gen<'_> {
             7 => format!("{}.PadLeft({} % 50)", self.str(d), self.int(d)),
             8 => format!("{}.Trim()", self.str(d)),
             9 => format!("({} ? {} : {})", self.bool(d), self.str(d), self.str(d)),
-            10 => format!("String.Format(\"{{0}}/{{1}}\", {}, {})", self.str(d), self.int(d)),
+            10 => format!(
+                "String.Format(\"{{0}}/{{1}}\", {}, {})",
+                self.str(d),
+                self.int(d)
+            ),
             11 => format!(
                 "(string)context.Request.Body.As<JObject>(preserveContent: true)[{}]",
                 self.str(d)
@@ -96,8 +103,11 @@ impl Gen<'_> {
 
     fn bool(&mut self, d: u32) -> String {
         if d == 0 || self.rng.one_in(4) {
-            return ["true", "false", "context.Request.Headers.ContainsKey(\"X-Name\")"]
-                [self.rng.below(3)]
+            return [
+                "true",
+                "false",
+                "context.Request.Headers.ContainsKey(\"X-Name\")",
+            ][self.rng.below(3)]
             .into();
         }
         let d = d - 1;
@@ -213,7 +223,11 @@ impl Gen<'_> {
         } else {
             let mut out = String::from("@{ ");
             self.stmts(3, &mut out);
-            let e = if self.rng.one_in(2) { self.str(3) } else { self.int(3) };
+            let e = if self.rng.one_in(2) {
+                self.str(3)
+            } else {
+                self.int(3)
+            };
             out.push_str(&format!("return {e}; }}"));
             out
         }
@@ -259,7 +273,13 @@ fn vm() {
             // Digits are never inserted: a mutated loop bound or width could ask for
             // gigabytes, which the VM does not bound yet (issue 19, item 5).
             let seed = rng.pick(&evals);
-            let m = mutate(seed, &evals, &[".", "(", ")", "\"", "?.", "!", "null", "-"], rng, 8 << 10);
+            let m = mutate(
+                seed,
+                &evals,
+                &[".", "(", ")", "\"", "?.", "!", "null", "-"],
+                rng,
+                8 << 10,
+            );
             if !long_number(&m) {
                 return m;
             }
@@ -276,7 +296,7 @@ fn vm() {
     };
     let report = run(Target {
         name: "vm",
-        budget: Budget::of(4_000),
+        budget: Budget::of(6_000),
         generate: &mut generate,
         check: &check,
     });
