@@ -236,7 +236,7 @@ fn one(v: &mut Vec<u8>, others: &[Vec<u8>], tokens: &[&str], rng: &mut Rng) {
             v.splice(at..at, o[a..b].iter().copied());
         }
         // Insert a dictionary token.
-        7 | 8 | 9 if !tokens.is_empty() => {
+        7..=9 if !tokens.is_empty() => {
             let t = rng.pick(tokens).as_bytes();
             v.splice(at..at, t.iter().copied());
         }
@@ -290,7 +290,7 @@ fn one(v: &mut Vec<u8>, others: &[Vec<u8>], tokens: &[&str], rng: &mut Rng) {
         // A long run.
         14 => {
             let n = rng.range(100, 20_000);
-            let c = *rng.pick(&[b'a', b' ', b'0', b'"', b'@', b'{', b'-', b'9']);
+            let c = *rng.pick(b"a 0\"@{-9");
             v.splice(at..at, std::iter::repeat_n(c, n));
         }
         // Invalid UTF-8.

@@ -127,7 +127,8 @@ fn generate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
     let body = rng.pick(BODIES);
     let mut req = format!("{method} {path}{query} HTTP/1.1\r\nHost: localhost\r\n");
     for _ in 0..rng.below(5) {
-        req.push_str(*rng.pick(HEADERS));
+        let h: &&str = rng.pick(HEADERS);
+        req.push_str(h);
         req.push_str("\r\n");
     }
     if rng.one_in(4) {
