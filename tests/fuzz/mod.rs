@@ -28,7 +28,14 @@ use std::time::{Duration, Instant};
 /// Regression inputs that still fail and belong to code this branch does not own: each is
 /// replayed and reported, but does not fail the run. `(target, file name)`; remove an entry
 /// once its bug is fixed (the replay says so).
-pub const KNOWN_FAILURES: &[(&str, &str)] = &[];
+pub const KNOWN_FAILURES: &[(&str, &str)] = &[
+    // `@(Regex.Replace("jo)", "$@, $1"))`: the constant-pattern path of the lowering
+    // (`constant_regex`, compiler/src/lower/call.rs) takes a two-argument `Regex.Replace`
+    // (input, pattern; no replacement) and emits `Call(Replace, 2)` with one argument
+    // pushed: code the verifier refuses ("instruction 2: pops 3 from a stack of 2"). `build`
+    // is not affected (the checker refuses the overload first).
+    ("expressions", "2c87d2a3235bc9d7.bin"),
+];
 
 /// The default seed (`GATEHOUSE_FUZZ_SEED` overrides it).
 const DEFAULT_SEED: u64 = 0x6761_7465_686f_7573;
