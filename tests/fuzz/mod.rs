@@ -29,19 +29,9 @@ use std::time::{Duration, Instant};
 /// replayed and reported, but does not fail the run. `(target, file name)`; remove an entry
 /// once its bug is fixed (the replay says so).
 pub const KNOWN_FAILURES: &[(&str, &str)] = &[
-    // `@(Regex.Replace("jo)", "$@, $1"))`: the constant-pattern path of the lowering
-    // (`constant_regex`, compiler/src/lower/call.rs) takes a two-argument `Regex.Replace`
-    // (input, pattern; no replacement) and emits `Call(Replace, 2)` with one argument
-    // pushed: code the verifier refuses ("instruction 2: pops 3 from a stack of 2"). `build`
-    // is not affected (the checker refuses the overload first).
-    ("expressions", "2c87d2a3235bc9d7.bin"),
-    // The same bug, found by other seeds: `Regex.Replace` with an input and a pattern only.
-    ("expressions", "080b6b8ddce0b158.bin"),
-    ("vm", "0e5cdec40358d355.bin"),
-    // `<json-to` + 12,466 `-` + 15,130 `"` + ...: 16,907 `syntax::expected-attribute`
-    // errors, each quoting the 12 KB element name: 213 MB of diagnostic text for a 29 KB
-    // file (quadratic; found as a slow input, kept by the diagnostic-volume invariant).
-    ("scanner", "00b16b40e25bd99e.bin"),
+    // None: the four inputs found so far (a two-argument `Regex.Replace` folded into code
+    // the verifier refused; a run of stray quotes in a start tag making 213 MB of
+    // diagnostics) are fixed and replay as ordinary regressions.
 ];
 
 /// The default seed (`GATEHOUSE_FUZZ_SEED` overrides it).

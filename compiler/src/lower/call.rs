@@ -357,7 +357,9 @@ impl Lowerer<'_> {
         let Some(pattern) = lit(args.get(1)) else {
             return Ok(false);
         };
-        if args.len() > fixed + 1 || args.iter().any(|a| a.name.is_some()) {
+        // Fewer than the fixed arguments (`Replace` without its replacement) is another
+        // overload, or a mistake the checker reports: not this fold.
+        if args.len() < fixed || args.len() > fixed + 1 || args.iter().any(|a| a.name.is_some()) {
             return Ok(false);
         }
         let options = match args.get(fixed) {

@@ -142,6 +142,9 @@ impl Markup<'_> {
 
     fn attributes(&mut self, owner: &Name) -> Vec<Attribute> {
         let mut attrs: Vec<Attribute> = Vec::new();
+        // Where the last unexpected character ended: a run of them is one mistake, reported
+        // once (a file of thousands of stray quotes must not make thousands of errors).
+        let mut bad_until = None;
         loop {
             let had_ws = self.skip_ws();
             match self.bytes.get(self.pos) {
@@ -151,8 +154,11 @@ impl Markup<'_> {
             }
             let at = self.pos;
             let Some(name) = self.name() else {
-                self.errors.push(bad_attribute_char(self.src, at, owner));
+                if bad_until != Some(at) {
+                    self.errors.push(bad_attribute_char(self.src, at, owner));
+                }
                 self.pos = at + self.src[at..].chars().next().map_or(1, char::len_utf8);
+                bad_until = Some(self.pos);
                 continue;
             };
             if !had_ws {
@@ -306,7 +312,7 @@ fn bad_attribute_char(src: &str, at: usize, owner: &Name) -> SyntaxError {
     let c = src[at..].chars().next().unwrap_or(' ');
     SyntaxError::new(
         "syntax::expected-attribute",
-        format!("unexpected `{c}` in the start tag of `<{}>`", owner.text),
+        format!("unexpected `{c}` in the start tag of `<{}>`", shortened(&owner.text)),
         Span::new(at, at + c.len_utf8()),
         "expected an attribute name, `>` or `/>`",
     )
@@ -334,4 +340,13 @@ fn duplicate_attribute(attr: &Attribute, prev: &Attribute) -> SyntaxError {
         "remove one of them; the first is at byte {}",
         prev.name.span.start
     ))
+}
+
+/// A name as messages quote it: at most 64 characters (a hostile name must not make every
+/// message as long as the file).
+fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(64) {
+        Some((cut, _)) => format!("{}…", &name[..cut]).into(),
+        None => name.into(),
+    }
 }
