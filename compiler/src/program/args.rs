@@ -42,7 +42,8 @@ impl Builder<'_> {
             ast::Value::Expression => self.arg(env, site, &a.value).map(Some).ok_or(Reported),
             ast::Value::Template => {
                 let text = self.text_of(env, &a.value);
-                self.substituted(site, e, typed, &text)?;
+                let secret = has_secret(env, &a.value);
+                self.substituted(site, e, typed, &text, secret)?;
                 Ok(Some(Arg::Lit(self.intern(&text))))
             }
             ast::Value::Invalid(..) | ast::Value::ExpressionNotAllowed(_) => Err(Reported),
@@ -68,7 +69,8 @@ impl Builder<'_> {
             ast::Value::Lit(l) => Ok(Some(l.clone())),
             ast::Value::Template => {
                 let text = self.text_of(env, &a.value);
-                self.substituted(site, e, typed, &text).map(Some)
+                let secret = has_secret(env, &a.value);
+                self.substituted(site, e, typed, &text, secret).map(Some)
             }
             ast::Value::Expression => {
                 let span = a.value.expression().map_or(a.span, |x| x.span);
@@ -140,12 +142,19 @@ impl Builder<'_> {
         e: &Element,
         typed: &ast::Attr,
         text: &str,
+        secret: bool,
     ) -> Result<Lit, Reported> {
         if text.contains("{{") {
-            // A secret's value is not known before the gateway loads it: as text it is
-            // filled in then; where another type belongs it could not be checked, and a
-            // value that does not fit would surface in an error message. Refused here.
-            if matches!(typed.spec.ty, AttrType::String | AttrType::Name(_)) {
+            // A secret's value is not known before the gateway loads it: as text (URLs
+            // included) it is filled in then; where a number, flag, enumeration or date
+            // belongs it could not be checked, and a value that does not fit would surface
+            // in an error message. Refused there. (A `{{name}}` left because nothing
+            // declares it is reported by the reference checks.)
+            let text_like = matches!(
+                typed.spec.ty,
+                AttrType::String | AttrType::Name(_) | AttrType::Url
+            );
+            if text_like || !secret {
                 return Ok(Lit::Text(text.into()));
             }
             let message = format!(
@@ -331,6 +340,17 @@ fn syntax_error(e: gatehouse_grammar::expr::ExprError) -> LowerError {
         message: e.message,
         span: e.span,
     }
+}
+
+/// Whether `v` names a secret (or Key Vault) named value.
+fn has_secret(env: &ScopeEnv<'_>, v: &Value) -> bool {
+    v.parts.iter().any(|p| match p {
+        Part::NamedValue(n) => env
+            .named
+            .get(&n.name)
+            .is_some_and(|nv| nv.secret || nv.key_vault.is_some()),
+        _ => false,
+    })
 }
 
 /// A lowering step that failed; what went wrong is already reported.
