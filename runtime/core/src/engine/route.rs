@@ -94,7 +94,7 @@ impl Index {
                         }
                     }
                 };
-                if let Err(e) = router.insert(path, oi as u32) {
+                if let Err(e) = router.insert(fold_static(&path), oi as u32) {
                     ix.warnings.push(format!(
                         "{}/{}: {e}",
                         program.str(api.name),
@@ -139,12 +139,15 @@ impl Index {
             return Err(Miss::NoApi);
         };
         let target = if rest.is_empty() { "/" } else { rest };
+        // Templates match without regard to ASCII case, as API prefixes do (APIM's rule);
+        // parameters keep the request's own spelling (lower-casing ASCII keeps offsets).
+        let folded = target.to_ascii_lowercase();
         let found = api
             .methods
             .iter()
             .find(|(m, _)| m.eq_ignore_ascii_case(method))
-            .and_then(|(_, r)| r.at(target).ok())
-            .or_else(|| api.any.at(target).ok());
+            .and_then(|(_, r)| r.at(&folded).ok())
+            .or_else(|| api.any.at(&folded).ok());
         let Some(m) = found else {
             return Err(Miss::NoOperation(api.api));
         };
@@ -153,6 +156,8 @@ impl Index {
             .params
             .iter()
             .map(|(k, v)| {
+                let at = (v.as_ptr() as usize).wrapping_sub(folded.as_ptr() as usize);
+                let v = target.get(at..at + v.len()).unwrap_or(v);
                 let raw: Arc<str> = Arc::from(v);
                 let decoded = if v.contains('%') {
                     Arc::from(unescape_data_string(v))
@@ -187,6 +192,25 @@ impl Index {
             .and_then(|a| a.query.get(op as usize))
             .map_or(&[], |q| q)
     }
+}
+
+/// A template with its static text lower-cased (ASCII) and its `{parameters}` as written.
+fn fold_static(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut depth = 0usize;
+    for c in template.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.push(if depth == 0 {
+            c.to_ascii_lowercase()
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// The path after `prefix`, when `path` is `prefix` or continues it with `/`.

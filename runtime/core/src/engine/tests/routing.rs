@@ -151,3 +151,24 @@ fn query_template_parameters_are_matched() {
     let o = run(&gw, head("GET", "/get?a=hello&c=d", &[]), "");
     assert_eq!(header(&o, "x-b"), Some("hello"));
 }
+
+/// Issue 19, item 16: operation templates match without regard to case, as API prefixes
+/// do; a parameter keeps the request's own spelling.
+#[test]
+fn templates_match_without_case_like_prefixes() {
+    let mut b = B::new();
+    let value = b.lookup(HostObj::MatchedParameters, "id");
+    let name = b.lit("X-Id");
+    let set = OpKind::SetHeader(crate::program::HeaderOp {
+        name,
+        action: crate::program::ExistsAction::Override,
+        values: vec![value],
+    });
+    let p = b.pipeline(vec![], None, vec![set], vec![]);
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    let o = run(&gw, head("GET", "/ORDERS/Items/AbC", &[]), "");
+    assert_eq!(o.response.status, StatusCode::OK);
+    assert_eq!(o.exchange.operation_name(), Some("get-item"));
+    assert_eq!(header(&o, "x-id"), Some("AbC"));
+}
