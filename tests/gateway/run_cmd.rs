@@ -349,8 +349,24 @@ async fn run_watch_reloads_when_a_policy_changes() {
 #[tokio::test]
 async fn the_readme_serves_the_sample() {
     let (listen, admin) = (free_port(), free_port());
+    // The README's command, exactly, when its echo port is free; else the same command on
+    // a copy of the sample pointing at a free port, so a busy 8081 fails nothing.
+    let copy;
+    let (sample, echo) = if std::net::TcpListener::bind("127.0.0.1:8081").is_ok() {
+        ("policies/sample".to_string(), 8081)
+    } else {
+        let port = free_port().port();
+        copy = crate::support::TempDir::new("readme-sample");
+        copy_replacing(
+            &crate::support::root().join("policies/sample"),
+            &copy.0,
+            port,
+        );
+        (copy.arg(), port)
+    };
+    let echo = format!("127.0.0.1:{echo}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args(["run", "policies/sample", "--echo", "127.0.0.1:8081"])
+        .args(["run", &sample, "--echo", &echo])
         .args([
             "--listen",
             &listen.to_string(),
@@ -386,6 +402,15 @@ async fn the_readme_serves_the_sample() {
     assert_eq!(status, 401);
     assert_eq!(headers["x-error-reason"], "SubscriptionKeyNotFound");
     assert_eq!(get(listen, "/health/").await.0, 200);
+    // The starter product's 5 calls a minute: two made above, three more pass, the sixth
+    // gets the README's 429 with Retry-After.
+    for _ in 0..3 {
+        let (status, _, _) = super::harness::send(listen, key("/orders/orders/42")).await;
+        assert_eq!(status, 200);
+    }
+    let (status, headers, _) = super::harness::send(listen, key("/orders/orders/42")).await;
+    assert_eq!(status, 429);
+    assert!(headers.contains_key("retry-after"));
     let (_, _, metrics) = get(admin, "/metrics").await;
     assert!(String::from_utf8_lossy(&metrics).contains("gatehouse_requests_total"));
     let out = terminate(child).await;
@@ -420,4 +445,21 @@ async fn one_thread_without_an_access_log() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("gatehouse ready"), "{stderr}");
     assert!(!stderr.contains("gatehouse::access"), "{stderr}");
+}
+
+/// Copies the folder `from` into `to`, pointing the sample's backends at `port` instead of
+/// the README's echo port.
+fn copy_replacing(from: &std::path::Path, to: &std::path::Path, port: u16) {
+    for entry in std::fs::read_dir(from).expect("read sample") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_replacing(&entry.path(), &target, port);
+        } else {
+            let text = std::fs::read_to_string(entry.path()).expect("read");
+            let text = text.replace("127.0.0.1:8081", &format!("127.0.0.1:{port}"));
+            std::fs::write(target, text).expect("write");
+        }
+    }
 }
