@@ -117,7 +117,7 @@ pub fn run(args: &Args) -> u8 {
     let first = match rebuild() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("error: {e}");
             return ERRORS;
         }
     };
@@ -230,7 +230,7 @@ fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Progra
     };
     program
         .resolve_secrets(&lookup)
-        .map_err(|e| format!("error: {e}"))?;
+        .map_err(|e| e.to_string())?;
     Ok(program)
 }
 
@@ -245,7 +245,7 @@ fn load_certificates(
             .map(PathBuf::from)
             .or_else(|| given.get(name).cloned())
     };
-    certs::load_for(program, path_of).map_err(|e| format!("error: {e}"))
+    certs::load_for(program, path_of).map_err(|e| e.to_string())
 }
 
 /// Parses `--certificate ID=FILE`; `ID` may be a certificate resource id.
@@ -271,11 +271,13 @@ fn compile(path: &Path) -> Result<(Program, HashMap<String, String>), String> {
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
             .collect();
+        // The summary first, the diagnostics after: every failure to load a program
+        // (start or reload) reads the same way.
         format!(
-            "{}error: {} has {} error(s); not serving it",
-            render_human(&errors, Style::Plain),
+            "{} has {} error(s); not serving it\n{}",
             path.display(),
-            errors.len()
+            errors.len(),
+            render_human(&errors, Style::Plain).trim_end()
         )
     })?;
     Ok((program, declared))
@@ -305,8 +307,7 @@ fn is_bundle(path: &Path) -> bool {
 /// Reads and verifies the bundle at `path`.
 fn read_bundle(path: &Path) -> Result<Program, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    decode_program(&bytes, &DecodeLimits::default())
-        .map_err(|e| format!("error: {}: {e}", path.display()))
+    decode_program(&bytes, &DecodeLimits::default()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The `--secrets` file: a JSON object of name → string.

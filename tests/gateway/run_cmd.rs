@@ -463,3 +463,58 @@ fn copy_replacing(from: &std::path::Path, to: &std::path::Path, port: u16) {
         }
     }
 }
+
+/// Issue 19, item 14: a failed reload logs one message, the same whatever failed: a
+/// one-line `reason` and the diagnostics in `details`.
+#[tokio::test]
+async fn a_failed_reload_logs_one_consistent_message() {
+    let (listen, admin) = (free_port(), free_port());
+    let dir = project("run-reload-fails", free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--watch", "--log-format", "json"])
+        .args([
+            "--listen",
+            &listen.to_string(),
+            "--admin",
+            &admin.to_string(),
+        ])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t0ken")
+        .current_dir(crate::support::root())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    if !wait_for(admin, 400).await {
+        let _ = child.kill();
+        panic!("not up");
+    }
+    dir.write(
+        "apis/echo/policy.xml",
+        "<policies><inbound><set-headr /></inbound></policies>",
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let out = terminate(child).await;
+    let logs = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let failed: Vec<serde_json::Value> = logs
+        .lines()
+        .filter(|l| l.contains("reload failed"))
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(failed.len(), 1, "{logs}");
+    let fields = &failed[0];
+    let reason = fields["reason"].as_str().expect("reason");
+    assert!(
+        reason.ends_with("has 1 error(s); not serving it"),
+        "{reason}"
+    );
+    assert!(!reason.contains('\n'));
+    assert!(fields["details"]
+        .as_str()
+        .expect("details")
+        .contains("unknown-policy"));
+    assert!(!logs.contains("t0ken"), "no secret in the logs");
+}

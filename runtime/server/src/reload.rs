@@ -27,9 +27,16 @@ pub async fn reload<E: Engine>(shared: &Shared<E>, rebuild: &Rebuild<E>) -> bool
             tracing::info!("program reloaded");
             true
         }
-        Err(diagnostics) => {
+        Err(why) => {
             shared.metrics.reload(false);
-            tracing::error!(%diagnostics, "reload failed; still serving the previous program");
+            // One message whatever failed (diagnostics, a secret, a certificate): the
+            // one-line reason, and the details, if any, in their own field.
+            let (reason, details) = why.split_once('\n').unwrap_or((why.as_str(), ""));
+            tracing::error!(
+                reason,
+                details = details.trim(),
+                "reload failed; still serving the previous program"
+            );
             false
         }
     }
