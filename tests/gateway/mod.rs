@@ -15,3 +15,4 @@ mod run_bundle;
 mod run_cmd;
 mod streaming;
 mod tls;
+mod transform;

@@ -6,6 +6,7 @@
 //! `docs/policies.md` says *executed* from it. `base`, `choose` and `include-fragment` are
 //! structure, lowered by `pipelines.rs`.
 
+mod find_and_replace;
 mod forward_request;
 mod mock_response;
 mod rate_limit_by_key;
@@ -50,6 +51,7 @@ pub const LOWERINGS: &[Lowering] = &[
     set_backend_service::LOWERING,
     forward_request::LOWERING,
     rate_limit_by_key::LOWERING,
+    find_and_replace::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

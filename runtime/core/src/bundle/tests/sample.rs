@@ -141,6 +141,10 @@ fn ops() -> Vec<OpKind> {
             remaining_calls_variable_name: None,
             total_calls_header_name: Some(19),
         }),
+        FindAndReplace(crate::program::FindAndReplace {
+            from: lit(1),
+            to: Arg::Expr(0),
+        }),
     ]
 }
 

@@ -2,7 +2,9 @@
 //! [`exec`] on the operation's [`OpKind`].
 
 mod choose;
+mod find_and_replace;
 mod forward_request;
+mod message;
 mod mock_response;
 mod rate_limit_by_key;
 mod return_response;
@@ -43,6 +45,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::SetBackendService(s) => set_backend_service::set_backend_service(x, program, op, s),
         OpKind::ForwardRequest(f) => forward_request::forward_request(x, program, op, f),
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
+        OpKind::FindAndReplace(f) => find_and_replace::find_and_replace(x, program, op, f),
     }
 }
 

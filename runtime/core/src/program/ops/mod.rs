@@ -9,6 +9,7 @@
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
 mod choose;
+mod find_and_replace;
 mod forward_request;
 mod mock_response;
 mod rate_limit_by_key;
@@ -23,6 +24,7 @@ mod set_variable;
 mod trace;
 
 pub use choose::Choose;
+pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use mock_response::MockResponse;
 pub use rate_limit_by_key::RateLimitByKey;
@@ -217,6 +219,8 @@ op_kinds! {
     ForwardRequest(ForwardRequest) = 13, "forward-request";
     /// `rate-limit-by-key`.
     RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
+    /// `find-and-replace` on the section's message body.
+    FindAndReplace(FindAndReplace) = 80, "find-and-replace";
 }
 
 impl OpKind {
