@@ -210,5 +210,60 @@ fn pipelines(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, execute, typical_expressions, pipelines);
+/// A JSON body of about 4 KiB: 64 records naming a tenant.
+fn json_4k() -> bytes::Bytes {
+    let items: Vec<String> = (0..64)
+        .map(|i| format!(r#"{{"id":{i},"tenant":"contoso","name":"item {i:03}","ok":true}}"#))
+        .collect();
+    bytes::Bytes::from(format!(r#"{{"items":[{}]}}"#, items.join(",")))
+}
+
+/// One request with `body` through the engine; the backend answers 200 with `body` too.
+fn exchange_with(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> StatusCode {
+    let mut x = gw.start(head);
+    let mut input = Resume::Start;
+    loop {
+        match x.resume(input) {
+            Step::Forward(req) => {
+                black_box(&req);
+                let mut headers = HeaderMap::new();
+                headers.insert("content-type", HeaderValue::from_static("application/json"));
+                input = Resume::Backend(Ok(BackendResponse {
+                    status: StatusCode::OK,
+                    headers,
+                }));
+            }
+            Step::Respond(r) => return r.status,
+            Step::NeedRequestBody => input = Resume::RequestBody(body.clone()),
+            Step::NeedResponseBody => input = Resume::ResponseBody(body.clone()),
+        }
+    }
+}
+
+/// `pipeline/transform`: the body transformations of `policies/bench/transform` on a
+/// 4 KiB JSON body each way.
+fn transform_pipeline(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/bench/transform");
+    let program = build_project(&root, &CheckOptions::default())
+        .program
+        .expect("the bench project builds");
+    let gw = Gateway::new(Arc::new(program), EngineConfig::default());
+    let (head, body) = (request(), json_4k());
+    assert_eq!(exchange_with(&gw, head.clone(), &body), StatusCode::OK);
+    c.bench_function("pipeline/transform", |b| {
+        b.iter_batched(
+            || head.clone(),
+            |h| exchange_with(&gw, h, &body),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+}
+
+criterion_group!(
+    benches,
+    execute,
+    typical_expressions,
+    pipelines,
+    transform_pipeline
+);
 criterion_main!(benches);

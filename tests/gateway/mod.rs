@@ -16,3 +16,4 @@ mod run_cmd;
 mod soak;
 mod streaming;
 mod tls;
+mod transform;

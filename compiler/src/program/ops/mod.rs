@@ -7,6 +7,7 @@
 //! structure, lowered by `pipelines.rs`.
 
 mod check_header;
+mod find_and_replace;
 mod forward_request;
 mod mock_response;
 mod rate_limit_by_key;
@@ -52,6 +53,7 @@ pub const LOWERINGS: &[Lowering] = &[
     forward_request::LOWERING,
     rate_limit_by_key::LOWERING,
     check_header::LOWERING,
+    find_and_replace::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

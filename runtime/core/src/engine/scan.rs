@@ -35,6 +35,12 @@ pub(crate) fn pipeline_needs(program: &Program) -> Vec<BodyNeeds> {
             for b in p.sections {
                 block_needs(program, &per_code, b, &mut seen, &mut needs);
             }
+            for (s, b) in p.sections.into_iter().enumerate() {
+                if rewrites_body(program, b) {
+                    needs.request |= s < 2;
+                    needs.response |= s >= 2;
+                }
+            }
             needs.move_headers = headers_movable(program, &p.sections[1..]);
             needs
         })
@@ -151,4 +157,28 @@ fn block_needs(
     for b in blocks {
         block_needs(program, per_code, b, seen, needs);
     }
+}
+
+/// Whether an operation rewrites its section's message body (and so needs it buffered).
+fn rewrites_message_body(kind: &OpKind) -> bool {
+    matches!(kind, OpKind::FindAndReplace(_))
+}
+
+/// Whether some operation reachable from `block` rewrites its section's message body.
+fn rewrites_body(program: &Program, block: BlockId) -> bool {
+    let mut seen = vec![false; program.blocks.len()];
+    let mut todo = vec![block];
+    while let Some(b) = todo.pop() {
+        match seen.get_mut(b as usize) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
+        }
+        for op in program.blocks.get(b as usize).map_or(&[][..], |b| &b.ops) {
+            if rewrites_message_body(&op.kind) {
+                return true;
+            }
+            op.kind.blocks(&mut |b| todo.push(b));
+        }
+    }
+    false
 }

@@ -141,6 +141,17 @@ fn ops() -> Vec<OpKind> {
             remaining_calls_variable_name: None,
             total_calls_header_name: Some(19),
         }),
+        FindAndReplace(crate::program::FindAndReplace {
+            from: lit(1),
+            to: Arg::Expr(0),
+        }),
+        CheckHeader(crate::program::CheckHeader {
+            name: lit(1),
+            failed_check_httpcode: lit(2),
+            failed_check_error_message: Arg::Expr(0),
+            ignore_case: lit(3),
+            values: vec![lit(4), Arg::Expr(0)],
+        }),
     ]
 }
 

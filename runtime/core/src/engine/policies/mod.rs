@@ -3,7 +3,9 @@
 
 mod check_header;
 mod choose;
+mod find_and_replace;
 mod forward_request;
+mod message;
 mod mock_response;
 mod rate_limit_by_key;
 mod return_response;
@@ -45,6 +47,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::ForwardRequest(f) => forward_request::forward_request(x, program, op, f),
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
         OpKind::CheckHeader(c) => check_header::check_header(x, program, op, c),
+        OpKind::FindAndReplace(f) => find_and_replace::find_and_replace(x, program, op, f),
     }
 }
 

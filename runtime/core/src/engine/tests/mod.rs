@@ -11,6 +11,7 @@ mod policies;
 mod robustness;
 mod routing;
 mod subscriptions;
+mod transform;
 
 use super::{
     run_in_process, BackendFailure, BackendRequest, BackendResponse, EngineConfig, Gateway,

@@ -10,6 +10,7 @@
 
 mod check_header;
 mod choose;
+mod find_and_replace;
 mod forward_request;
 mod mock_response;
 mod rate_limit_by_key;
@@ -25,6 +26,7 @@ mod trace;
 
 pub use check_header::CheckHeader;
 pub use choose::Choose;
+pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use mock_response::MockResponse;
 pub use rate_limit_by_key::RateLimitByKey;
@@ -221,6 +223,8 @@ op_kinds! {
     RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
     /// `check-header`: the request must carry a header (with one of the listed values).
     CheckHeader(CheckHeader) = 15, "check-header";
+    /// `find-and-replace` on the section's message body.
+    FindAndReplace(FindAndReplace) = 80, "find-and-replace";
 }
 
 impl OpKind {
