@@ -8,6 +8,7 @@ use super::super::headers::Headers;
 use super::super::run::Next;
 use crate::program::Program;
 use crate::program::{Op, RateLimitByKey, StrId};
+use crate::state::Period;
 use crate::value::Value;
 use http::header::{HeaderName, HeaderValue};
 use http::StatusCode;
@@ -35,7 +36,7 @@ pub(super) fn rate_limit_by_key(
         Err(f) => return Next::Error(x.fault_at(program, op, &f)),
     };
     let (calls, count) = (calls.max(0) as u64, count.max(0) as u64);
-    let period_ms = (period.max(1) as u64).saturating_mul(1000);
+    let period = Period::from_first_call((period.max(1) as u64).saturating_mul(1000));
     let sh = x.ctx.sh.clone();
     let now = sh.clock.now_ms();
     let check = match r.increment_condition {
@@ -43,14 +44,14 @@ pub(super) fn rate_limit_by_key(
             x.deferred.push(Deferred {
                 condition,
                 key: key.clone(),
-                period_ms,
+                period,
                 count,
                 section: x.section,
                 loc: op.loc,
             });
-            sh.rates.hit(&key, calls, period_ms, 0, now)
+            sh.rates.hit(&key, calls, period, 0, now)
         }
-        None => sh.rates.hit(&key, calls, period_ms, count, now),
+        None => sh.rates.hit(&key, calls, period, count, now),
     };
     if let Some(v) = r.remaining_calls_variable_name {
         set_var(x, program, v, Value::Long(check.remaining as i64));
@@ -123,7 +124,7 @@ pub(crate) fn settle_deferred(x: &mut Exchange) {
     let now = sh.clock.now_ms();
     for d in std::mem::take(&mut x.deferred) {
         match x.eval_bool(program, d.condition) {
-            Ok(true) => sh.rates.add(&d.key, d.period_ms, d.count, now),
+            Ok(true) => sh.rates.add(&d.key, d.period, d.count, now),
             Ok(false) => {}
             Err(f) => {
                 let e = error::LastError::at(
