@@ -8,6 +8,7 @@
 
 mod forward_request;
 mod mock_response;
+mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
@@ -50,6 +51,7 @@ pub const LOWERINGS: &[Lowering] = &[
     set_backend_service::LOWERING,
     forward_request::LOWERING,
     rate_limit_by_key::LOWERING,
+    rate_limit::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

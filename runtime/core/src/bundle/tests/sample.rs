@@ -141,6 +141,35 @@ fn ops() -> Vec<OpKind> {
             remaining_calls_variable_name: None,
             total_calls_header_name: Some(19),
         }),
+        RateLimit(crate::program::RateLimit {
+            limits: vec![
+                crate::program::Limit {
+                    api: None,
+                    operation: None,
+                    calls: Some(5),
+                    kilobytes: None,
+                    period: 60,
+                },
+                crate::program::Limit {
+                    api: Some(crate::program::Target {
+                        by_id: true,
+                        name: 18,
+                    }),
+                    operation: Some(crate::program::Target {
+                        by_id: false,
+                        name: 19,
+                    }),
+                    calls: None,
+                    kilobytes: Some(1024),
+                    period: 0,
+                },
+            ],
+            retry_after_header_name: Some(18),
+            retry_after_variable_name: None,
+            remaining_calls_header_name: None,
+            remaining_calls_variable_name: Some(19),
+            total_calls_header_name: None,
+        }),
     ]
 }
 

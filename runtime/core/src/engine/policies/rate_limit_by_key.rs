@@ -62,27 +62,43 @@ pub(super) fn rate_limit_by_key(
         return Next::Go;
     }
     x.deferred.retain(|d| d.loc != op.loc);
-    if let Some(v) = r.retry_after_variable_name {
+    refuse(
+        x,
+        program,
+        op,
+        r.retry_after_header_name,
+        r.retry_after_variable_name,
+        check.retry_after,
+    )
+}
+
+/// Answers 429 with the retry delay in `header` (default `Retry-After`) and `variable`, and
+/// fails with `RateLimitExceeded`.
+pub(super) fn refuse(
+    x: &mut Exchange,
+    program: &Program,
+    op: &Op,
+    header: Option<StrId>,
+    variable: Option<StrId>,
+    retry_after: u64,
+) -> Next {
+    if let Some(v) = variable {
         set_var(
             x,
             program,
             v,
-            Value::Int(check.retry_after.min(i32::MAX as u64) as i32),
+            Value::Int(retry_after.min(i32::MAX as u64) as i32),
         );
     }
     let status = StatusCode::TOO_MANY_REQUESTS;
-    let message = format!(
-        "Rate limit is exceeded. Try again in {} seconds.",
-        check.retry_after
-    );
+    let message = format!("Rate limit is exceeded. Try again in {retry_after} seconds.");
     let mut headers = Headers::new(error::json_headers());
-    let retry_name = r
-        .retry_after_header_name
+    let retry_name = header
         .and_then(|n| HeaderName::from_bytes(program.str(n).as_bytes()).ok())
         .unwrap_or(http::header::RETRY_AFTER);
     headers
         .map_mut()
-        .insert(retry_name, HeaderValue::from(check.retry_after));
+        .insert(retry_name, HeaderValue::from(retry_after));
     x.ctx.resp = Reply {
         status,
         reason: None,
@@ -92,7 +108,7 @@ pub(super) fn rate_limit_by_key(
     Next::Fail(x.error_at(program, op, "RateLimitExceeded", message))
 }
 
-fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
+pub(super) fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
     let name: Arc<str> = program
         .strings
         .get(name as usize)
@@ -104,7 +120,7 @@ fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
     }
 }
 
-fn add_header(x: &mut Exchange, program: &Program, name: Option<StrId>, n: u64) {
+pub(super) fn add_header(x: &mut Exchange, program: &Program, name: Option<StrId>, n: u64) {
     let Some(name) = name.and_then(|n| HeaderName::from_bytes(program.str(n).as_bytes()).ok())
     else {
         return;

@@ -11,6 +11,7 @@
 mod choose;
 mod forward_request;
 mod mock_response;
+mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
@@ -25,6 +26,7 @@ mod trace;
 pub use choose::Choose;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use mock_response::MockResponse;
+pub use rate_limit::{Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
@@ -217,6 +219,8 @@ op_kinds! {
     ForwardRequest(ForwardRequest) = 13, "forward-request";
     /// `rate-limit-by-key`.
     RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
+    /// `rate-limit`: calls per subscription, with `api`/`operation` sub-limits.
+    RateLimit(RateLimit) = 48, "rate-limit";
 }
 
 impl OpKind {
