@@ -8,6 +8,7 @@
 
 mod forward_request;
 mod mock_response;
+mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
@@ -52,6 +53,7 @@ pub const LOWERINGS: &[Lowering] = &[
     forward_request::LOWERING,
     rate_limit_by_key::LOWERING,
     rate_limit::LOWERING,
+    quota::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -410,3 +410,21 @@ fn a_silently_failed_lowering_is_an_internal_error() {
     let codes: Vec<&str> = out.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["gatehouse::internal"]);
 }
+
+#[test]
+fn quota_bandwidth_is_refused_on_the_policy_and_its_children() {
+    for policy in [
+        r#"<quota calls="5" bandwidth="100" renewal-period="60" />"#,
+        r#"<quota calls="5" renewal-period="60"><api id="a" bandwidth="10" /></quota>"#,
+    ] {
+        let project = Project {
+            apis: vec![api(
+                Some(&format!("<policies><inbound>{policy}</inbound></policies>")),
+                vec![operation("get", None)],
+            )],
+            ..Project::default()
+        };
+        let (_, d) = build(&project);
+        assert_eq!(errors(&d), ["gatehouse::policy::not-executed"], "{policy}");
+    }
+}

@@ -170,6 +170,15 @@ fn ops() -> Vec<OpKind> {
             remaining_calls_variable_name: Some(19),
             total_calls_header_name: None,
         }),
+        Quota(crate::program::Quota {
+            limits: vec![crate::program::Limit {
+                api: None,
+                operation: None,
+                calls: Some(10_000),
+                kilobytes: None,
+                period: 0,
+            }],
+        }),
     ]
 }
 

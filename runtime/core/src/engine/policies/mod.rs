@@ -4,6 +4,7 @@
 mod choose;
 mod forward_request;
 mod mock_response;
+mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
@@ -45,6 +46,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::ForwardRequest(f) => forward_request::forward_request(x, program, op, f),
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
         OpKind::RateLimit(r) => rate_limit::rate_limit(x, program, op, r),
+        OpKind::Quota(q) => quota::quota(x, program, op, q),
     }
 }
 

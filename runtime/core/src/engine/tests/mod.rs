@@ -7,6 +7,7 @@ mod cost;
 mod errors;
 mod limits;
 mod policies;
+mod quota;
 mod rate_limit;
 mod robustness;
 mod routing;

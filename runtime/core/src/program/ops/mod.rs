@@ -11,6 +11,7 @@
 mod choose;
 mod forward_request;
 mod mock_response;
+mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
@@ -26,6 +27,7 @@ mod trace;
 pub use choose::Choose;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use mock_response::MockResponse;
+pub use quota::Quota;
 pub use rate_limit::{Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
@@ -221,6 +223,8 @@ op_kinds! {
     RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
     /// `rate-limit`: calls per subscription, with `api`/`operation` sub-limits.
     RateLimit(RateLimit) = 48, "rate-limit";
+    /// `quota`: calls per subscription and renewal period, with `api`/`operation` quotas.
+    Quota(Quota) = 49, "quota";
 }
 
 impl OpKind {
