@@ -181,7 +181,7 @@ fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
 }
 
 fn pipelines(c: &mut Criterion) {
-    for name in ["passthrough", "typical"] {
+    for name in ["passthrough", "typical", "traffic"] {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("policies/bench")
             .join(name);

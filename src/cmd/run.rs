@@ -75,6 +75,10 @@ pub struct Args {
     /// Seconds the gateway waits for the next part of a request body.
     #[arg(long, value_name = "SECS", default_value_t = ServerConfig::default().body_read_timeout.as_secs())]
     body_timeout: u64,
+    /// MiB the in-process rate-limit and quota counters may take, whatever keys clients
+    /// send (past it, expired windows are swept and the least-used counters evicted).
+    #[arg(long, value_name = "MIB", default_value_t = (EngineConfig::default().counters.max_bytes >> 20) as u64)]
+    counter_memory: u64,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -107,11 +111,15 @@ pub fn run(args: &Args) -> u8 {
     let path = args.path.clone();
     let client = config.client.clone();
     let given: HashMap<String, PathBuf> = args.certificates.iter().cloned().collect();
+    let mut engine = EngineConfig::default();
+    engine.counters.max_bytes = usize::try_from(args.counter_memory.max(1))
+        .unwrap_or(usize::MAX >> 20)
+        .saturating_mul(1 << 20);
     let rebuild: Rebuild<Gateway> = Arc::new(move || {
         let program = load_program(&path, &secrets)?;
         let mut client = client.clone();
         client.certificates = load_certificates(&program, &given)?;
-        let gateway = Gateway::new(Arc::new(program), EngineConfig::default());
+        let gateway = Gateway::new(Arc::new(program), engine.clone());
         Loaded::new(gateway, &client)
     });
     let first = match rebuild() {

@@ -238,6 +238,20 @@ async fn rate_limit_by_key_answers_429() {
 }
 
 #[tokio::test]
+async fn rate_limit_counts_per_subscription_and_answers_429() {
+    let (gw, _dir) = gateway().await;
+    let key = [("Ocp-Apim-Subscription-Key", "alice-key")];
+    let first = get_with(&gw, "/secure/limited", &key).await;
+    assert_eq!(first.0, StatusCode::OK);
+    assert_eq!(first.1["x-remaining"], "1");
+    assert_eq!(get_with(&gw, "/secure/limited", &key).await.0, 200);
+    let (status, headers, body) = get_with(&gw, "/secure/limited", &key).await;
+    assert_eq!(status, 429);
+    assert_eq!(headers["retry-after"], "60");
+    assert!(String::from_utf8_lossy(&body).contains("Rate limit is exceeded"));
+}
+
+#[tokio::test]
 async fn a_changed_policy_is_reloaded_under_traffic_without_failures() {
     use gatehouse_server::reload::{self, Rebuild};
     use std::sync::atomic::{AtomicBool, Ordering};

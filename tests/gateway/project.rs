@@ -231,7 +231,11 @@ pub fn write(urls: &Urls) -> TempDir {
     api(&dir, "secure", true, &urls.echo);
     dir.write(
         "apis/secure/specification.yaml",
-        "openapi: 3.0.1\ninfo: { title: Secure, version: '1' }\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        '200':\n          description: ok\n",
+        "openapi: 3.0.1\ninfo: { title: Secure, version: '1' }\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses:\n        '200':\n          description: ok\n  /limited:\n    get:\n      operationId: limited\n      responses:\n        '200':\n          description: ok\n",
+    );
+    dir.write(
+        "apis/secure/operations/limited/policy.xml",
+        r#"<policies><inbound><base /><rate-limit calls="2" renewal-period="60" remaining-calls-header-name="X-Remaining" /></inbound></policies>"#,
     );
     dir.write(
         "subscriptions/alice/subscriptionInformation.json",

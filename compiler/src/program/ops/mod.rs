@@ -10,6 +10,8 @@ mod check_header;
 mod find_and_replace;
 mod forward_request;
 mod mock_response;
+mod quota;
+mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
@@ -54,6 +56,8 @@ pub const LOWERINGS: &[Lowering] = &[
     rate_limit_by_key::LOWERING,
     check_header::LOWERING,
     find_and_replace::LOWERING,
+    rate_limit::LOWERING,
+    quota::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -329,7 +329,7 @@ fn policies_not_executed_are_errors_and_skipped() {
 fn check_warns_about_policies_not_executed() {
     let file = Arc::new(SourceFile::new(
         "test.xml",
-        r#"<policies><inbound><cors><allowed-origins><origin>*</origin></allowed-origins></cors><choose><when condition="@(true)"><quota calls="1" renewal-period="60" /></when></choose><set-method>GET</set-method></inbound></policies>"#,
+        r#"<policies><inbound><cors><allowed-origins><origin>*</origin></allowed-origins></cors><choose><when condition="@(true)"><quota-by-key calls="1" renewal-period="60" counter-key="k" /></when></choose><set-method>GET</set-method></inbound></policies>"#,
     ));
     let report = crate::check_file(&file, &crate::CheckOptions::default());
     let found: Vec<_> = report
@@ -409,4 +409,22 @@ fn a_silently_failed_lowering_is_an_internal_error() {
     lower_program(&project, &mut out);
     let codes: Vec<&str> = out.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["gatehouse::internal"]);
+}
+
+#[test]
+fn quota_bandwidth_is_refused_on_the_policy_and_its_children() {
+    for policy in [
+        r#"<quota calls="5" bandwidth="100" renewal-period="60" />"#,
+        r#"<quota calls="5" renewal-period="60"><api id="a" bandwidth="10" /></quota>"#,
+    ] {
+        let project = Project {
+            apis: vec![api(
+                Some(&format!("<policies><inbound>{policy}</inbound></policies>")),
+                vec![operation("get", None)],
+            )],
+            ..Project::default()
+        };
+        let (_, d) = build(&project);
+        assert_eq!(errors(&d), ["gatehouse::policy::not-executed"], "{policy}");
+    }
 }

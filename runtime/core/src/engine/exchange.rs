@@ -70,7 +70,7 @@ pub(crate) struct Frame {
 pub(crate) struct Deferred {
     pub condition: u32,
     pub key: Arc<str>,
-    pub period_ms: u64,
+    pub period: crate::state::Period,
     pub count: u64,
     pub section: usize,
     pub loc: u32,

@@ -190,6 +190,8 @@ pub struct EngineConfig {
     /// Bytes of strings and builders all the expressions of one exchange may allocate
     /// together (each one is also bounded by `vm.max_bytes`).
     pub max_exchange_bytes: usize,
+    /// Bounds of the in-process rate-limit and quota counters.
+    pub counters: crate::state::CounterLimits,
 }
 
 impl Default for EngineConfig {
@@ -200,6 +202,7 @@ impl Default for EngineConfig {
             max_call_depth: 32,
             max_ops: 100_000,
             max_exchange_bytes: 64 << 20,
+            counters: crate::state::CounterLimits::default(),
         }
     }
 }
@@ -262,11 +265,12 @@ impl Gateway {
     /// Builds the routing index and body-access tables of `program`, with in-process
     /// rate-limit counters and the system clock.
     pub fn new(program: Arc<Program>, config: EngineConfig) -> Gateway {
+        let counters = config.counters;
         Gateway::with_state(
             program,
             config,
             Arc::new(SystemClock),
-            Arc::new(LocalRates::default()),
+            Arc::new(LocalRates::new(counters)),
         )
     }
 

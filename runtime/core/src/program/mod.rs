@@ -18,11 +18,13 @@ mod secrets;
 
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
 pub use ops::FindAndReplace;
+pub use ops::Quota;
 pub use ops::{
     Arg, CheckHeader, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse,
     Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody,
     SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
+pub use ops::{Limit, RateLimit, Target};
 pub use print::explain;
 pub use route::{Api, MockExample, Operation, Product, Subscription, SubscriptionScope};
 pub use secrets::{secret_env_name, MissingSecret, SecretRef};

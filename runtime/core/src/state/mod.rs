@@ -2,10 +2,12 @@
 //!
 //! The engine reads time through [`Clock`] and counts calls through [`RateStore`], so tests
 //! inject a [`ManualClock`] and a Redis-backed store can replace [`LocalRates`] later.
+//! [`LocalRates`] is bounded whatever keys clients send ([`CounterLimits`]).
 
 mod rates;
+mod table;
 
-pub use rates::{LocalRates, RateCheck, RateStore};
+pub use rates::{CounterLimits, LocalRates, Period, RateCheck, RateStore};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

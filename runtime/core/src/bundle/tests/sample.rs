@@ -152,6 +152,44 @@ fn ops() -> Vec<OpKind> {
             ignore_case: lit(3),
             values: vec![lit(4), Arg::Expr(0)],
         }),
+        RateLimit(crate::program::RateLimit {
+            limits: vec![
+                crate::program::Limit {
+                    api: None,
+                    operation: None,
+                    calls: Some(5),
+                    kilobytes: None,
+                    period: 60,
+                },
+                crate::program::Limit {
+                    api: Some(crate::program::Target {
+                        by_id: true,
+                        name: 18,
+                    }),
+                    operation: Some(crate::program::Target {
+                        by_id: false,
+                        name: 19,
+                    }),
+                    calls: None,
+                    kilobytes: Some(1024),
+                    period: 0,
+                },
+            ],
+            retry_after_header_name: Some(18),
+            retry_after_variable_name: None,
+            remaining_calls_header_name: None,
+            remaining_calls_variable_name: Some(19),
+            total_calls_header_name: None,
+        }),
+        Quota(crate::program::Quota {
+            limits: vec![crate::program::Limit {
+                api: None,
+                operation: None,
+                calls: Some(10_000),
+                kilobytes: None,
+                period: 0,
+            }],
+        }),
     ]
 }
 

@@ -7,6 +7,8 @@ mod find_and_replace;
 mod forward_request;
 mod message;
 mod mock_response;
+mod quota;
+mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
@@ -48,6 +50,8 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
         OpKind::CheckHeader(c) => check_header::check_header(x, program, op, c),
         OpKind::FindAndReplace(f) => find_and_replace::find_and_replace(x, program, op, f),
+        OpKind::RateLimit(r) => rate_limit::rate_limit(x, program, op, r),
+        OpKind::Quota(q) => quota::quota(x, program, op, q),
     }
 }
 

@@ -8,6 +8,7 @@ use super::super::headers::Headers;
 use super::super::run::Next;
 use crate::program::Program;
 use crate::program::{Op, RateLimitByKey, StrId};
+use crate::state::Period;
 use crate::value::Value;
 use http::header::{HeaderName, HeaderValue};
 use http::StatusCode;
@@ -35,7 +36,7 @@ pub(super) fn rate_limit_by_key(
         Err(f) => return Next::Error(x.fault_at(program, op, &f)),
     };
     let (calls, count) = (calls.max(0) as u64, count.max(0) as u64);
-    let period_ms = (period.max(1) as u64).saturating_mul(1000);
+    let period = Period::from_first_call((period.max(1) as u64).saturating_mul(1000));
     let sh = x.ctx.sh.clone();
     let now = sh.clock.now_ms();
     let check = match r.increment_condition {
@@ -43,14 +44,14 @@ pub(super) fn rate_limit_by_key(
             x.deferred.push(Deferred {
                 condition,
                 key: key.clone(),
-                period_ms,
+                period,
                 count,
                 section: x.section,
                 loc: op.loc,
             });
-            sh.rates.hit(&key, calls, period_ms, 0, now)
+            sh.rates.hit(&key, calls, period, 0, now)
         }
-        None => sh.rates.hit(&key, calls, period_ms, count, now),
+        None => sh.rates.hit(&key, calls, period, count, now),
     };
     if let Some(v) = r.remaining_calls_variable_name {
         set_var(x, program, v, Value::Long(check.remaining as i64));
@@ -61,27 +62,43 @@ pub(super) fn rate_limit_by_key(
         return Next::Go;
     }
     x.deferred.retain(|d| d.loc != op.loc);
-    if let Some(v) = r.retry_after_variable_name {
+    refuse(
+        x,
+        program,
+        op,
+        r.retry_after_header_name,
+        r.retry_after_variable_name,
+        check.retry_after,
+    )
+}
+
+/// Answers 429 with the retry delay in `header` (default `Retry-After`) and `variable`, and
+/// fails with `RateLimitExceeded`.
+pub(super) fn refuse(
+    x: &mut Exchange,
+    program: &Program,
+    op: &Op,
+    header: Option<StrId>,
+    variable: Option<StrId>,
+    retry_after: u64,
+) -> Next {
+    if let Some(v) = variable {
         set_var(
             x,
             program,
             v,
-            Value::Int(check.retry_after.min(i32::MAX as u64) as i32),
+            Value::Int(retry_after.min(i32::MAX as u64) as i32),
         );
     }
     let status = StatusCode::TOO_MANY_REQUESTS;
-    let message = format!(
-        "Rate limit is exceeded. Try again in {} seconds.",
-        check.retry_after
-    );
+    let message = format!("Rate limit is exceeded. Try again in {retry_after} seconds.");
     let mut headers = Headers::new(error::json_headers());
-    let retry_name = r
-        .retry_after_header_name
+    let retry_name = header
         .and_then(|n| HeaderName::from_bytes(program.str(n).as_bytes()).ok())
         .unwrap_or(http::header::RETRY_AFTER);
     headers
         .map_mut()
-        .insert(retry_name, HeaderValue::from(check.retry_after));
+        .insert(retry_name, HeaderValue::from(retry_after));
     x.ctx.resp = Reply {
         status,
         reason: None,
@@ -91,7 +108,7 @@ pub(super) fn rate_limit_by_key(
     Next::Fail(x.error_at(program, op, "RateLimitExceeded", message))
 }
 
-fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
+pub(super) fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
     let name: Arc<str> = program
         .strings
         .get(name as usize)
@@ -103,7 +120,7 @@ fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
     }
 }
 
-fn add_header(x: &mut Exchange, program: &Program, name: Option<StrId>, n: u64) {
+pub(super) fn add_header(x: &mut Exchange, program: &Program, name: Option<StrId>, n: u64) {
     let Some(name) = name.and_then(|n| HeaderName::from_bytes(program.str(n).as_bytes()).ok())
     else {
         return;
@@ -123,7 +140,7 @@ pub(crate) fn settle_deferred(x: &mut Exchange) {
     let now = sh.clock.now_ms();
     for d in std::mem::take(&mut x.deferred) {
         match x.eval_bool(program, d.condition) {
-            Ok(true) => sh.rates.add(&d.key, d.period_ms, d.count, now),
+            Ok(true) => sh.rates.add(&d.key, d.period, d.count, now),
             Ok(false) => {}
             Err(f) => {
                 let e = error::LastError::at(

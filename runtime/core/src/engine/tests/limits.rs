@@ -150,3 +150,47 @@ fn a_failing_increment_condition_does_not_count_and_is_traced() {
         );
     }
 }
+
+#[test]
+fn two_hundred_thousand_keys_keep_the_counters_under_their_cap() {
+    use crate::state::{CounterLimits, LocalRates};
+    let mut b = B::new();
+    let op = limit(&mut b, None);
+    let p = b.pipeline(vec![op], None, vec![], vec![]);
+    single(&mut b, p);
+    let limits = CounterLimits {
+        max_entries: usize::MAX,
+        max_bytes: 2 << 20,
+        max_key_bytes: 64,
+    };
+    let rates = Arc::new(LocalRates::new(limits));
+    let gw = Gateway::with_state(
+        Arc::new(b.p),
+        EngineConfig::default(),
+        Arc::new(ManualClock::new(1_700_000_000_000)),
+        rates.clone(),
+    );
+    assert_eq!(call(&gw, "busy").response.status, StatusCode::OK);
+    assert_eq!(call(&gw, "busy").response.status, StatusCode::OK);
+    let pad = "p".repeat(200);
+    let mut most = 0;
+    for i in 0..200_000 {
+        let key = if i % 2 == 0 {
+            format!("c{i}")
+        } else {
+            format!("c{i}{pad}")
+        };
+        assert_eq!(call(&gw, &key).response.status, StatusCode::OK);
+        if i % 1000 == 0 {
+            most = most.max(rates.bytes());
+        }
+    }
+    most = most.max(rates.bytes());
+    assert!(most <= limits.max_bytes, "{most} > {}", limits.max_bytes);
+    assert!(rates.len() > 5_000, "{}", rates.len());
+    assert_eq!(
+        call(&gw, "busy").response.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a counter at its limit outlives the flood"
+    );
+}

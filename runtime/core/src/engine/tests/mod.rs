@@ -8,6 +8,8 @@ mod cost;
 mod errors;
 mod limits;
 mod policies;
+mod quota;
+mod rate_limit;
 mod robustness;
 mod routing;
 mod subscriptions;

@@ -13,6 +13,8 @@ mod choose;
 mod find_and_replace;
 mod forward_request;
 mod mock_response;
+mod quota;
+mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
@@ -29,6 +31,8 @@ pub use choose::Choose;
 pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use mock_response::MockResponse;
+pub use quota::Quota;
+pub use rate_limit::{Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
@@ -225,6 +229,10 @@ op_kinds! {
     CheckHeader(CheckHeader) = 15, "check-header";
     /// `find-and-replace` on the section's message body.
     FindAndReplace(FindAndReplace) = 80, "find-and-replace";
+    /// `rate-limit`: calls per subscription, with `api`/`operation` sub-limits.
+    RateLimit(RateLimit) = 48, "rate-limit";
+    /// `quota`: calls per subscription and renewal period, with `api`/`operation` quotas.
+    Quota(Quota) = 49, "quota";
 }
 
 impl OpKind {

@@ -1,0 +1,89 @@
+//! `quota`: calls per subscription in fixed windows aligned on the Unix epoch (`0`: one
+//! window that never ends), with `api`/`operation` quotas; 403 `QuotaExceeded` with
+//! `Retry-After` when one is used up.
+
+use super::super::error;
+use super::super::exchange::{Body, Exchange, Reply};
+use super::super::headers::Headers;
+use super::super::run::Next;
+use super::rate_limit::{applicable, counter_key};
+use crate::program::{Op, Program, Quota};
+use crate::state::{Period, RateCheck};
+use http::header::HeaderValue;
+use http::StatusCode;
+
+/// Checks and counts the call against every quota that applies (only with a subscription).
+pub(super) fn quota(x: &mut Exchange, program: &Program, op: &Op, q: &Quota) -> Next {
+    let Some(sub) = x.ctx.sub.as_ref().map(|s| s.sub) else {
+        return Next::Go;
+    };
+    let sh = x.ctx.sh.clone();
+    let now = sh.clock.now_ms();
+    let counters: Vec<(String, u64, Period)> = applicable(x, program, &q.limits)
+        .into_iter()
+        .filter_map(|(i, l)| {
+            let key = counter_key("quota", program, op, sub, i);
+            let period = Period::aligned(l.period.saturating_mul(1000), 0);
+            Some((key, l.calls?, period))
+        })
+        .collect();
+    let mut checks: Vec<RateCheck> = counters
+        .iter()
+        .map(|(key, calls, period)| sh.rates.hit(key, *calls, *period, 0, now))
+        .collect();
+    if checks.iter().all(|c| c.allowed) {
+        checks = counters
+            .iter()
+            .map(|(key, calls, period)| sh.rates.hit(key, *calls, *period, 1, now))
+            .collect();
+    }
+    match checks
+        .iter()
+        .filter(|c| !c.allowed)
+        .map(|c| c.retry_after)
+        .max()
+    {
+        None => Next::Go,
+        Some(retry_after) => refuse(x, program, op, retry_after),
+    }
+}
+
+/// Seconds as .NET prints a `TimeSpan`: `hh:mm:ss`, with `d.` before it past a day.
+fn time_span(secs: u64) -> String {
+    let (d, h, m, s) = (secs / 86_400, secs / 3_600 % 24, secs / 60 % 60, secs % 60);
+    if d > 0 {
+        format!("{d}.{h:02}:{m:02}:{s:02}")
+    } else {
+        format!("{h:02}:{m:02}:{s:02}")
+    }
+}
+
+/// Answers 403 with `Retry-After` and fails with `QuotaExceeded`.
+fn refuse(x: &mut Exchange, program: &Program, op: &Op, retry_after: u64) -> Next {
+    let status = StatusCode::FORBIDDEN;
+    let message = format!(
+        "Call volume quota is exceeded. Quota will be replenished in {}.",
+        time_span(retry_after)
+    );
+    let mut headers = Headers::new(error::json_headers());
+    headers
+        .map_mut()
+        .insert(http::header::RETRY_AFTER, HeaderValue::from(retry_after));
+    x.ctx.resp = Reply {
+        status,
+        reason: None,
+        headers,
+        body: Body::Held(error::json_body(status, &message)),
+    };
+    Next::Fail(x.error_at(program, op, "QuotaExceeded", message))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn time_spans_print_as_dotnet() {
+        assert_eq!(super::time_span(59), "00:00:59");
+        assert_eq!(super::time_span(3_661), "01:01:01");
+        assert_eq!(super::time_span(90_061), "1.01:01:01");
+    }
+}
