@@ -13,5 +13,6 @@ mod policies;
 mod project;
 mod run_bundle;
 mod run_cmd;
+mod send_request;
 mod streaming;
 mod tls;

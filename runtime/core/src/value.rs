@@ -19,6 +19,9 @@ pub enum Msg {
     Request,
     /// `context.Response`.
     Response,
+    /// A response `send-request` stored in a variable: an index into the exchange's
+    /// stored responses (an `IResponse` like `context.Response`).
+    Stored(u16),
 }
 
 /// The `context` objects the host answers for.

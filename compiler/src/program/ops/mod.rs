@@ -11,6 +11,7 @@ mod mock_response;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
+mod send_request;
 mod set_backend_service;
 mod set_body;
 mod set_header;
@@ -50,6 +51,7 @@ pub const LOWERINGS: &[Lowering] = &[
     set_backend_service::LOWERING,
     forward_request::LOWERING,
     rate_limit_by_key::LOWERING,
+    send_request::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

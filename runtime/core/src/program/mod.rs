@@ -17,6 +17,7 @@ mod route;
 mod secrets;
 
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
+pub use ops::SendRequest;
 pub use ops::{
     Arg, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse, Op, OpKind,
     RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody, SetMethod,

@@ -7,6 +7,7 @@ mod mock_response;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
+mod send_request;
 mod set_backend_service;
 mod set_body;
 mod set_header;
@@ -18,6 +19,7 @@ mod trace;
 
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
+pub(crate) use send_request::{sent, Sending};
 
 use super::exchange::Exchange;
 use super::run::Next;
@@ -43,6 +45,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::SetBackendService(s) => set_backend_service::set_backend_service(x, program, op, s),
         OpKind::ForwardRequest(f) => forward_request::forward_request(x, program, op, f),
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
+        OpKind::SendRequest(s) => send_request::send_request(x, program, op, s),
     }
 }
 

@@ -14,6 +14,7 @@ mod mock_response;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
+mod send_request;
 mod set_backend_service;
 mod set_body;
 mod set_header;
@@ -28,6 +29,7 @@ pub use mock_response::MockResponse;
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
+pub use send_request::SendRequest;
 pub use set_backend_service::SetBackendService;
 pub use set_body::SetBody;
 pub use set_header::{ExistsAction, HeaderOp};
@@ -217,6 +219,8 @@ op_kinds! {
     ForwardRequest(ForwardRequest) = 13, "forward-request";
     /// `rate-limit-by-key`.
     RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
+    /// `send-request`: an outbound call, its response stored in a variable.
+    SendRequest(SendRequest) = 64, "send-request";
 }
 
 impl OpKind {
