@@ -77,6 +77,17 @@ const OPS: &[(&str, &str, &str, &str)] = &[
         </send-request>
         <return-response><set-body>@(((IResponse)context.Variables["r"]).Body.As<string>())</set-body></return-response>"#,
     ),
+    (
+        "relay",
+        "get",
+        "/relay",
+        r#"<send-request response-variable-name="r">
+            <set-url>{echo}/relayed</set-url><set-method>DELETE</set-method>
+        </send-request>
+        <return-response response-variable-name="r">
+            <set-header name="X-Relayed" exists-action="override"><value>yes</value></set-header>
+        </return-response>"#,
+    ),
 ];
 
 /// Writes the project: API `out` served from the echo backend.
@@ -187,4 +198,17 @@ async fn mode_copy_sends_the_current_request() {
     assert_eq!(v["path"], "/copied");
     assert_eq!(v["body"], "payload");
     assert_eq!(v["headers"]["x-in"][0], "client");
+}
+
+#[tokio::test]
+async fn return_response_answers_with_the_stored_response() {
+    let (gw, _dir) = served().await;
+    let (status, headers, body) = get(gw.addr, "/out/relay").await;
+    assert_eq!(status, StatusCode::OK, "{}", text(&body));
+    assert_eq!(headers["x-relayed"], "yes");
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("echo JSON");
+    assert_eq!(
+        (&v["method"], &v["path"]),
+        (&"DELETE".into(), &"/relayed".into())
+    );
 }

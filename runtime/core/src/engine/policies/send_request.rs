@@ -6,15 +6,11 @@ use super::super::headers::{strip_fixed_hop_by_hop, strip_hop_by_hop, Headers};
 use super::super::run::Next;
 use super::super::{BackendFailure, BackendRequest, BackendResponse, Step, Target};
 use crate::program::{HttpVersion, Op, Program, SendRequest};
-use crate::value::{HostObj, Msg, Value};
+use crate::value::{HostObj, Msg, Slot, Value};
 use bytes::Bytes;
 use http::Method;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Most responses one exchange may store (their bodies also count against the exchange's
-/// memory budget).
-const MAX_STORED: usize = 256;
 
 /// The `send-request` waiting for its answer.
 #[derive(Debug)]
@@ -177,22 +173,23 @@ fn store(
     if body.len() > x.ctx.sh.config.max_body {
         return Err(too_large("its body is past the body limit"));
     }
-    if x.ctx.stored.len() >= MAX_STORED {
+    // At most `Slot::COUNT` responses per exchange; their bodies also count against the
+    // exchange's memory budget.
+    let Some(slot) = Slot::new(x.ctx.stored.len()) else {
         return Err(too_large("the exchange stored too many responses"));
-    }
+    };
     x.bytes_left = x
         .bytes_left
         .checked_sub(body.len())
         .ok_or_else(|| too_large("the exchange's memory budget is spent"))?;
     strip_hop_by_hop(&mut head.headers);
-    let i = x.ctx.stored.len() as u16;
     x.ctx.stored.push(Reply {
         status: head.status,
         reason: None,
         headers: Headers::new(head.headers),
         body: Body::Held(body),
     });
-    Ok(Value::Host(HostObj::Message(Msg::Stored(i))))
+    Ok(Value::Host(HostObj::Message(Msg::Stored(slot))))
 }
 
 fn set_variable(x: &mut Exchange, name: Arc<str>, v: Value) {
