@@ -9,6 +9,7 @@ mod limits;
 mod policies;
 mod robustness;
 mod routing;
+mod send_request;
 mod subscriptions;
 
 use super::{
