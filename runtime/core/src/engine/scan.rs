@@ -54,6 +54,12 @@ fn code_needs(instrs: &[Instr]) -> BodyNeeds {
                 match i.checked_sub(1).and_then(|j| instrs.get(j)) {
                     Some(Instr::Host(HostObj::Message(Msg::Request))) => n.request = true,
                     Some(Instr::Host(HostObj::Message(Msg::Response))) => n.response = true,
+                    // `((IResponse)x).Body`: a stored response, or `context.Response`.
+                    Some(
+                        Instr::Unbox(crate::bytecode::TypeId::Response)
+                        | Instr::Cast(crate::bytecode::TypeId::Response)
+                        | Instr::CastChecked(crate::bytecode::TypeId::Response),
+                    ) => n.response = true,
                     _ => {
                         n.request = true;
                         n.response = true;
