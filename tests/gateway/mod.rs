@@ -13,6 +13,7 @@ mod policies;
 mod project;
 mod run_bundle;
 mod run_cmd;
+mod send_request;
 mod soak;
 mod streaming;
 mod tls;

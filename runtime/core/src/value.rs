@@ -19,6 +19,104 @@ pub enum Msg {
     Request,
     /// `context.Response`.
     Response,
+    /// A response `send-request` stored in a variable: a slot of the exchange's stored
+    /// responses (an `IResponse` like `context.Response`).
+    Stored(Slot),
+}
+
+/// A slot of an exchange's stored responses. An enumeration (not a number) so that
+/// [`Msg`], and with it [`HostObj`] and the VM's instructions, stay one byte (the slot's
+/// values leave room for the other messages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+#[allow(missing_docs)]
+pub enum Slot {
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+    S7,
+    S8,
+    S9,
+    S10,
+    S11,
+    S12,
+    S13,
+    S14,
+    S15,
+    S16,
+    S17,
+    S18,
+    S19,
+    S20,
+    S21,
+    S22,
+    S23,
+    S24,
+    S25,
+    S26,
+    S27,
+    S28,
+    S29,
+    S30,
+    S31,
+    S32,
+    S33,
+    S34,
+    S35,
+    S36,
+    S37,
+    S38,
+    S39,
+    S40,
+    S41,
+    S42,
+    S43,
+    S44,
+    S45,
+    S46,
+    S47,
+    S48,
+    S49,
+    S50,
+    S51,
+    S52,
+    S53,
+    S54,
+    S55,
+    S56,
+    S57,
+    S58,
+    S59,
+    S60,
+    S61,
+    S62,
+    S63,
+}
+
+impl Slot {
+    /// How many slots there are.
+    pub const COUNT: usize = 64;
+
+    /// Slot `i`, if there is one.
+    pub fn new(i: usize) -> Option<Slot> {
+        use Slot::*;
+        const ALL: [Slot; Slot::COUNT] = [
+            S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17, S18,
+            S19, S20, S21, S22, S23, S24, S25, S26, S27, S28, S29, S30, S31, S32, S33, S34, S35,
+            S36, S37, S38, S39, S40, S41, S42, S43, S44, S45, S46, S47, S48, S49, S50, S51, S52,
+            S53, S54, S55, S56, S57, S58, S59, S60, S61, S62, S63,
+        ];
+        ALL.get(i).copied()
+    }
+
+    /// Its index.
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// The `context` objects the host answers for.

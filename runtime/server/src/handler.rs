@@ -5,12 +5,12 @@ use super::access_log::{self, AccessEntry};
 use super::metrics::Metrics;
 use super::timed::TimedBody;
 use super::{Engine, RequestRun, Shared};
-use crate::backend::client::{BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
+use crate::backend::client::{failure, BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
 use crate::backend::{Backends, URL_LABEL};
 use bytes::Bytes;
 use gatehouse_runtime::engine::{
-    BackendResponse, BodyFailure, RequestHead, Response as EngineResponse, ResponseBody, Resume,
-    Step, Target,
+    BackendFailure, BackendRequest, BackendResponse, BodyFailure, RequestHead,
+    Response as EngineResponse, ResponseBody, Resume, Step, Target,
 };
 use http::{header, HeaderMap, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
@@ -210,6 +210,7 @@ async fn drive<E: Engine, X: RequestRun>(
                     }
                 }
             }
+            Step::Send(req) => Resume::Sent(send(shared, backends, req).await),
             Step::NeedResponseBody => match bodies.backend_bytes.clone() {
                 Some(b) => Resume::ResponseBody(b),
                 None => match collect(bodies.backend.take(), config.max_response_body).await {
@@ -225,6 +226,51 @@ async fn drive<E: Engine, X: RequestRun>(
             Step::Respond(r) => return respond(r, bodies),
         };
     }
+}
+
+/// A `send-request` call: sent through the clients of plain URLs (pooled, TLS validated
+/// fully), its whole body read within what is left of the timeout and bounded like a
+/// backend body a policy reads. Failures count as the `url` backend's.
+async fn send<E: Engine>(
+    shared: &Shared<E>,
+    backends: &Backends,
+    req: BackendRequest,
+) -> Result<(BackendResponse, Bytes), BackendFailure> {
+    let timeout = req.timeout;
+    let started = Instant::now();
+    let result = async {
+        let (parts, body) = backends.forward(req, None).await?.into_parts();
+        let left = timeout.saturating_sub(started.elapsed());
+        let read = collect(Some(body), shared.config.max_response_body);
+        let body = match tokio::time::timeout(left, read).await {
+            Ok(Ok(b)) => b,
+            Ok(Err(Oversize)) => {
+                let msg = "The send-request response body is larger than the limit.";
+                return Err(failure("BackendConnectionFailure", msg.to_string()));
+            }
+            Ok(Err(Broken)) => {
+                let msg = "The send-request response body could not be read.";
+                return Err(failure("BackendConnectionFailure", msg.to_string()));
+            }
+            Err(_) => {
+                let msg = format!(
+                    "The call did not complete within {} ms",
+                    timeout.as_millis()
+                );
+                return Err(failure("Timeout", msg));
+            }
+        };
+        let head = BackendResponse {
+            status: parts.status,
+            headers: parts.headers,
+        };
+        Ok((head, body))
+    }
+    .await;
+    if let Err(f) = &result {
+        shared.metrics.backend_error(URL_LABEL, f.reason);
+    }
+    result
 }
 
 /// Why a body could not be collected.

@@ -15,6 +15,7 @@ mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
+mod send_request;
 mod set_backend_service;
 mod set_body;
 mod set_header;
@@ -58,6 +59,7 @@ pub const LOWERINGS: &[Lowering] = &[
     find_and_replace::LOWERING,
     rate_limit::LOWERING,
     quota::LOWERING,
+    send_request::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -39,16 +39,18 @@ pub enum TypeId {
     Dictionary,
     Enumerable,
     Exception,
+    /// `IResponse` (`context.Response`, or a response `send-request` stored).
+    Response,
 }
 
 impl TypeId {
     /// Every type id, in tag order (the bundle writes the index).
-    pub const ALL: [TypeId; 29] = {
+    pub const ALL: [TypeId; 30] = {
         use TypeId::*;
         [
             Object, Bool, Char, SByte, Byte, Short, UShort, Int, UInt, Long, ULong, Float, Double,
             Decimal, String, DateTime, TimeSpan, Guid, JToken, JObject, JArray, JValue, JProperty,
-            ByteArray, Array, List, Dictionary, Enumerable, Exception,
+            ByteArray, Array, List, Dictionary, Enumerable, Exception, Response,
         ]
     };
 }
@@ -447,6 +449,7 @@ pub fn type_id(name: &str) -> Option<TypeId> {
         "JProperty" => JProperty,
         "byte[]" | "Byte[]" => ByteArray,
         "Exception" => Exception,
+        "IResponse" => Response,
         _ if short.ends_with("[]") => Array,
         _ if short.starts_with("List<") || short.starts_with("IList<") => List,
         _ if short.starts_with("Dictionary<") || short.starts_with("IDictionary<") => Dictionary,

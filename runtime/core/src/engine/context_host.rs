@@ -105,6 +105,12 @@ impl Host for Ctx {
                 Value::Int(self.resp.status.as_u16() as i32)
             }
             (HostObj::Message(Msg::Response), "StatusReason") => Value::Str(self.resp.reason()),
+            (HostObj::Message(Msg::Stored(i)), "StatusCode") => {
+                Value::Int(self.stored.get(i.index())?.status.as_u16() as i32)
+            }
+            (HostObj::Message(Msg::Stored(i)), "StatusReason") => {
+                Value::Str(self.stored.get(i.index())?.reason())
+            }
             (HostObj::Url(original), _) => {
                 let cur;
                 let u = if original {
@@ -135,6 +141,7 @@ impl Host for Ctx {
         match map {
             HostObj::Headers(Msg::Request) => self.req.headers.values(key),
             HostObj::Headers(Msg::Response) => self.resp.headers.values(key),
+            HostObj::Headers(Msg::Stored(i)) => self.stored.get(i.index())?.headers.values(key),
             HostObj::Query(true) => {
                 let q = &self.req.original().query;
                 find(q).map(|i| q[i].1.as_slice())
@@ -157,6 +164,10 @@ impl Host for Ctx {
         match map {
             HostObj::Headers(Msg::Request) => self.req.headers.keys(),
             HostObj::Headers(Msg::Response) => self.resp.headers.keys(),
+            HostObj::Headers(Msg::Stored(i)) => self
+                .stored
+                .get(i.index())
+                .map_or_else(Vec::new, |r| r.headers.keys()),
             HostObj::Query(true) => names(&self.req.original().query),
             HostObj::Query(false) => names(self.req.query()),
             HostObj::MatchedParameters => self.params.iter().map(|(k, _, _)| k.clone()).collect(),
@@ -179,6 +190,7 @@ impl Host for Ctx {
         let body = match msg {
             Msg::Request => &mut self.req.body,
             Msg::Response => &mut self.resp.body,
+            Msg::Stored(i) => &mut self.stored.get_mut(i.index())?.body,
         };
         let Body::Held(b) = body else {
             return None;

@@ -45,6 +45,8 @@ pub(crate) struct Ctx {
     /// `context.RequestId`, drawn on first read.
     pub request_id: Option<[u8; 16]>,
     pub started_ms: u64,
+    /// Responses `send-request` stored (variables hold [`crate::value::Msg::Stored`]).
+    pub stored: Vec<Reply>,
 }
 
 /// Where the step machine is.
@@ -53,8 +55,12 @@ pub(crate) enum Stage {
     Begin,
     RequestBody,
     Running,
-    Backend { fail_on_error: bool },
+    Backend {
+        fail_on_error: bool,
+    },
     ResponseBody,
+    /// Waiting for a `send-request` answer.
+    Sending,
     Done,
 }
 
@@ -101,6 +107,8 @@ pub struct Exchange {
     pub(crate) early: Option<Result<LastError, LastError>>,
     /// An error that waits for the response body before `on-error` runs.
     pub(crate) pending: Option<LastError>,
+    /// The `send-request` waiting for its answer.
+    pub(crate) sending: Option<super::policies::Sending>,
 }
 
 impl Exchange {
@@ -124,6 +132,7 @@ impl Exchange {
                 last_error: None,
                 request_id: None,
                 started_ms,
+                stored: Vec::new(),
             },
             scratch: sh_scratch,
             keep: 0,
@@ -141,6 +150,7 @@ impl Exchange {
             forward_loc: None,
             early: None,
             pending: None,
+            sending: None,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();

@@ -23,11 +23,12 @@ pub struct Outcome {
     pub exchange: super::Exchange,
     /// Every request sent to the backend.
     pub forwarded: Vec<BackendRequest>,
-    /// Effects asked for, in order (`request-body`, `forward`, `response-body`).
+    /// Effects asked for, in order (`request-body`, `forward`, `send`, `response-body`).
     pub effects: Vec<&'static str>,
 }
 
-/// Runs `head` with client body `body` through `gw`, answering forwards with `backend`.
+/// Runs `head` with client body `body` through `gw`, answering forwards (and
+/// `send-request` calls, [`Step::Send`]) with `backend`.
 pub fn run_in_process(
     gw: &Gateway,
     head: RequestHead,
@@ -56,6 +57,13 @@ pub fn run_in_process(
                     backend_body = b;
                     head
                 }));
+            }
+            Step::Send(req) => {
+                effects.push("send");
+                let sent = req.body.clone().unwrap_or_default();
+                let answer = backend(&req, &sent);
+                forwarded.push(req);
+                input = Resume::Sent(answer);
             }
             Step::NeedResponseBody => {
                 effects.push("response-body");

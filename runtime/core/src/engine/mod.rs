@@ -130,6 +130,8 @@ pub enum Resume {
     /// The body asked for by [`Step::NeedRequestBody`] or [`Step::NeedResponseBody`]
     /// could not be read whole: `on-error` runs with APIM's reason for it.
     BodyFailed(BodyFailure),
+    /// The answer to [`Step::Send`]: the response head and its whole body, or the failure.
+    Sent(Result<(BackendResponse, Bytes), BackendFailure>),
 }
 
 /// Why the driver could not read a body whole.
@@ -150,6 +152,10 @@ pub enum Step {
     Forward(BackendRequest),
     /// Read the backend's whole body and resume with [`Resume::ResponseBody`].
     NeedResponseBody,
+    /// Send this outbound call (`send-request`: `Target::Url`, empty `path_and_query`,
+    /// the body always given), read its whole response body (bounded like a backend's) and
+    /// resume with [`Resume::Sent`].
+    Send(BackendRequest),
     /// Done: answer the client.
     Respond(Response),
 }

@@ -60,6 +60,12 @@ fn code_needs(instrs: &[Instr]) -> BodyNeeds {
                 match i.checked_sub(1).and_then(|j| instrs.get(j)) {
                     Some(Instr::Host(HostObj::Message(Msg::Request))) => n.request = true,
                     Some(Instr::Host(HostObj::Message(Msg::Response))) => n.response = true,
+                    // `((IResponse)x).Body`: a stored response, or `context.Response`.
+                    Some(
+                        Instr::Unbox(crate::bytecode::TypeId::Response)
+                        | Instr::Cast(crate::bytecode::TypeId::Response)
+                        | Instr::CastChecked(crate::bytecode::TypeId::Response),
+                    ) => n.response = true,
                     _ => {
                         n.request = true;
                         n.response = true;
@@ -150,10 +156,19 @@ fn block_needs(
         }
     };
     let mut blocks = Vec::new();
+    let mut copies = false;
     for op in &b.ops {
+        // `send-request mode="copy"` (or a mode computed per request) sends the request body.
+        if let OpKind::SendRequest(s) = &op.kind {
+            copies |= s.mode.is_some_and(|m| match m {
+                crate::program::Arg::Lit(s) => !program.str(s).eq_ignore_ascii_case("new"),
+                crate::program::Arg::Expr(_) => true,
+            });
+        }
         op.kind.codes(&mut code);
         op.kind.blocks(&mut |b| blocks.push(b));
     }
+    needs.request |= copies;
     for b in blocks {
         block_needs(program, per_code, b, seen, needs);
     }

@@ -53,6 +53,18 @@ impl Exchange {
                     ),
                 }
             }
+            (Stage::Sending, Resume::Sent(r)) => match super::policies::sent(self, r) {
+                None => self.drive(),
+                Some(e) if self.section == 3 => {
+                    self.preset(&e);
+                    self.ctx.last_error = Some(e);
+                    self.finish()
+                }
+                Some(e) => {
+                    self.on_error(e, true);
+                    self.drive()
+                }
+            },
             (Stage::Backend { fail_on_error }, Resume::Backend(r)) => {
                 self.backend_answer(r, fail_on_error)
             }

@@ -112,7 +112,8 @@ impl RequestHost {
     fn message(&self, msg: Msg) -> &Message {
         match msg {
             Msg::Request => &self.spec.request,
-            Msg::Response => &self.spec.response,
+            // A host built from JSON has one response: stored ones read as it.
+            Msg::Response | Msg::Stored(_) => &self.spec.response,
         }
     }
 }
@@ -322,7 +323,7 @@ impl Host for RequestHost {
     fn body(&mut self, msg: Msg, preserve: bool) -> Option<Arc<str>> {
         let m = match msg {
             Msg::Request => &mut self.spec.request,
-            Msg::Response => &mut self.spec.response,
+            Msg::Response | Msg::Stored(_) => &mut self.spec.response,
         };
         if preserve {
             m.body.clone()

@@ -235,7 +235,7 @@ pub fn ty_of_host(h: HostObj) -> RecvTy {
     match h {
         HostObj::Context => RecvTy::Context,
         HostObj::Message(Msg::Request) => RecvTy::Request,
-        HostObj::Message(Msg::Response) => RecvTy::Response,
+        HostObj::Message(Msg::Response | Msg::Stored(_)) => RecvTy::Response,
         HostObj::Headers(_) => RecvTy::Headers,
         HostObj::Body(_) => RecvTy::MessageBody,
         HostObj::Url(_) => RecvTy::Url,

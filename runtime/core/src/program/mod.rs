@@ -19,6 +19,7 @@ mod secrets;
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
 pub use ops::FindAndReplace;
 pub use ops::Quota;
+pub use ops::SendRequest;
 pub use ops::{
     Arg, CheckHeader, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse,
     Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody,

@@ -5,7 +5,7 @@ use super::heap::{Heap, Obj};
 use super::ops::{num, Num};
 use super::Vm;
 use crate::bytecode::TypeId;
-use crate::value::Value;
+use crate::value::{HostObj, Msg, Value};
 use gatehouse_dotnet::json::JToken;
 use gatehouse_dotnet::math::{cast_f64_to_int, checked_cast_f64_to_int, wrap};
 use gatehouse_dotnet::numfmt::IntType;
@@ -47,6 +47,7 @@ pub fn target_name(t: TypeId) -> &'static str {
         Dictionary => "System.Collections.Generic.Dictionary`2[System.String,System.Object]",
         Enumerable => "System.Collections.IEnumerable",
         Exception => "System.Exception",
+        Response => "IResponse",
     }
 }
 
@@ -184,7 +185,8 @@ pub fn cast(vm: &mut Vm<'_>, v: &Value, t: TypeId, chk: bool) -> Result<Value, F
             | TypeId::List
             | TypeId::Dictionary
             | TypeId::Enumerable
-            | TypeId::Exception => Ok(Value::Null),
+            | TypeId::Exception
+            | TypeId::Response => Ok(Value::Null),
             _ => Err(Fault::null()),
         };
     }
@@ -259,6 +261,7 @@ pub fn is_type(heap: &Heap, v: &Value, t: TypeId) -> bool {
         | (Value::DateTime(_), T::DateTime)
         | (Value::TimeSpan(_), T::TimeSpan)
         | (Value::Guid(_), T::Guid) => true,
+        (Value::Host(HostObj::Message(Msg::Response | Msg::Stored(_))), T::Response) => true,
         (Value::Ref(r), t) => matches!(
             (heap.get(*r), t),
             (Obj::JObject(_), T::JObject | T::JToken | T::Enumerable)

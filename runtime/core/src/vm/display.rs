@@ -118,7 +118,7 @@ fn host_type(h: HostObj) -> &'static str {
     match h {
         HostObj::Context => "IContext",
         HostObj::Message(crate::value::Msg::Request) => "IRequest",
-        HostObj::Message(crate::value::Msg::Response) => "IResponse",
+        HostObj::Message(crate::value::Msg::Response | crate::value::Msg::Stored(_)) => "IResponse",
         HostObj::Headers(_) => "IReadOnlyDictionary`2",
         HostObj::Body(_) => "IMessageBody",
         HostObj::Url(_) => "IUrl",

@@ -190,6 +190,20 @@ fn ops() -> Vec<OpKind> {
                 period: 0,
             }],
         }),
+        SendRequest(crate::program::SendRequest {
+            mode: Some(Arg::Expr(1)),
+            variable: 19,
+            timeout: Some(lit(16)),
+            ignore_error: true,
+            url: Some(lit(18)),
+            method: None,
+            headers: vec![crate::program::HeaderOp {
+                name: lit(18),
+                action: crate::program::ExistsAction::Skip,
+                values: vec![lit(17), Arg::Expr(2)],
+            }],
+            body: Some(Arg::Expr(0)),
+        }),
     ]
 }
 

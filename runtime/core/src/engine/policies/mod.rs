@@ -12,6 +12,7 @@ mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
+mod send_request;
 mod set_backend_service;
 mod set_body;
 mod set_header;
@@ -23,6 +24,7 @@ mod trace;
 
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
+pub(crate) use send_request::{sent, Sending};
 
 use super::exchange::Exchange;
 use super::run::Next;
@@ -52,6 +54,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::FindAndReplace(f) => find_and_replace::find_and_replace(x, program, op, f),
         OpKind::RateLimit(r) => rate_limit::rate_limit(x, program, op, r),
         OpKind::Quota(q) => quota::quota(x, program, op, q),
+        OpKind::SendRequest(s) => send_request::send_request(x, program, op, s),
     }
 }
 

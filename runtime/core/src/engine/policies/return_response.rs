@@ -5,6 +5,7 @@ use super::super::headers::Headers;
 use super::super::run::Next;
 use crate::program::Program;
 use crate::program::{Op, ReturnResponse};
+use crate::value::{HostObj, Msg, Value};
 use bytes::Bytes;
 use http::StatusCode;
 
@@ -15,21 +16,29 @@ pub(super) fn return_response(
     op: &Op,
     r: &ReturnResponse,
 ) -> Next {
-    if let Some(var) = r.variable {
-        // No executed policy stores a response object (`send-request` is not run), so a
-        // response variable can only be missing or hold something else.
-        let msg = format!(
-            "variable '{}' does not hold a response object",
-            program.str(var)
-        );
-        return Next::Error(x.error_at(program, op, "", msg));
-    }
     let mut reply = Reply {
         status: StatusCode::OK,
         reason: None,
         headers: Headers::default(),
         body: Body::Absent,
     };
+    if let Some(var) = r.variable {
+        // A response `send-request` stored is the starting point (its body as it is now:
+        // gone if an expression read it without `preserveContent`).
+        let name = program.str(var);
+        let stored = match x.ctx.vars.iter().find(|(k, _)| &**k == name) {
+            Some((_, Value::Host(HostObj::Message(Msg::Stored(i))))) => x.ctx.stored.get(i.index()),
+            _ => None,
+        };
+        let Some(s) = stored else {
+            let msg = format!("variable '{name}' does not hold a response object");
+            return Next::Error(x.error_at(program, op, "", msg));
+        };
+        reply.status = s.status;
+        reply.reason = s.reason.clone();
+        reply.headers = Headers::new(s.headers.map().clone());
+        reply.body = s.body.clone();
+    }
     if let Some((code, reason)) = &r.status {
         let n = match x.arg_int(program, code) {
             Ok(n) => n,

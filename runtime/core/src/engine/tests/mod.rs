@@ -12,6 +12,7 @@ mod quota;
 mod rate_limit;
 mod robustness;
 mod routing;
+mod send_request;
 mod subscriptions;
 mod transform;
 

@@ -18,6 +18,7 @@ mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
 mod rewrite_uri;
+mod send_request;
 mod set_backend_service;
 mod set_body;
 mod set_header;
@@ -36,6 +37,7 @@ pub use rate_limit::{Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
+pub use send_request::SendRequest;
 pub use set_backend_service::SetBackendService;
 pub use set_body::SetBody;
 pub use set_header::{ExistsAction, HeaderOp};
@@ -233,6 +235,8 @@ op_kinds! {
     RateLimit(RateLimit) = 48, "rate-limit";
     /// `quota`: calls per subscription and renewal period, with `api`/`operation` quotas.
     Quota(Quota) = 49, "quota";
+    /// `send-request`: an outbound call, its response stored in a variable.
+    SendRequest(SendRequest) = 64, "send-request";
 }
 
 impl OpKind {

@@ -1,0 +1,94 @@
+//! `send-request`: an outbound call whose response is stored in a variable.
+
+use super::{Arg, HeaderOp, OpData, Printer, Refs};
+use crate::bundle::{many, put_flags, put_len, put_opt_arg, put_var, BundleError, ProgramReader};
+use crate::program::StrId;
+
+/// `send-request`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendRequest {
+    /// `mode`: `new` (default) or `copy` (start from the current request).
+    pub mode: Option<Arg>,
+    /// `response-variable-name`: receives the `IResponse`.
+    pub variable: StrId,
+    /// `timeout` in seconds (default 60).
+    pub timeout: Option<Arg>,
+    /// `ignore-error`: a failed call leaves the variable `null` instead of an error.
+    pub ignore_error: bool,
+    /// `<set-url>`.
+    pub url: Option<Arg>,
+    /// `<set-method>`.
+    pub method: Option<Arg>,
+    /// `<set-header>` children, in order.
+    pub headers: Vec<HeaderOp>,
+    /// `<set-body>`.
+    pub body: Option<Arg>,
+}
+
+impl SendRequest {
+    /// The default `timeout`, seconds.
+    pub const DEFAULT_TIMEOUT_SECS: i64 = 60;
+}
+
+impl OpData for SendRequest {
+    fn write(&self, w: &mut Vec<u8>) {
+        put_var(w, self.variable);
+        put_flags(w, &[self.ignore_error]);
+        put_opt_arg(w, self.mode);
+        put_opt_arg(w, self.timeout);
+        put_opt_arg(w, self.url);
+        put_opt_arg(w, self.method);
+        put_len(w, self.headers.len());
+        self.headers.iter().for_each(|h| h.write(w));
+        put_opt_arg(w, self.body);
+    }
+
+    fn read(r: &mut ProgramReader<'_, '_>) -> Result<Self, BundleError> {
+        let variable = r.str_id("a response variable")?;
+        let [ignore_error] = r.flags::<1>("send-request flags")?;
+        let mode = r.opt_arg("a mode")?;
+        let timeout = r.opt_arg("a timeout")?;
+        let url = r.opt_arg("a URL")?;
+        let method = r.opt_arg("a method")?;
+        let n = r.list("headers", 3)?;
+        let headers = many(n, || HeaderOp::read(r))?;
+        Ok(SendRequest {
+            mode,
+            variable,
+            timeout,
+            ignore_error,
+            url,
+            method,
+            headers,
+            body: r.opt_arg("a body")?,
+        })
+    }
+
+    fn print(&self, p: &Printer<'_>, name: &str) -> String {
+        let mut s = format!("{name} variable={:?}", p.s(self.variable));
+        s.push_str(&p.opt("mode", self.mode));
+        s.push_str(&p.opt("timeout", self.timeout));
+        if self.ignore_error {
+            s.push_str(" ignore-error");
+        }
+        s.push_str(&p.opt("url", self.url));
+        s.push_str(&p.opt("method", self.method));
+        for h in &self.headers {
+            s.push_str(&format!(" header({})", h.describe(p)));
+        }
+        s.push_str(&p.opt("body", self.body));
+        s
+    }
+
+    fn refs(&self, v: &mut dyn Refs) {
+        v.string(self.variable);
+        for a in [self.mode, self.timeout, self.url, self.method]
+            .into_iter()
+            .flatten()
+        {
+            v.arg(a);
+        }
+        self.headers.iter().for_each(|h| h.refs(v));
+        self.body.into_iter().for_each(|a| v.arg(a));
+    }
+}
