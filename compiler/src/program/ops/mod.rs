@@ -7,6 +7,7 @@
 //! structure, lowered by `pipelines.rs`.
 
 mod forward_request;
+mod ip_filter;
 mod mock_response;
 mod rate_limit_by_key;
 mod return_response;
@@ -50,6 +51,7 @@ pub const LOWERINGS: &[Lowering] = &[
     set_backend_service::LOWERING,
     forward_request::LOWERING,
     rate_limit_by_key::LOWERING,
+    ip_filter::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

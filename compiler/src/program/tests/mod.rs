@@ -16,6 +16,7 @@ use gatehouse_runtime::program::{
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
+mod access;
 mod values;
 mod workspaces;
 

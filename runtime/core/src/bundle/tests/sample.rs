@@ -141,6 +141,11 @@ fn ops() -> Vec<OpKind> {
             remaining_calls_variable_name: None,
             total_calls_header_name: Some(19),
         }),
+        IpFilter(crate::program::IpFilter {
+            action: lit(16),
+            addresses: vec![lit(17), Arg::Expr(2)],
+            ranges: vec![(18, 19)],
+        }),
     ]
 }
 

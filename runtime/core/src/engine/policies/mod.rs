@@ -3,6 +3,7 @@
 
 mod choose;
 mod forward_request;
+mod ip_filter;
 mod mock_response;
 mod rate_limit_by_key;
 mod return_response;
@@ -43,6 +44,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::SetBackendService(s) => set_backend_service::set_backend_service(x, program, op, s),
         OpKind::ForwardRequest(f) => forward_request::forward_request(x, program, op, f),
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
+        OpKind::IpFilter(f) => ip_filter::ip_filter(x, program, op, f),
     }
 }
 

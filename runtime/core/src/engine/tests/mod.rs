@@ -5,6 +5,7 @@ mod backend;
 mod bodies;
 mod cost;
 mod errors;
+mod ip_filter;
 mod limits;
 mod policies;
 mod robustness;

@@ -10,6 +10,7 @@
 
 mod choose;
 mod forward_request;
+mod ip_filter;
 mod mock_response;
 mod rate_limit_by_key;
 mod return_response;
@@ -24,6 +25,7 @@ mod trace;
 
 pub use choose::Choose;
 pub use forward_request::{ForwardRequest, HttpVersion};
+pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use mock_response::MockResponse;
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
@@ -217,6 +219,8 @@ op_kinds! {
     ForwardRequest(ForwardRequest) = 13, "forward-request";
     /// `rate-limit-by-key`.
     RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
+    /// `ip-filter`: allow or forbid callers by address.
+    IpFilter(IpFilter) = 32, "ip-filter";
 }
 
 impl OpKind {

@@ -1,0 +1,111 @@
+//! Access policies end to end (`ip-filter`, `cors`, `authentication-basic`): a one-API
+//! project whose API policy is the test's, an echo backend, and a client on loopback.
+
+use super::harness::{send, start_loaded_on, Running};
+use crate::support::TempDir;
+use bytes::Bytes;
+use gatehouse_compiler::diagnostic::{render_human, Style};
+use gatehouse_compiler::{build_project, CheckOptions};
+use gatehouse_runtime::engine::{EngineConfig, Gateway};
+use gatehouse_server::backend::client::ClientSettings;
+use gatehouse_server::echo;
+use gatehouse_server::shutdown::Shutdown;
+use gatehouse_server::Loaded;
+use gatehouse_server::ServerConfig;
+use http::{HeaderMap, Request, StatusCode};
+use http_body_util::Full;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The value of the secret named value `pw`.
+pub const SECRET: &str = "s3cret:pa$$";
+
+/// Serves API `acc` (`GET`/`POST /ping`, no subscription) with `inbound` before
+/// `<base/>`-less forwarding to an echo backend, on the gateway address `bind`.
+pub async fn serve(name: &str, inbound: &str, bind: &str) -> (Running<Gateway>, TempDir) {
+    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind echo");
+    let echo_url = format!("http://{}", l.local_addr().expect("addr"));
+    tokio::spawn(echo::serve(l, Shutdown::new()));
+    let dir = TempDir::new(&format!("access-{name}"));
+    let info = format!(
+        r#"{{"properties":{{"displayName":"acc","path":"acc","serviceUrl":"{echo_url}","protocols":["http"],"subscriptionRequired":false,"apiRevision":"1","isCurrent":true}}}}"#
+    );
+    dir.write("apis/acc/apiInformation.json", &info);
+    dir.write(
+        "apis/acc/specification.yaml",
+        "openapi: 3.0.1\ninfo: { title: Acc, version: '1' }\npaths:\n  /ping:\n    get:\n      operationId: get-ping\n      responses:\n        '200':\n          description: ok\n    post:\n      operationId: post-ping\n      responses:\n        '200':\n          description: ok\n",
+    );
+    let policy = format!(
+        "<policies><inbound>{inbound}</inbound><backend><forward-request /></backend><outbound /><on-error><set-header name=\"X-Reason\" exists-action=\"override\"><value>@(context.LastError.Reason)</value></set-header></on-error></policies>"
+    );
+    dir.write("apis/acc/policy.xml", &policy);
+    dir.write(
+        "named values/pw/namedValueInformation.json",
+        r#"{"properties":{"displayName":"pw","value":"","secret":true}}"#,
+    );
+    let report = build_project(&dir.0, &CheckOptions::default());
+    let Some(mut program) = report.program else {
+        let text = render_human(&report.diagnostics, Style::Plain);
+        panic!("the access project does not build:\n{text}");
+    };
+    program
+        .resolve_secrets(&|n| (n == "pw").then(|| SECRET.to_string()))
+        .expect("secrets");
+    let gateway = Gateway::new(Arc::new(program), EngineConfig::default());
+    let loaded = Loaded::new(gateway, &ClientSettings::default()).expect("load");
+    (
+        start_loaded_on(loaded, ServerConfig::default(), bind).await,
+        dir,
+    )
+}
+
+/// Sends `method path` with `headers` to `gw`.
+pub async fn call(
+    gw: &Running<Gateway>,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, Bytes) {
+    let mut r = Request::builder().method(method).uri(path);
+    for (k, v) in headers {
+        r = r.header(*k, *v);
+    }
+    send(gw.addr, r.body(Full::default()).expect("request")).await
+}
+
+/// The echo backend's JSON.
+pub fn echoed(body: &Bytes) -> serde_json::Value {
+    serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(body)))
+}
+
+#[tokio::test]
+async fn ip_filter_allows_and_refuses_ipv4_callers() {
+    let allow = r#"<ip-filter action="allow"><address>10.9.9.9</address><address-range from="127.0.0.0" to="127.255.255.255" /></ip-filter>"#;
+    let (gw, _d) = serve("ip4-allow", allow, "127.0.0.1:0").await;
+    let (status, _, body) = call(&gw, "GET", "/acc/ping", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    assert_eq!(echoed(&body)["path"], "/ping");
+    let forbid = r#"<ip-filter action="forbid"><address>127.0.0.1</address></ip-filter>"#;
+    let (gw, _d) = serve("ip4-forbid", forbid, "127.0.0.1:0").await;
+    let (status, headers, body) = call(&gw, "GET", "/acc/ping", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        &body[..],
+        br#"{ "statusCode": 403, "message": "Forbidden" }"#
+    );
+    assert_eq!(headers["x-reason"], "CallerIpBlocked");
+}
+
+#[tokio::test]
+async fn ip_filter_ipv6_ranges_over_an_ipv6_listener() {
+    let inside = r#"<ip-filter action="allow"><address-range from="::" to="::ffff" /></ip-filter>"#;
+    let (gw, _d) = serve("ip6-in", inside, "[::1]:0").await;
+    let (status, _, _) = call(&gw, "GET", "/acc/ping", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let outside = r#"<ip-filter action="allow"><address-range from="::2" to="::ffff" /><address>127.0.0.1</address></ip-filter>"#;
+    let (gw, _d) = serve("ip6-out", outside, "[::1]:0").await;
+    let (status, headers, _) = call(&gw, "GET", "/acc/ping", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(headers["x-reason"], "CallerIpNotAllowed");
+}
