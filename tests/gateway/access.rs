@@ -109,3 +109,61 @@ async fn ip_filter_ipv6_ranges_over_an_ipv6_listener() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(headers["x-reason"], "CallerIpNotAllowed");
 }
+
+const CORS: &str = r#"<cors allow-credentials="true"><allowed-origins><origin>https://app.example</origin></allowed-origins><allowed-methods preflight-result-max-age="600"><method>GET</method><method>POST</method></allowed-methods><allowed-headers><header>content-type</header></allowed-headers><expose-headers><header>x-echo</header></expose-headers></cors>"#;
+
+#[tokio::test]
+async fn cors_preflight_is_answered_before_ip_filter_and_actual_calls_get_headers() {
+    // The ip-filter refuses 127.0.0.1: a preflight still gets its answer, as cors goes first.
+    let inbound =
+        format!(r#"<ip-filter action="forbid"><address>127.0.0.1</address></ip-filter>{CORS}"#);
+    let (gw, _d) = serve("cors-pre", &inbound, "127.0.0.1:0").await;
+    let pre = [
+        ("Origin", "https://app.example"),
+        ("Access-Control-Request-Method", "POST"),
+        ("Access-Control-Request-Headers", "Content-Type"),
+    ];
+    let (status, headers, body) = call(&gw, "OPTIONS", "/acc/ping", &pre).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.is_empty());
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://app.example"
+    );
+    assert_eq!(headers["access-control-allow-credentials"], "true");
+    assert_eq!(headers["access-control-allow-methods"], "POST");
+    assert_eq!(headers["access-control-allow-headers"], "Content-Type");
+    assert_eq!(headers["access-control-max-age"], "600");
+    let refused = [
+        ("Origin", "https://evil.example"),
+        ("Access-Control-Request-Method", "GET"),
+    ];
+    let (status, headers, _) = call(&gw, "OPTIONS", "/acc/ping", &refused).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("access-control-allow-origin").is_none());
+    let (gw, _d) = serve("cors-actual", CORS, "127.0.0.1:0").await;
+    let (status, headers, body) = call(
+        &gw,
+        "POST",
+        "/acc/ping",
+        &[("Origin", "https://app.example:443")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(echoed(&body)["method"], "POST");
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://app.example:443"
+    );
+    assert_eq!(headers["access-control-expose-headers"], "x-echo");
+    let (status, headers, body) = call(
+        &gw,
+        "GET",
+        "/acc/ping",
+        &[("Origin", "https://evil.example")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.is_empty(), "an unmatched GET is not forwarded");
+    assert!(headers.get("access-control-allow-origin").is_none());
+}

@@ -6,6 +6,7 @@
 //! `docs/policies.md` says *executed* from it. `base`, `choose` and `include-fragment` are
 //! structure, lowered by `pipelines.rs`.
 
+mod cors;
 mod forward_request;
 mod ip_filter;
 mod mock_response;
@@ -52,6 +53,7 @@ pub const LOWERINGS: &[Lowering] = &[
     forward_request::LOWERING,
     rate_limit_by_key::LOWERING,
     ip_filter::LOWERING,
+    cors::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -101,6 +101,10 @@ pub struct Exchange {
     pub(crate) early: Option<Result<LastError, LastError>>,
     /// An error that waits for the response body before `on-error` runs.
     pub(crate) pending: Option<LastError>,
+    /// A `cors` policy already decided this request's CORS headers.
+    pub(crate) cors_done: bool,
+    /// A preflight answered before the pipeline (`cors`).
+    pub(crate) preflight: bool,
 }
 
 impl Exchange {
@@ -141,9 +145,15 @@ impl Exchange {
             forward_loc: None,
             early: None,
             pending: None,
+            cors_done: false,
+            preflight: false,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();
+        if super::policies::cors_preflight(&mut x) {
+            x.early = None;
+            x.preflight = true;
+        }
         x
     }
 

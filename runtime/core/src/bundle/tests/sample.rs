@@ -146,6 +146,15 @@ fn ops() -> Vec<OpKind> {
             addresses: vec![lit(17), Arg::Expr(2)],
             ranges: vec![(18, 19)],
         }),
+        Cors(crate::program::Cors {
+            allow_credentials: Some(Arg::Expr(2)),
+            terminate_unmatched: Some(lit(16)),
+            origins: vec![17, 18],
+            methods: vec![lit(19), Arg::Expr(2)],
+            max_age: Some(lit(16)),
+            headers: vec![18],
+            expose: vec![],
+        }),
     ]
 }
 

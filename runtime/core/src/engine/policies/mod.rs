@@ -2,6 +2,7 @@
 //! [`exec`] on the operation's [`OpKind`].
 
 mod choose;
+mod cors;
 mod forward_request;
 mod ip_filter;
 mod mock_response;
@@ -17,6 +18,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 
+pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
 
@@ -45,6 +47,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::ForwardRequest(f) => forward_request::forward_request(x, program, op, f),
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
         OpKind::IpFilter(f) => ip_filter::ip_filter(x, program, op, f),
+        OpKind::Cors(c) => cors::cors(x, program, op, c),
     }
 }
 

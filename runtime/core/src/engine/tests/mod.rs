@@ -3,6 +3,7 @@
 
 mod backend;
 mod bodies;
+mod cors;
 mod cost;
 mod errors;
 mod ip_filter;

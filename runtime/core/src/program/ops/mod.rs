@@ -9,6 +9,7 @@
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
 mod choose;
+mod cors;
 mod forward_request;
 mod ip_filter;
 mod mock_response;
@@ -24,6 +25,7 @@ mod set_variable;
 mod trace;
 
 pub use choose::Choose;
+pub use cors::Cors;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use mock_response::MockResponse;
@@ -221,6 +223,8 @@ op_kinds! {
     RateLimitByKey(RateLimitByKey) = 14, "rate-limit-by-key";
     /// `ip-filter`: allow or forbid callers by address.
     IpFilter(IpFilter) = 32, "ip-filter";
+    /// `cors`: preflights answered before the pipeline, CORS headers on actual requests.
+    Cors(Cors) = 33, "cors";
 }
 
 impl OpKind {
