@@ -167,3 +167,16 @@ async fn cors_preflight_is_answered_before_ip_filter_and_actual_calls_get_header
     assert!(body.is_empty(), "an unmatched GET is not forwarded");
     assert!(headers.get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn authentication_basic_sends_secret_credentials_to_the_backend() {
+    let inbound = r#"<authentication-basic username="@(&quot;ali&quot; + &quot;ce&quot;)" password="{{pw}}" />"#;
+    let (gw, _d) = serve("basic", inbound, "127.0.0.1:0").await;
+    let (status, _, body) =
+        call(&gw, "GET", "/acc/ping", &[("Authorization", "Bearer from-client")]).await;
+    assert_eq!(status, StatusCode::OK);
+    // base64("alice:" + SECRET)
+    let expected = "Basic YWxpY2U6czNjcmV0OnBhJCQ=";
+    let sent = &echoed(&body)["headers"]["authorization"];
+    assert_eq!(sent, &serde_json::json!([expected]), "{sent}");
+}

@@ -6,6 +6,7 @@
 //! `docs/policies.md` says *executed* from it. `base`, `choose` and `include-fragment` are
 //! structure, lowered by `pipelines.rs`.
 
+mod authentication_basic;
 mod cors;
 mod forward_request;
 mod ip_filter;
@@ -54,6 +55,7 @@ pub const LOWERINGS: &[Lowering] = &[
     rate_limit_by_key::LOWERING,
     ip_filter::LOWERING,
     cors::LOWERING,
+    authentication_basic::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -17,6 +17,7 @@ mod route;
 mod secrets;
 
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
+pub use ops::AuthenticationBasic;
 pub use ops::Cors;
 pub use ops::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use ops::{

@@ -155,6 +155,10 @@ fn ops() -> Vec<OpKind> {
             headers: vec![18],
             expose: vec![],
         }),
+        AuthenticationBasic(crate::program::AuthenticationBasic {
+            username: lit(16),
+            password: Arg::Expr(2),
+        }),
     ]
 }
 

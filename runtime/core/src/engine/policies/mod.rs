@@ -1,6 +1,7 @@
 //! Policy steps: one file per policy (`set_header.rs` runs `set-header` …), dispatched by
 //! [`exec`] on the operation's [`OpKind`].
 
+mod authentication_basic;
 mod choose;
 mod cors;
 mod forward_request;
@@ -48,6 +49,9 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::RateLimitByKey(r) => rate_limit_by_key::rate_limit_by_key(x, program, op, r),
         OpKind::IpFilter(f) => ip_filter::ip_filter(x, program, op, f),
         OpKind::Cors(c) => cors::cors(x, program, op, c),
+        OpKind::AuthenticationBasic(a) => {
+            authentication_basic::authentication_basic(x, program, op, a)
+        }
     }
 }
 

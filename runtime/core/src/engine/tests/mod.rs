@@ -1,6 +1,7 @@
 //! Engine tests: hand-built programs run through the in-process driver.
 #![allow(clippy::unwrap_used)]
 
+mod authentication_basic;
 mod backend;
 mod bodies;
 mod cors;

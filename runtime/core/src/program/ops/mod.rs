@@ -8,6 +8,7 @@
 //! Adding an executed policy: its file here, one row in the table, its engine step
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
+mod authentication_basic;
 mod choose;
 mod cors;
 mod forward_request;
@@ -24,6 +25,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 
+pub use authentication_basic::AuthenticationBasic;
 pub use choose::Choose;
 pub use cors::Cors;
 pub use forward_request::{ForwardRequest, HttpVersion};
@@ -225,6 +227,8 @@ op_kinds! {
     IpFilter(IpFilter) = 32, "ip-filter";
     /// `cors`: preflights answered before the pipeline, CORS headers on actual requests.
     Cors(Cors) = 33, "cors";
+    /// `authentication-basic`: the request's `Authorization: Basic` header.
+    AuthenticationBasic(AuthenticationBasic) = 34, "authentication-basic";
 }
 
 impl OpKind {
