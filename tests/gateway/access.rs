@@ -172,8 +172,13 @@ async fn cors_preflight_is_answered_before_ip_filter_and_actual_calls_get_header
 async fn authentication_basic_sends_secret_credentials_to_the_backend() {
     let inbound = r#"<authentication-basic username="@(&quot;ali&quot; + &quot;ce&quot;)" password="{{pw}}" />"#;
     let (gw, _d) = serve("basic", inbound, "127.0.0.1:0").await;
-    let (status, _, body) =
-        call(&gw, "GET", "/acc/ping", &[("Authorization", "Bearer from-client")]).await;
+    let (status, _, body) = call(
+        &gw,
+        "GET",
+        "/acc/ping",
+        &[("Authorization", "Bearer from-client")],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     // base64("alice:" + SECRET)
     let expected = "Basic YWxpY2U6czNjcmV0OnBhJCQ=";

@@ -9,7 +9,11 @@ fn basic(b: &mut B, username: Arg, password: Arg) -> Outcome {
     let mut owned = std::mem::take(b);
     single(&mut owned, p);
     let (gw, _) = owned.gateway();
-    let h = head("GET", "/orders/items/7", &[("Authorization", "Bearer client")]);
+    let h = head(
+        "GET",
+        "/orders/items/7",
+        &[("Authorization", "Bearer client")],
+    );
     run(&gw, h, "")
 }
 
@@ -19,7 +23,11 @@ fn sets_basic_credentials_replacing_the_clients_authorization() {
     let (user, pass) = (b.lit("Aladdin"), b.text("open sesame"));
     let o = basic(&mut b, user, pass);
     assert_eq!(o.forwarded.len(), 1);
-    let sent: Vec<_> = o.forwarded[0].headers.get_all("authorization").iter().collect();
+    let sent: Vec<_> = o.forwarded[0]
+        .headers
+        .get_all("authorization")
+        .iter()
+        .collect();
     assert_eq!(sent, ["Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="]);
     assert!(sent[0].is_sensitive());
 }
