@@ -191,7 +191,7 @@ fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
 }
 
 fn pipelines(c: &mut Criterion) {
-    for name in ["passthrough", "typical", "traffic", "outbound"] {
+    for name in ["passthrough", "typical", "traffic", "outbound", "access"] {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("policies/bench")
             .join(name);
@@ -199,7 +199,12 @@ fn pipelines(c: &mut Criterion) {
             .program
             .expect("the bench project builds");
         let gw = Gateway::new(Arc::new(program), EngineConfig::default());
-        let head = request();
+        let mut head = request();
+        if name == "access" {
+            // The cors policy's allowed origin: the CORS headers are added.
+            let origin = HeaderValue::from_static("https://app.example");
+            head.headers.insert("origin", origin);
+        }
         assert_eq!(exchange(&gw, head.clone()), StatusCode::OK);
         // Allocations per request, the request head's clone excluded.
         let runs = 1000;

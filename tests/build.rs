@@ -166,7 +166,7 @@ fn explain_refuses_a_project_with_policies_not_executed() {
     let dir = secret_project("build-not-executed");
     dir.write(
         "policy.xml",
-        r#"<policies><inbound><cors><allowed-origins><origin>*</origin></allowed-origins><allowed-headers><header>*</header></allowed-headers></cors></inbound></policies>"#,
+        r#"<policies><inbound><cross-domain><cross-domain-policy /></cross-domain></inbound></policies>"#,
     );
     let report = build_project(&dir.0, &CheckOptions::default());
     assert!(report.program.is_none());

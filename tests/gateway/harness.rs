@@ -326,3 +326,31 @@ pub async fn send(
 pub fn boxed(e: impl std::error::Error + Send + Sync + 'static) -> BoxError {
     Box::new(e)
 }
+
+/// Starts a gateway serving `loaded` on `bind` (e.g. `[::1]:0`), and its admin listener on
+/// IPv4 loopback.
+pub async fn start_loaded_on<E: Engine>(
+    loaded: Loaded<E>,
+    config: ServerConfig,
+    bind: &str,
+) -> Running<E> {
+    let shared = Arc::new(Shared::new(loaded, config));
+    let shutdown = Shutdown::new();
+    let l = TcpListener::bind(bind).await.expect("bind");
+    let a = TcpListener::bind("127.0.0.1:0").await.expect("bind admin");
+    let (addr, admin_addr) = (l.local_addr().expect("addr"), a.local_addr().expect("addr"));
+    let task = tokio::spawn(listener::serve(l, shared.clone(), shutdown.clone()));
+    tokio::spawn(admin::serve(
+        a,
+        shared.clone(),
+        shutdown.clone(),
+        Shutdown::new(),
+    ));
+    Running {
+        addr,
+        admin: admin_addr,
+        shared,
+        shutdown,
+        task,
+    }
+}

@@ -1,5 +1,6 @@
 //! End-to-end tests of the gateway server with real sockets on loopback.
 
+mod access;
 mod backend_misbehaviour;
 mod client_cert;
 mod client_failures;

@@ -34,6 +34,9 @@ impl<'c> Visitor<'_, Context<'c>> for Lints {
     }
 
     fn element(&mut self, cx: &mut Context<'c>, e: &Element, _spec: &'static ElementSpec, _at: At) {
+        if &*e.name.text == "cors" {
+            cors::origins(cx, e);
+        }
         if &*e.name.text == "retry" && !contains_request(e, 0) {
             cx.report(
                 Diagnostic::warning(
@@ -99,5 +102,6 @@ fn contains_request(e: &Element, depth: usize) -> bool {
             .any(|c| REQUESTS.contains(&&*c.name.text) || contains_request(c, depth + 1))
 }
 
+mod cors;
 #[cfg(test)]
 mod tests;

@@ -33,3 +33,30 @@ fn warnings_can_be_silenced_but_errors_cannot() {
     let doc = "<policies><!-- gatehouse-disable duplicate-base --><inbound><base /><base /></inbound></policies>";
     assert_eq!(codes(doc, DocKind::Api), ["duplicate-base"]);
 }
+
+#[test]
+fn cors_origins_apim_refuses() {
+    let doc = |attrs: &str, origins: &str| {
+        format!("<policies><inbound><cors{attrs}><allowed-origins>{origins}</allowed-origins><allowed-headers><header>*</header></allowed-headers></cors></inbound></policies>")
+    };
+    let star = "<origin>*</origin>";
+    let app = "<origin>https://app.example</origin>";
+    let credentials = r#" allow-credentials="true""#;
+    assert_eq!(
+        codes(&doc(credentials, star), DocKind::Loose),
+        ["cors-origins"]
+    );
+    assert_eq!(
+        codes(&doc("", &format!("{star}{app}")), DocKind::Loose),
+        ["cors-origins"]
+    );
+    let path = "<origin>https://app.example/home</origin>";
+    assert_eq!(codes(&doc("", path), DocKind::Loose), ["cors-origins"]);
+    assert!(codes(&doc(credentials, app), DocKind::Loose).is_empty());
+    assert!(codes(&doc("", star), DocKind::Loose).is_empty());
+    assert!(codes(
+        &doc("", "<origin>http://localhost:3000</origin>"),
+        DocKind::Loose
+    )
+    .is_empty());
+}

@@ -6,9 +6,12 @@
 //! `docs/policies.md` says *executed* from it. `base`, `choose` and `include-fragment` are
 //! structure, lowered by `pipelines.rs`.
 
+mod authentication_basic;
 mod check_header;
+mod cors;
 mod find_and_replace;
 mod forward_request;
+mod ip_filter;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -60,6 +63,9 @@ pub const LOWERINGS: &[Lowering] = &[
     rate_limit::LOWERING,
     quota::LOWERING,
     send_request::LOWERING,
+    ip_filter::LOWERING,
+    cors::LOWERING,
+    authentication_basic::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -16,6 +16,7 @@ use gatehouse_runtime::program::{
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
+mod access;
 mod values;
 mod workspaces;
 
@@ -305,13 +306,13 @@ fn policies_not_executed_are_errors_and_skipped() {
     let project = Project {
         apis: vec![api(
             Some(
-                r#"<policies><inbound><cors><allowed-origins><origin>*</origin></allowed-origins></cors><set-method>GET</set-method></inbound></policies>"#,
+                r#"<policies><inbound><cross-domain><cross-domain-policy /></cross-domain><set-method>GET</set-method></inbound></policies>"#,
             ),
             vec![operation("get", None)],
         )],
         ..Project::default()
     };
-    // The checks report `cors` (`not_executed`, an error for `build`); lowering alone
+    // The checks report `cross-domain` (`not_executed`, an error for `build`); lowering alone
     // leaves it out and, with nothing reported, refuses the program.
     let (p, d) = build(&project);
     assert_eq!(errors(&d), ["gatehouse::internal"]);
@@ -329,7 +330,7 @@ fn policies_not_executed_are_errors_and_skipped() {
 fn check_warns_about_policies_not_executed() {
     let file = Arc::new(SourceFile::new(
         "test.xml",
-        r#"<policies><inbound><cors><allowed-origins><origin>*</origin></allowed-origins></cors><choose><when condition="@(true)"><quota-by-key calls="1" renewal-period="60" counter-key="k" /></when></choose><set-method>GET</set-method></inbound></policies>"#,
+        r#"<policies><inbound><cross-domain><cross-domain-policy /></cross-domain><choose><when condition="@(true)"><quota-by-key calls="1" renewal-period="60" counter-key="k" /></when></choose><set-method>GET</set-method></inbound></policies>"#,
     ));
     let report = crate::check_file(&file, &crate::CheckOptions::default());
     let found: Vec<_> = report

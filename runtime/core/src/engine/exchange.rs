@@ -109,6 +109,10 @@ pub struct Exchange {
     pub(crate) pending: Option<LastError>,
     /// The `send-request` waiting for its answer.
     pub(crate) sending: Option<super::policies::Sending>,
+    /// A `cors` policy already decided this request's CORS headers.
+    pub(crate) cors_done: bool,
+    /// A preflight answered before the pipeline (`cors`).
+    pub(crate) preflight: bool,
 }
 
 impl Exchange {
@@ -151,9 +155,15 @@ impl Exchange {
             early: None,
             pending: None,
             sending: None,
+            cors_done: false,
+            preflight: false,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();
+        if super::policies::cors_preflight(&mut x) {
+            x.early = None;
+            x.preflight = true;
+        }
         x
     }
 

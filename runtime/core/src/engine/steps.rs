@@ -92,6 +92,9 @@ impl Exchange {
     }
 
     fn begin(&mut self) -> Step {
+        if self.preflight {
+            return self.finish();
+        }
         match self.early.take() {
             Some(Ok(e)) => {
                 self.preset(&e);

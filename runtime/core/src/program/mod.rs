@@ -17,9 +17,12 @@ mod route;
 mod secrets;
 
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
+pub use ops::AuthenticationBasic;
+pub use ops::Cors;
 pub use ops::FindAndReplace;
 pub use ops::Quota;
 pub use ops::SendRequest;
+pub use ops::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use ops::{
     Arg, CheckHeader, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse,
     Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody,

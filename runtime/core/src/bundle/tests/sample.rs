@@ -204,6 +204,24 @@ fn ops() -> Vec<OpKind> {
             }],
             body: Some(Arg::Expr(0)),
         }),
+        IpFilter(crate::program::IpFilter {
+            action: lit(16),
+            addresses: vec![lit(17), Arg::Expr(2)],
+            ranges: vec![(18, 19)],
+        }),
+        Cors(crate::program::Cors {
+            allow_credentials: Some(Arg::Expr(2)),
+            terminate_unmatched: Some(lit(16)),
+            origins: vec![17, 18],
+            methods: vec![lit(19), Arg::Expr(2)],
+            max_age: Some(lit(16)),
+            headers: vec![18],
+            expose: vec![],
+        }),
+        AuthenticationBasic(crate::program::AuthenticationBasic {
+            username: lit(16),
+            password: Arg::Expr(2),
+        }),
     ]
 }
 

@@ -1,10 +1,13 @@
 //! Policy steps: one file per policy (`set_header.rs` runs `set-header` …), dispatched by
 //! [`exec`] on the operation's [`OpKind`].
 
+mod authentication_basic;
 mod check_header;
 mod choose;
+mod cors;
 mod find_and_replace;
 mod forward_request;
+mod ip_filter;
 mod message;
 mod mock_response;
 mod quota;
@@ -22,6 +25,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 
+pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
 pub(crate) use send_request::{sent, Sending};
@@ -55,6 +59,11 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::RateLimit(r) => rate_limit::rate_limit(x, program, op, r),
         OpKind::Quota(q) => quota::quota(x, program, op, q),
         OpKind::SendRequest(s) => send_request::send_request(x, program, op, s),
+        OpKind::IpFilter(f) => ip_filter::ip_filter(x, program, op, f),
+        OpKind::Cors(c) => cors::cors(x, program, op, c),
+        OpKind::AuthenticationBasic(a) => {
+            authentication_basic::authentication_basic(x, program, op, a)
+        }
     }
 }
 

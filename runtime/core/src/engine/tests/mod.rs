@@ -1,11 +1,14 @@
 //! Engine tests: hand-built programs run through the in-process driver.
 #![allow(clippy::unwrap_used)]
 
+mod authentication_basic;
 mod backend;
 mod bodies;
 mod check_header;
+mod cors;
 mod cost;
 mod errors;
+mod ip_filter;
 mod limits;
 mod policies;
 mod quota;

@@ -8,10 +8,13 @@
 //! Adding an executed policy: its file here, one row in the table, its engine step
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
+mod authentication_basic;
 mod check_header;
 mod choose;
+mod cors;
 mod find_and_replace;
 mod forward_request;
+mod ip_filter;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -27,10 +30,13 @@ mod set_status;
 mod set_variable;
 mod trace;
 
+pub use authentication_basic::AuthenticationBasic;
 pub use check_header::CheckHeader;
 pub use choose::Choose;
+pub use cors::Cors;
 pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardRequest, HttpVersion};
+pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use mock_response::MockResponse;
 pub use quota::Quota;
 pub use rate_limit::{Limit, RateLimit, Target};
@@ -237,6 +243,12 @@ op_kinds! {
     Quota(Quota) = 49, "quota";
     /// `send-request`: an outbound call, its response stored in a variable.
     SendRequest(SendRequest) = 64, "send-request";
+    /// `ip-filter`: allow or forbid callers by address.
+    IpFilter(IpFilter) = 32, "ip-filter";
+    /// `cors`: preflights answered before the pipeline, CORS headers on actual requests.
+    Cors(Cors) = 33, "cors";
+    /// `authentication-basic`: the request's `Authorization: Basic` header.
+    AuthenticationBasic(AuthenticationBasic) = 34, "authentication-basic";
 }
 
 impl OpKind {
