@@ -16,29 +16,6 @@ fn lower(expr: &str) -> Option<Code> {
     .map(|(c, _)| c)
 }
 
-/// Every `expr` of `tests/eval/*.toml`.
-fn eval_exprs() -> Vec<String> {
-    let dir = root().join("tests/eval");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/eval")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).expect("utf-8 toml");
-        let table: toml::Table = toml::from_str(&text).expect("valid toml");
-        let cases = table.get("case").and_then(|c| c.as_array());
-        for case in cases.into_iter().flatten() {
-            if let Some(e) = case.get("expr").and_then(|e| e.as_str()) {
-                out.push(e.to_string());
-            }
-        }
-    }
-    out
-}
-
 fn round_trip(code: &Code) -> Result<(), String> {
     let bytes = encode(code);
     match decode(&bytes, &DecodeLimits::default()) {
@@ -51,7 +28,7 @@ fn round_trip(code: &Code) -> Result<(), String> {
 #[test]
 fn every_eval_expression_round_trips() {
     let (mut lowered, mut failures) = (0, Vec::new());
-    let exprs = eval_exprs();
+    let exprs = crate::fuzz::expressions::eval_exprs();
     for e in &exprs {
         if let Some(code) = lower(e) {
             lowered += 1;

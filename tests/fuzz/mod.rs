@@ -9,7 +9,7 @@
 //! too, and the process is aborted.
 
 mod bundle;
-mod expressions;
+pub mod expressions;
 mod inflate;
 mod mutate;
 mod project;

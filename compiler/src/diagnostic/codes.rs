@@ -20,33 +20,48 @@ pub struct CodeDoc {
     pub fix: &'static str,
 }
 
-const fn error(
-    code: &'static str,
-    summary: &'static str,
-    example: &'static str,
-    fix: &'static str,
+/// A code reported with `severity` by `check` and `build` by the build.
+const fn entry(
+    severity: Severity,
+    build: Severity,
+    [code, summary, example, fix]: [&'static str; 4],
 ) -> CodeDoc {
     CodeDoc {
         code,
-        severity: Severity::Error,
-        build: Severity::Error,
+        severity,
+        build,
         summary,
         example,
         fix,
     }
 }
 
+/// An error for `check` and `build`.
+const fn error(
+    code: &'static str,
+    summary: &'static str,
+    example: &'static str,
+    fix: &'static str,
+) -> CodeDoc {
+    entry(
+        Severity::Error,
+        Severity::Error,
+        [code, summary, example, fix],
+    )
+}
+
+/// A warning for `check` and `build`.
 const fn warning(
     code: &'static str,
     summary: &'static str,
     example: &'static str,
     fix: &'static str,
 ) -> CodeDoc {
-    CodeDoc {
-        severity: Severity::Warning,
-        build: Severity::Warning,
-        ..error(code, summary, example, fix)
-    }
+    entry(
+        Severity::Warning,
+        Severity::Warning,
+        [code, summary, example, fix],
+    )
 }
 
 /// A warning for `check` that `build` refuses: the gateway could not run it faithfully.
@@ -56,10 +71,11 @@ const fn build_error(
     example: &'static str,
     fix: &'static str,
 ) -> CodeDoc {
-    CodeDoc {
-        build: Severity::Error,
-        ..warning(code, summary, example, fix)
-    }
+    entry(
+        Severity::Warning,
+        Severity::Error,
+        [code, summary, example, fix],
+    )
 }
 
 /// Declares every code once: a constant per code for the call sites, and [`CODES`].

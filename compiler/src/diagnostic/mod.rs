@@ -70,15 +70,8 @@ impl Diagnostic {
         span: Span,
         label: impl Into<String>,
     ) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code: format!("gatehouse::{code}"),
-            message: message.into(),
-            file: Arc::clone(file),
-            span,
-            label: label.into(),
-            help: None,
-        }
+        let (message, label) = (message.into(), label.into());
+        Diagnostic::new(Severity::Error, file, code, message, span, label)
     }
 
     /// A warning with code `gatehouse::{code}`.
@@ -89,9 +82,26 @@ impl Diagnostic {
         span: Span,
         label: impl Into<String>,
     ) -> Self {
+        let (message, label) = (message.into(), label.into());
+        Diagnostic::new(Severity::Warning, file, code, message, span, label)
+    }
+
+    fn new(
+        severity: Severity,
+        file: &Arc<SourceFile>,
+        code: &str,
+        message: String,
+        span: Span,
+        label: String,
+    ) -> Self {
         Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, code, message, span, label)
+            severity,
+            code: format!("gatehouse::{code}"),
+            message,
+            file: Arc::clone(file),
+            span,
+            label,
+            help: None,
         }
     }
 

@@ -281,30 +281,27 @@ pub fn remove(s: &str, start: i64, count: Option<i64>) -> DResult<String> {
 
 /// `PadLeft(totalWidth, paddingChar)`.
 pub fn pad_left(s: &str, width: i64, pad: char) -> DResult<String> {
-    let n = length(s) as i64;
-    if width < 0 {
-        return Err(DotnetError::out_of_range(
-            "totalWidth",
-            "Non-negative number required.",
-        ));
-    }
-    let pads = (width - n).max(0) as usize;
-    crate::budget::charge(s.len().saturating_add(pads.saturating_mul(pad.len_utf8())))?;
+    let pads = padding(s, width, pad)?;
     Ok(std::iter::repeat_n(pad, pads).chain(s.chars()).collect())
 }
 
 /// `PadRight(totalWidth, paddingChar)`.
 pub fn pad_right(s: &str, width: i64, pad: char) -> DResult<String> {
-    let n = length(s) as i64;
+    let pads = padding(s, width, pad)?;
+    Ok(s.chars().chain(std::iter::repeat_n(pad, pads)).collect())
+}
+
+/// How many `pad`s make `s` `width` UTF-16 units long, charged to the memory budget.
+fn padding(s: &str, width: i64, pad: char) -> DResult<usize> {
     if width < 0 {
         return Err(DotnetError::out_of_range(
             "totalWidth",
             "Non-negative number required.",
         ));
     }
-    let pads = (width - n).max(0) as usize;
+    let pads = (width - length(s) as i64).max(0) as usize;
     crate::budget::charge(s.len().saturating_add(pads.saturating_mul(pad.len_utf8())))?;
-    Ok(s.chars().chain(std::iter::repeat_n(pad, pads)).collect())
+    Ok(pads)
 }
 
 /// `Trim()`: removes `char.IsWhiteSpace` characters at both ends.

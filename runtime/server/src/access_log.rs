@@ -66,32 +66,24 @@ pub fn log(e: &AccessEntry, duration: Duration) {
         return;
     }
     let duration_ms = millis(duration);
-    match &e.error {
-        Some((source, reason)) => tracing::info!(
-            target: "gatehouse::access",
-            method = e.method.as_str(),
-            path = e.path.as_str(),
-            status = e.status,
-            api = e.api.as_str(),
-            operation = e.operation.as_str(),
-            client = %e.client,
-            duration_ms,
-            error_source = source.as_str(),
-            error_reason = reason.as_str(),
-            "request"
-        ),
-        None => tracing::info!(
-            target: "gatehouse::access",
-            method = e.method.as_str(),
-            path = e.path.as_str(),
-            status = e.status,
-            api = e.api.as_str(),
-            operation = e.operation.as_str(),
-            client = %e.client,
-            duration_ms,
-            "request"
-        ),
-    }
+    // A 5xx names its cause; `None` fields are not written.
+    let (error_source, error_reason) = match &e.error {
+        Some((source, reason)) => (Some(source.as_str()), Some(reason.as_str())),
+        None => (None, None),
+    };
+    tracing::info!(
+        target: "gatehouse::access",
+        method = e.method.as_str(),
+        path = e.path.as_str(),
+        status = e.status,
+        api = e.api.as_str(),
+        operation = e.operation.as_str(),
+        client = %e.client,
+        duration_ms,
+        error_source,
+        error_reason,
+        "request"
+    );
 }
 
 /// `body`, writing `entry` to the access log once it is done or dropped.

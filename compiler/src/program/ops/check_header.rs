@@ -26,19 +26,22 @@ fn check_header(
 ) -> Result<CheckHeader, Reported> {
     // All four attributes are required: a missing one is reported by the checks.
     let mut required = |name: &str| b.attr(env, site, e, name)?.ok_or(Reported);
-    let name = required("name")?;
-    let failed_check_httpcode = required("failed-check-httpcode")?;
-    let failed_check_error_message = required("failed-check-error-message")?;
-    let ignore_case = required("ignore-case")?;
+    let [name, code, message, ignore_case] = [
+        "name",
+        "failed-check-httpcode",
+        "failed-check-error-message",
+        "ignore-case",
+    ]
+    .map(&mut required);
     let mut values = Vec::new();
     for (inner, v) in children(site, e, "value") {
         values.push(b.content(env, &inner, v).ok_or(Reported)?);
     }
     Ok(CheckHeader {
-        name,
-        failed_check_httpcode,
-        failed_check_error_message,
-        ignore_case,
         values,
+        ignore_case: ignore_case?,
+        failed_check_error_message: message?,
+        failed_check_httpcode: code?,
+        name: name?,
     })
 }

@@ -40,25 +40,13 @@ pub(super) fn return_response(
         reply.body = s.body.clone();
     }
     if let Some((code, reason)) = &r.status {
-        let n = match x.arg_int(program, code) {
-            Ok(n) => n,
-            Err(f) => return Next::Error(x.fault_at(program, op, &f)),
-        };
-        let Some(status) = u16::try_from(n)
-            .ok()
-            .and_then(|n| StatusCode::from_u16(n).ok())
-        else {
-            let msg = format!("{n} is not a valid status code");
-            return Next::Error(x.error_at(program, op, "", msg));
-        };
-        reply.status = status;
-        reply.reason = match reason {
-            Some(a) => match x.arg_text(program, a) {
-                Ok(t) => Some(t),
-                Err(f) => return Next::Error(x.fault_at(program, op, &f)),
-            },
-            None => None,
-        };
+        match super::set_status::status(x, program, op, code, reason.as_ref()) {
+            Ok((status, reason)) => {
+                reply.status = status;
+                reply.reason = reason;
+            }
+            Err(next) => return *next,
+        }
     }
     for h in &r.headers {
         let name = match x.arg_text(program, &h.name) {

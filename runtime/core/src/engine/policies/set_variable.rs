@@ -4,7 +4,6 @@ use super::super::exchange::Exchange;
 use super::super::run::Next;
 use crate::program::{Arg, Op, Program, SetVariable};
 use crate::value::Value;
-use std::sync::Arc;
 
 /// `set-variable`: literal text is a string; an expression keeps its value (objects stay on
 /// the exchange's heap, see [`Exchange::done`]).
@@ -30,14 +29,6 @@ pub(super) fn set_variable(x: &mut Exchange, program: &Program, op: &Op, s: &Set
             Err(f) => return Next::Error(x.fault_at(program, op, &f)),
         },
     };
-    let name: Arc<str> = program
-        .strings
-        .get(name as usize)
-        .cloned()
-        .unwrap_or_default();
-    match x.ctx.vars.iter_mut().find(|(k, _)| *k == name) {
-        Some((_, slot)) => *slot = v,
-        None => x.ctx.vars.push((name, v)),
-    }
+    super::rate_limit_by_key::set_var(x, program, name, v);
     Next::Go
 }

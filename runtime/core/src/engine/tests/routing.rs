@@ -41,8 +41,8 @@ fn longest_prefix_then_template_with_parameters() {
     assert_eq!(hit("/shop/other"), "short");
 }
 
-#[test]
-fn matched_parameters_reach_expressions() {
+/// The single `orders/get-item` operation answering its `id` parameter in `X-Id`.
+fn id_echo() -> Gateway {
     let mut b = B::new();
     let value = b.lookup(HostObj::MatchedParameters, "id");
     let name = b.lit("X-Id");
@@ -53,7 +53,12 @@ fn matched_parameters_reach_expressions() {
     });
     let p = b.pipeline(vec![], None, vec![set], vec![]);
     single(&mut b, p);
-    let (gw, _) = b.gateway();
+    b.gateway().0
+}
+
+#[test]
+fn matched_parameters_reach_expressions() {
+    let gw = id_echo();
     let o = run(&gw, head("GET", "/orders/items/a%20b", &[]), "");
     assert_eq!(header(&o, "x-id"), Some("a b"));
     assert_eq!(o.exchange.api_name(), Some("orders"));
@@ -156,17 +161,7 @@ fn query_template_parameters_are_matched() {
 /// do; a parameter keeps the request's own spelling.
 #[test]
 fn templates_match_without_case_like_prefixes() {
-    let mut b = B::new();
-    let value = b.lookup(HostObj::MatchedParameters, "id");
-    let name = b.lit("X-Id");
-    let set = OpKind::SetHeader(crate::program::HeaderOp {
-        name,
-        action: crate::program::ExistsAction::Override,
-        values: vec![value],
-    });
-    let p = b.pipeline(vec![], None, vec![set], vec![]);
-    single(&mut b, p);
-    let (gw, _) = b.gateway();
+    let gw = id_echo();
     let o = run(&gw, head("GET", "/ORDERS/Items/AbC", &[]), "");
     assert_eq!(o.response.status, StatusCode::OK);
     assert_eq!(o.exchange.operation_name(), Some("get-item"));
