@@ -79,16 +79,13 @@ pub struct MemberSpec {
 }
 
 impl MemberSpec {
-    /// The member's signature as typed data (for an entry of [`members`]; any other
-    /// `MemberSpec` reads its notation on the spot).
-    pub fn sig(&'static self) -> std::borrow::Cow<'static, sig::Sig> {
-        let idx = index();
-        let size = std::mem::size_of::<MemberSpec>().max(1);
-        let at =
-            (self as *const MemberSpec as usize).wrapping_sub(idx.all.as_ptr() as usize) / size;
-        match (idx.all.get(at), idx.sigs.get(at)) {
-            (Some(m), Some(s)) if std::ptr::eq(m, self) => std::borrow::Cow::Borrowed(s),
-            _ => std::borrow::Cow::Owned(sig::Sig::read(self.params, self.ret)),
+    /// The member's signature as typed data: read once per distinct notation when the index
+    /// is built, so the table's entries share it; any other `MemberSpec` reads its notation
+    /// on the spot.
+    pub fn sig(&self) -> std::borrow::Cow<'static, sig::Sig> {
+        match index().sigs.get(&(self.params, self.ret)) {
+            Some(s) => std::borrow::Cow::Borrowed(s),
+            None => std::borrow::Cow::Owned(sig::Sig::read(self.params, self.ret)),
         }
     }
 }
@@ -141,8 +138,8 @@ pub(crate) use member_table;
 
 struct Index {
     all: Vec<MemberSpec>,
-    /// `all[i]`'s signature, read once.
-    sigs: Vec<sig::Sig>,
+    /// Signatures by notation (parameter types, return type), each read once.
+    sigs: FxHashMap<(&'static [&'static str], &'static str), sig::Sig>,
     names: Vec<&'static str>,
     /// Instance members by [`instance_key`] (receiver type id, name id, arity), with each
     /// type's chain flattened in; FxHash of one `u64`, since this lookup is on the hot path
@@ -220,7 +217,7 @@ fn index() -> &'static Index {
         }
         let sigs = all
             .iter()
-            .map(|m| sig::Sig::read(m.params, m.ret))
+            .map(|m| ((m.params, m.ret), sig::Sig::read(m.params, m.ret)))
             .collect();
         Index {
             all,
@@ -250,7 +247,7 @@ pub fn name_of(id: u32) -> &'static str {
 /// taking `argc` arguments (variadic members match any count from their fixed part up).
 pub fn find_static(ty: &str, name: &str, argc: usize) -> Option<u32> {
     let all = &index().all;
-    let fits = |m: &'static MemberSpec| m.sig().fits(argc);
+    let fits = |m: &MemberSpec| m.sig().fits(argc);
     let exact = all.iter().position(|m| {
         m.ty == ty
             && m.name == name
