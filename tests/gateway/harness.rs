@@ -227,25 +227,7 @@ pub async fn start<E: Engine>(engine: E, config: ServerConfig) -> Running<E> {
 
 /// Starts a gateway serving `loaded` with `config`, and its admin listener.
 pub async fn start_loaded<E: Engine>(loaded: Loaded<E>, config: ServerConfig) -> Running<E> {
-    let shared = Arc::new(Shared::new(loaded, config));
-    let shutdown = Shutdown::new();
-    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let a = TcpListener::bind("127.0.0.1:0").await.expect("bind admin");
-    let (addr, admin_addr) = (l.local_addr().expect("addr"), a.local_addr().expect("addr"));
-    let task = tokio::spawn(listener::serve(l, shared.clone(), shutdown.clone()));
-    tokio::spawn(admin::serve(
-        a,
-        shared.clone(),
-        shutdown.clone(),
-        Shutdown::new(),
-    ));
-    Running {
-        addr,
-        admin: admin_addr,
-        shared,
-        shutdown,
-        task,
-    }
+    start_loaded_on(loaded, config, "127.0.0.1:0").await
 }
 
 /// Starts a backend answering with `handler`; returns its address.
