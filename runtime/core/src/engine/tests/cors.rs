@@ -37,6 +37,15 @@ fn gateway_with(mut b: B, inbound: Vec<OpKind>) -> Gateway {
     b.gateway().0
 }
 
+/// An actual (non-preflight) `GET` from `origin`.
+fn actual(gw: &Gateway, origin: &str) -> Outcome {
+    run(
+        gw,
+        head("GET", "/orders/items/7", &[("Origin", origin)]),
+        "",
+    )
+}
+
 fn preflight(gw: &Gateway, origin: &str, method: &str, headers: &str) -> Outcome {
     let mut h = vec![
         ("Origin", origin),
@@ -142,15 +151,7 @@ fn actual_requests_get_cors_headers_and_unmatched_simple_ones_are_terminated() {
     let mut b = B::new();
     let c = cors(&mut b, &["https://app.example"], None, true);
     let gw = gateway_with(b, vec![c]);
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/items/7",
-            &[("Origin", "https://app.example")],
-        ),
-        "",
-    );
+    let o = actual(&gw, "https://app.example");
     assert_eq!(o.forwarded.len(), 1);
     assert_eq!(
         header(&o, "access-control-allow-origin"),
@@ -167,15 +168,7 @@ fn actual_requests_get_cors_headers_and_unmatched_simple_ones_are_terminated() {
     assert_eq!(o.forwarded.len(), 1);
     assert!(header(&o, "access-control-allow-origin").is_none());
     // An unmatched GET is answered with an empty 200 (the default `true`).
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/items/7",
-            &[("Origin", "https://evil.example")],
-        ),
-        "",
-    );
+    let o = actual(&gw, "https://evil.example");
     assert_eq!(o.response.status, StatusCode::OK);
     assert!(o.forwarded.is_empty() && body(&o).is_empty());
 }
@@ -185,15 +178,7 @@ fn unmatched_requests_go_on_without_headers_when_not_terminating() {
     let mut b = B::new();
     let c = cors(&mut b, &["https://app.example"], Some("false"), false);
     let gw = gateway_with(b, vec![c]);
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/items/7",
-            &[("Origin", "https://evil.example")],
-        ),
-        "",
-    );
+    let o = actual(&gw, "https://evil.example");
     assert_eq!(o.forwarded.len(), 1);
     assert!(header(&o, "access-control-allow-origin").is_none());
 }
@@ -204,15 +189,7 @@ fn only_the_first_cors_decides_an_actual_request() {
     let first = cors(&mut b, &["https://one.example"], Some("false"), false);
     let second = cors(&mut b, &["https://two.example"], None, false);
     let gw = gateway_with(b, vec![first, second]);
-    let o = run(
-        &gw,
-        head(
-            "GET",
-            "/orders/items/7",
-            &[("Origin", "https://two.example")],
-        ),
-        "",
-    );
+    let o = actual(&gw, "https://two.example");
     assert_eq!(o.forwarded.len(), 1);
     assert!(header(&o, "access-control-allow-origin").is_none());
 }

@@ -156,21 +156,7 @@ fn fail_on_error_status_code_keeps_the_backend_response_for_on_error() {
     );
     single(&mut b, p);
     let (gw, _) = b.gateway();
-    let mut backend = |_: &BackendRequest, _: &Bytes| {
-        Ok((
-            BackendResponse {
-                status: StatusCode::BAD_REQUEST,
-                headers: HeaderMap::new(),
-            },
-            Bytes::from_static(b"bad"),
-        ))
-    };
-    let o = run_in_process(
-        &gw,
-        head("GET", "/orders/items/1", &[]),
-        Bytes::new(),
-        &mut backend,
-    );
+    let o = backend_answers(&gw, StatusCode::BAD_REQUEST, b"bad");
     assert_eq!(o.response.status, StatusCode::BAD_REQUEST);
     assert_eq!(header(&o, "x-source"), Some("forward-request"));
     assert_eq!(body(&o), "bad");
@@ -256,21 +242,7 @@ fn on_error_can_read_the_failed_backend_body() {
     );
     single(&mut b, p);
     let (gw, _) = b.gateway();
-    let mut backend = |_: &BackendRequest, _: &Bytes| {
-        Ok((
-            BackendResponse {
-                status: StatusCode::CONFLICT,
-                headers: HeaderMap::new(),
-            },
-            Bytes::from_static(b"conflict"),
-        ))
-    };
-    let o = run_in_process(
-        &gw,
-        head("GET", "/orders/items/1", &[]),
-        Bytes::new(),
-        &mut backend,
-    );
+    let o = backend_answers(&gw, StatusCode::CONFLICT, b"conflict");
     assert_eq!(o.effects, vec!["forward", "response-body"]);
     assert_eq!(o.response.status, StatusCode::CONFLICT);
     assert_eq!(header(&o, "x-body"), Some("conflict"));
@@ -294,4 +266,23 @@ fn a_failing_choose_condition_runs_on_error() {
     assert_eq!(o.response.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(header(&o, "x-source"), Some("choose"));
     assert_eq!(header(&o, "x-path"), Some("inbound/choose[1]"));
+}
+
+/// Runs `GET /orders/items/1` against a backend answering `status` with `body`.
+fn backend_answers(gw: &Gateway, status: StatusCode, body: &'static [u8]) -> Outcome {
+    let mut backend = |_: &BackendRequest, _: &Bytes| {
+        Ok((
+            BackendResponse {
+                status,
+                headers: HeaderMap::new(),
+            },
+            Bytes::from_static(body),
+        ))
+    };
+    run_in_process(
+        gw,
+        head("GET", "/orders/items/1", &[]),
+        Bytes::new(),
+        &mut backend,
+    )
 }
