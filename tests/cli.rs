@@ -349,7 +349,14 @@ fn eval_faults_and_lowering_errors_exit_1() {
     assert!(err.contains(" at 1:"), "{err}");
     let out = gatehouse(&["eval", "@(\"x\".Frobnicate())"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported-member"));
+    // `eval` refuses what `check` refuses, with `check`'s code.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expr::unknown-member"));
+    let out = gatehouse(&[
+        "eval",
+        "@{ if (context.Request.Method == \"GET\") { return 1; } }",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expr::missing-return"));
 }
 
 const SAMPLE: &str = "policies/sample";

@@ -1,8 +1,9 @@
 //! The data-driven evaluation suite: every case in `tests/eval/*.toml`, through the library API.
 //!
-//! A case is `{ expr, expect, type?, request? }` or `{ expr, fault, request? }`: `expect` is
-//! the value's .NET `ToString()`, `type` its .NET type name, `fault` the short fault kind
-//! (`NullReference`, `InvalidCast`, …), `request` a JSON request description. The clock is
+//! A case is `{ expr, expect, type?, request? }`, `{ expr, fault, request? }` or
+//! `{ expr, error }`: `expect` is the value's .NET `ToString()`, `type` its .NET type name,
+//! `fault` the short fault kind (`NullReference`, `InvalidCast`, …), `error` the code of the
+//! compile error C# (and `check`) reports, `request` a JSON request description. The clock is
 //! fixed at 2024-05-06T07:08:09Z unless the request sets `now`. All failures are reported at once.
 
 use crate::support::root;
@@ -27,10 +28,15 @@ fn run(case: &toml::Table) -> Result<(), String> {
     let get = |k: &str| case.get(k).and_then(|v| v.as_str());
     let expr = get("expr").ok_or("case without expr")?;
     let mut h = host(get("request"))?;
-    let (code, _) = lower_source(expr, &|n| {
+    let lowered = lower_source(expr, &|n| {
         (n == "greeting").then(|| "\"hello\"".to_string())
-    })
-    .map_err(|e| format!("lowering failed: {} {}", e.code, e.message))?;
+    });
+    let (code, _) = match (lowered, get("error")) {
+        (Ok(_), Some(want)) => return Err(format!("want compile error {want}, it compiled")),
+        (Err(e), Some(want)) if e.code == want => return Ok(()),
+        (Err(e), _) => return Err(format!("lowering failed: {} {}", e.code, e.message)),
+        (Ok(c), None) => c,
+    };
     match (eval(&code, &mut h, &VmLimits::default()), get("fault")) {
         (Ok(done), None) => {
             let (text, ty) = (done.text(), done.type_name());

@@ -61,7 +61,8 @@ pub fn lower_block(b: &Block, named: NamedValues<'_>) -> Result<Code, LowerError
     Ok(l.finish())
 }
 
-/// Parses and lowers policy-expression text: `@(...)`, `@{...}`, or a bare expression.
+/// Parses, type-checks (as `check` does) and lowers policy-expression text: `@(...)`,
+/// `@{...}`, or a bare expression.
 /// Spans are relative to the text after `@(`/`@{` (`offset` tells how far that is).
 pub fn lower_source(text: &str, named: NamedValues<'_>) -> Result<(Code, usize), LowerError> {
     let limits = Limits::default();
@@ -82,6 +83,7 @@ pub fn lower_source(text: &str, named: NamedValues<'_>) -> Result<(Code, usize),
     }
     if let Some(body) = t.strip_prefix("@{").and_then(|b| b.strip_suffix('}')) {
         let b = parse_block(body, &limits).map_err(|e| syntax(e, 2))?;
+        first_error(crate::types::check_block(&b)).map_err(|e| shifted(e, 2))?;
         return lower_block(&b, named)
             .map(|c| (c, 2))
             .map_err(|e| shifted(e, 2));
@@ -91,9 +93,23 @@ pub fn lower_source(text: &str, named: NamedValues<'_>) -> Result<(Code, usize),
         None => (t, 0),
     };
     let e = parse_expression(body, &limits).map_err(|e| syntax(e, off))?;
+    first_error(crate::types::check_expression(&e)).map_err(|e| shifted(e, off))?;
     lower_expression(&e, named)
         .map(|c| (c, off))
         .map_err(|e| shifted(e, off))
+}
+
+/// The first error the type and flow checks of `check` find, so that `eval` refuses exactly
+/// what `check` refuses (warnings pass).
+fn first_error(checked: crate::types::Checked) -> Result<(), LowerError> {
+    match checked
+        .findings
+        .into_iter()
+        .find(|f| f.severity == crate::Severity::Error)
+    {
+        Some(f) => Err(LowerError::new(f.code, f.message, f.span)),
+        None => Ok(()),
+    }
 }
 
 fn shifted(mut e: LowerError, off: usize) -> LowerError {
