@@ -495,6 +495,19 @@ impl Lowerer<'_> {
             Some(TypeId::Decimal) => Const::Decimal(Decimal::ZERO),
             Some(TypeId::Bool) => Const::Bool(false),
             Some(TypeId::Char) => Const::Char(0),
+            Some(id @ (TypeId::DateTime | TypeId::TimeSpan | TypeId::Guid)) => {
+                // The value types without a constant form: their zero as a static property.
+                let (ty, name) = match id {
+                    TypeId::DateTime => ("DateTime", "MinValue"),
+                    TypeId::TimeSpan => ("TimeSpan", "Zero"),
+                    _ => ("Guid", "Empty"),
+                };
+                let m = gatehouse_runtime::library::find_static(ty, name, 0).ok_or_else(|| {
+                    LowerError::new(codes::EXPR_UNSUPPORTED_TYPE, format!("default({ty})"), sp)
+                })?;
+                self.emit(Instr::Static(m, 0), sp);
+                return Ok(());
+            }
             _ => {
                 self.emit(Instr::Null, sp);
                 return Ok(());

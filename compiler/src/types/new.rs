@@ -128,6 +128,7 @@ impl Checker {
 fn type_ref_name(t: &TypeRef) -> Option<&str> {
     match &t.kind {
         TypeKind::Named(segs) => segs.last().map(|s| normalize(&s.name.name)),
+        TypeKind::Predefined(k) => Some(k),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@
 //! use the invariant culture. Deliberate deviations are listed in `docs/expressions.md`.
 
 //!
-//! Numbers: [`numfmt`], [`numparse`], [`math`]. Dates: [`datetime`], [`offset`], [`timespan`],
+//! Numbers: [`numfmt`], [`numparse`], [`radix`], [`math`]. Dates: [`datetime`], [`offset`], [`timespan`],
 //! [`dtformat`], [`dtparse`], [`dtexact`]. Text: [`string`], [`strsplit`], [`encoding`], [`uri`].
 //! Hashing: [`crypto`]. Regexes: [`regex`]. Newtonsoft.Json: [`json`], [`jsonparse`],
 //! [`jsonwrite`], [`jsonpath`].
@@ -32,6 +32,7 @@ mod numcustom;
 pub mod numfmt;
 pub mod numparse;
 pub mod offset;
+pub mod radix;
 pub mod string;
 pub mod strsplit;
 pub mod timespan;

@@ -285,6 +285,19 @@ pub fn pad_left(s: &str, width: i64, pad: char) -> DResult<String> {
     Ok(std::iter::repeat_n(pad, pads).chain(s.chars()).collect())
 }
 
+/// `new string(c, count)`: `c` repeated `count` times, charged to the memory budget.
+pub fn repeat_char(c: char, count: i64) -> DResult<String> {
+    if count < 0 {
+        return Err(DotnetError::out_of_range(
+            "count",
+            "Non-negative number required.",
+        ));
+    }
+    let n = count as usize;
+    crate::budget::charge(n.saturating_mul(c.len_utf8()))?;
+    Ok(std::iter::repeat_n(c, n).collect())
+}
+
 /// `PadRight(totalWidth, paddingChar)`.
 pub fn pad_right(s: &str, width: i64, pad: char) -> DResult<String> {
     let pads = padding(s, width, pad)?;

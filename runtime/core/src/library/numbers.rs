@@ -192,6 +192,30 @@ fn to_int(v: &Value, t: IntType) -> Result<i128, Fault> {
     })
 }
 
+/// `Convert.ToInt32(string, fromBase)` and friends; `Convert.ToString(integer, toBase)`.
+fn convert_base(_: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
+    use gatehouse_dotnet::radix::{format_in_base, parse_in_base};
+    let base = i32::try_from(int_arg(a, 1)?).unwrap_or(0);
+    let text = || match arg(a, 0) {
+        Value::Null => Ok(None),
+        _ => str_arg(a, 0).map(Some),
+    };
+    Ok(match name {
+        "ToInt32" => Value::Int(parse_in_base(text()?, base, IntType::Int32)? as i32),
+        "ToInt64" => Value::Long(parse_in_base(text()?, base, IntType::Int64)? as i64),
+        "ToInt16" => Value::Int(parse_in_base(text()?, base, IntType::Int16)? as i32),
+        "ToByte" => Value::Int(parse_in_base(text()?, base, IntType::Byte)? as i32),
+        "ToString" => {
+            let (v, bits) = match arg(a, 0) {
+                Value::Long(v) => (*v, 64),
+                v => (v.as_i128().unwrap_or_default() as i64, 32),
+            };
+            Value::str(format_in_base(v, bits, base)?)
+        }
+        _ => return Err(no_member(name)),
+    })
+}
+
 fn convert(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
     let v = arg(a, 0);
     Ok(match name {
@@ -316,6 +340,11 @@ pub(super) const MEMBERS: &[MemberSpec] = member_table! {
         Static "ToInt64"("object") -> "long" => convert;
         Static "ToInt16"("object") -> "short" => convert;
         Static "ToByte"("object") -> "byte" => convert;
+        Static "ToInt32"("string", "int") -> "int" => convert_base;
+        Static "ToInt64"("string", "int") -> "long" => convert_base;
+        Static "ToInt16"("string", "int") -> "short" => convert_base;
+        Static "ToByte"("string", "int") -> "byte" => convert_base;
+        Static "ToString"("long|int|short|byte", "int") -> "string" => convert_base;
         Static "ToDouble"("object") -> "double" => convert;
         Static "ToDecimal"("object") -> "decimal" => convert;
         Static "ToBoolean"("object") -> "bool" => convert;

@@ -159,6 +159,9 @@ pub(in crate::library) const MEMBERS: &[MemberSpec] = member_table! {
         Static "Join"("string|char", "params object[]") -> "string" => statics;
         Static "Concat"("params object[]") -> "string" => statics;
         Static "Format"("string", "params object[]") -> "string" => statics;
+        Constructor ".ctor"("char", "int") -> "string" => |_, _, a| {
+            s(gatehouse_dotnet::string::repeat_char(char_arg(a, 0)?, int_arg(a, 1)?)?)
+        };
     }
     "char" {
         Static "IsDigit"("char") -> "bool" => chars;
