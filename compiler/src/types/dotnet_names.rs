@@ -44,6 +44,7 @@ const INSTANCE: &[(&str, &str)] = &[
     ("IUser", "Email FirstName Groups Id Identities LastName Name Note RegistrationDate"),
     ("ILastError", "Source Reason Message Scope Section Path PolicyId HttpErrorCode"),
     ("IDeployment", "GatewayId Region ServiceName ServiceId Certificates Gateway"),
+    ("IGateway", "Id IsManaged"),
     ("IMessageBody", "As AsFormUrlEncodedContent"),
     ("IHeaders", "ContainsKey TryGetValue Keys Values Count Item GetValueOrDefault GetEnumerator"),
     ("IQuery", "ContainsKey TryGetValue Keys Values Count Item GetValueOrDefault GetEnumerator"),

@@ -139,7 +139,7 @@ pub enum HostObj {
     /// `context.Variables`.
     Variables,
     /// A flat, named object: `Api`, `Operation`, `Product`, `Subscription`, `User`,
-    /// `LastError`, `Deployment`.
+    /// `LastError`, `Deployment`, `Deployment.Gateway`.
     Entity(Entity),
 }
 
@@ -154,6 +154,8 @@ pub enum Entity {
     User,
     LastError,
     Deployment,
+    /// `context.Deployment.Gateway`.
+    Gateway,
 }
 
 impl Entity {
@@ -167,6 +169,7 @@ impl Entity {
             Entity::User => "User",
             Entity::LastError => "LastError",
             Entity::Deployment => "Deployment",
+            Entity::Gateway => "Gateway",
         }
     }
 }

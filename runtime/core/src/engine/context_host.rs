@@ -91,6 +91,8 @@ impl Ctx {
                 .map_or(Value::Null, |s| Value::Str(s.clone())),
             (Entity::Deployment, "GatewayId") => Value::str("gatehouse"),
             (Entity::Deployment, "Region" | "ServiceName" | "ServiceId") => Value::str(""),
+            (Entity::Gateway, "Id") => Value::str("gatehouse"),
+            (Entity::Gateway, "IsManaged") => Value::Bool(false),
             _ => Value::Null,
         }
     }

@@ -170,7 +170,7 @@ fn unknown_key(key: &str) -> DotnetError {
     DotnetError::argument(format!(
         "unknown key `{key}` (known: method, url, ip, headers, body, variables, now, \
          response {{status, reason, headers, body}}, api, operation, product, subscription, \
-         user, lastError, deployment)"
+         user, lastError, deployment, gateway)"
     ))
 }
 
@@ -183,6 +183,7 @@ fn entity(key: &str) -> Option<Entity> {
         "user" => Entity::User,
         "lastError" => Entity::LastError,
         "deployment" => Entity::Deployment,
+        "gateway" => Entity::Gateway,
         _ => return None,
     })
 }

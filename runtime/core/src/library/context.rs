@@ -30,6 +30,7 @@ pub(crate) fn step(h: HostObj, name: &str) -> Option<HostObj> {
         (HostObj::Context, "User") => HostObj::Entity(Entity::User),
         (HostObj::Context, "LastError") => HostObj::Entity(Entity::LastError),
         (HostObj::Context, "Deployment") => HostObj::Entity(Entity::Deployment),
+        (HostObj::Entity(Entity::Deployment), "Gateway") => HostObj::Entity(Entity::Gateway),
         (HostObj::Message(_), "Headers") => HostObj::Headers(msg),
         (HostObj::Message(_), "Body") => HostObj::Body(msg),
         (HostObj::Message(_), "Url") => HostObj::Url(false),
@@ -297,5 +298,11 @@ pub(super) const MEMBERS: &[MemberSpec] = member_table! {
         Property "GatewayId"() -> "string" => data;
         Property "Region"() -> "string" => data;
         Property "ServiceName"() -> "string" => data;
+        Property "ServiceId"() -> "string" => data;
+        Property "Gateway"() -> "IGateway" => navigate;
+    }
+    "IGateway" {
+        Property "Id"() -> "string" => data;
+        Property "IsManaged"() -> "bool" => data;
     }
 };

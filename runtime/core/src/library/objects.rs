@@ -62,11 +62,12 @@ pub enum RecvTy {
     LastError,
     Deployment,
     Xml,
+    Gateway,
 }
 
 impl RecvTy {
     /// Every receiver type, in declaration order.
-    pub const ALL: [RecvTy; 52] = [
+    pub const ALL: [RecvTy; 53] = [
         RecvTy::Null,
         RecvTy::Bool,
         RecvTy::Char,
@@ -119,6 +120,7 @@ impl RecvTy {
         RecvTy::LastError,
         RecvTy::Deployment,
         RecvTy::Xml,
+        RecvTy::Gateway,
     ];
 
     /// The table type name.
@@ -176,6 +178,7 @@ impl RecvTy {
             RecvTy::LastError => "ILastError",
             RecvTy::Deployment => "IDeployment",
             RecvTy::Xml => "XObject",
+            RecvTy::Gateway => "IGateway",
         }
     }
 }
@@ -250,6 +253,7 @@ pub fn ty_of_host(h: HostObj) -> RecvTy {
             Entity::User => RecvTy::User,
             Entity::LastError => RecvTy::LastError,
             Entity::Deployment => RecvTy::Deployment,
+            Entity::Gateway => RecvTy::Gateway,
         },
     }
 }
@@ -310,6 +314,8 @@ pub fn chain(ty: &str) -> &'static [&'static str] {
         "IUrl" => &["IUrl", "object"],
         "IUser" => &["IUser", "object"],
         "IApi" => &["IApi", "object"],
+        "IDeployment" => &["IDeployment", "object"],
+        "IGateway" => &["IGateway", "object"],
         "IMessageBody" => &["IMessageBody", "object"],
         "XObject" => &[
             "XElement",

@@ -126,7 +126,7 @@ pub(super) fn regex_flags(o: RegexOptions) -> u8 {
 }
 
 /// Every [`Entity`], in tag order.
-pub(super) const ENTITIES: [Entity; 7] = {
+pub(super) const ENTITIES: [Entity; 8] = {
     use Entity::*;
     [
         Api,
@@ -136,6 +136,7 @@ pub(super) const ENTITIES: [Entity; 7] = {
         User,
         LastError,
         Deployment,
+        Gateway,
     ]
 };
 
