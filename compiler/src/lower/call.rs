@@ -5,7 +5,7 @@ use super::{LowerError, Lowerer};
 use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
-use gatehouse_runtime::bytecode::{Instr, RegexSource, TypeId};
+use gatehouse_runtime::bytecode::{type_id, Instr, RegexSource, TypeId};
 use gatehouse_runtime::library::{
     find_static, has_static, is_lookup, is_type, name_id, navigation,
 };
@@ -308,7 +308,8 @@ impl Lowerer<'_> {
                 }
                 let outs = self.args(args)?;
                 self.emit(Instr::Call(id, (args.len() + type_args.len()) as u8), span);
-                self.store_outs(outs, span)
+                self.store_outs(outs, span)?;
+                self.value_default(name.span.start, span)
             }
             ExprKind::Name(id, _) if self.lookup(&id.name).is_some() => {
                 self.expr(callee)?;
@@ -515,6 +516,25 @@ impl Lowerer<'_> {
                 }
             }
         }
+        Ok(())
+    }
+}
+
+impl Lowerer<'_> {
+    /// After a value-typed `…OrDefault` call: `null` (nothing found) becomes `default(T)`.
+    fn value_default(&mut self, at: u32, span: Span) -> Result<(), LowerError> {
+        let Some(ty) = self
+            .value_defaults
+            .iter()
+            .find(|(s, _)| *s == at)
+            .map(|(_, t)| t.clone())
+        else {
+            return Ok(());
+        };
+        let j = self.emit(Instr::JumpIfNotNull(0), span);
+        self.emit(Instr::Pop, span);
+        self.default_of(type_id(&ty), span)?;
+        self.patch(j);
         Ok(())
     }
 }

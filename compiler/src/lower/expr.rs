@@ -483,7 +483,13 @@ impl Lowerer<'_> {
     }
 
     fn default(&mut self, t: Option<&TypeRef>, sp: Span) -> Result<(), LowerError> {
-        let c = match t.map(|t| self.type_of(t)).transpose()? {
+        let id = t.map(|t| self.type_of(t)).transpose()?;
+        self.default_of(id, sp)
+    }
+
+    /// Pushes `default(T)` of the type with id `id` (`null` for reference types).
+    pub(crate) fn default_of(&mut self, id: Option<TypeId>, sp: Span) -> Result<(), LowerError> {
+        let c = match id {
             Some(TypeId::Int | TypeId::Short | TypeId::Byte | TypeId::SByte | TypeId::UShort) => {
                 Const::Int(0)
             }

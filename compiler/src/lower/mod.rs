@@ -46,6 +46,7 @@ pub type NamedValues<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// Lowers a single expression (the text of `@(...)`).
 pub fn lower_expression(e: &Expr, named: NamedValues<'_>) -> Result<Code, LowerError> {
     let mut l = Lowerer::new(named);
+    l.value_defaults = crate::types::value_defaults(Some(e), None);
     l.expr(e)?;
     l.emit(Instr::Return, e.span);
     Ok(l.finish())
@@ -54,6 +55,7 @@ pub fn lower_expression(e: &Expr, named: NamedValues<'_>) -> Result<Code, LowerE
 /// Lowers a statement block (the text of `@{...}`).
 pub fn lower_block(b: &Block, named: NamedValues<'_>) -> Result<Code, LowerError> {
     let mut l = Lowerer::new(named);
+    l.value_defaults = crate::types::value_defaults(None, Some(b));
     l.block(b)?;
     let end = Span::empty(b.span.end as usize);
     l.emit(Instr::Null, end);
@@ -138,6 +140,8 @@ pub(crate) struct Lowerer<'a> {
     checked: bool,
     anon_members: Vec<Box<str>>,
     named: NamedValues<'a>,
+    /// From the checker: value-typed `…OrDefault` calls by member-name start.
+    value_defaults: Vec<(u32, Box<str>)>,
     depth: usize,
 }
 
@@ -155,6 +159,7 @@ impl<'a> Lowerer<'a> {
             checked: false,
             anon_members: Vec::new(),
             named,
+            value_defaults: Vec::new(),
             depth: 0,
         }
     }

@@ -200,6 +200,11 @@ impl Checker {
             _ => Vec::new(),
         };
         let r = self.resolve(&t, name, type_args, args, candidates);
+        if name.name.ends_with("OrDefault") && !*conditional {
+            if let Some(v) = value_type(&r) {
+                self.value_defaults.push((name.span.start, v.into()));
+            }
+        }
         lift(r, *conditional)
     }
 
@@ -342,5 +347,17 @@ pub(crate) fn did_you_mean_help(s: Option<&str>) -> String {
     match s {
         Some(s) => format!("did you mean `{s}`?"),
         None => "check the spelling against the documented members of this type".into(),
+    }
+}
+
+/// The name of `t` when it is a non-nullable value type `default(T)` is not `null` for.
+fn value_type(t: &Ty) -> Option<&str> {
+    const VALUE_TYPES: &[&str] = &[
+        "int", "long", "short", "byte", "sbyte", "ushort", "uint", "ulong", "double", "float",
+        "decimal", "bool", "char", "DateTime", "TimeSpan", "Guid",
+    ];
+    match t {
+        Ty::Named(n, args) if args.is_empty() && VALUE_TYPES.contains(&&**n) => Some(n),
+        _ => None,
     }
 }

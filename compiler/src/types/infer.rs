@@ -15,6 +15,9 @@ pub(crate) struct Checker {
     /// Types of the `return`s of the body being typed (the block, or the innermost
     /// lambda or local function).
     pub returns: Vec<Ty>,
+    /// `…OrDefault` calls whose result is a value type, by the start of the member name,
+    /// with that type's name: there `default(T)` is `0`, `false`, …, never `null`.
+    pub value_defaults: Vec<(u32, Box<str>)>,
     depth: usize,
 }
 
@@ -25,6 +28,7 @@ impl Checker {
             scopes: vec![Vec::new()],
             findings: Vec::new(),
             returns: Vec::new(),
+            value_defaults: Vec::new(),
             depth: 0,
         }
     }

@@ -63,6 +63,19 @@ pub fn check_block(b: &Block) -> Checked {
     Checked { findings, ty }
 }
 
+/// The value-typed `…OrDefault` calls of an expression or block (see
+/// `Checker::value_defaults`), for lowering to give them .NET's `default(T)`.
+pub fn value_defaults(e: Option<&Expr>, b: Option<&Block>) -> Vec<(u32, Box<str>)> {
+    let mut cx = infer::Checker::new();
+    if let Some(e) = e {
+        cx.expr(e);
+    }
+    if let Some(b) = b {
+        cx.block(b);
+    }
+    cx.value_defaults
+}
+
 /// The type every `return` agrees on, if any.
 pub(crate) fn common(tys: &[Ty]) -> Option<Ty> {
     let first = tys.first()?;
