@@ -25,8 +25,11 @@ pub enum LexError {
 /// keywords (`var`, `when`, `nameof`, ...) are [`TokenKind::Ident`].
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
 #[logos(error = LexError)]
-#[logos(skip r"[ \t\r\n\f\u{feff}]+")]
-#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+// C#'s whitespace (Roslyn's `SyntaxFacts.IsWhitespace`/`IsNewLine`): space, tab, vertical tab,
+// form feed, NBSP, BOM, Ctrl-Z, every Unicode space separator, and the line breaks CR, LF,
+// NEL, LS and PS — which also end a `//` comment.
+#[logos(skip r"[ \t\r\n\x0B\f\u{1A}\u{A0}\u{feff}\u{85}\u{2028}\u{2029}\p{Zs}]+")]
+#[logos(skip(r"//[^\r\n\u{85}\u{2028}\u{2029}]*", allow_greedy = true))]
 #[allow(missing_docs)]
 pub enum TokenKind {
     #[regex(r"/\*([^*]|\*+[^*/])*\*+/", logos::skip)]
