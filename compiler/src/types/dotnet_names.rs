@@ -98,6 +98,20 @@ pub fn statics(ty: &str) -> Option<impl Iterator<Item = &'static str>> {
     find(STATIC, ty).map(str::split_ascii_whitespace)
 }
 
+/// Every type's instance member names, in list order.
+pub fn all_instance(
+) -> impl Iterator<Item = (&'static str, std::str::SplitAsciiWhitespace<'static>)> {
+    INSTANCE
+        .iter()
+        .map(|(t, n)| (*t, n.split_ascii_whitespace()))
+}
+
+/// Every type's static member names, in list order.
+pub fn all_static() -> impl Iterator<Item = (&'static str, std::str::SplitAsciiWhitespace<'static>)>
+{
+    STATIC.iter().map(|(t, n)| (*t, n.split_ascii_whitespace()))
+}
+
 /// Whether the checker knows every instance member of `ty`.
 pub fn knows_instance(ty: &str) -> bool {
     find(INSTANCE, ty).is_some()

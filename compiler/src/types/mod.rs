@@ -6,6 +6,7 @@ mod calls;
 pub mod dotnet_names;
 mod flow;
 mod infer;
+pub mod members_doc;
 mod new;
 mod stmt;
 pub mod table;

@@ -37,7 +37,7 @@ fn no_match() -> Fault {
 }
 
 /// Orders keys as `Comparer<T>.Default` (strings culture-aware).
-fn order(a: &Value, b: &Value) -> Ordering {
+pub(super) fn order(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => {
             str_compare(x, y, StringComparison::CurrentCulture).cmp(&0)
@@ -68,10 +68,12 @@ fn pick(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault
     let found = match name {
         "First" | "FirstOrDefault" => xs.first().cloned(),
         "Single" | "SingleOrDefault" if xs.len() > 1 => {
-            return Err(Fault::new(
-                FaultKind::InvalidOperation,
-                "Sequence contains more than one element",
-            ))
+            let what = if a.len() > 1 {
+                "Sequence contains more than one matching element"
+            } else {
+                "Sequence contains more than one element"
+            };
+            return Err(Fault::new(FaultKind::InvalidOperation, what));
         }
         _ => xs.last().cloned(),
     };
@@ -280,6 +282,8 @@ pub(super) const MEMBERS: &[MemberSpec] = member_table! {
         Method "LastOrDefault"("Func<T, bool>") -> "T" => pick;
         Method "Single"() -> "T" => pick;
         Method "SingleOrDefault"() -> "T" => pick;
+        Method "Single"("Func<T, bool>") -> "T" => pick;
+        Method "SingleOrDefault"("Func<T, bool>") -> "T" => pick;
         Method "OrderBy"("Func<T, K>") -> "IEnumerable<T>" => sort;
         Method "OrderByDescending"("Func<T, K>") -> "IEnumerable<T>" => sort;
         Method "Sum"() -> "number" => fold;

@@ -20,6 +20,7 @@ pub mod index;
 pub mod json;
 mod jwt;
 mod linq;
+mod linq_more;
 mod numbers;
 mod objects;
 mod offsets;
@@ -167,6 +168,7 @@ fn index() -> &'static Index {
             jwt::MEMBERS,
             collections::MEMBERS,
             linq::MEMBERS,
+            linq_more::MEMBERS,
             objects::MEMBERS,
             regex::MEMBERS,
             statics::hashing::MEMBERS,
