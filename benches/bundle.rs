@@ -208,6 +208,8 @@ fn program() -> (Program, String) {
             key_query: b.s("subscription-key"),
             revision: b.s("1"),
             is_current: true,
+            version: None,
+            versioning: None,
             operations,
         };
         b.p.apis.push(api);

@@ -19,3 +19,4 @@ mod soak;
 mod streaming;
 mod tls;
 mod transform;
+mod versions;

@@ -25,7 +25,7 @@ pub async fn wait_for(addr: SocketAddr, tries: u32) -> bool {
 }
 
 /// Sends SIGTERM to `child` and waits for its output.
-async fn terminate(child: std::process::Child) -> std::process::Output {
+pub async fn terminate(child: std::process::Child) -> std::process::Output {
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();

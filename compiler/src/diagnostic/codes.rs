@@ -182,6 +182,8 @@ codes! {
     UNREADABLE_FILE = error("unreadable-file", "a project file cannot be read", "`apis/orders/apiInformation.json` that is a folder", "Make it a readable file."),
     INVALID_UTF8 = error("invalid-utf8", "a project file is not UTF-8", "`apiInformation.json` saved as UTF-16", "Save it as UTF-8."),
     DUPLICATE_NAMED_VALUE = error("duplicate-named-value", "two named values share a name", "named values `api-key` and `Api-Key`", "Rename or remove one."),
+    UNKNOWN_VERSION_SET = error("unknown-version-set", "an API's `apiVersionSetId` names no declared version set", "`\"apiVersionSetId\": \"/apiVersionSets/orderz\"`", "Declare the set under `version sets/`, or fix the name."),
+    DUPLICATE_API_VERSION = error("duplicate-api-version", "two APIs of one version set claim the same version", "`orders-v2` and `orders-beta` both with `\"apiVersion\": \"v2\"`", "Give each API of the set its own version (one may be the version-less original)."),
     // References.
     UNKNOWN_BACKEND = error("unknown-backend", "`backend-id` names no declared backend", "<set-backend-service backend-id=\"orders-eu2\" />", "Declare the backend, or fix the name."),
     UNKNOWN_NAMED_VALUE = error("unknown-named-value", "`{{name}}` names no declared named value", "<value>{{api-kee}}</value>", "Declare the named value, or fix the name."),

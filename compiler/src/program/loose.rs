@@ -24,6 +24,9 @@ pub fn loose_project(doc: PolicyDoc, declarations: Option<&Project>) -> Project 
         subscription_key_query: "subscription-key".to_string(),
         revision: "1".to_string(),
         is_current: true,
+        version_set: None,
+        version: None,
+        version_spans: None,
         operations: vec![Operation {
             name: "any".to_string(),
             display_name: "any".to_string(),

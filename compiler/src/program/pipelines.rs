@@ -13,14 +13,25 @@ use std::collections::HashMap;
 
 /// Builds every operation's pipelines, in the order the scope merge defines them.
 pub(super) fn lower_pipelines(b: &mut Builder<'_>, project: &Project, scopes: &[ScopeEnv<'_>]) {
-    let mut blocks = Blocks { b, scopes };
+    let mut blocks = Blocks {
+        b,
+        scopes,
+        global: None,
+    };
     merge(project, &[None; 4], &mut blocks);
+    // Last, so that the operations' pipelines keep their numbers.
+    if let Some(sections) = blocks.global {
+        let id = blocks.b.pipeline(sections);
+        blocks.b.program.global = Some(id);
+    }
 }
 
 /// The scope merge as blocks of the program; `None`: no scope wrote the section yet.
 struct Blocks<'a, 'b, 'd> {
     b: &'a mut Builder<'d>,
     scopes: &'a [ScopeEnv<'b>],
+    /// The global policy's sections alone, made into a pipeline after the operations'.
+    global: Option<[Option<BlockId>; 4]>,
 }
 
 impl<'p> Merge<'p> for Blocks<'_, '_, '_> {
@@ -37,6 +48,10 @@ impl<'p> Merge<'p> for Blocks<'_, '_, '_> {
             return *parent;
         };
         self.b.section(env, at, index, section, *parent)
+    }
+
+    fn global(&mut self, sections: &[Option<BlockId>; 4]) {
+        self.global = Some(*sections);
     }
 
     fn operation(&mut self, at: OperationAt<'p>, sections: [Option<BlockId>; 4]) {

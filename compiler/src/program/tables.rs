@@ -5,7 +5,7 @@ use super::{Builder, ScopeEnv};
 use crate::project::{self, Project, SubscriptionScope as Scoped};
 use gatehouse_runtime::program::{
     Api, Backend, BackendId, BackendKind, Breaker, Credentials, MockExample, Operation, PoolMember,
-    Product, Subscription, SubscriptionScope, TlsSettings,
+    Product, Subscription, SubscriptionScope, TlsSettings, Versioning,
 };
 use sha2::{Digest, Sha256};
 
@@ -30,7 +30,7 @@ pub(super) fn lower_tables(b: &mut Builder<'_>, project: &Project, scopes: &[Sco
     );
     for (p, env) in &all {
         for api in &p.apis {
-            let api = lower_api(b, env, api);
+            let api = lower_api(b, env, p, api);
             b.program.apis.push(api);
         }
     }
@@ -55,7 +55,7 @@ pub(super) fn lower_tables(b: &mut Builder<'_>, project: &Project, scopes: &[Sco
     }
 }
 
-fn lower_api(b: &mut Builder<'_>, env: &ScopeEnv<'_>, api: &project::Api) -> Api {
+fn lower_api(b: &mut Builder<'_>, env: &ScopeEnv<'_>, p: &Project, api: &project::Api) -> Api {
     let operations = api
         .operations
         .iter()
@@ -90,6 +90,8 @@ fn lower_api(b: &mut Builder<'_>, env: &ScopeEnv<'_>, api: &project::Api) -> Api
         key_query: b.intern(&api.subscription_key_query),
         revision: b.intern(&api.revision),
         is_current: api.is_current,
+        version: api.version.as_deref().map(|v| b.intern(v)),
+        versioning: versioning(b, p, api),
         operations,
     }
 }
@@ -252,4 +254,15 @@ fn breaker(b: &mut Builder<'_>, r: &project::BreakerRule) -> Breaker {
         trip_ms: u64::try_from(r.trip_duration.as_millis()).unwrap_or(u64::MAX),
         accept_retry_after: r.accept_retry_after,
     }
+}
+
+/// The scheme of `api`'s version set, when it belongs to a declared one.
+fn versioning(b: &mut Builder<'_>, p: &Project, api: &project::Api) -> Option<Versioning> {
+    let set = api.version_set.as_deref()?;
+    let set = p.version_sets.iter().find(|s| s.name == set)?;
+    Some(match &set.scheme {
+        project::VersionScheme::Segment => Versioning::Segment,
+        project::VersionScheme::Header(n) => Versioning::Header(b.intern(n)),
+        project::VersionScheme::Query(n) => Versioning::Query(b.intern(n)),
+    })
 }

@@ -109,6 +109,19 @@ fn read_api(f: &mut Fields, name: &str, folder_rev: Option<&str>) -> Api {
             .unwrap_or_else(|| "subscription-key".to_string()),
         revision,
         is_current: f.boolean("/properties/isCurrent", folder_rev.is_none()),
+        version_set: f
+            .string("/properties/apiVersionSetId")
+            .and_then(|id| id.rsplit('/').next().map(str::to_string))
+            .filter(|s| !s.is_empty()),
+        version: f.string("/properties/apiVersion").filter(|v| !v.is_empty()),
+        version_spans: f.get("/properties/apiVersionSetId").map(|_| {
+            let set = f.span("/properties/apiVersionSetId");
+            let version = match f.get("/properties/apiVersion") {
+                Some(_) => f.span("/properties/apiVersion"),
+                None => set,
+            };
+            (set, version)
+        }),
         operations: Vec::new(),
         policy: None,
         origin: Origin {

@@ -12,6 +12,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     pool_members(project, out);
     subscription_scopes(project, out);
     duplicate_named_values(project, out);
+    super::versions::check(project, out);
 }
 
 /// Each pool member must name a declared single backend.

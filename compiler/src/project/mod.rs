@@ -14,6 +14,7 @@ mod model;
 mod openapi;
 mod read;
 mod report;
+mod versions;
 mod yaml;
 
 #[cfg(test)]
@@ -44,6 +45,7 @@ const COLLECTIONS: &[&str] = &[
     "named values",
     "policy fragments",
     "subscriptions",
+    "version sets",
     "workspaces",
 ];
 
@@ -114,6 +116,7 @@ fn load_scope(rx: &mut Reader, dir: &Path) -> Project {
         named_values: entities::load_named_values(rx, &dir.join("named values")),
         fragments: entities::load_fragments(rx, &dir.join("policy fragments")),
         subscriptions: entities::load_subscriptions(rx, &dir.join("subscriptions")),
+        version_sets: versions::load_version_sets(rx, &dir.join("version sets")),
         apis,
         gateway_hosts: Vec::new(),
         workspaces: Vec::new(),

@@ -26,6 +26,30 @@ pub struct Project {
     pub gateway_hosts: Vec<String>,
     /// Workspaces (`workspaces/<name>/`), each a scope of its own.
     pub workspaces: Vec<Workspace>,
+    /// Version sets (`version sets/<name>/`).
+    pub version_sets: Vec<VersionSet>,
+}
+
+/// A version set: how the versions of its APIs are told apart.
+#[derive(Debug)]
+pub struct VersionSet {
+    /// Resource name (the folder name).
+    pub name: String,
+    /// The scheme, with the header or query parameter name where it needs one.
+    pub scheme: VersionScheme,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A version set's `versioningScheme`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionScheme {
+    /// `/path/v2/…`.
+    Segment,
+    /// `versionHeaderName: v2`.
+    Header(String),
+    /// `?versionQueryName=v2`.
+    Query(String),
 }
 
 /// A workspace: a scope with its own APIs, products, backends, named values and fragments.
@@ -93,6 +117,12 @@ pub struct Api {
     pub revision: String,
     /// Whether this is the current revision.
     pub is_current: bool,
+    /// The version set it belongs to (the last segment of `apiVersionSetId`).
+    pub version_set: Option<String>,
+    /// Its version in that set (`apiVersion`; empty or absent: the set's original).
+    pub version: Option<String>,
+    /// Where `apiVersionSetId` and `apiVersion` (else `apiVersionSetId` again) are written.
+    pub version_spans: Option<(Span, Span)>,
     /// Operations from the specification (and operation folders).
     pub operations: Vec<Operation>,
     /// API-scope policy.

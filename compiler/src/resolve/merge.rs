@@ -93,6 +93,10 @@ pub trait Merge<'p> {
 
     /// One operation's merged sections (`inbound`, `backend`, `outbound`, `on-error`).
     fn operation(&mut self, at: OperationAt<'p>, sections: [Self::Section; 4]);
+
+    /// The global scope's sections alone, when the project has a global policy: what runs
+    /// (its `on-error`) for a request that matches no API or operation.
+    fn global(&mut self, _sections: &[Self::Section; 4]) {}
 }
 
 /// Runs the scope merge over `project`, below `top` (the sections nothing writes): every
@@ -101,6 +105,9 @@ pub trait Merge<'p> {
 /// one and the product's.
 pub fn merge<'p, M: Merge<'p>>(project: &'p Project, top: &[M::Section; 4], m: &mut M) {
     let global = sections_of(m, project.global.as_ref(), DocKind::Global, 0, top);
+    if project.global.is_some() {
+        m.global(&global);
+    }
     let mut next = Next::default();
     scope(m, project, 0, &global, &mut next);
     for (i, ws) in project.workspaces.iter().enumerate() {

@@ -5,6 +5,7 @@ mod rng;
 mod robustness;
 mod sample;
 mod validation;
+mod versions;
 
 use super::{load, LoadOptions, Loaded};
 use std::path::{Path, PathBuf};

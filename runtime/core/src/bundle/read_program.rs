@@ -98,6 +98,7 @@ fn read_sections(raw: &[u8], limits: &DecodeLimits) -> Result<Program, BundleErr
     let full = d.enter(section::PIPELINES)?;
     p.pipelines = d.pipelines()?;
     d.b.pipelines = p.pipelines.len();
+    p.global = d.opt_id("the global pipeline", p.pipelines.len())?;
     d.leave(section::PIPELINES, full)?;
     d.tables(&mut p)?;
     finish(&d.r, "the last section")?;

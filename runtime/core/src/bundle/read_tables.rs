@@ -6,7 +6,7 @@ use super::section;
 use crate::bundle::BundleError;
 use crate::program::{
     Api, Backend, BackendKind, Breaker, Credentials, MockExample, Operation, PoolMember, Product,
-    Program, Subscription, SubscriptionScope, TlsSettings,
+    Program, Subscription, SubscriptionScope, TlsSettings, Versioning,
 };
 
 impl In<'_, '_> {
@@ -72,6 +72,8 @@ impl In<'_, '_> {
         let key_header = self.str_id("a key header")?;
         let key_query = self.str_id("a key query parameter")?;
         let revision = self.str_id("a revision")?;
+        let version = self.opt_str("a version")?;
+        let versioning = self.versioning()?;
         let at = self.r.pos;
         let n = self.list("operations", 6)?;
         *operations = operations.saturating_add(n);
@@ -96,7 +98,27 @@ impl In<'_, '_> {
             key_query,
             revision,
             is_current,
+            version,
+            versioning,
             operations,
+        })
+    }
+
+    /// An API's version-set scheme: `u8` 0 none, 1 segment, 2 header or 3 query (then the
+    /// header or parameter name).
+    fn versioning(&mut self) -> Result<Option<Versioning>, BundleError> {
+        let at = self.r.pos;
+        Ok(match self.r.u8("a versioning scheme")? {
+            0 => None,
+            1 => Some(Versioning::Segment),
+            2 => Some(Versioning::Header(self.str_id("a version header")?)),
+            3 => Some(Versioning::Query(self.str_id("a version query parameter")?)),
+            k => {
+                return Err(BundleError::new(
+                    at,
+                    format!("versioning scheme {k} is not 0..=3"),
+                ))
+            }
         })
     }
 

@@ -6,7 +6,7 @@ use super::write_ops::put_block;
 use crate::bundle::{put_code, put_len, put_str, put_var, seal, BundleKind};
 use crate::program::{
     Api, Arg, Backend, BackendKind, Breaker, Credentials, Operation, Product, Program,
-    Subscription, SubscriptionScope,
+    Subscription, SubscriptionScope, Versioning,
 };
 
 /// Writes `p` as a program bundle (format [`crate::bundle::FORMAT_VERSION`], kind
@@ -60,6 +60,7 @@ pub fn encode_program(p: &Program) -> Vec<u8> {
         for pl in &p.pipelines {
             pl.sections.iter().for_each(|b| put_var(w, *b));
         }
+        put_opt(w, p.global);
     });
     put_section(&mut out, section::PRODUCTS, |w| {
         put_len(w, p.products.len());
@@ -217,6 +218,19 @@ fn put_api(w: &mut Vec<u8>, a: &Api) {
     put_var(w, a.key_header);
     put_var(w, a.key_query);
     put_var(w, a.revision);
+    put_opt(w, a.version);
+    match a.versioning {
+        None => w.push(0),
+        Some(Versioning::Segment) => w.push(1),
+        Some(Versioning::Header(n)) => {
+            w.push(2);
+            put_var(w, n);
+        }
+        Some(Versioning::Query(n)) => {
+            w.push(3);
+            put_var(w, n);
+        }
+    }
     put_len(w, a.operations.len());
     a.operations.iter().for_each(|o| put_operation(w, o));
 }

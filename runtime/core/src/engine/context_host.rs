@@ -47,6 +47,7 @@ impl Ctx {
                 (Some(a), "Path") => self.str_of(a.path),
                 (Some(a), "Revision") => self.str_of(a.revision),
                 (Some(a), "IsCurrentRevision") => Value::Bool(a.is_current),
+                (Some(a), "Version") => a.version.map_or(Value::Null, |v| self.str_of(v)),
                 (Some(a), "ServiceUrl") => a.service_url.map_or(Value::Null, |u| self.str_of(u)),
                 _ => Value::Null,
             },

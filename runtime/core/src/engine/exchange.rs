@@ -2,7 +2,7 @@
 //! subscription set-up, and what the server reads from it.
 
 use super::error::LastError;
-use super::route::Miss;
+use super::route::{Miss, RequestView};
 use super::scan::BodyNeeds;
 use super::subscription::{self, Accepted, Refused};
 use super::{RequestHead, Shared};
@@ -173,25 +173,28 @@ impl Exchange {
         let sh = self.ctx.sh.clone();
         let program = &*sh.program;
         let req = &self.ctx.req;
-        let routed = sh
-            .routes
-            .route(
-                req.host(),
-                req.method.as_str(),
-                req.received_path(),
-                &|| req.query(),
-            )
-            .map_err(|m| {
-                if let Miss::NoOperation(api) = m {
-                    self.ctx.api = Some(api);
-                }
-                Ok(LastError::step(
-                    "configuration",
-                    "OperationNotFound",
-                    "Unable to match incoming request to an operation.",
-                    "inbound",
-                ))
-            })?;
+        let view = RequestView {
+            req,
+            method: req.method.as_str(),
+        };
+        let routed = sh.routes.route(&view, req.received_path()).map_err(|m| {
+            if let Miss::NoOperation(api) = m {
+                self.ctx.api = Some(api);
+            }
+            self.global_pipeline();
+            let e = LastError::step(
+                "configuration",
+                "OperationNotFound",
+                "Unable to match incoming request to an operation.",
+                "inbound",
+            );
+            // APIM runs the global `on-error` for a request no operation answers.
+            if self.sections.is_some() {
+                Err(e)
+            } else {
+                Ok(e)
+            }
+        })?;
         self.ctx.api = Some(routed.api);
         self.ctx.op = Some(routed.op);
         self.ctx.params = routed.params;
@@ -257,6 +260,15 @@ impl Exchange {
                 Err(r) if required => Some(r),
                 Err(_) => None,
             },
+        }
+    }
+
+    /// The global policy's pipeline (for a request no operation answers), if any.
+    fn global_pipeline(&mut self) {
+        let sh = &self.ctx.sh;
+        if let Some(pid) = sh.program.global {
+            self.sections = sh.program.pipelines.get(pid as usize).map(|p| p.sections);
+            self.needs = sh.bodies.get(pid as usize).copied().unwrap_or_default();
         }
     }
 

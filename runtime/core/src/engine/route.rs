@@ -1,7 +1,9 @@
-//! The routing index: API by host and longest path prefix, then operation by method and
-//! URL template (a `matchit` router per API and method).
+//! The routing index: API by host, longest path prefix (with its version segment), version
+//! header or query parameter and revision (`;rev=N`), then operation by method and URL
+//! template (a `matchit` router per API and method). When the longest matching API has no
+//! operation for the request, shorter prefixes are tried.
 
-use crate::program::Program;
+use crate::program::{Program, Versioning};
 use gatehouse_dotnet::uri::unescape_data_string;
 use matchit::Router;
 use std::sync::Arc;
@@ -23,8 +25,15 @@ pub(crate) struct Index {
 #[derive(Debug)]
 struct ApiRoutes {
     api: u32,
-    /// `/prefix` or empty.
+    /// `/prefix` (with `/version` for a version set's segment scheme) or empty.
     prefix: String,
+    /// Its revision, and whether it is current (the revision a request without `;rev=`
+    /// reaches).
+    revision: String,
+    is_current: bool,
+    /// A version header or query parameter to check, for a version set's header and query
+    /// schemes.
+    version: Option<VersionRule>,
     /// Lower-case host names (empty: any host).
     hosts: Vec<String>,
     /// Per upper-case method, then the `*` operations.
@@ -44,6 +53,42 @@ pub(crate) struct Routed {
     pub params: Params,
 }
 
+/// Where a version set's header/query scheme reads the version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VersionIn {
+    Header,
+    Query,
+}
+
+/// The request must name `value` in header or query parameter `name`; with `value` `None`
+/// (a version set's original) it must not name a version there.
+#[derive(Debug)]
+struct VersionRule {
+    at: VersionIn,
+    name: String,
+    value: Option<String>,
+}
+
+/// The request as routing reads it: host, headers and query of `req`, with `method` (CORS
+/// routes a preflight by the method it announces).
+pub(crate) struct RequestView<'q> {
+    /// The request.
+    pub req: &'q super::request_response::Request,
+    /// The method to route.
+    pub method: &'q str,
+}
+
+impl RequestView<'_> {
+    fn query(&self) -> &super::headers::Multimap {
+        self.req.query()
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        let v = self.req.headers.map().get(name)?;
+        Some(String::from_utf8_lossy(v.as_bytes()).into_owned())
+    }
+}
+
 /// Why routing failed.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Miss {
@@ -58,17 +103,40 @@ impl Index {
     pub fn build(program: &Program) -> Index {
         let mut ix = Index::default();
         for (ai, api) in program.apis.iter().enumerate() {
-            if !api.is_current {
-                continue;
-            }
             let path = program.str(api.path).trim_matches('/');
+            let version = api.version.map(|v| program.str(v).to_string());
+            let mut prefix = if path.is_empty() {
+                String::new()
+            } else {
+                format!("/{path}")
+            };
+            let mut rule = None;
+            match api.versioning {
+                Some(Versioning::Segment) => {
+                    if let Some(v) = &version {
+                        prefix = format!("{prefix}/{v}");
+                    }
+                }
+                Some(Versioning::Header(n) | Versioning::Query(n)) => {
+                    let at = match api.versioning {
+                        Some(Versioning::Header(_)) => VersionIn::Header,
+                        _ => VersionIn::Query,
+                    };
+                    let name = program.str(n).to_string();
+                    rule = Some(VersionRule {
+                        at,
+                        name,
+                        value: version,
+                    });
+                }
+                None => {}
+            }
             let mut routes = ApiRoutes {
                 api: ai as u32,
-                prefix: if path.is_empty() {
-                    String::new()
-                } else {
-                    format!("/{path}")
-                },
+                prefix,
+                revision: program.str(api.revision).to_string(),
+                is_current: api.is_current,
+                version: rule,
                 hosts: api
                     .hosts
                     .iter()
@@ -104,8 +172,16 @@ impl Index {
             }
             ix.apis.push(routes);
         }
-        ix.apis
-            .sort_by_key(|a| (std::cmp::Reverse(a.prefix.len()), a.hosts.is_empty()));
+        // Longest prefix first; at one prefix, APIs with a host before host-less ones, and
+        // a version set's versions before its original.
+        ix.apis.sort_by_key(|a| {
+            let original = a.version.as_ref().is_some_and(|r| r.value.is_none());
+            (
+                std::cmp::Reverse(a.prefix.len()),
+                a.hosts.is_empty(),
+                original,
+            )
+        });
         ix
     }
 
@@ -114,43 +190,58 @@ impl Index {
         &self.warnings
     }
 
-    /// Routes `method` `path` (without the query) on `host`; `query` gives the request's
-    /// decoded query parameters, asked for only by templates with a query part.
-    pub fn route<'q>(
-        &self,
-        host: &str,
-        method: &str,
-        path: &str,
-        query: &dyn Fn() -> &'q super::headers::Multimap,
-    ) -> Result<Routed, Miss> {
-        let host = host.rsplit_once(':').map_or(host, |(h, p)| {
-            if p.bytes().all(|b| b.is_ascii_digit()) {
-                h
-            } else {
-                host
+    /// Routes the request's `path` (without the query; `;rev=N` after the API's path picks
+    /// a revision).
+    pub fn route(&self, req: &RequestView<'_>, path: &str) -> Result<Routed, Miss> {
+        let host = strip_port(req.req.host());
+        let (path, rev) = split_revision(path);
+        let mut miss = Miss::NoApi;
+        for api in &self.apis {
+            let host_ok =
+                api.hosts.is_empty() || api.hosts.iter().any(|h| h.eq_ignore_ascii_case(host));
+            let revision_ok = match &rev {
+                Some(r) => api.revision == *r,
+                None => api.is_current,
+            };
+            if !host_ok || !revision_ok || !version_ok(api, req) {
+                continue;
             }
-        });
-        let api = self
-            .apis
+            let Some(rest) = strip_prefix(&path, &api.prefix) else {
+                continue;
+            };
+            match api.operation(req, rest) {
+                Some(r) => return Ok(r),
+                None if miss == Miss::NoApi => miss = Miss::NoOperation(api.api),
+                None => {}
+            }
+        }
+        Err(miss)
+    }
+
+    /// The query parameter names operation `op` of API `api` names in its template.
+    pub fn template_query(&self, api: u32, op: u32) -> &[(Arc<str>, Arc<str>)] {
+        self.apis
             .iter()
-            .filter(|a| a.hosts.is_empty() || a.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
-            .find_map(|a| strip_prefix(path, &a.prefix).map(|rest| (a, rest)));
-        let Some((api, rest)) = api else {
-            return Err(Miss::NoApi);
-        };
+            .find(|a| a.api == api)
+            .and_then(|a| a.query.get(op as usize))
+            .map_or(&[], |q| q)
+    }
+}
+
+impl ApiRoutes {
+    /// The operation answering `req` at `rest` (the path after the prefix), with its
+    /// parameters.
+    fn operation(&self, req: &RequestView<'_>, rest: &str) -> Option<Routed> {
         let target = if rest.is_empty() { "/" } else { rest };
         // Templates match without regard to ASCII case, as API prefixes do (APIM's rule);
         // parameters keep the request's own spelling (lower-casing ASCII keeps offsets).
         let folded = target.to_ascii_lowercase();
-        let found = api
+        let m = self
             .methods
             .iter()
-            .find(|(m, _)| m.eq_ignore_ascii_case(method))
+            .find(|(m, _)| m.eq_ignore_ascii_case(req.method))
             .and_then(|(_, r)| r.at(&folded).ok())
-            .or_else(|| api.any.at(&folded).ok());
-        let Some(m) = found else {
-            return Err(Miss::NoOperation(api.api));
-        };
+            .or_else(|| self.any.at(&folded).ok())?;
         let op = *m.value;
         let mut params: Params = m
             .params
@@ -167,8 +258,9 @@ impl Index {
                 (Arc::from(k), decoded, raw)
             })
             .collect();
-        for (name, param) in api.query.get(op as usize).map_or(&[][..], |q| q) {
-            let value = query()
+        for (name, param) in self.query.get(op as usize).map_or(&[][..], |q| q) {
+            let value = req
+                .query()
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .and_then(|(_, vs)| vs.first());
@@ -176,22 +268,63 @@ impl Index {
                 params.push((param.clone(), v.clone(), v.clone()));
             }
         }
-        Ok(Routed {
-            api: api.api,
+        Some(Routed {
+            api: self.api,
             op,
             rest: rest.to_string(),
             params,
         })
     }
+}
 
-    /// The query parameter names operation `op` of API `api` names in its template.
-    pub fn template_query(&self, api: u32, op: u32) -> &[(Arc<str>, Arc<str>)] {
-        self.apis
+/// Whether the request names the version `api` wants (header and query schemes); a
+/// version set's original wants none named.
+fn version_ok(api: &ApiRoutes, req: &RequestView<'_>) -> bool {
+    let Some(rule) = &api.version else {
+        return true;
+    };
+    let given = match rule.at {
+        VersionIn::Header => req.header(&rule.name),
+        VersionIn::Query => req
+            .query()
             .iter()
-            .find(|a| a.api == api)
-            .and_then(|a| a.query.get(op as usize))
-            .map_or(&[], |q| q)
+            .find(|(k, _)| k.eq_ignore_ascii_case(&rule.name))
+            .and_then(|(_, vs)| vs.first().map(|v| v.to_string())),
+    };
+    let given = given.filter(|g| !g.is_empty());
+    match (&rule.value, given) {
+        (None, None) => true,
+        (Some(want), Some(g)) => want.eq_ignore_ascii_case(&g),
+        _ => false,
     }
+}
+
+/// `host` without a trailing `:port`.
+fn strip_port(host: &str) -> &str {
+    host.rsplit_once(':').map_or(host, |(h, p)| {
+        if p.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    })
+}
+
+/// The path without its `;rev=N` (APIM's revision selector, written after the API's
+/// path: `/orders;rev=2/items`), and `N`.
+fn split_revision(path: &str) -> (std::borrow::Cow<'_, str>, Option<String>) {
+    let Some(at) = path.find(";rev=") else {
+        return (std::borrow::Cow::Borrowed(path), None);
+    };
+    let digits = &path[at + 5..];
+    let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+    let after = &digits[n..];
+    if n == 0 || !(after.is_empty() || after.starts_with('/')) {
+        return (std::borrow::Cow::Borrowed(path), None);
+    }
+    let rev = digits[..n].trim_start_matches('0').to_string();
+    let clean = format!("{}{after}", &path[..at]);
+    (std::borrow::Cow::Owned(clean), Some(rev))
 }
 
 /// A template with its static text lower-cased (ASCII) and its `{parameters}` as written.

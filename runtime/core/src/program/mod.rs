@@ -30,7 +30,9 @@ pub use ops::{
 };
 pub use ops::{Limit, RateLimit, Target};
 pub use print::explain;
-pub use route::{Api, MockExample, Operation, Product, Subscription, SubscriptionScope};
+pub use route::{
+    Api, MockExample, Operation, Product, Subscription, SubscriptionScope, Versioning,
+};
 pub use secrets::{secret_env_name, MissingSecret, SecretRef};
 
 use crate::bytecode::Code;
@@ -62,6 +64,9 @@ pub struct Program {
     pub blocks: Vec<Block>,
     /// One per (operation, product) pair whose effective policy differs.
     pub pipelines: Vec<Pipeline>,
+    /// The global policy alone, when the project has one: its `on-error` runs for a
+    /// request that matches no API or operation.
+    pub global: Option<PipelineId>,
     /// APIs with their operations (the routing table).
     pub apis: Vec<Api>,
     /// Products.

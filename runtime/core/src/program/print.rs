@@ -42,6 +42,19 @@ pub fn explain(program: &Program, only: Option<(&str, &str)>) -> String {
             }
         }
     }
+    if let Some(pipe) = program
+        .global
+        .and_then(|g| program.pipelines.get(g as usize))
+    {
+        if only.is_none() {
+            let _ = writeln!(
+                out,
+                "  global (no API or operation matched): on-error=block {}",
+                pipe.sections[3]
+            );
+            roots.push(pipe.sections[3]);
+        }
+    }
     let blocks = match only {
         None => (0..program.blocks.len() as BlockId).collect(),
         Some(_) => p.reachable(&roots),

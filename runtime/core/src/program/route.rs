@@ -23,10 +23,26 @@ pub struct Api {
     pub key_query: StrId,
     /// Revision.
     pub revision: StrId,
-    /// Whether it is the current revision (only current revisions are routed by path).
+    /// Whether it is the current revision (the others answer only to `;rev=N`).
     pub is_current: bool,
+    /// Its version in a version set (`apiVersion`); `None` for an API outside a set and for
+    /// a set's version-less original.
+    pub version: Option<StrId>,
+    /// How its version set tells versions apart, when it is in one.
+    pub versioning: Option<Versioning>,
     /// Operations.
     pub operations: Vec<Operation>,
+}
+
+/// A version set's scheme: where a request names the version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Versioning {
+    /// A path segment after the API's path: `/orders/v2/...`.
+    Segment,
+    /// A header, e.g. `Api-Version: v2`.
+    Header(StrId),
+    /// A query parameter, e.g. `?api-version=v2`.
+    Query(StrId),
 }
 
 /// An operation of an API.

@@ -379,6 +379,8 @@ fn apis() -> Vec<Api> {
             key_query: 41,
             revision: 42,
             is_current: true,
+            version: Some(44),
+            versioning: Some(Versioning::Segment),
             operations: vec![
                 operation(43, vec![(u32::MAX, 0), (0, 1)]),
                 operation(44, vec![(u32::MAX, 1)]),
@@ -395,6 +397,8 @@ fn apis() -> Vec<Api> {
             key_query: 41,
             revision: 42,
             is_current: false,
+            version: None,
+            versioning: Some(Versioning::Header(40)),
             operations: vec![],
         },
     ]
@@ -447,6 +451,7 @@ pub fn program() -> Program {
                 sections: [0, 4, 5, 4],
             },
         ],
+        global: Some(1),
         apis: apis(),
         products: vec![
             Product {

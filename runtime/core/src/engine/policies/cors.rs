@@ -2,6 +2,7 @@
 //! effective inbound), and CORS headers on actual cross-origin requests.
 
 use super::super::exchange::{Body, Exchange, Reply};
+use super::super::route::RequestView;
 use super::super::run::Next;
 use crate::program::{Cors, Op, OpKind, Program, StrId};
 use http::header::{self, HeaderName, HeaderValue};
@@ -127,9 +128,8 @@ pub(crate) fn preflight(x: &mut Exchange) -> bool {
     let routed = std::iter::once(wanted.trim())
         .chain(FALLBACK_METHODS)
         .find_map(|m| {
-            sh.routes
-                .route(req.host(), m, req.received_path(), &|| req.query())
-                .ok()
+            let view = RequestView { req, method: m };
+            sh.routes.route(&view, req.received_path()).ok()
         });
     let Some(routed) = routed else {
         return false;

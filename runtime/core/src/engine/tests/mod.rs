@@ -18,6 +18,7 @@ mod routing;
 mod send_request;
 mod subscriptions;
 mod transform;
+mod versions;
 
 use super::{
     run_in_process, BackendFailure, BackendRequest, BackendResponse, EngineConfig, Gateway,
@@ -168,6 +169,8 @@ impl B {
             key_query: self.s(""),
             revision: self.s("1"),
             is_current: true,
+            version: None,
+            versioning: None,
             operations: Vec::new(),
         };
         self.p.apis.push(api);

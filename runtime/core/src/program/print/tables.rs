@@ -33,9 +33,10 @@ impl Printer<'_> {
                 String::new()
             };
             let current = if api.is_current { " current" } else { "" };
+            let version = self.version(api);
             let _ = writeln!(
                 out,
-                "  api {} {:?} path=/{}{url} revision={}{current}{key}",
+                "  api {} {:?} path=/{}{url} revision={}{current}{version}{key}",
                 self.s(api.name),
                 self.s(api.display_name),
                 self.s(api.path),
@@ -199,5 +200,22 @@ impl Printer<'_> {
                 );
             }
         }
+    }
+}
+
+impl super::Printer<'_> {
+    /// ` version=v2 (segment)`, ` version=- (header Api-Version)`, or nothing.
+    fn version(&self, api: &crate::program::Api) -> String {
+        use crate::program::Versioning;
+        let Some(scheme) = api.versioning else {
+            return String::new();
+        };
+        let scheme = match scheme {
+            Versioning::Segment => "segment".to_string(),
+            Versioning::Header(n) => format!("header {}", self.s(n)),
+            Versioning::Query(n) => format!("query {}", self.s(n)),
+        };
+        let v = api.version.map_or("-", |v| self.s(v));
+        format!(" version={v} ({scheme})")
     }
 }
