@@ -192,6 +192,24 @@ fn to_int(v: &Value, t: IntType) -> Result<i128, Fault> {
     })
 }
 
+/// `IComparable.CompareTo` of numbers, `bool`, `char`, `DateTime`, `TimeSpan` and `Guid`:
+/// -1, 0 or 1; `null` sorts first (1); a value of another type is .NET's
+/// `ArgumentException`.
+fn compare_to(vm: &mut Vm<'_>, _: &'static str, a: &[Value]) -> Result<Value, Fault> {
+    let (me, other) = (arg(a, 0), arg(a, 1));
+    if other.is_null() {
+        return Ok(Value::Int(1));
+    }
+    let same_kind = std::mem::discriminant(me) == std::mem::discriminant(other);
+    match crate::vm::compare(me, other).filter(|_| same_kind) {
+        Some(o) => Ok(Value::Int(o as i32)),
+        None => Err(Fault::argument(format!(
+            "Object must be of type {}.",
+            crate::vm::type_name(&vm.heap, me).trim_start_matches("System.")
+        ))),
+    }
+}
+
 /// `Convert.ToInt32(string, fromBase)` and friends; `Convert.ToString(integer, toBase)`.
 fn convert_base(_: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
     use gatehouse_dotnet::radix::{format_in_base, parse_in_base};
@@ -307,15 +325,25 @@ pub(super) const MEMBERS: &[MemberSpec] = member_table! {
     }
     "number" {
         Method "ToString"("string") -> "string" => to_string;
+        Method "CompareTo"("object") -> "int" => compare_to;
+    }
+    "bool" {
+        Method "CompareTo"("object") -> "int" => compare_to;
+    }
+    "char" {
+        Method "CompareTo"("object") -> "int" => compare_to;
     }
     "DateTime" {
         Method "ToString"("string") -> "string" => to_string;
+        Method "CompareTo"("object") -> "int" => compare_to;
     }
     "TimeSpan" {
         Method "ToString"("string") -> "string" => to_string;
+        Method "CompareTo"("object") -> "int" => compare_to;
     }
     "Guid" {
         Method "ToString"("string") -> "string" => to_string;
+        Method "CompareTo"("object") -> "int" => compare_to;
     }
     "decimal" {
         Static "ToDouble"("decimal") -> "double" => decimal_to_double;
