@@ -20,3 +20,4 @@ mod streaming;
 mod tls;
 mod transform;
 mod versions;
+mod workspaces;
