@@ -9,6 +9,7 @@ mod failures;
 mod hardening;
 mod harness;
 mod identity;
+mod key_vault;
 mod lifecycle;
 mod malformed;
 mod policies;
