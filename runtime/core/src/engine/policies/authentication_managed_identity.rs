@@ -126,6 +126,13 @@ pub(crate) fn identified(x: &mut Exchange, r: Result<AccessToken, TokenFailure>)
     let Some(w) = x.identifying.take() else {
         return Identified::Go;
     };
+    // A token no header can carry is a failure too.
+    let r = r.and_then(|t| match bearer(&t) {
+        Some(_) => Ok(t),
+        None => Err(TokenFailure {
+            message: "the token provider's token is not a valid header value".to_string(),
+        }),
+    });
     let token = match r {
         Ok(t) => Some(t),
         Err(_) if w.ignore_error => None,

@@ -185,3 +185,20 @@ fn the_token_never_shows_in_debug_output() {
     let t = AccessToken::new("tok-123");
     assert!(!format!("{t:?}").contains("tok-123"));
 }
+
+#[test]
+fn a_token_no_header_can_carry_is_a_failure() {
+    let mut b = B::new();
+    let a = identity(&mut b, None, None, None);
+    let gw = gateway(b, vec![OpKind::AuthenticationManagedIdentity(a)]);
+    let o = go(&gw, &mut |_: &TokenRequest| {
+        Ok(AccessToken::new("bad\ntoken"))
+    });
+    assert!(o.forwarded.is_empty());
+    let e = o.exchange.last_error().unwrap();
+    assert!(
+        e.message.contains("not a valid header value"),
+        "{}",
+        e.message
+    );
+}
