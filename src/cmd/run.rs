@@ -9,6 +9,7 @@ use gatehouse_runtime::bundle::{decode_program, DecodeLimits, MAGIC};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
 use gatehouse_runtime::program::Program;
 use gatehouse_server::backend::certs;
+use gatehouse_server::identity::{self, key_vault, IdentitySettings, KeyVault, Tokens};
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
 use gatehouse_server::{admin, echo, listener, Loaded, ServerConfig, Shared};
@@ -79,6 +80,15 @@ pub struct Args {
     /// send (past it, expired windows are swept and the least-used counters evicted).
     #[arg(long, value_name = "MIB", default_value_t = (EngineConfig::default().counters.max_bytes >> 20) as u64)]
     counter_memory: u64,
+    /// Who issues the access tokens of `authentication-managed-identity` and Key Vault
+    /// named values: `auto` (the first configured of client-secret, workload-identity,
+    /// app-service), `client-secret`, `workload-identity`, `app-service`, `imds` or `none`.
+    #[arg(long, value_name = "PROVIDER", default_value = "auto", value_parser = clap::builder::PossibleValuesParser::new(identity::provider::CHOICES))]
+    token_provider: String,
+    /// Seconds between reads of Key Vault named values (APIM: four hours); a failed read
+    /// keeps the last good value.
+    #[arg(long, value_name = "SECS", default_value_t = key_vault::DEFAULT_REFRESH.as_secs())]
+    key_vault_refresh: u64,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -101,13 +111,32 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     let secs = |s: u64| Duration::from_secs(s.max(1));
+    let provider =
+        match identity::Provider::from_env(&args.token_provider, &|k| std::env::var(k).ok()) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return FAILURE;
+            }
+        };
     let config = ServerConfig {
         max_connections: args.max_connections.max(1),
         header_read_timeout: secs(args.header_timeout),
         idle_timeout: secs(args.idle_timeout),
         body_read_timeout: secs(args.body_timeout),
+        identity: IdentitySettings {
+            provider,
+            ..IdentitySettings::default()
+        },
         ..ServerConfig::default()
     };
+    let tokens = Arc::new(Tokens::new(config.identity.clone(), &config.client));
+    let vault = Arc::new(KeyVault::new(
+        tokens.clone(),
+        &config.client,
+        config.identity.timeout,
+    ));
+    let vault_for_load = vault.clone();
     let path = args.path.clone();
     let client = config.client.clone();
     let given: HashMap<String, PathBuf> = args.certificates.iter().cloned().collect();
@@ -116,19 +145,12 @@ pub fn run(args: &Args) -> u8 {
         .unwrap_or(usize::MAX >> 20)
         .saturating_mul(1 << 20);
     let rebuild: Rebuild<Gateway> = Arc::new(move || {
-        let program = load_program(&path, &secrets)?;
+        let program = load_program(&path, &secrets, &vault_for_load)?;
         let mut client = client.clone();
         client.certificates = load_certificates(&program, &given)?;
         let gateway = Gateway::new(Arc::new(program), engine.clone());
         Loaded::new(gateway, &client)
     });
-    let first = match rebuild() {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ERRORS;
-        }
-    };
     gatehouse_server::access_log::set_enabled(!args.no_access_log);
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -147,7 +169,22 @@ pub fn run(args: &Args) -> u8 {
             return FAILURE;
         }
     };
-    match runtime.block_on(serve(args, first, rebuild, config)) {
+    // The first build runs inside the runtime: Key Vault named values are read then.
+    let job = rebuild.clone();
+    let first = runtime.block_on(async {
+        tokio::task::spawn_blocking(move || job())
+            .await
+            .map_err(|e| format!("the build panicked: {e}"))?
+    });
+    let first = match first {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ERRORS;
+        }
+    };
+    let identity = Identity { tokens, vault };
+    match runtime.block_on(serve(args, first, rebuild, config, identity)) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");
@@ -156,12 +193,19 @@ pub fn run(args: &Args) -> u8 {
     }
 }
 
+/// The token cache and Key Vault named values, shared by every program served.
+struct Identity {
+    tokens: Arc<Tokens>,
+    vault: Arc<KeyVault>,
+}
+
 /// Binds the listeners, serves, and drains on a termination signal.
 async fn serve(
     args: &Args,
     first: Loaded<Gateway>,
     rebuild: Rebuild<Gateway>,
     config: ServerConfig,
+    identity: Identity,
 ) -> Result<(), String> {
     let bind = |addr: String| async move {
         TcpListener::bind(addr.as_str())
@@ -180,7 +224,9 @@ async fn serve(
     };
     let (listen, admin) = (shown(&gateway, &args.listen), shown(&admin_l, &args.admin));
 
-    let shared = Arc::new(Shared::new(first, config));
+    let mut shared = Shared::new(first, config);
+    shared.tokens = identity.tokens;
+    let shared = Arc::new(shared);
     let stop = Shutdown::new();
     let admin_stop = Shutdown::new();
     tokio::spawn(admin::serve(
@@ -196,6 +242,13 @@ async fn serve(
     tokio::spawn(reload::on_sighup(
         shared.clone(),
         rebuild.clone(),
+        stop.clone(),
+    ));
+    tokio::spawn(refresh_key_vault(
+        shared.clone(),
+        rebuild.clone(),
+        identity.vault,
+        Duration::from_secs(args.key_vault_refresh.max(1)),
         stop.clone(),
     ));
     if args.watch {
@@ -223,19 +276,66 @@ async fn serve(
     drained
 }
 
-/// The program at `path` (a bundle, or a project compiled now) with secrets resolved.
-fn load_program(path: &Path, secrets: &HashMap<String, String>) -> Result<Program, String> {
+/// Reads the Key Vault named values again every `interval`; a change rebuilds the program
+/// with the new values, a failure keeps the last good value (logged, and counted in
+/// `/metrics`).
+async fn refresh_key_vault(
+    shared: Arc<Shared<Gateway>>,
+    rebuild: Rebuild<Gateway>,
+    vault: Arc<KeyVault>,
+    interval: Duration,
+    stop: Shutdown,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.wait() => return,
+        }
+        let r = vault.refresh().await;
+        let total = vault.held() as u64;
+        let failed = r.failed.len() as u64;
+        shared
+            .metrics
+            .key_vault_refresh(total.saturating_sub(failed), failed, vault.stale());
+        if r.changed {
+            tracing::info!("a Key Vault named value changed; reloading");
+            reload::reload(&shared, &rebuild).await;
+        }
+    }
+}
+
+/// The program at `path` (a bundle, or a project compiled now) with secrets resolved:
+/// from the environment, `--secrets`, the project, and (for Key Vault named values) Key
+/// Vault.
+fn load_program(
+    path: &Path,
+    secrets: &HashMap<String, String>,
+    vault: &KeyVault,
+) -> Result<Program, String> {
     let (mut program, declared) = if is_bundle(path) {
         (read_bundle(path)?, HashMap::new())
     } else {
         compile(path)?
     };
-    let lookup = |name: &str| {
+    let given = |name: &str| {
         std::env::var(gatehouse_runtime::program::secret_env_name(name))
             .ok()
             .or_else(|| secrets.get(name).cloned())
             .or_else(|| declared.get(name).cloned())
     };
+    let mut from_vault = HashMap::new();
+    for s in &program.secrets {
+        let Some(id) = s.key_vault.as_deref().filter(|_| given(&s.name).is_none()) else {
+            continue;
+        };
+        let handle = tokio::runtime::Handle::try_current()
+            .map_err(|_| "Key Vault named values need the gateway's runtime".to_string())?;
+        let v = handle
+            .block_on(vault.value(&s.name, id))
+            .map_err(|e| format!("Key Vault named value '{}' could not be read: {e}", s.name))?;
+        from_vault.insert(s.name.clone(), v);
+    }
+    let lookup = |name: &str| given(name).or_else(|| from_vault.get(name).cloned());
     program
         .resolve_secrets(&lookup)
         .map_err(|e| e.to_string())?;

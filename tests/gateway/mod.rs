@@ -8,6 +8,8 @@ mod connections;
 mod failures;
 mod hardening;
 mod harness;
+mod identity;
+mod key_vault;
 mod lifecycle;
 mod malformed;
 mod policies;

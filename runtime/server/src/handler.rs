@@ -211,6 +211,7 @@ async fn drive<E: Engine, X: RequestRun>(
                 }
             }
             Step::Send(req) => Resume::Sent(send(shared, backends, req).await),
+            Step::Token(req) => Resume::Token(shared.tokens.get(&req).await),
             Step::NeedResponseBody => match bodies.backend_bytes.clone() {
                 Some(b) => Resume::ResponseBody(b),
                 None => match collect(bodies.backend.take(), config.max_response_body).await {

@@ -11,6 +11,7 @@ pub mod backend;
 pub mod echo;
 pub mod gateway;
 pub mod handler;
+pub mod identity;
 pub mod listener;
 pub mod metrics;
 pub mod reload;
@@ -98,6 +99,8 @@ pub struct ServerConfig {
     pub drain_timeout: Duration,
     /// Backend client settings.
     pub client: ClientSettings,
+    /// Token provider and cache settings (`authentication-managed-identity`).
+    pub identity: identity::IdentitySettings,
 }
 
 impl Default for ServerConfig {
@@ -113,6 +116,7 @@ impl Default for ServerConfig {
             max_connections: 10_000,
             drain_timeout: Duration::from_secs(30),
             client: ClientSettings::default(),
+            identity: identity::IdentitySettings::default(),
         }
     }
 }
@@ -125,14 +129,18 @@ pub struct Shared<E> {
     pub metrics: metrics::Metrics,
     /// Limits.
     pub config: ServerConfig,
+    /// Access tokens (`authentication-managed-identity`), cached across reloads.
+    pub tokens: std::sync::Arc<identity::Tokens>,
 }
 
 impl<E: Engine> Shared<E> {
     /// Shared state serving `loaded`.
     pub fn new(loaded: Loaded<E>, config: ServerConfig) -> Shared<E> {
+        let tokens = identity::Tokens::new(config.identity.clone(), &config.client);
         Shared {
             current: arc_swap::ArcSwap::from_pointee(loaded),
             metrics: metrics::Metrics::default(),
+            tokens: std::sync::Arc::new(tokens),
             config,
         }
     }

@@ -26,6 +26,9 @@ pub struct Metrics {
     in_flight: AtomicI64,
     reloads_ok: AtomicU64,
     reloads_failed: AtomicU64,
+    key_vault_ok: AtomicU64,
+    key_vault_failed: AtomicU64,
+    key_vault_stale: AtomicI64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -67,6 +70,15 @@ impl Metrics {
             &self.reloads_failed
         };
         c.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts Key Vault named value reads of a refresh (`ok` and `failed`), and how many
+    /// named values now serve a last good value after a failed refresh.
+    pub fn key_vault_refresh(&self, ok: u64, failed: u64, stale: usize) {
+        self.key_vault_ok.fetch_add(ok, Ordering::Relaxed);
+        self.key_vault_failed.fetch_add(failed, Ordering::Relaxed);
+        let stale = i64::try_from(stale).unwrap_or(i64::MAX);
+        self.key_vault_stale.store(stale, Ordering::Relaxed);
     }
 
     /// The number of requests counted with `status` (all routes).
@@ -142,7 +154,27 @@ impl Metrics {
             "gatehouse_reloads_total{{result=\"failed\"}} {}",
             self.reloads_failed.load(Ordering::Relaxed)
         );
+        self.render_key_vault(&mut out);
         out
+    }
+
+    fn render_key_vault(&self, out: &mut String) {
+        out.push_str("# HELP gatehouse_key_vault_refreshes_total Key Vault named value reads by the periodic refresh, by result.\n");
+        out.push_str("# TYPE gatehouse_key_vault_refreshes_total counter\n");
+        for (result, c) in [
+            ("ok", &self.key_vault_ok),
+            ("failed", &self.key_vault_failed),
+        ] {
+            let n = c.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "gatehouse_key_vault_refreshes_total{{result=\"{result}\"}} {n}"
+            );
+        }
+        out.push_str("# HELP gatehouse_key_vault_stale_values Key Vault named values served from their last good value after a failed refresh.\n");
+        out.push_str("# TYPE gatehouse_key_vault_stale_values gauge\n");
+        let n = self.key_vault_stale.load(Ordering::Relaxed);
+        let _ = writeln!(out, "gatehouse_key_vault_stale_values {n}");
     }
 
     fn render_latency(&self, out: &mut String) {

@@ -7,6 +7,7 @@
 //! structure, lowered by `pipelines.rs`.
 
 mod authentication_basic;
+mod authentication_managed_identity;
 mod check_header;
 mod cors;
 mod find_and_replace;
@@ -66,6 +67,7 @@ pub const LOWERINGS: &[Lowering] = &[
     ip_filter::LOWERING,
     cors::LOWERING,
     authentication_basic::LOWERING,
+    authentication_managed_identity::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -1,8 +1,9 @@
 //! `send-request`: an outbound call (`mode`, `timeout`, `ignore-error`, the variable) built
-//! from `set-url`, `set-method`, `set-header` and `set-body`; the authentication and
-//! `proxy` children are not executed, so `build` refuses them.
+//! from `set-url`, `set-method`, `set-header`, `set-body` and
+//! `authentication-managed-identity`; the other authentication children and `proxy` are
+//! not executed, so `build` refuses them.
 
-use super::{set_body, set_header, Lowering, Reported};
+use super::{authentication_managed_identity, set_body, set_header, Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
 use gatehouse_runtime::program::{OpKind, SendRequest};
@@ -33,6 +34,7 @@ fn send_request(
         method: None,
         headers: Vec::new(),
         body: None,
+        identity: None,
     };
     let mut counts = std::collections::HashMap::new();
     let mut refused = false;
@@ -46,10 +48,19 @@ fn send_request(
             "set-method" => out.method = Some(b.content(env, &inner, c).ok_or(Reported)?),
             "set-header" => out.headers.push(set_header::header_op(b, env, &inner, c)?),
             "set-body" => out.body = Some(set_body::body(b, env, &inner, c)?),
-            "authentication-certificate"
-            | "authentication-managed-identity"
-            | "authentication-basic"
-            | "proxy" => {
+            "authentication-managed-identity" => {
+                if !super::attributes_supported(
+                    b,
+                    &inner,
+                    c,
+                    authentication_managed_identity::ATTRIBUTES,
+                ) {
+                    return Err(Reported);
+                }
+                let a = authentication_managed_identity::identity(b, env, &inner, c)?;
+                out.identity = Some(a);
+            }
+            "authentication-certificate" | "authentication-basic" | "proxy" => {
                 let message = format!("gatehouse does not execute `{name}` inside `send-request`");
                 b.error(
                     site.file,

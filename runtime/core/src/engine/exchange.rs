@@ -61,6 +61,8 @@ pub(crate) enum Stage {
     ResponseBody,
     /// Waiting for a `send-request` answer.
     Sending,
+    /// Waiting for an access token (`authentication-managed-identity`).
+    Token,
     Done,
 }
 
@@ -111,6 +113,8 @@ pub struct Exchange {
     pub(crate) sending: Option<super::policies::Sending>,
     /// A `cors` policy already decided this request's CORS headers.
     pub(crate) cors_done: bool,
+    /// The `authentication-managed-identity` waiting for its token.
+    pub(crate) identifying: Option<super::policies::Identifying>,
     /// A preflight answered before the pipeline (`cors`).
     pub(crate) preflight: bool,
 }
@@ -157,6 +161,7 @@ impl Exchange {
             sending: None,
             cors_done: false,
             preflight: false,
+            identifying: None,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();

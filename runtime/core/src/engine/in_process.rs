@@ -2,8 +2,8 @@
 //! `gatehouse` commands that run a request without a network).
 
 use super::{
-    BackendFailure, BackendRequest, BackendResponse, Gateway, RequestHead, Response, ResponseBody,
-    Resume, Step,
+    AccessToken, BackendFailure, BackendRequest, BackendResponse, Gateway, RequestHead, Response,
+    ResponseBody, Resume, Step, TokenFailure, TokenRequest,
 };
 use bytes::Bytes;
 
@@ -11,6 +11,9 @@ use bytes::Bytes;
 /// client's body when the engine streams it) with a response head and body, or fails.
 pub type BackendMock<'a> =
     dyn FnMut(&BackendRequest, &Bytes) -> Result<(BackendResponse, Bytes), BackendFailure> + 'a;
+
+/// A mock token provider: answers [`Step::Token`] (`authentication-managed-identity`).
+pub type TokenMock<'a> = dyn FnMut(&TokenRequest) -> Result<AccessToken, TokenFailure> + 'a;
 
 /// What an in-process run produced.
 #[derive(Debug)]
@@ -23,19 +26,40 @@ pub struct Outcome {
     pub exchange: super::Exchange,
     /// Every request sent to the backend.
     pub forwarded: Vec<BackendRequest>,
-    /// Effects asked for, in order (`request-body`, `forward`, `send`, `response-body`).
+    /// Effects asked for, in order (`request-body`, `forward`, `send`, `token`,
+    /// `response-body`).
     pub effects: Vec<&'static str>,
+    /// Every token asked for.
+    pub tokens: Vec<TokenRequest>,
 }
 
 /// Runs `head` with client body `body` through `gw`, answering forwards (and
 /// `send-request` calls, [`Step::Send`]) with `backend`.
+/// No token provider is configured in process.
 pub fn run_in_process(
     gw: &Gateway,
     head: RequestHead,
     body: Bytes,
     backend: &mut BackendMock<'_>,
 ) -> Outcome {
+    let mut none = |_: &TokenRequest| {
+        Err(TokenFailure {
+            message: "no token provider is configured".to_string(),
+        })
+    };
+    run_in_process_with(gw, head, body, backend, &mut none)
+}
+
+/// [`run_in_process`], answering token requests ([`Step::Token`]) with `tokens`.
+pub fn run_in_process_with(
+    gw: &Gateway,
+    head: RequestHead,
+    body: Bytes,
+    backend: &mut BackendMock<'_>,
+    tokens: &mut TokenMock<'_>,
+) -> Outcome {
     let mut x = gw.start(head);
+    let mut asked = Vec::new();
     let mut input = Resume::Start;
     let mut forwarded = Vec::new();
     let mut effects = Vec::new();
@@ -65,6 +89,11 @@ pub fn run_in_process(
                 forwarded.push(req);
                 input = Resume::Sent(answer);
             }
+            Step::Token(req) => {
+                effects.push("token");
+                input = Resume::Token(tokens(&req));
+                asked.push(req);
+            }
             Step::NeedResponseBody => {
                 effects.push("response-body");
                 input = Resume::ResponseBody(backend_body.clone());
@@ -81,6 +110,7 @@ pub fn run_in_process(
                     exchange: x,
                     forwarded,
                     effects,
+                    tokens: asked,
                 };
             }
         }
@@ -96,5 +126,6 @@ pub fn run_in_process(
         exchange: x,
         forwarded,
         effects,
+        tokens: asked,
     }
 }

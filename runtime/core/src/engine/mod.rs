@@ -30,7 +30,7 @@ pub use error::LastError;
 pub use exchange::{Exchange, Trace};
 /// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
 pub use http;
-pub use in_process::{run_in_process, BackendMock, Outcome};
+pub use in_process::{run_in_process, run_in_process_with, BackendMock, Outcome, TokenMock};
 
 use crate::program::BackendId;
 use crate::program::Program;
@@ -132,6 +132,46 @@ pub enum Resume {
     BodyFailed(BodyFailure),
     /// The answer to [`Step::Send`]: the response head and its whole body, or the failure.
     Sent(Result<(BackendResponse, Bytes), BackendFailure>),
+    /// The answer to [`Step::Token`]: the access token, or why none could be obtained.
+    Token(Result<AccessToken, TokenFailure>),
+}
+
+/// The token `authentication-managed-identity` asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TokenRequest {
+    /// The resource (audience) the token is for, as the policy gives it.
+    pub resource: String,
+    /// A user-assigned identity's client id; `None` for the system-assigned identity.
+    pub client_id: Option<String>,
+}
+
+/// An access token. Its text is never printed: `Debug` shows `AccessToken(***)`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(Arc<str>);
+
+impl AccessToken {
+    /// Wraps the token text.
+    pub fn new(token: &str) -> AccessToken {
+        AccessToken(token.into())
+    }
+
+    /// The token text (for the `Authorization` header or a variable, nowhere else).
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(***)")
+    }
+}
+
+/// Why no token could be obtained; becomes `context.LastError.Message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenFailure {
+    /// What went wrong (never the token or a credential).
+    pub message: String,
 }
 
 /// Why the driver could not read a body whole.
@@ -156,6 +196,9 @@ pub enum Step {
     /// the body always given), read its whole response body (bounded like a backend's) and
     /// resume with [`Resume::Sent`].
     Send(BackendRequest),
+    /// Obtain an access token (`authentication-managed-identity`) from the operator's
+    /// token providers and resume with [`Resume::Token`].
+    Token(TokenRequest),
     /// Done: answer the client.
     Respond(Response),
 }

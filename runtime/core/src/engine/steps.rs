@@ -4,6 +4,7 @@
 use super::error::{self, LastError};
 use super::exchange::{Exchange, Frame, Stage};
 use super::headers::Headers;
+use super::policies::Identified;
 use super::request_response::{Body, Reply};
 use super::{BodyFailure, Response, ResponseBody, Resume, Step};
 use http::header::HeaderValue;
@@ -53,17 +54,12 @@ impl Exchange {
                     ),
                 }
             }
-            (Stage::Sending, Resume::Sent(r)) => match super::policies::sent(self, r) {
-                None => self.drive(),
-                Some(e) if self.section == 3 => {
-                    self.preset(&e);
-                    self.ctx.last_error = Some(e);
-                    self.finish()
-                }
-                Some(e) => {
-                    self.on_error(e, true);
-                    self.drive()
-                }
+            (Stage::Sending, Resume::Sent(r)) => self.sent_answer(r),
+            (Stage::Token, Resume::Token(r)) => match super::policies::identified(self, r) {
+                Identified::Go => self.drive(),
+                Identified::Send(req) => Step::Send(req),
+                Identified::SendFailed(f) => self.sent_answer(Err(f)),
+                Identified::Error(e) => self.policy_failed(e),
             },
             (Stage::Backend { fail_on_error }, Resume::Backend(r)) => {
                 self.backend_answer(r, fail_on_error)
@@ -89,6 +85,29 @@ impl Exchange {
                 self.finish()
             }
         }
+    }
+
+    /// The `send-request` call's outcome: stored, or its error.
+    fn sent_answer(
+        &mut self,
+        r: Result<(super::BackendResponse, bytes::Bytes), super::BackendFailure>,
+    ) -> Step {
+        match super::policies::sent(self, r) {
+            None => self.drive(),
+            Some(e) => self.policy_failed(e),
+        }
+    }
+
+    /// A policy failed after its effect: `on-error` runs (or, failing in `on-error`, the
+    /// gateway answers with its own error response).
+    fn policy_failed(&mut self, e: LastError) -> Step {
+        if self.section == 3 {
+            self.preset(&e);
+            self.ctx.last_error = Some(e);
+            return self.finish();
+        }
+        self.on_error(e, true);
+        self.drive()
     }
 
     fn begin(&mut self) -> Step {

@@ -18,6 +18,7 @@ mod secrets;
 
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
 pub use ops::AuthenticationBasic;
+pub use ops::AuthenticationManagedIdentity;
 pub use ops::Cors;
 pub use ops::FindAndReplace;
 pub use ops::Quota;

@@ -203,6 +203,12 @@ fn ops() -> Vec<OpKind> {
                 values: vec![lit(17), Arg::Expr(2)],
             }],
             body: Some(Arg::Expr(0)),
+            identity: Some(crate::program::AuthenticationManagedIdentity {
+                resource: lit(17),
+                client_id: None,
+                output_variable: Some(19),
+                ignore_error: Some(Arg::Expr(1)),
+            }),
         }),
         IpFilter(crate::program::IpFilter {
             action: lit(16),
@@ -221,6 +227,12 @@ fn ops() -> Vec<OpKind> {
         AuthenticationBasic(crate::program::AuthenticationBasic {
             username: lit(16),
             password: Arg::Expr(2),
+        }),
+        AuthenticationManagedIdentity(crate::program::AuthenticationManagedIdentity {
+            resource: Arg::Expr(2),
+            client_id: Some(18),
+            output_variable: None,
+            ignore_error: Some(lit(16)),
         }),
     ]
 }

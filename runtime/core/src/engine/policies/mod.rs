@@ -2,6 +2,7 @@
 //! [`exec`] on the operation's [`OpKind`].
 
 mod authentication_basic;
+mod authentication_managed_identity;
 mod check_header;
 mod choose;
 mod cors;
@@ -25,6 +26,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 
+pub(crate) use authentication_managed_identity::{identified, Identified, Identifying};
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
@@ -63,6 +65,9 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::Cors(c) => cors::cors(x, program, op, c),
         OpKind::AuthenticationBasic(a) => {
             authentication_basic::authentication_basic(x, program, op, a)
+        }
+        OpKind::AuthenticationManagedIdentity(a) => {
+            authentication_managed_identity::authentication_managed_identity(x, program, op, a)
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `send-request`: the [`Step::Send`] effect, and its answer stored as an `IResponse`.
+//! `send-request`: the [`Step::Send`] effect (after [`Step::Token`] when it has an
+//! `authentication-managed-identity` child), and its answer stored as an `IResponse`.
 
 use super::super::error::LastError;
 use super::super::exchange::{Body, Exchange, Reply, Stage};
@@ -35,7 +36,20 @@ pub(super) fn send_request(x: &mut Exchange, program: &Program, op: &Op, s: &Sen
                 loc: op.loc,
             });
             x.stage = Stage::Sending;
-            Next::Effect(Step::Send(req))
+            match &s.identity {
+                // The call waits for its token first.
+                Some(a) => match super::authentication_managed_identity::ask_for_send(
+                    x, program, op, a, req,
+                ) {
+                    Ok(step) => Next::Effect(step),
+                    Err(e) => {
+                        x.sending = None;
+                        x.stage = Stage::Running;
+                        Next::Error(e)
+                    }
+                },
+                None => Next::Effect(Step::Send(req)),
+            }
         }
         // A call that cannot be built (a faulting expression, no URL) is an error even
         // with `ignore-error`, which covers the call itself.

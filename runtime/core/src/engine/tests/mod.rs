@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod authentication_basic;
+mod authentication_managed_identity;
 mod backend;
 mod bodies;
 mod check_header;

@@ -9,6 +9,7 @@
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
 mod authentication_basic;
+mod authentication_managed_identity;
 mod check_header;
 mod choose;
 mod cors;
@@ -31,6 +32,7 @@ mod set_variable;
 mod trace;
 
 pub use authentication_basic::AuthenticationBasic;
+pub use authentication_managed_identity::AuthenticationManagedIdentity;
 pub use check_header::CheckHeader;
 pub use choose::Choose;
 pub use cors::Cors;
@@ -249,6 +251,8 @@ op_kinds! {
     Cors(Cors) = 33, "cors";
     /// `authentication-basic`: the request's `Authorization: Basic` header.
     AuthenticationBasic(AuthenticationBasic) = 34, "authentication-basic";
+    /// `authentication-managed-identity`: a token from the operator's token providers.
+    AuthenticationManagedIdentity(AuthenticationManagedIdentity) = 39, "authentication-managed-identity";
 }
 
 impl OpKind {
