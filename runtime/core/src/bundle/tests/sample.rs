@@ -135,11 +135,13 @@ fn ops() -> Vec<OpKind> {
             counter_key: Arg::Expr(2),
             increment_condition: Some(0),
             increment_count: Some(lit(16)),
-            retry_after_header_name: Some(18),
-            retry_after_variable_name: Some(19),
-            remaining_calls_header_name: Some(18),
-            remaining_calls_variable_name: None,
-            total_calls_header_name: Some(19),
+            report: crate::program::CallsReport {
+                retry_after_header_name: Some(18),
+                retry_after_variable_name: Some(19),
+                remaining_calls_header_name: Some(18),
+                remaining_calls_variable_name: None,
+                total_calls_header_name: Some(19),
+            },
         }),
         FindAndReplace(crate::program::FindAndReplace {
             from: lit(1),
@@ -175,11 +177,13 @@ fn ops() -> Vec<OpKind> {
                     period: 0,
                 },
             ],
-            retry_after_header_name: Some(18),
-            retry_after_variable_name: None,
-            remaining_calls_header_name: None,
-            remaining_calls_variable_name: Some(19),
-            total_calls_header_name: None,
+            report: crate::program::CallsReport {
+                retry_after_header_name: Some(18),
+                retry_after_variable_name: None,
+                remaining_calls_header_name: None,
+                remaining_calls_variable_name: Some(19),
+                total_calls_header_name: None,
+            },
         }),
         Quota(crate::program::Quota {
             limits: vec![crate::program::Limit {

@@ -29,6 +29,6 @@ pub(super) fn set_variable(x: &mut Exchange, program: &Program, op: &Op, s: &Set
             Err(f) => return Next::Error(x.fault_at(program, op, &f)),
         },
     };
-    super::rate_limit_by_key::set_var(x, program, name, v);
+    x.set_variable_named(program, name, v);
     Next::Go
 }

@@ -39,7 +39,7 @@ pub use forward_request::{ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use mock_response::MockResponse;
 pub use quota::Quota;
-pub use rate_limit::{Limit, RateLimit, Target};
+pub use rate_limit::{CallsReport, Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
