@@ -7,6 +7,9 @@
 //! structure, lowered by `pipelines.rs`.
 
 mod authentication_basic;
+mod cache_lookup_value;
+mod cache_remove_value;
+mod cache_store_value;
 mod check_header;
 mod cors;
 mod find_and_replace;
@@ -66,6 +69,9 @@ pub const LOWERINGS: &[Lowering] = &[
     ip_filter::LOWERING,
     cors::LOWERING,
     authentication_basic::LOWERING,
+    cache_lookup_value::LOWERING,
+    cache_store_value::LOWERING,
+    cache_remove_value::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -226,6 +226,22 @@ fn ops() -> Vec<OpKind> {
             username: lit(16),
             password: Arg::Expr(2),
         }),
+        CacheLookupValue(crate::program::CacheLookupValue {
+            key: Arg::Expr(1),
+            variable: 19,
+            default_value: Some(lit(17)),
+            caching_type: crate::program::CachingType::Internal,
+        }),
+        CacheStoreValue(crate::program::CacheStoreValue {
+            key: lit(18),
+            value: Arg::Expr(2),
+            duration: lit(16),
+            caching_type: crate::program::CachingType::External,
+        }),
+        CacheRemoveValue(crate::program::CacheRemoveValue {
+            key: Arg::Expr(0),
+            caching_type: crate::program::CachingType::PreferExternal,
+        }),
     ]
 }
 

@@ -2,6 +2,9 @@
 //! [`exec`] on the operation's [`OpKind`].
 
 mod authentication_basic;
+mod cache_lookup_value;
+mod cache_remove_value;
+mod cache_store_value;
 mod check_header;
 mod choose;
 mod cors;
@@ -66,6 +69,9 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::AuthenticationBasic(a) => {
             authentication_basic::authentication_basic(x, program, op, a)
         }
+        OpKind::CacheLookupValue(c) => cache_lookup_value::cache_lookup_value(x, program, op, c),
+        OpKind::CacheStoreValue(c) => cache_store_value::cache_store_value(x, program, op, c),
+        OpKind::CacheRemoveValue(c) => cache_remove_value::cache_remove_value(x, program, op, c),
     }
 }
 

@@ -9,6 +9,9 @@
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
 mod authentication_basic;
+mod cache_lookup_value;
+mod cache_remove_value;
+mod cache_store_value;
 mod check_header;
 mod choose;
 mod cors;
@@ -31,6 +34,9 @@ mod set_variable;
 mod trace;
 
 pub use authentication_basic::AuthenticationBasic;
+pub use cache_lookup_value::{CacheLookupValue, CachingType};
+pub use cache_remove_value::CacheRemoveValue;
+pub use cache_store_value::CacheStoreValue;
 pub use check_header::CheckHeader;
 pub use choose::Choose;
 pub use cors::Cors;
@@ -249,6 +255,12 @@ op_kinds! {
     Cors(Cors) = 33, "cors";
     /// `authentication-basic`: the request's `Authorization: Basic` header.
     AuthenticationBasic(AuthenticationBasic) = 34, "authentication-basic";
+    /// `cache-lookup-value`: a cached value into a variable.
+    CacheLookupValue(CacheLookupValue) = 50, "cache-lookup-value";
+    /// `cache-store-value`: a value into the cache for a duration.
+    CacheStoreValue(CacheStoreValue) = 51, "cache-store-value";
+    /// `cache-remove-value`: a key out of the cache.
+    CacheRemoveValue(CacheRemoveValue) = 52, "cache-remove-value";
 }
 
 impl OpKind {
