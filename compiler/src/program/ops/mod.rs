@@ -7,8 +7,10 @@
 //! structure, lowered by `pipelines.rs`.
 
 mod authentication_basic;
+mod cache_lookup;
 mod cache_lookup_value;
 mod cache_remove_value;
+mod cache_store;
 mod cache_store_value;
 mod check_header;
 mod cors;
@@ -72,6 +74,8 @@ pub const LOWERINGS: &[Lowering] = &[
     cache_lookup_value::LOWERING,
     cache_store_value::LOWERING,
     cache_remove_value::LOWERING,
+    cache_lookup::LOWERING,
+    cache_store::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

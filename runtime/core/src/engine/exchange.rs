@@ -113,6 +113,8 @@ pub struct Exchange {
     pub(crate) cors_done: bool,
     /// A preflight answered before the pipeline (`cors`).
     pub(crate) preflight: bool,
+    /// What `cache-lookup` decided for `cache-store`.
+    pub(crate) response_cache: Option<super::policies::ResponseCache>,
 }
 
 impl Exchange {
@@ -157,6 +159,7 @@ impl Exchange {
             sending: None,
             cors_done: false,
             preflight: false,
+            response_cache: None,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();

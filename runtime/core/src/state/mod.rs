@@ -8,11 +8,13 @@
 
 mod cache;
 mod rates;
+mod responses;
 mod table;
 mod values;
 
 pub use cache::{CacheLimits, CacheStore, LocalCache};
 pub use rates::{CounterLimits, LocalRates, Period, RateCheck, RateStore};
+pub use responses::{decode_response, encode_response, CachedResponse};
 pub use values::{decode_value, encode_value};
 
 use std::sync::Arc;

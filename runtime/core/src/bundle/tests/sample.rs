@@ -242,6 +242,20 @@ fn ops() -> Vec<OpKind> {
             key: Arg::Expr(0),
             caching_type: crate::program::CachingType::PreferExternal,
         }),
+        CacheLookup(crate::program::CacheLookup {
+            vary_by_developer: lit(16),
+            vary_by_developer_groups: Arg::Expr(1),
+            caching_type: crate::program::CachingType::Internal,
+            downstream_caching_type: Some(lit(17)),
+            must_revalidate: None,
+            allow_private_response_caching: Some(Arg::Expr(2)),
+            vary_by_header: vec![lit(18), lit(19)],
+            vary_by_query_parameter: vec![Arg::Expr(0)],
+        }),
+        CacheStore(crate::program::CacheStore {
+            duration: lit(16),
+            cache_response: Some(Arg::Expr(1)),
+        }),
     ]
 }
 

@@ -2,8 +2,10 @@
 //! [`exec`] on the operation's [`OpKind`].
 
 mod authentication_basic;
+mod cache_lookup;
 mod cache_lookup_value;
 mod cache_remove_value;
+mod cache_store;
 mod cache_store_value;
 mod check_header;
 mod choose;
@@ -30,6 +32,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 
+pub(crate) use cache_lookup::ResponseCache;
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
@@ -43,6 +46,9 @@ use std::sync::Arc;
 
 /// Runs `op`: one line per policy, its step in `policies/<policy>.rs`.
 pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
+    if x.response_cache.as_ref().is_some_and(|c| c.skipping) {
+        return cache_lookup::skip(x, op);
+    }
     match &op.kind {
         OpKind::Call(b) => Next::Enter(*b),
         OpKind::Choose(c) => choose::choose(x, program, op, c),
@@ -72,6 +78,8 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::CacheLookupValue(c) => cache_lookup_value::cache_lookup_value(x, program, op, c),
         OpKind::CacheStoreValue(c) => cache_store_value::cache_store_value(x, program, op, c),
         OpKind::CacheRemoveValue(c) => cache_remove_value::cache_remove_value(x, program, op, c),
+        OpKind::CacheLookup(c) => cache_lookup::cache_lookup(x, program, op, c),
+        OpKind::CacheStore(c) => cache_store::cache_store(x, program, op, c),
     }
 }
 

@@ -4,6 +4,7 @@
 mod authentication_basic;
 mod backend;
 mod bodies;
+mod cache_responses;
 mod cache_values;
 mod check_header;
 mod cors;

@@ -9,8 +9,10 @@
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
 mod authentication_basic;
+mod cache_lookup;
 mod cache_lookup_value;
 mod cache_remove_value;
+mod cache_store;
 mod cache_store_value;
 mod check_header;
 mod choose;
@@ -34,8 +36,10 @@ mod set_variable;
 mod trace;
 
 pub use authentication_basic::AuthenticationBasic;
+pub use cache_lookup::CacheLookup;
 pub use cache_lookup_value::{CacheLookupValue, CachingType};
 pub use cache_remove_value::CacheRemoveValue;
+pub use cache_store::CacheStore;
 pub use cache_store_value::CacheStoreValue;
 pub use check_header::CheckHeader;
 pub use choose::Choose;
@@ -261,6 +265,10 @@ op_kinds! {
     CacheStoreValue(CacheStoreValue) = 51, "cache-store-value";
     /// `cache-remove-value`: a key out of the cache.
     CacheRemoveValue(CacheRemoveValue) = 52, "cache-remove-value";
+    /// `cache-lookup`: a cached response answers a GET (the backend is not called).
+    CacheLookup(CacheLookup) = 53, "cache-lookup";
+    /// `cache-store`: the response into the cache, for the `cache-lookup` that missed.
+    CacheStore(CacheStore) = 54, "cache-store";
 }
 
 impl OpKind {
