@@ -31,7 +31,7 @@ fn put_args(w: &mut Vec<u8>, args: &[Arg]) {
 }
 
 fn read_args(r: &mut ProgramReader<'_, '_>, what: &str) -> Result<Vec<Arg>, BundleError> {
-    let n = r.list(what, 2)?;
+    let n = r.list(what, 1)?;
     many(n, || r.arg(what))
 }
 
