@@ -17,6 +17,7 @@ mod cors;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod limit_concurrency;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -76,6 +77,7 @@ pub const LOWERINGS: &[Lowering] = &[
     cache_remove_value::LOWERING,
     cache_lookup::LOWERING,
     cache_store::LOWERING,
+    limit_concurrency::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

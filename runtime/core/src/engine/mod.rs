@@ -292,6 +292,7 @@ impl Gateway {
             rates,
             cache: Arc::new(LocalCache::new(config.cache)),
             external: None,
+            concurrency: Arc::default(),
         };
         Gateway::with_stores(program, config, stores)
     }

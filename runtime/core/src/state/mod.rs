@@ -7,12 +7,14 @@
 //! clients send ([`CounterLimits`], [`CacheLimits`]).
 
 mod cache;
+mod concurrency;
 mod rates;
 mod responses;
 mod table;
 mod values;
 
 pub use cache::{CacheLimits, CacheStore, LocalCache};
+pub use concurrency::{Concurrency, Held};
 pub use rates::{CounterLimits, LocalRates, Period, RateCheck, RateStore};
 pub use responses::{decode_response, encode_response, CachedResponse};
 pub use values::{decode_value, encode_value};
@@ -31,6 +33,8 @@ pub struct Stores {
     pub cache: Arc<dyn CacheStore>,
     /// The external cache, when one is configured (Redis).
     pub external: Option<Arc<dyn CacheStore>>,
+    /// `limit-concurrency` slots (in process: per replica).
+    pub concurrency: Arc<Concurrency>,
 }
 
 impl Stores {
@@ -41,6 +45,7 @@ impl Stores {
             rates: Arc::new(LocalRates::new(counters)),
             cache: Arc::new(LocalCache::new(cache)),
             external: None,
+            concurrency: Arc::default(),
         }
     }
 

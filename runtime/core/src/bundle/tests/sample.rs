@@ -256,6 +256,11 @@ fn ops() -> Vec<OpKind> {
             duration: lit(16),
             cache_response: Some(Arg::Expr(1)),
         }),
+        LimitConcurrency(crate::program::LimitConcurrency {
+            key: Arg::Expr(2),
+            max_count: 3,
+            block: 5,
+        }),
     ]
 }
 

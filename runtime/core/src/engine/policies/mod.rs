@@ -13,6 +13,7 @@ mod cors;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod limit_concurrency;
 mod limits;
 mod message;
 mod mock_response;
@@ -46,6 +47,9 @@ use std::sync::Arc;
 
 /// Runs `op`: one line per policy, its step in `policies/<policy>.rs`.
 pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
+    if !x.held.is_empty() {
+        limit_concurrency::release_finished(x);
+    }
     if x.response_cache.as_ref().is_some_and(|c| c.skipping) {
         return cache_lookup::skip(x, op);
     }
@@ -80,6 +84,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::CacheRemoveValue(c) => cache_remove_value::cache_remove_value(x, program, op, c),
         OpKind::CacheLookup(c) => cache_lookup::cache_lookup(x, program, op, c),
         OpKind::CacheStore(c) => cache_store::cache_store(x, program, op, c),
+        OpKind::LimitConcurrency(l) => limit_concurrency::limit_concurrency(x, program, op, l),
     }
 }
 

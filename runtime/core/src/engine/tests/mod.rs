@@ -11,6 +11,7 @@ mod cors;
 mod cost;
 mod errors;
 mod ip_filter;
+mod limit_concurrency;
 mod limits;
 mod policies;
 mod quota;

@@ -20,6 +20,7 @@ mod cors;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod limit_concurrency;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -47,6 +48,7 @@ pub use cors::Cors;
 pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
+pub use limit_concurrency::LimitConcurrency;
 pub use mock_response::MockResponse;
 pub use quota::Quota;
 pub use rate_limit::{CallsReport, Limit, RateLimit, Target};
@@ -269,6 +271,8 @@ op_kinds! {
     CacheLookup(CacheLookup) = 53, "cache-lookup";
     /// `cache-store`: the response into the cache, for the `cache-lookup` that missed.
     CacheStore(CacheStore) = 54, "cache-store";
+    /// `limit-concurrency`: the nested policies while holding one of `max-count` slots.
+    LimitConcurrency(LimitConcurrency) = 55, "limit-concurrency";
 }
 
 impl OpKind {
