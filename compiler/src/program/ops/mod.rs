@@ -8,11 +8,17 @@
 
 mod authentication_basic;
 mod authentication_managed_identity;
+mod cache_lookup;
+mod cache_lookup_value;
+mod cache_remove_value;
+mod cache_store;
+mod cache_store_value;
 mod check_header;
 mod cors;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod limit_concurrency;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -68,6 +74,12 @@ pub const LOWERINGS: &[Lowering] = &[
     cors::LOWERING,
     authentication_basic::LOWERING,
     authentication_managed_identity::LOWERING,
+    cache_lookup_value::LOWERING,
+    cache_store_value::LOWERING,
+    cache_remove_value::LOWERING,
+    cache_lookup::LOWERING,
+    cache_store::LOWERING,
+    limit_concurrency::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

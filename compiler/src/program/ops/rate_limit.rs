@@ -4,7 +4,7 @@
 use super::{children, Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
-use gatehouse_runtime::program::{Limit, OpKind, RateLimit, StrId, Target};
+use gatehouse_runtime::program::{CallsReport, Limit, OpKind, RateLimit, StrId, Target};
 
 /// `rate-limit`.
 pub(super) const LOWERING: Lowering = Lowering {
@@ -12,11 +12,11 @@ pub(super) const LOWERING: Lowering = Lowering {
     attributes: &[
         "calls",
         "renewal-period",
-        "retry-after-header-name",
-        "retry-after-variable-name",
-        "remaining-calls-header-name",
-        "remaining-calls-variable-name",
-        "total-calls-header-name",
+        CallsReport::ATTRIBUTES[0],
+        CallsReport::ATTRIBUTES[1],
+        CallsReport::ATTRIBUTES[2],
+        CallsReport::ATTRIBUTES[3],
+        CallsReport::ATTRIBUTES[4],
     ],
     lower: |b, env, site, e| rate_limit(b, env, site, e).map(OpKind::RateLimit),
 };
@@ -91,20 +91,31 @@ fn rate_limit(
             limits.push(limit(b, env, &op_site, o, api, operation)?);
         }
     }
+    Ok(RateLimit {
+        limits,
+        report: calls_report(b, env, site, e)?,
+    })
+}
+
+/// Where `rate-limit` or `rate-limit-by-key` reports its counts (the retry header defaults
+/// to `Retry-After`).
+pub(super) fn calls_report(
+    b: &mut Builder<'_>,
+    env: &ScopeEnv<'_>,
+    site: &Site<'_>,
+    e: &Element,
+) -> Result<CallsReport, Reported> {
     let mut name = |attr: &str| -> Result<Option<StrId>, Reported> {
         Ok(b.text_attr(env, site, e, attr)?.map(|text| b.intern(&text)))
     };
-    let retry_after_header_name = name("retry-after-header-name")?;
-    let retry_after_variable_name = name("retry-after-variable-name")?;
-    let remaining_calls_header_name = name("remaining-calls-header-name")?;
-    let remaining_calls_variable_name = name("remaining-calls-variable-name")?;
-    let total_calls_header_name = name("total-calls-header-name")?;
-    Ok(RateLimit {
-        limits,
+    let [retry_header, retry_variable, remaining_header, remaining_variable, total_header] =
+        CallsReport::ATTRIBUTES;
+    let retry_after_header_name = name(retry_header)?;
+    Ok(CallsReport {
+        retry_after_variable_name: name(retry_variable)?,
+        remaining_calls_header_name: name(remaining_header)?,
+        remaining_calls_variable_name: name(remaining_variable)?,
+        total_calls_header_name: name(total_header)?,
         retry_after_header_name: retry_after_header_name.or_else(|| Some(b.intern(RETRY_AFTER))),
-        retry_after_variable_name,
-        remaining_calls_header_name,
-        remaining_calls_variable_name,
-        total_calls_header_name,
     })
 }

@@ -265,7 +265,7 @@ fn attributes_take_apim_defaults() {
         panic!("{:?}", inbound[4].kind)
     };
     assert_eq!(
-        r.retry_after_header_name.map(|s| p.str(s)),
+        r.report.retry_after_header_name.map(|s| p.str(s)),
         Some("Retry-After")
     );
     assert_eq!(r.increment_count, None);

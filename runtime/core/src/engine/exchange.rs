@@ -117,6 +117,10 @@ pub struct Exchange {
     pub(crate) identifying: Option<super::policies::Identifying>,
     /// A preflight answered before the pipeline (`cors`).
     pub(crate) preflight: bool,
+    /// What `cache-lookup` decided for `cache-store`.
+    pub(crate) response_cache: Option<super::policies::ResponseCache>,
+    /// `limit-concurrency` slots held: the depth and block of the nested policies.
+    pub(crate) held: Vec<(usize, crate::program::BlockId, crate::state::Held)>,
 }
 
 impl Exchange {
@@ -162,6 +166,8 @@ impl Exchange {
             cors_done: false,
             preflight: false,
             identifying: None,
+            response_cache: None,
+            held: Vec::new(),
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();

@@ -34,7 +34,7 @@ pub use in_process::{run_in_process, run_in_process_with, BackendMock, Outcome, 
 
 use crate::program::BackendId;
 use crate::program::Program;
-use crate::state::{Clock, LocalRates, RateStore, SystemClock};
+use crate::state::{Clock, LocalCache, RateStore, Stores};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use std::net::IpAddr;
@@ -241,6 +241,8 @@ pub struct EngineConfig {
     pub max_exchange_bytes: usize,
     /// Bounds of the in-process rate-limit and quota counters.
     pub counters: crate::state::CounterLimits,
+    /// Bounds of the in-process value and response cache.
+    pub cache: crate::state::CacheLimits,
 }
 
 impl Default for EngineConfig {
@@ -252,6 +254,7 @@ impl Default for EngineConfig {
             max_ops: 100_000,
             max_exchange_bytes: 64 << 20,
             counters: crate::state::CounterLimits::default(),
+            cache: crate::state::CacheLimits::default(),
         }
     }
 }
@@ -275,6 +278,8 @@ pub(crate) struct Shared {
     pub(crate) bodies: Vec<scan::BodyNeeds>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rates: Arc<dyn RateStore>,
+    /// Every store (`clock` and `rates` above are its own).
+    pub(crate) stores: Stores,
     pub(crate) literals: headers::Literals,
     /// Evaluation buffers of finished exchanges, reused by new ones.
     pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
@@ -312,24 +317,31 @@ impl Shared {
 
 impl Gateway {
     /// Builds the routing index and body-access tables of `program`, with in-process
-    /// rate-limit counters and the system clock.
+    /// counters and cache and the system clock.
     pub fn new(program: Arc<Program>, config: EngineConfig) -> Gateway {
-        let counters = config.counters;
-        Gateway::with_state(
-            program,
-            config,
-            Arc::new(SystemClock),
-            Arc::new(LocalRates::new(counters)),
-        )
+        let stores = Stores::local(config.counters, config.cache);
+        Gateway::with_stores(program, config, stores)
     }
 
-    /// [`Gateway::new`] with a given clock and counter store (tests, shared stores).
+    /// [`Gateway::new`] with a given clock and counter store (tests), and an in-process cache.
     pub fn with_state(
         program: Arc<Program>,
         config: EngineConfig,
         clock: Arc<dyn Clock>,
         rates: Arc<dyn RateStore>,
     ) -> Gateway {
+        let stores = Stores {
+            clock,
+            rates,
+            cache: Arc::new(LocalCache::new(config.cache)),
+            external: None,
+            concurrency: Arc::default(),
+        };
+        Gateway::with_stores(program, config, stores)
+    }
+
+    /// [`Gateway::new`] with given stores (an injected clock, shared stores).
+    pub fn with_stores(program: Arc<Program>, config: EngineConfig, stores: Stores) -> Gateway {
         let routes = route::Index::build(&program);
         let bodies = scan::pipeline_needs(&program);
         // Constant regexes are compiled now, at load, not by the first request using them.
@@ -343,8 +355,9 @@ impl Gateway {
             config: config.clone(),
             routes,
             bodies,
-            clock,
-            rates,
+            clock: stores.clock.clone(),
+            rates: stores.rates.clone(),
+            stores,
             scratch: std::sync::Mutex::new(Vec::new()),
             literals: headers::Literals::build(&program),
         });

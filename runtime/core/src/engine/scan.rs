@@ -174,9 +174,10 @@ fn block_needs(
     }
 }
 
-/// Whether an operation rewrites its section's message body (and so needs it buffered).
+/// Whether an operation rewrites (or stores: `cache-store`) its section's message body,
+/// and so needs it buffered.
 fn rewrites_message_body(kind: &OpKind) -> bool {
-    matches!(kind, OpKind::FindAndReplace(_))
+    matches!(kind, OpKind::FindAndReplace(_) | OpKind::CacheStore(_))
 }
 
 /// Whether some operation reachable from `block` rewrites its section's message body.

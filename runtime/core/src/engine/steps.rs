@@ -260,6 +260,7 @@ impl Exchange {
     /// Settles deferred counters and builds the final response.
     pub(crate) fn finish(&mut self) -> Step {
         super::policies::settle_deferred(self);
+        self.held.clear();
         self.stage = Stage::Done;
         self.frames.clear();
         let mut headers: HeaderMap = self.ctx.resp.headers.take();

@@ -29,7 +29,9 @@ pub use ops::{
     Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody,
     SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
-pub use ops::{Limit, RateLimit, Target};
+pub use ops::{CacheLookup, CacheStore, LimitConcurrency};
+pub use ops::{CacheLookupValue, CacheRemoveValue, CacheStoreValue, CachingType};
+pub use ops::{CallsReport, Limit, RateLimit, Target};
 pub use print::explain;
 pub use route::{
     Api, MockExample, Operation, Product, Subscription, SubscriptionScope, Versioning,

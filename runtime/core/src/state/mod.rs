@@ -1,13 +1,63 @@
-//! Shared gateway state: the clock and rate-limit counters, behind small traits.
+//! Shared gateway state: the clock, rate-limit and quota counters, and the value and
+//! response cache, behind small traits gathered in [`Stores`].
 //!
-//! The engine reads time through [`Clock`] and counts calls through [`RateStore`], so tests
-//! inject a [`ManualClock`] and a Redis-backed store can replace [`LocalRates`] later.
-//! [`LocalRates`] is bounded whatever keys clients send ([`CounterLimits`]).
+//! The engine reads time through [`Clock`], counts calls through [`RateStore`] and caches
+//! through [`CacheStore`], so tests inject a [`ManualClock`] and a shared store (Redis) can
+//! replace the in-process ones. [`LocalRates`] and [`LocalCache`] are bounded whatever keys
+//! clients send ([`CounterLimits`], [`CacheLimits`]).
 
+mod cache;
+mod concurrency;
 mod rates;
+mod responses;
 mod table;
+mod values;
 
+pub use cache::{CacheLimits, CacheStore, LocalCache};
+pub use concurrency::{Concurrency, Held};
 pub use rates::{CounterLimits, LocalRates, Period, RateCheck, RateStore};
+pub use responses::{decode_response, encode_response, CachedResponse};
+pub use values::{decode_value, encode_value};
+
+use std::sync::Arc;
+
+/// Every store a gateway's policies use, chosen once by configuration.
+#[derive(Clone, Debug)]
+pub struct Stores {
+    /// The clock windows and expiries are read by.
+    pub clock: Arc<dyn Clock>,
+    /// Counters (`rate-limit*`, `quota*`).
+    pub rates: Arc<dyn RateStore>,
+    /// The built-in cache (`caching-type="internal"`, and `prefer-external` without an
+    /// external one).
+    pub cache: Arc<dyn CacheStore>,
+    /// The external cache, when one is configured (Redis).
+    pub external: Option<Arc<dyn CacheStore>>,
+    /// `limit-concurrency` slots (in process: per replica).
+    pub concurrency: Arc<Concurrency>,
+}
+
+impl Stores {
+    /// In-process stores within these limits, on the system clock.
+    pub fn local(counters: CounterLimits, cache: CacheLimits) -> Stores {
+        Stores {
+            clock: Arc::new(SystemClock),
+            rates: Arc::new(LocalRates::new(counters)),
+            cache: Arc::new(LocalCache::new(cache)),
+            external: None,
+            concurrency: Arc::default(),
+        }
+    }
+
+    /// The cache a policy with `caching-type` `t` uses. Without an external cache,
+    /// `external` uses the built-in one (see docs/gateway.md, **Differs**).
+    pub fn cache_for(&self, t: crate::program::CachingType) -> &Arc<dyn CacheStore> {
+        match (t, &self.external) {
+            (crate::program::CachingType::Internal, _) | (_, None) => &self.cache,
+            (_, Some(e)) => e,
+        }
+    }
+}
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

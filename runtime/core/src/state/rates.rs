@@ -118,7 +118,7 @@ impl Default for LocalRates {
 }
 
 /// The stored form of `key`: a tag byte, then the key, or its SHA-256 when longer than `max`.
-fn stored_key(key: &str, max: usize) -> Vec<u8> {
+pub(super) fn stored_key(key: &str, max: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(key.len().min(max.max(32)) + 1);
     if key.len() <= max {
         out.push(b'k');

@@ -135,11 +135,13 @@ fn ops() -> Vec<OpKind> {
             counter_key: Arg::Expr(2),
             increment_condition: Some(0),
             increment_count: Some(lit(16)),
-            retry_after_header_name: Some(18),
-            retry_after_variable_name: Some(19),
-            remaining_calls_header_name: Some(18),
-            remaining_calls_variable_name: None,
-            total_calls_header_name: Some(19),
+            report: crate::program::CallsReport {
+                retry_after_header_name: Some(18),
+                retry_after_variable_name: Some(19),
+                remaining_calls_header_name: Some(18),
+                remaining_calls_variable_name: None,
+                total_calls_header_name: Some(19),
+            },
         }),
         FindAndReplace(crate::program::FindAndReplace {
             from: lit(1),
@@ -175,11 +177,13 @@ fn ops() -> Vec<OpKind> {
                     period: 0,
                 },
             ],
-            retry_after_header_name: Some(18),
-            retry_after_variable_name: None,
-            remaining_calls_header_name: None,
-            remaining_calls_variable_name: Some(19),
-            total_calls_header_name: None,
+            report: crate::program::CallsReport {
+                retry_after_header_name: Some(18),
+                retry_after_variable_name: None,
+                remaining_calls_header_name: None,
+                remaining_calls_variable_name: Some(19),
+                total_calls_header_name: None,
+            },
         }),
         Quota(crate::program::Quota {
             limits: vec![crate::program::Limit {
@@ -233,6 +237,41 @@ fn ops() -> Vec<OpKind> {
             client_id: Some(18),
             output_variable: None,
             ignore_error: Some(lit(16)),
+        }),
+        CacheLookupValue(crate::program::CacheLookupValue {
+            key: Arg::Expr(1),
+            variable: 19,
+            default_value: Some(lit(17)),
+            caching_type: crate::program::CachingType::Internal,
+        }),
+        CacheStoreValue(crate::program::CacheStoreValue {
+            key: lit(18),
+            value: Arg::Expr(2),
+            duration: lit(16),
+            caching_type: crate::program::CachingType::External,
+        }),
+        CacheRemoveValue(crate::program::CacheRemoveValue {
+            key: Arg::Expr(0),
+            caching_type: crate::program::CachingType::PreferExternal,
+        }),
+        CacheLookup(crate::program::CacheLookup {
+            vary_by_developer: lit(16),
+            vary_by_developer_groups: Arg::Expr(1),
+            caching_type: crate::program::CachingType::Internal,
+            downstream_caching_type: Some(lit(17)),
+            must_revalidate: None,
+            allow_private_response_caching: Some(Arg::Expr(2)),
+            vary_by_header: vec![lit(18), lit(19)],
+            vary_by_query_parameter: vec![Arg::Expr(0)],
+        }),
+        CacheStore(crate::program::CacheStore {
+            duration: lit(16),
+            cache_response: Some(Arg::Expr(1)),
+        }),
+        LimitConcurrency(crate::program::LimitConcurrency {
+            key: Arg::Expr(2),
+            max_count: 3,
+            block: 5,
         }),
     ]
 }

@@ -3,14 +3,22 @@
 
 mod authentication_basic;
 mod authentication_managed_identity;
+mod cache_lookup;
+mod cache_lookup_value;
+mod cache_remove_value;
+mod cache_store;
+mod cache_store_value;
 mod check_header;
 mod choose;
 mod cors;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod limit_concurrency;
+mod limits;
 mod message;
 mod mock_response;
+mod outputs;
 mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
@@ -27,6 +35,7 @@ mod set_variable;
 mod trace;
 
 pub(crate) use authentication_managed_identity::{identified, Identified, Identifying};
+pub(crate) use cache_lookup::ResponseCache;
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
@@ -40,6 +49,12 @@ use std::sync::Arc;
 
 /// Runs `op`: one line per policy, its step in `policies/<policy>.rs`.
 pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
+    if !x.held.is_empty() {
+        limit_concurrency::release_finished(x);
+    }
+    if x.response_cache.as_ref().is_some_and(|c| c.skipping) {
+        return cache_lookup::skip(x, op);
+    }
     match &op.kind {
         OpKind::Call(b) => Next::Enter(*b),
         OpKind::Choose(c) => choose::choose(x, program, op, c),
@@ -69,6 +84,12 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::AuthenticationManagedIdentity(a) => {
             authentication_managed_identity::authentication_managed_identity(x, program, op, a)
         }
+        OpKind::CacheLookupValue(c) => cache_lookup_value::cache_lookup_value(x, program, op, c),
+        OpKind::CacheStoreValue(c) => cache_store_value::cache_store_value(x, program, op, c),
+        OpKind::CacheRemoveValue(c) => cache_remove_value::cache_remove_value(x, program, op, c),
+        OpKind::CacheLookup(c) => cache_lookup::cache_lookup(x, program, op, c),
+        OpKind::CacheStore(c) => cache_store::cache_store(x, program, op, c),
+        OpKind::LimitConcurrency(l) => limit_concurrency::limit_concurrency(x, program, op, l),
     }
 }
 

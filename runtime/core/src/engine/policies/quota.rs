@@ -2,14 +2,11 @@
 //! window that never ends), with `api`/`operation` quotas; 403 `QuotaExceeded` with
 //! `Retry-After` when one is used up.
 
-use super::super::error;
-use super::super::exchange::{Body, Exchange, Reply};
-use super::super::headers::Headers;
+use super::super::exchange::Exchange;
 use super::super::run::Next;
-use super::rate_limit::{applicable, counter_key};
+use super::limits::{applicable, counter_key, Refusal};
 use crate::program::{Op, Program, Quota};
 use crate::state::{Period, RateCheck};
-use http::header::HeaderValue;
 use http::StatusCode;
 
 /// Checks and counts the call against every quota that applies (only with a subscription).
@@ -60,22 +57,17 @@ fn time_span(secs: u64) -> String {
 
 /// Answers 403 with `Retry-After` and fails with `QuotaExceeded`.
 fn refuse(x: &mut Exchange, program: &Program, op: &Op, retry_after: u64) -> Next {
-    let status = StatusCode::FORBIDDEN;
     let message = format!(
         "Call volume quota is exceeded. Quota will be replenished in {}.",
         time_span(retry_after)
     );
-    let mut headers = Headers::new(error::json_headers());
-    headers
-        .map_mut()
-        .insert(http::header::RETRY_AFTER, HeaderValue::from(retry_after));
-    x.ctx.resp = Reply {
-        status,
-        reason: None,
-        headers,
-        body: Body::Held(error::json_body(status, &message)),
+    let refusal = Refusal {
+        status: StatusCode::FORBIDDEN,
+        reason: "QuotaExceeded",
+        header: None,
+        retry_after,
     };
-    Next::Fail(x.error_at(program, op, "QuotaExceeded", message))
+    refusal.answer(x, program, op, message)
 }
 
 #[cfg(test)]

@@ -4,49 +4,9 @@
 
 use super::super::exchange::Exchange;
 use super::super::run::Next;
-use super::rate_limit_by_key::{add_header, refuse, set_var};
-use crate::program::{Limit, Op, Program, RateLimit, Target};
+use super::limits::{applicable, counter_key, report_calls, too_many_calls};
+use crate::program::{Op, Program, RateLimit};
 use crate::state::{Period, RateCheck};
-use crate::value::Value;
-
-/// Whether `t` selects the API (`op` `None`) or operation with these identifier and
-/// display name.
-fn selects(program: &Program, t: Option<Target>, id: u32, display: u32) -> bool {
-    match t {
-        None => true,
-        Some(t) if t.by_id => program.str(t.name) == program.str(id),
-        Some(t) => program.str(t.name) == program.str(display),
-    }
-}
-
-/// The limits of `r` that apply to the routed call, with their indexes.
-pub(super) fn applicable<'l>(
-    x: &Exchange,
-    program: &Program,
-    limits: &'l [Limit],
-) -> Vec<(usize, &'l Limit)> {
-    let api = x.ctx.api.and_then(|a| program.apis.get(a as usize));
-    let operation = api.and_then(|a| a.operations.get(x.ctx.op? as usize));
-    limits
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| {
-            let api_ok = l.api.is_none()
-                || api.is_some_and(|a| selects(program, l.api, a.name, a.display_name));
-            let op_ok = l.operation.is_none()
-                || operation.is_some_and(|o| selects(program, l.operation, o.name, o.display_name));
-            api_ok && op_ok
-        })
-        .collect()
-}
-
-/// The counter key of limit `i` of the definition at `op` for subscription `sub`.
-pub(super) fn counter_key(family: &str, program: &Program, op: &Op, sub: u32, i: usize) -> String {
-    match program.locs.get(op.loc as usize) {
-        Some(l) => format!("{family}\0{sub}\0{}:{}:{}\0{i}", l.file, l.line, l.column),
-        None => format!("{family}\0{sub}\0{}\0{i}", op.loc),
-    }
-}
 
 /// Checks and counts the call against every limit that applies (only with a subscription).
 pub(super) fn rate_limit(x: &mut Exchange, program: &Program, op: &Op, r: &RateLimit) -> Next {
@@ -82,16 +42,7 @@ pub(super) fn rate_limit(x: &mut Exchange, program: &Program, op: &Op, r: &RateL
         .min_by_key(|(c, _)| c.remaining)
         .map(|(c, (_, calls, _))| (c.remaining, *calls));
     if let Some((remaining, calls)) = tightest {
-        if let Some(v) = r.remaining_calls_variable_name {
-            set_var(
-                x,
-                program,
-                v,
-                Value::Long(remaining.min(i64::MAX as u64) as i64),
-            );
-        }
-        add_header(x, program, r.remaining_calls_header_name, remaining);
-        add_header(x, program, r.total_calls_header_name, calls);
+        report_calls(x, program, &r.report, remaining, calls);
     }
     let refused = checks
         .iter()
@@ -100,13 +51,6 @@ pub(super) fn rate_limit(x: &mut Exchange, program: &Program, op: &Op, r: &RateL
         .max();
     match refused {
         None => Next::Go,
-        Some(retry_after) => refuse(
-            x,
-            program,
-            op,
-            r.retry_after_header_name,
-            r.retry_after_variable_name,
-            retry_after,
-        ),
+        Some(retry_after) => too_many_calls(x, program, op, &r.report, retry_after),
     }
 }

@@ -3,16 +3,11 @@
 //! after the response.
 
 use super::super::error;
-use super::super::exchange::{Body, Deferred, Exchange, Reply};
-use super::super::headers::Headers;
+use super::super::exchange::{Deferred, Exchange};
 use super::super::run::Next;
-use crate::program::Program;
-use crate::program::{Op, RateLimitByKey, StrId};
+use super::limits::{report_calls, too_many_calls};
+use crate::program::{Op, Program, RateLimitByKey};
 use crate::state::Period;
-use crate::value::Value;
-use http::header::{HeaderName, HeaderValue};
-use http::StatusCode;
-use std::sync::Arc;
 
 /// Checks (and counts) the call against its key's window.
 pub(super) fn rate_limit_by_key(
@@ -53,80 +48,12 @@ pub(super) fn rate_limit_by_key(
         }
         None => sh.rates.hit(&key, calls, period, count, now),
     };
-    if let Some(v) = r.remaining_calls_variable_name {
-        set_var(x, program, v, Value::Long(check.remaining as i64));
-    }
-    add_header(x, program, r.remaining_calls_header_name, check.remaining);
-    add_header(x, program, r.total_calls_header_name, calls);
+    report_calls(x, program, &r.report, check.remaining, calls);
     if check.allowed {
         return Next::Go;
     }
     x.deferred.retain(|d| d.loc != op.loc);
-    refuse(
-        x,
-        program,
-        op,
-        r.retry_after_header_name,
-        r.retry_after_variable_name,
-        check.retry_after,
-    )
-}
-
-/// Answers 429 with the retry delay in `header` (default `Retry-After`) and `variable`, and
-/// fails with `RateLimitExceeded`.
-pub(super) fn refuse(
-    x: &mut Exchange,
-    program: &Program,
-    op: &Op,
-    header: Option<StrId>,
-    variable: Option<StrId>,
-    retry_after: u64,
-) -> Next {
-    if let Some(v) = variable {
-        set_var(
-            x,
-            program,
-            v,
-            Value::Int(retry_after.min(i32::MAX as u64) as i32),
-        );
-    }
-    let status = StatusCode::TOO_MANY_REQUESTS;
-    let message = format!("Rate limit is exceeded. Try again in {retry_after} seconds.");
-    let mut headers = Headers::new(error::json_headers());
-    let retry_name = header
-        .and_then(|n| HeaderName::from_bytes(program.str(n).as_bytes()).ok())
-        .unwrap_or(http::header::RETRY_AFTER);
-    headers
-        .map_mut()
-        .insert(retry_name, HeaderValue::from(retry_after));
-    x.ctx.resp = Reply {
-        status,
-        reason: None,
-        headers,
-        body: Body::Held(error::json_body(status, &message)),
-    };
-    Next::Fail(x.error_at(program, op, "RateLimitExceeded", message))
-}
-
-pub(super) fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
-    let name: Arc<str> = program
-        .strings
-        .get(name as usize)
-        .cloned()
-        .unwrap_or_default();
-    match x.ctx.vars.iter_mut().find(|(k, _)| *k == name) {
-        Some((_, slot)) => *slot = v,
-        None => x.ctx.vars.push((name, v)),
-    }
-}
-
-pub(super) fn add_header(x: &mut Exchange, program: &Program, name: Option<StrId>, n: u64) {
-    let Some(name) = name.and_then(|n| HeaderName::from_bytes(program.str(n).as_bytes()).ok())
-    else {
-        return;
-    };
-    x.extra.retain(|(k, _)| *k != name);
-    x.extra.push((name, HeaderValue::from(n)));
+    too_many_calls(x, program, op, &r.report, check.retry_after)
 }
 
 /// Evaluates each deferred `increment-condition` against the final response and counts

@@ -2,33 +2,15 @@
 
 use super::super::exchange::Exchange;
 use super::super::run::Next;
-use crate::program::{Arg, Op, Program, SetVariable};
-use crate::value::Value;
+use crate::program::{Op, Program, SetVariable};
 
 /// `set-variable`: literal text is a string; an expression keeps its value (objects stay on
 /// the exchange's heap, see [`Exchange::done`]).
 pub(super) fn set_variable(x: &mut Exchange, program: &Program, op: &Op, s: &SetVariable) -> Next {
-    let (name, value) = (s.name, &s.value);
-    let v = match value {
-        Arg::Lit(s) => Value::Str(
-            program
-                .strings
-                .get(*s as usize)
-                .cloned()
-                .unwrap_or_default(),
-        ),
-        Arg::Expr(c) => match x.eval(program, *c) {
-            Ok(e) => {
-                let v = e.value.clone();
-                if matches!(v, Value::Ref(_)) {
-                    x.keep_all = true;
-                }
-                x.done(e);
-                v
-            }
-            Err(f) => return Next::Error(x.fault_at(program, op, &f)),
-        },
+    let v = match x.arg_value(program, &s.value) {
+        Ok(v) => v,
+        Err(f) => return Next::Error(x.fault_at(program, op, &f)),
     };
-    super::rate_limit_by_key::set_var(x, program, name, v);
+    x.set_variable_named(program, s.name, v);
     Next::Go
 }

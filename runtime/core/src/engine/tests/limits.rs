@@ -13,11 +13,13 @@ fn limit(b: &mut B, condition: Option<u32>) -> OpKind {
         counter_key: key,
         increment_condition: condition,
         increment_count: None,
-        retry_after_header_name: None,
-        retry_after_variable_name: Some(b.s("retry")),
-        remaining_calls_header_name: Some(b.s("X-Remaining")),
-        remaining_calls_variable_name: None,
-        total_calls_header_name: Some(b.s("X-Total")),
+        report: crate::program::CallsReport {
+            retry_after_header_name: None,
+            retry_after_variable_name: Some(b.s("retry")),
+            remaining_calls_header_name: Some(b.s("X-Remaining")),
+            remaining_calls_variable_name: None,
+            total_calls_header_name: Some(b.s("X-Total")),
+        },
     })
 }
 

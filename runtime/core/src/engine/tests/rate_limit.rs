@@ -17,11 +17,13 @@ fn limit(api: Option<Target>, operation: Option<Target>, calls: u64, period: u64
 fn policy(b: &mut B, limits: Vec<Limit>) -> OpKind {
     OpKind::RateLimit(RateLimit {
         limits,
-        retry_after_header_name: None,
-        retry_after_variable_name: None,
-        remaining_calls_header_name: Some(b.s("X-Remaining")),
-        remaining_calls_variable_name: None,
-        total_calls_header_name: Some(b.s("X-Total")),
+        report: crate::program::CallsReport {
+            retry_after_header_name: None,
+            retry_after_variable_name: None,
+            remaining_calls_header_name: Some(b.s("X-Remaining")),
+            remaining_calls_variable_name: None,
+            total_calls_header_name: Some(b.s("X-Total")),
+        },
     })
 }
 

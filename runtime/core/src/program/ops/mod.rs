@@ -10,12 +10,18 @@
 
 mod authentication_basic;
 mod authentication_managed_identity;
+mod cache_lookup;
+mod cache_lookup_value;
+mod cache_remove_value;
+mod cache_store;
+mod cache_store_value;
 mod check_header;
 mod choose;
 mod cors;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod limit_concurrency;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -33,15 +39,21 @@ mod trace;
 
 pub use authentication_basic::AuthenticationBasic;
 pub use authentication_managed_identity::AuthenticationManagedIdentity;
+pub use cache_lookup::CacheLookup;
+pub use cache_lookup_value::{CacheLookupValue, CachingType};
+pub use cache_remove_value::CacheRemoveValue;
+pub use cache_store::CacheStore;
+pub use cache_store_value::CacheStoreValue;
 pub use check_header::CheckHeader;
 pub use choose::Choose;
 pub use cors::Cors;
 pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
+pub use limit_concurrency::LimitConcurrency;
 pub use mock_response::MockResponse;
 pub use quota::Quota;
-pub use rate_limit::{Limit, RateLimit, Target};
+pub use rate_limit::{CallsReport, Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
@@ -253,6 +265,18 @@ op_kinds! {
     AuthenticationBasic(AuthenticationBasic) = 34, "authentication-basic";
     /// `authentication-managed-identity`: a token from the operator's token providers.
     AuthenticationManagedIdentity(AuthenticationManagedIdentity) = 39, "authentication-managed-identity";
+    /// `cache-lookup-value`: a cached value into a variable.
+    CacheLookupValue(CacheLookupValue) = 50, "cache-lookup-value";
+    /// `cache-store-value`: a value into the cache for a duration.
+    CacheStoreValue(CacheStoreValue) = 51, "cache-store-value";
+    /// `cache-remove-value`: a key out of the cache.
+    CacheRemoveValue(CacheRemoveValue) = 52, "cache-remove-value";
+    /// `cache-lookup`: a cached response answers a GET (the backend is not called).
+    CacheLookup(CacheLookup) = 53, "cache-lookup";
+    /// `cache-store`: the response into the cache, for the `cache-lookup` that missed.
+    CacheStore(CacheStore) = 54, "cache-store";
+    /// `limit-concurrency`: the nested policies while holding one of `max-count` slots.
+    LimitConcurrency(LimitConcurrency) = 55, "limit-concurrency";
 }
 
 impl OpKind {

@@ -124,11 +124,10 @@ pub(crate) fn limit_refs(limits: &[Limit], v: &mut dyn Refs) {
     }
 }
 
-/// `rate-limit`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RateLimit {
-    /// The policy's limit first, then its `api` and `operation` children's.
-    pub limits: Vec<Limit>,
+/// Where `rate-limit` and `rate-limit-by-key` report their counts: five optional header
+/// and variable names (the retry header defaults to `Retry-After` at lowering).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CallsReport {
     /// Header that receives the seconds until retry on 429.
     pub retry_after_header_name: Option<StrId>,
     /// Variable that receives the seconds until retry.
@@ -141,7 +140,17 @@ pub struct RateLimit {
     pub total_calls_header_name: Option<StrId>,
 }
 
-impl RateLimit {
+impl CallsReport {
+    /// The attribute names, in bundle order.
+    pub const ATTRIBUTES: [&'static str; 5] = [
+        "retry-after-header-name",
+        "retry-after-variable-name",
+        "remaining-calls-header-name",
+        "remaining-calls-variable-name",
+        "total-calls-header-name",
+    ];
+
+    /// The names, in bundle order.
     fn names(&self) -> [Option<StrId>; 5] {
         [
             self.retry_after_header_name,
@@ -151,19 +160,17 @@ impl RateLimit {
             self.total_calls_header_name,
         ]
     }
-}
 
-impl OpData for RateLimit {
-    fn write(&self, w: &mut Vec<u8>) {
-        put_limits(w, &self.limits);
+    /// Writes the names.
+    pub(crate) fn write(&self, w: &mut Vec<u8>) {
         for name in self.names() {
             put_opt(w, name);
         }
     }
 
-    fn read(r: &mut ProgramReader<'_, '_>) -> Result<Self, BundleError> {
-        Ok(RateLimit {
-            limits: read_limits(r)?,
+    /// Reads names written by [`CallsReport::write`].
+    pub(crate) fn read(r: &mut ProgramReader<'_, '_>) -> Result<CallsReport, BundleError> {
+        Ok(CallsReport {
             retry_after_header_name: r.opt_str("a header name")?,
             retry_after_variable_name: r.opt_str("a variable name")?,
             remaining_calls_header_name: r.opt_str("a header name")?,
@@ -172,8 +179,8 @@ impl OpData for RateLimit {
         })
     }
 
-    fn print(&self, p: &Printer<'_>, name: &str) -> String {
-        let mut s = format!("{name} {}", print_limits(p, &self.limits));
+    /// The `explain` text of the names given.
+    pub(crate) fn print(&self, p: &Printer<'_>) -> String {
         let labels = [
             "retry-after-header",
             "retry-after-variable",
@@ -181,14 +188,51 @@ impl OpData for RateLimit {
             "remaining-calls-variable",
             "total-calls-header",
         ];
-        for (label, id) in labels.into_iter().zip(self.names()) {
-            s.push_str(&p.name(label, id));
-        }
-        s
+        labels
+            .into_iter()
+            .zip(self.names())
+            .map(|(label, id)| p.name(label, id))
+            .collect()
+    }
+
+    /// Visits the names.
+    pub(crate) fn refs(&self, v: &mut dyn Refs) {
+        self.names().into_iter().flatten().for_each(|s| v.string(s));
+    }
+}
+
+/// `rate-limit`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RateLimit {
+    /// The policy's limit first, then its `api` and `operation` children's.
+    pub limits: Vec<Limit>,
+    /// Where the counts are reported.
+    pub report: CallsReport,
+}
+
+impl OpData for RateLimit {
+    fn write(&self, w: &mut Vec<u8>) {
+        put_limits(w, &self.limits);
+        self.report.write(w);
+    }
+
+    fn read(r: &mut ProgramReader<'_, '_>) -> Result<Self, BundleError> {
+        Ok(RateLimit {
+            limits: read_limits(r)?,
+            report: CallsReport::read(r)?,
+        })
+    }
+
+    fn print(&self, p: &Printer<'_>, name: &str) -> String {
+        format!(
+            "{name} {}{}",
+            print_limits(p, &self.limits),
+            self.report.print(p)
+        )
     }
 
     fn refs(&self, v: &mut dyn Refs) {
         limit_refs(&self.limits, v);
-        self.names().into_iter().flatten().for_each(|s| v.string(s));
+        self.report.refs(v);
     }
 }
