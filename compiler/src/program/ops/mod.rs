@@ -9,9 +9,12 @@
 mod authentication_basic;
 mod check_header;
 mod cors;
+mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod llm_emit_token_metric;
+mod llm_token_limit;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -66,6 +69,11 @@ pub const LOWERINGS: &[Lowering] = &[
     ip_filter::LOWERING,
     cors::LOWERING,
     authentication_basic::LOWERING,
+    emit_metric::LOWERING,
+    llm_emit_token_metric::LLM,
+    llm_emit_token_metric::AZURE_OPENAI,
+    llm_token_limit::LLM,
+    llm_token_limit::AZURE_OPENAI,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -113,6 +113,10 @@ pub struct Exchange {
     pub(crate) cors_done: bool,
     /// A preflight answered before the pipeline (`cors`).
     pub(crate) preflight: bool,
+    /// Token limits charged and token metrics waiting for the usage.
+    pub(crate) llm: super::tokens::Pending,
+    /// The tap counting a streamed completion, for the driver.
+    pub(crate) tap: Option<super::tokens::StreamTap>,
 }
 
 impl Exchange {
@@ -157,6 +161,8 @@ impl Exchange {
             sending: None,
             cors_done: false,
             preflight: false,
+            llm: Default::default(),
+            tap: None,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();
@@ -338,6 +344,12 @@ impl Exchange {
             .clock
             .now_ms()
             .saturating_sub(self.ctx.started_ms)
+    }
+
+    /// The tap a driver puts on a streamed completion it passes to the client (token
+    /// limits and metrics settle when the tap is dropped); `None` when nothing counts it.
+    pub fn take_stream_tap(&mut self) -> Option<super::tokens::StreamTap> {
+        self.tap.take()
     }
 
     /// A variable's value as text (`None` when unset).

@@ -25,12 +25,14 @@ mod steps;
 mod subscription;
 #[cfg(test)]
 mod tests;
+mod tokens;
 
 pub use error::LastError;
 pub use exchange::{Exchange, Trace};
 /// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
 pub use http;
 pub use in_process::{run_in_process, BackendMock, Outcome};
+pub use tokens::StreamTap;
 
 use crate::program::BackendId;
 use crate::program::Program;
@@ -198,6 +200,11 @@ pub struct EngineConfig {
     pub max_exchange_bytes: usize,
     /// Bounds of the in-process rate-limit and quota counters.
     pub counters: crate::state::CounterLimits,
+    /// Custom metrics (`emit-metric`, token metrics): shared by every gateway built with
+    /// this configuration, so they outlive reloads; bounded in series.
+    pub telemetry: crate::telemetry::Telemetry,
+    /// Bounds of the token policies' offline estimates.
+    pub llm: crate::llm::LlmLimits,
 }
 
 impl Default for EngineConfig {
@@ -209,6 +216,8 @@ impl Default for EngineConfig {
             max_ops: 100_000,
             max_exchange_bytes: 64 << 20,
             counters: crate::state::CounterLimits::default(),
+            telemetry: crate::telemetry::Telemetry::default(),
+            llm: crate::llm::LlmLimits::default(),
         }
     }
 }
@@ -288,6 +297,9 @@ impl Gateway {
         rates: Arc<dyn RateStore>,
     ) -> Gateway {
         let routes = route::Index::build(&program);
+        if tokens::uses_tokens(&program) {
+            crate::llm::warm_up();
+        }
         let bodies = scan::pipeline_needs(&program);
         // Constant regexes are compiled now, at load, not by the first request using them.
         for entry in &program.codes {

@@ -75,6 +75,7 @@ impl Exchange {
                 }
                 self.ctx.resp.body = Body::Held(b);
                 self.stage = Stage::Running;
+                super::tokens::on_response_body(self);
                 if let Some(e) = self.pending.take() {
                     self.on_error(e, false);
                 }
@@ -209,7 +210,7 @@ impl Exchange {
                     self.on_error(e, false);
                     return self.drive();
                 }
-                if self.needs.response {
+                if self.needs.response || super::tokens::wants_response_body(self) {
                     self.stage = Stage::ResponseBody;
                     return Step::NeedResponseBody;
                 }
@@ -241,6 +242,8 @@ impl Exchange {
     /// Settles deferred counters and builds the final response.
     pub(crate) fn finish(&mut self) -> Step {
         super::policies::settle_deferred(self);
+        let streamed = matches!(self.ctx.resp.body, Body::Stream);
+        super::tokens::on_finish(self, streamed);
         self.stage = Stage::Done;
         self.frames.clear();
         let mut headers: HeaderMap = self.ctx.resp.headers.take();

@@ -5,9 +5,12 @@ mod authentication_basic;
 mod check_header;
 mod choose;
 mod cors;
+mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod llm_emit_token_metric;
+mod llm_token_limit;
 mod message;
 mod mock_response;
 mod quota;
@@ -28,6 +31,7 @@ mod trace;
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
+pub(crate) use rate_limit_by_key::{add_header, set_var};
 pub(crate) use send_request::{sent, Sending};
 
 use super::exchange::Exchange;
@@ -64,6 +68,13 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::AuthenticationBasic(a) => {
             authentication_basic::authentication_basic(x, program, op, a)
         }
+        OpKind::EmitMetric(m) => emit_metric::emit_metric(x, program, op, m),
+        OpKind::LlmEmitTokenMetric(m) => llm_emit_token_metric::token_metric(x, program, op, m),
+        OpKind::AzureOpenAiEmitTokenMetric(m) => {
+            llm_emit_token_metric::token_metric(x, program, op, m)
+        }
+        OpKind::LlmTokenLimit(t) => llm_token_limit::token_limit(x, program, op, t),
+        OpKind::AzureOpenAiTokenLimit(t) => llm_token_limit::token_limit(x, program, op, t),
     }
 }
 

@@ -108,7 +108,7 @@ pub(super) fn refuse(
     Next::Fail(x.error_at(program, op, "RateLimitExceeded", message))
 }
 
-pub(super) fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
+pub(crate) fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value) {
     let name: Arc<str> = program
         .strings
         .get(name as usize)
@@ -120,7 +120,7 @@ pub(super) fn set_var(x: &mut Exchange, program: &Program, name: StrId, v: Value
     }
 }
 
-pub(super) fn add_header(x: &mut Exchange, program: &Program, name: Option<StrId>, n: u64) {
+pub(crate) fn add_header(x: &mut Exchange, program: &Program, name: Option<StrId>, n: u64) {
     let Some(name) = name.and_then(|n| HeaderName::from_bytes(program.str(n).as_bytes()).ok())
     else {
         return;
