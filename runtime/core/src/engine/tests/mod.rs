@@ -17,6 +17,7 @@ mod robustness;
 mod routing;
 mod send_request;
 mod subscriptions;
+mod tokens;
 mod transform;
 
 use super::{
