@@ -8,6 +8,7 @@ use gatehouse_compiler::{build_project, CheckOptions, Severity};
 use gatehouse_runtime::bundle::{decode_program, DecodeLimits, MAGIC};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
 use gatehouse_runtime::program::Program;
+use gatehouse_runtime::telemetry::{MetricLimits, Telemetry};
 use gatehouse_server::backend::certs;
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
@@ -79,6 +80,10 @@ pub struct Args {
     /// send (past it, expired windows are swept and the least-used counters evicted).
     #[arg(long, value_name = "MIB", default_value_t = (EngineConfig::default().counters.max_bytes >> 20) as u64)]
     counter_memory: u64,
+    /// Most series of custom metrics (`emit-metric`, token metrics) on `/metrics`; samples
+    /// of further series are dropped and counted (`gatehouse_custom_metric_dropped_total`).
+    #[arg(long, value_name = "N", default_value_t = MetricLimits::default().max_series)]
+    metric_series: usize,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -115,6 +120,11 @@ pub fn run(args: &Args) -> u8 {
     engine.counters.max_bytes = usize::try_from(args.counter_memory.max(1))
         .unwrap_or(usize::MAX >> 20)
         .saturating_mul(1 << 20);
+    // One set of custom metrics for every program this process loads: they outlive reloads.
+    engine.telemetry = Telemetry::new(MetricLimits {
+        max_series: args.metric_series.max(1),
+        ..MetricLimits::default()
+    });
     let rebuild: Rebuild<Gateway> = Arc::new(move || {
         let program = load_program(&path, &secrets)?;
         let mut client = client.clone();
