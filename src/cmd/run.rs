@@ -12,7 +12,7 @@ use gatehouse_runtime::telemetry::{MetricLimits, Telemetry};
 use gatehouse_server::backend::certs;
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
-use gatehouse_server::{admin, echo, listener, Loaded, ServerConfig, Shared};
+use gatehouse_server::{admin, echo, fake_model, listener, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -84,6 +84,10 @@ pub struct Args {
     /// of further series are dropped and counted (`gatehouse_custom_metric_dropped_total`).
     #[arg(long, value_name = "N", default_value_t = MetricLimits::default().max_series)]
     metric_series: usize,
+    /// Also start the fake model backend (OpenAI chat completions, JSON and streamed) on
+    /// this address.
+    #[arg(long, value_name = "ADDR")]
+    fake_model: Option<SocketAddr>,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -184,6 +188,10 @@ async fn serve(
         Some(a) => Some(bind(a.to_string()).await?),
         None => None,
     };
+    let model_l = match args.fake_model {
+        Some(a) => Some(bind(a.to_string()).await?),
+        None => None,
+    };
     let shown = |l: &TcpListener, given: &str| {
         l.local_addr()
             .map_or_else(|_| given.to_string(), |a| a.to_string())
@@ -201,6 +209,9 @@ async fn serve(
     ));
     if let Some(l) = echo_l {
         tokio::spawn(echo::serve(l, admin_stop.clone()));
+    }
+    if let Some(l) = model_l {
+        tokio::spawn(fake_model::serve(l, admin_stop.clone()));
     }
     #[cfg(unix)]
     tokio::spawn(reload::on_sighup(

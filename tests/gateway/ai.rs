@@ -263,3 +263,38 @@ async fn a_stream_the_client_abandons_settles_its_estimate() {
     let (_, headers, _) = chat(&gw, CHAT).await;
     assert_eq!(headers["x-remaining-tokens"], "11", "40 - 14 - 15");
 }
+
+#[tokio::test]
+async fn the_fake_model_answers_json_and_streams_with_usage() {
+    use gatehouse_server::fake_model;
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = l.local_addr().expect("addr");
+    tokio::spawn(fake_model::serve(
+        l,
+        gatehouse_server::shutdown::Shutdown::new(),
+    ));
+    let post = |body: &'static str| {
+        Request::post("/openai/deployments/d/chat/completions")
+            .body(Full::new(Bytes::from_static(body.as_bytes())))
+            .expect("request")
+    };
+    let (status, headers, body) = send(addr, post(CHAT)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/json");
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(json["choices"][0]["message"]["content"], fake_model::ANSWER);
+    assert_eq!(json["usage"]["prompt_tokens"], 13);
+    let total = json["usage"]["total_tokens"].as_u64().expect("total");
+    let (_, headers, body) = send(addr, post(STREAMED)).await;
+    assert_eq!(headers["content-type"], "text/event-stream");
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.ends_with("data: [DONE]\n\n"), "{text}");
+    assert!(
+        text.contains(&format!("\"total_tokens\":{total}")),
+        "{text}"
+    );
+    let (status, _, _) = send(addr, post(r#"{"prompt":"x"}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

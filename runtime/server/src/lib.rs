@@ -9,6 +9,7 @@ pub mod access_log;
 pub mod admin;
 pub mod backend;
 pub mod echo;
+pub mod fake_model;
 pub mod gateway;
 pub mod handler;
 pub mod listener;

@@ -348,3 +348,33 @@ fn a_stream_cut_by_the_client_settles_what_it_saw() {
         Some(&*(1000 - CHAT_PROMPT - 1).to_string())
     );
 }
+
+#[test]
+fn a_failed_backend_call_keeps_the_gateway_error() {
+    let mut b = B::new();
+    let t = OpKind::LlmTokenLimit(limit(&mut b, Some(1000), None, true));
+    let m = token_metric(&mut b);
+    let (gw, _) = build(b, vec![t, m], vec![]);
+    let mut down =
+        |_: &BackendRequest, _: &Bytes| -> Result<(BackendResponse, Bytes), BackendFailure> {
+            Err(BackendFailure {
+                reason: "BackendConnectionFailure",
+                message: "refused".into(),
+                retry_after: None,
+                status: None,
+            })
+        };
+    let o = post(&gw, CHAT, &mut down);
+    assert_eq!(
+        o.response.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{:?}",
+        o.effects
+    );
+    assert_eq!(header(&o, "x-consumed"), Some(&*CHAT_PROMPT.to_string()));
+    assert_eq!(
+        gw.config.telemetry.series(),
+        0,
+        "no usage, no token metrics"
+    );
+}
