@@ -8,11 +8,12 @@ use gatehouse_compiler::{build_project, CheckOptions, Severity};
 use gatehouse_runtime::bundle::{decode_program, DecodeLimits, MAGIC};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
 use gatehouse_runtime::program::Program;
+use gatehouse_runtime::telemetry::{MetricLimits, Telemetry};
 use gatehouse_server::backend::certs;
 use gatehouse_server::identity::{self, key_vault, IdentitySettings, KeyVault, Tokens};
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
-use gatehouse_server::{admin, echo, listener, Loaded, ServerConfig, Shared};
+use gatehouse_server::{admin, echo, fake_model, listener, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -89,6 +90,14 @@ pub struct Args {
     /// keeps the last good value.
     #[arg(long, value_name = "SECS", default_value_t = key_vault::DEFAULT_REFRESH.as_secs())]
     key_vault_refresh: u64,
+    /// Most series of custom metrics (`emit-metric`, token metrics) on `/metrics`; samples
+    /// of further series are dropped and counted (`gatehouse_custom_metric_dropped_total`).
+    #[arg(long, value_name = "N", default_value_t = MetricLimits::default().max_series)]
+    metric_series: usize,
+    /// Also start the fake model backend (OpenAI chat completions, JSON and streamed) on
+    /// this address.
+    #[arg(long, value_name = "ADDR")]
+    fake_model: Option<SocketAddr>,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -144,6 +153,11 @@ pub fn run(args: &Args) -> u8 {
     engine.counters.max_bytes = usize::try_from(args.counter_memory.max(1))
         .unwrap_or(usize::MAX >> 20)
         .saturating_mul(1 << 20);
+    // One set of custom metrics for every program this process loads: they outlive reloads.
+    engine.telemetry = Telemetry::new(MetricLimits {
+        max_series: args.metric_series.max(1),
+        ..MetricLimits::default()
+    });
     let rebuild: Rebuild<Gateway> = Arc::new(move || {
         let program = load_program(&path, &secrets, &vault_for_load)?;
         let mut client = client.clone();
@@ -218,6 +232,10 @@ async fn serve(
         Some(a) => Some(bind(a.to_string()).await?),
         None => None,
     };
+    let model_l = match args.fake_model {
+        Some(a) => Some(bind(a.to_string()).await?),
+        None => None,
+    };
     let shown = |l: &TcpListener, given: &str| {
         l.local_addr()
             .map_or_else(|_| given.to_string(), |a| a.to_string())
@@ -237,6 +255,9 @@ async fn serve(
     ));
     if let Some(l) = echo_l {
         tokio::spawn(echo::serve(l, admin_stop.clone()));
+    }
+    if let Some(l) = model_l {
+        tokio::spawn(fake_model::serve(l, admin_stop.clone()));
     }
     #[cfg(unix)]
     tokio::spawn(reload::on_sighup(

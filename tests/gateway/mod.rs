@@ -1,6 +1,7 @@
 //! End-to-end tests of the gateway server with real sockets on loopback.
 
 mod access;
+mod ai;
 mod backend_misbehaviour;
 mod client_cert;
 mod client_failures;

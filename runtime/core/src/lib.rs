@@ -14,8 +14,10 @@ pub mod bytecode;
 pub mod engine;
 pub mod host;
 pub mod library;
+pub mod llm;
 pub mod program;
 pub mod state;
+pub mod telemetry;
 pub mod value;
 pub mod vm;
 

@@ -14,6 +14,10 @@ impl Engine for Gateway {
     fn program(&self) -> &Program {
         &self.program
     }
+
+    fn render_metrics(&self, out: &mut String) {
+        self.config.telemetry.render(out);
+    }
 }
 
 impl RequestRun for engine::Exchange {
@@ -30,5 +34,9 @@ impl RequestRun for engine::Exchange {
 
     fn failure(&self) -> Option<(&str, &str)> {
         self.last_error().map(|e| (&*e.source, &*e.reason))
+    }
+
+    fn stream_tap(&mut self) -> Option<engine::StreamTap> {
+        self.take_stream_tap()
     }
 }

@@ -10,7 +10,7 @@ use crate::backend::{Backends, URL_LABEL};
 use bytes::Bytes;
 use gatehouse_runtime::engine::{
     BackendFailure, BackendRequest, BackendResponse, BodyFailure, RequestHead,
-    Response as EngineResponse, ResponseBody, Resume, Step, Target,
+    Response as EngineResponse, ResponseBody, Resume, Step, StreamTap, Target,
 };
 use http::{header, HeaderMap, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
@@ -224,7 +224,7 @@ async fn drive<E: Engine, X: RequestRun>(
                     Err(Broken) => Resume::BodyFailed(BodyFailure::Unreadable),
                 },
             },
-            Step::Respond(r) => return respond(r, bodies),
+            Step::Respond(r) => return respond(r, bodies, exchange.stream_tap()),
         };
     }
 }
@@ -299,7 +299,7 @@ where
 }
 
 /// The final response: headers cleaned of hop-by-hop entries, body as the engine says.
-fn respond(r: EngineResponse, bodies: &mut Bodies) -> Response<RespBody> {
+fn respond(r: EngineResponse, bodies: &mut Bodies, tap: Option<StreamTap>) -> Response<RespBody> {
     let mut headers = r.headers;
     strip_hop_by_hop(&mut headers);
     let body = match r.body {
@@ -314,9 +314,12 @@ fn respond(r: EngineResponse, bodies: &mut Bodies) -> Response<RespBody> {
         ResponseBody::Backend => match (bodies.backend_bytes.take(), bodies.backend.take()) {
             (Some(b), _) => {
                 headers.remove(header::CONTENT_LENGTH);
+                if let Some(mut tap) = tap {
+                    tap.observe(&b);
+                }
                 full(b)
             }
-            (None, Some(stream)) => backend_stream(stream),
+            (None, Some(stream)) => backend_stream(stream, tap),
             (None, None) => empty(),
         },
     };
@@ -366,8 +369,16 @@ pub fn empty() -> RespBody {
 /// The backend's body streamed to the client: the status is sent by then, so a failure
 /// (a reset, an invalid chunk) is logged as the backend's, and the client sees the
 /// connection cut.
-fn backend_stream(b: Incoming) -> RespBody {
-    b.map_err(|e| {
+fn backend_stream(b: Incoming, mut tap: Option<StreamTap>) -> RespBody {
+    b.map_frame(move |frame| {
+        // The tap (token accounting) settles when the body is dropped: at its end, or
+        // when the client goes away.
+        if let (Some(t), Some(data)) = (tap.as_mut(), frame.data_ref()) {
+            t.observe(data);
+        }
+        frame
+    })
+    .map_err(|e| {
         tracing::warn!(
             reason = "BackendConnectionFailure",
             error = %e,

@@ -9,6 +9,7 @@ pub mod access_log;
 pub mod admin;
 pub mod backend;
 pub mod echo;
+pub mod fake_model;
 pub mod gateway;
 pub mod handler;
 pub mod identity;
@@ -36,6 +37,10 @@ pub trait Engine: Send + Sync + 'static {
 
     /// The program being served.
     fn program(&self) -> &Program;
+
+    /// Appends the program's own metrics (the policies' custom metrics) to the `/metrics`
+    /// text.
+    fn render_metrics(&self, _out: &mut String) {}
 }
 
 /// One request's run through the engine (the policy engine's is [`gatehouse_runtime::engine::Exchange`]).
@@ -52,6 +57,12 @@ pub trait RequestRun {
     /// `context.LastError`'s source and reason when the request failed (for the access
     /// log of 5xx answers).
     fn failure(&self) -> Option<(&str, &str)> {
+        None
+    }
+
+    /// The tap counting the tokens of a streamed completion (the policy engine's token
+    /// limits and metrics), taken once the response is ready; it settles when dropped.
+    fn stream_tap(&mut self) -> Option<gatehouse_runtime::engine::StreamTap> {
         None
     }
 }

@@ -15,10 +15,13 @@ mod cache_store;
 mod cache_store_value;
 mod check_header;
 mod cors;
+mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
 mod limit_concurrency;
+mod llm_emit_token_metric;
+mod llm_token_limit;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -80,6 +83,11 @@ pub const LOWERINGS: &[Lowering] = &[
     cache_lookup::LOWERING,
     cache_store::LOWERING,
     limit_concurrency::LOWERING,
+    emit_metric::LOWERING,
+    llm_emit_token_metric::LLM,
+    llm_emit_token_metric::AZURE_OPENAI,
+    llm_token_limit::LLM,
+    llm_token_limit::AZURE_OPENAI,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

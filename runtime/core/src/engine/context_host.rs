@@ -37,7 +37,7 @@ impl Ctx {
         )
     }
 
-    fn entity(&self, e: Entity, name: &str) -> Value {
+    pub(crate) fn entity(&self, e: Entity, name: &str) -> Value {
         let p = &self.sh.program;
         let api = self.api.and_then(|a| p.apis.get(a as usize));
         match (e, name) {

@@ -121,6 +121,10 @@ pub struct Exchange {
     pub(crate) response_cache: Option<super::policies::ResponseCache>,
     /// `limit-concurrency` slots held: the depth and block of the nested policies.
     pub(crate) held: Vec<(usize, crate::program::BlockId, crate::state::Held)>,
+    /// Token limits charged and token metrics waiting for the usage.
+    pub(crate) llm: super::tokens::Pending,
+    /// The tap counting a streamed completion, for the driver.
+    pub(crate) tap: Option<super::tokens::StreamTap>,
 }
 
 impl Exchange {
@@ -168,6 +172,8 @@ impl Exchange {
             identifying: None,
             response_cache: None,
             held: Vec::new(),
+            llm: Default::default(),
+            tap: None,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();
@@ -361,6 +367,12 @@ impl Exchange {
             .clock
             .now_ms()
             .saturating_sub(self.ctx.started_ms)
+    }
+
+    /// The tap a driver puts on a streamed completion it passes to the client (token
+    /// limits and metrics settle when the tap is dropped); `None` when nothing counts it.
+    pub fn take_stream_tap(&mut self) -> Option<super::tokens::StreamTap> {
+        self.tap.take()
     }
 
     /// A variable's value as text (`None` when unset).

@@ -104,6 +104,9 @@ pub fn run_in_process_with(
                     ResponseBody::Bytes(b) => b.clone(),
                     ResponseBody::Backend => backend_body.clone(),
                 };
+                if let Some(mut tap) = x.take_stream_tap() {
+                    tap.observe(&body);
+                }
                 return Outcome {
                     response,
                     body,

@@ -25,12 +25,14 @@ mod steps;
 mod subscription;
 #[cfg(test)]
 mod tests;
+mod tokens;
 
 pub use error::LastError;
 pub use exchange::{Exchange, Trace};
 /// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
 pub use http;
 pub use in_process::{run_in_process, run_in_process_with, BackendMock, Outcome, TokenMock};
+pub use tokens::StreamTap;
 
 use crate::program::BackendId;
 use crate::program::Program;
@@ -243,6 +245,11 @@ pub struct EngineConfig {
     pub counters: crate::state::CounterLimits,
     /// Bounds of the in-process value and response cache.
     pub cache: crate::state::CacheLimits,
+    /// Custom metrics (`emit-metric`, token metrics): shared by every gateway built with
+    /// this configuration, so they outlive reloads; bounded in series.
+    pub telemetry: crate::telemetry::Telemetry,
+    /// Bounds of the token policies' offline estimates.
+    pub llm: crate::llm::LlmLimits,
 }
 
 impl Default for EngineConfig {
@@ -255,6 +262,8 @@ impl Default for EngineConfig {
             max_exchange_bytes: 64 << 20,
             counters: crate::state::CounterLimits::default(),
             cache: crate::state::CacheLimits::default(),
+            telemetry: crate::telemetry::Telemetry::default(),
+            llm: crate::llm::LlmLimits::default(),
         }
     }
 }
@@ -343,6 +352,9 @@ impl Gateway {
     /// [`Gateway::new`] with given stores (an injected clock, shared stores).
     pub fn with_stores(program: Arc<Program>, config: EngineConfig, stores: Stores) -> Gateway {
         let routes = route::Index::build(&program);
+        if tokens::uses_tokens(&program) {
+            crate::llm::warm_up();
+        }
         let bodies = scan::pipeline_needs(&program);
         // Constant regexes are compiled now, at load, not by the first request using them.
         for entry in &program.codes {

@@ -165,6 +165,7 @@ fn block_needs(
                 crate::program::Arg::Expr(_) => true,
             });
         }
+        copies |= super::tokens::reads_request(&op.kind);
         op.kind.codes(&mut code);
         op.kind.blocks(&mut |b| blocks.push(b));
     }

@@ -71,6 +71,7 @@ impl Exchange {
                 }
                 self.ctx.resp.body = Body::Held(b);
                 self.stage = Stage::Running;
+                super::tokens::on_response_body(self);
                 if let Some(e) = self.pending.take() {
                     self.on_error(e, false);
                 }
@@ -228,7 +229,7 @@ impl Exchange {
                     self.on_error(e, false);
                     return self.drive();
                 }
-                if self.needs.response {
+                if self.needs.response || super::tokens::wants_response_body(self) {
                     self.stage = Stage::ResponseBody;
                     return Step::NeedResponseBody;
                 }
@@ -261,6 +262,8 @@ impl Exchange {
     pub(crate) fn finish(&mut self) -> Step {
         super::policies::settle_deferred(self);
         self.held.clear();
+        let streamed = matches!(self.ctx.resp.body, Body::Stream);
+        super::tokens::on_finish(self, streamed);
         self.stage = Stage::Done;
         self.frames.clear();
         let mut headers: HeaderMap = self.ctx.resp.headers.take();

@@ -32,6 +32,9 @@ pub use ops::{
 pub use ops::{CacheLookup, CacheStore, LimitConcurrency};
 pub use ops::{CacheLookupValue, CacheRemoveValue, CacheStoreValue, CachingType};
 pub use ops::{CallsReport, Limit, RateLimit, Target};
+pub use ops::{
+    DefaultDimension, Dimension, DimensionValue, EmitMetric, QuotaPeriod, TokenLimit, TokenMetric,
+};
 pub use print::explain;
 pub use route::{
     Api, MockExample, Operation, Product, Subscription, SubscriptionScope, Versioning,

@@ -273,7 +273,56 @@ fn ops() -> Vec<OpKind> {
             max_count: 3,
             block: 5,
         }),
+        EmitMetric(crate::program::EmitMetric {
+            name: 16,
+            namespace: 17,
+            value: Some(Arg::Expr(2)),
+            dimensions: vec![
+                Dimension {
+                    name: lit(18),
+                    value: DimensionValue::Given(Arg::Expr(2)),
+                },
+                Dimension {
+                    name: lit(19),
+                    value: DimensionValue::Default(DefaultDimension::GatewayId),
+                },
+            ],
+        }),
+        LlmEmitTokenMetric(TokenMetric {
+            namespace: 16,
+            dimensions: vec![Dimension {
+                name: lit(17),
+                value: DimensionValue::Default(DefaultDimension::BackendId),
+            }],
+        }),
+        AzureOpenAiEmitTokenMetric(TokenMetric {
+            namespace: 17,
+            dimensions: vec![],
+        }),
+        LlmTokenLimit(token_limit(Some(QuotaPeriod::Monthly))),
+        AzureOpenAiTokenLimit(TokenLimit {
+            tokens_per_minute: None,
+            ..token_limit(None)
+        }),
     ]
+}
+
+fn token_limit(period: Option<QuotaPeriod>) -> TokenLimit {
+    TokenLimit {
+        counter_key: Arg::Expr(2),
+        tokens_per_minute: Some(lit(16)),
+        token_quota: period.map(|_| Arg::Expr(1)),
+        token_quota_period: period,
+        estimate_prompt_tokens: lit(17),
+        retry_after_header_name: Some(18),
+        retry_after_variable_name: None,
+        remaining_quota_tokens_header_name: Some(19),
+        remaining_quota_tokens_variable_name: Some(16),
+        remaining_tokens_header_name: None,
+        remaining_tokens_variable_name: Some(17),
+        tokens_consumed_header_name: Some(18),
+        tokens_consumed_variable_name: Some(19),
+    }
 }
 
 /// The blocks: 0 the shared API scope (every plain kind), 1 a choose with two branches and

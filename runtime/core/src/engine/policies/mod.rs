@@ -11,11 +11,14 @@ mod cache_store_value;
 mod check_header;
 mod choose;
 mod cors;
+mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
 mod limit_concurrency;
 mod limits;
+mod llm_emit_token_metric;
+mod llm_token_limit;
 mod message;
 mod mock_response;
 mod outputs;
@@ -90,6 +93,13 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::CacheLookup(c) => cache_lookup::cache_lookup(x, program, op, c),
         OpKind::CacheStore(c) => cache_store::cache_store(x, program, op, c),
         OpKind::LimitConcurrency(l) => limit_concurrency::limit_concurrency(x, program, op, l),
+        OpKind::EmitMetric(m) => emit_metric::emit_metric(x, program, op, m),
+        OpKind::LlmEmitTokenMetric(m) => llm_emit_token_metric::token_metric(x, program, op, m),
+        OpKind::AzureOpenAiEmitTokenMetric(m) => {
+            llm_emit_token_metric::token_metric(x, program, op, m)
+        }
+        OpKind::LlmTokenLimit(t) => llm_token_limit::token_limit(x, program, op, t),
+        OpKind::AzureOpenAiTokenLimit(t) => llm_token_limit::token_limit(x, program, op, t),
     }
 }
 

@@ -46,7 +46,7 @@ pub(super) fn quota(x: &mut Exchange, program: &Program, op: &Op, q: &Quota) -> 
 }
 
 /// Seconds as .NET prints a `TimeSpan`: `hh:mm:ss`, with `d.` before it past a day.
-fn time_span(secs: u64) -> String {
+pub(super) fn time_span(secs: u64) -> String {
     let (d, h, m, s) = (secs / 86_400, secs / 3_600 % 24, secs / 60 % 60, secs % 60);
     if d > 0 {
         format!("{d}.{h:02}:{m:02}:{s:02}")

@@ -21,6 +21,7 @@ mod robustness;
 mod routing;
 mod send_request;
 mod subscriptions;
+mod tokens;
 mod transform;
 mod versions;
 

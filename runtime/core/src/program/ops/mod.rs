@@ -18,10 +18,13 @@ mod cache_store_value;
 mod check_header;
 mod choose;
 mod cors;
+mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
 mod limit_concurrency;
+mod llm_emit_token_metric;
+mod llm_token_limit;
 mod mock_response;
 mod quota;
 mod rate_limit;
@@ -47,10 +50,13 @@ pub use cache_store_value::CacheStoreValue;
 pub use check_header::CheckHeader;
 pub use choose::Choose;
 pub use cors::Cors;
+pub use emit_metric::{DefaultDimension, Dimension, DimensionValue, EmitMetric};
 pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use limit_concurrency::LimitConcurrency;
+pub use llm_emit_token_metric::TokenMetric;
+pub use llm_token_limit::{QuotaPeriod, TokenLimit};
 pub use mock_response::MockResponse;
 pub use quota::Quota;
 pub use rate_limit::{CallsReport, Limit, RateLimit, Target};
@@ -277,6 +283,16 @@ op_kinds! {
     CacheStore(CacheStore) = 54, "cache-store";
     /// `limit-concurrency`: the nested policies while holding one of `max-count` slots.
     LimitConcurrency(LimitConcurrency) = 55, "limit-concurrency";
+    /// `emit-metric`: a custom metric with dimensions.
+    EmitMetric(EmitMetric) = 96, "emit-metric";
+    /// `llm-emit-token-metric`: token metrics settled after the response.
+    LlmEmitTokenMetric(TokenMetric) = 97, "llm-emit-token-metric";
+    /// `azure-openai-emit-token-metric`: the Azure OpenAI twin of `llm-emit-token-metric`.
+    AzureOpenAiEmitTokenMetric(TokenMetric) = 98, "azure-openai-emit-token-metric";
+    /// `llm-token-limit`: tokens per minute and token quotas per key.
+    LlmTokenLimit(TokenLimit) = 99, "llm-token-limit";
+    /// `azure-openai-token-limit`: the Azure OpenAI twin of `llm-token-limit`.
+    AzureOpenAiTokenLimit(TokenLimit) = 100, "azure-openai-token-limit";
 }
 
 impl OpKind {

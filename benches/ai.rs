@@ -1,0 +1,101 @@
+//! The AI-gateway policies' cost: `llm-token-limit` estimating the prompt of a 2 KiB chat
+//! request (`policies/bench/ai`) against the pass-through pipeline
+//! (`policies/bench/passthrough`), measured in the same run; report the ratio.
+
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use gatehouse_compiler::{build_project, CheckOptions};
+use gatehouse_runtime::engine::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use gatehouse_runtime::engine::{
+    BackendResponse, EngineConfig, Gateway, RequestHead, Resume, Step,
+};
+use std::hint::black_box;
+use std::sync::Arc;
+
+/// A chat-completions request of about 2 KiB: a system prompt and a few turns.
+fn chat_2k() -> bytes::Bytes {
+    let turn = "Summarise the quarterly report for the northern region, listing revenue, costs and the three largest risks, in plain words.";
+    let messages: Vec<String> = (0..15)
+        .map(|i| {
+            let role = if i % 2 == 0 { "user" } else { "assistant" };
+            format!(r#"{{"role":"{role}","content":"{turn}"}}"#)
+        })
+        .collect();
+    let body = format!(
+        r#"{{"model":"gpt-4o","messages":[{{"role":"system","content":"You are a helpful assistant."}},{}]}}"#,
+        messages.join(",")
+    );
+    assert!((1800..2600).contains(&body.len()), "{}", body.len());
+    bytes::Bytes::from(body)
+}
+
+const USAGE: &[u8] =
+    br#"{"choices":[{"message":{"content":"ok"}}],"usage":{"prompt_tokens":400,"completion_tokens":20,"total_tokens":420}}"#;
+
+fn head() -> RequestHead {
+    let mut headers = HeaderMap::new();
+    headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    RequestHead {
+        method: Method::GET,
+        scheme: "http".into(),
+        host: "127.0.0.1:8080".into(),
+        path_and_query: "/bench/items/42".into(),
+        headers,
+        client_ip: [127, 0, 0, 1].into(),
+    }
+}
+
+/// One request with `body`; the backend answers a JSON completion with its usage.
+fn exchange(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> StatusCode {
+    let mut x = gw.start(head);
+    let mut input = Resume::Start;
+    loop {
+        match x.resume(input) {
+            Step::Forward(req) => {
+                black_box(&req);
+                let mut headers = HeaderMap::new();
+                headers.insert("content-type", HeaderValue::from_static("application/json"));
+                input = Resume::Backend(Ok(BackendResponse {
+                    status: StatusCode::OK,
+                    headers,
+                }));
+            }
+            Step::Respond(r) => return r.status,
+            Step::NeedRequestBody => input = Resume::RequestBody(body.clone()),
+            Step::NeedResponseBody => {
+                input = Resume::ResponseBody(bytes::Bytes::from_static(USAGE))
+            }
+            Step::Send(_) | Step::Token(_) => unreachable!("no send-request or token here"),
+        }
+    }
+}
+
+fn gateway(name: &str) -> Gateway {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("policies/bench")
+        .join(name);
+    let program = build_project(&root, &CheckOptions::default())
+        .program
+        .expect("the bench project builds");
+    Gateway::new(Arc::new(program), EngineConfig::default())
+}
+
+fn token_limit(c: &mut Criterion) {
+    let body = chat_2k();
+    for name in ["passthrough", "ai"] {
+        let gw = gateway(name);
+        assert_eq!(exchange(&gw, head(), &body), StatusCode::OK);
+        c.bench_function(&format!("ai/{name}"), |b| {
+            b.iter_batched(
+                head,
+                |h| exchange(&gw, h, &body),
+                criterion::BatchSize::SmallInput,
+            )
+        });
+    }
+}
+
+criterion_group!(benches, token_limit);
+criterion_main!(benches);
