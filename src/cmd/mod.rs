@@ -6,6 +6,7 @@ pub mod eval;
 pub mod explain;
 pub mod print;
 pub mod run;
+pub mod test;
 
 /// Exit code: everything is fine.
 pub const OK: u8 = 0;

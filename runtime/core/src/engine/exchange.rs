@@ -47,6 +47,8 @@ pub(crate) struct Ctx {
     pub started_ms: u64,
     /// Responses `send-request` stored (variables hold [`crate::value::Msg::Stored`]).
     pub stored: Vec<Reply>,
+    /// A seeded random source's state (`gatehouse test`); `None`: the OS's.
+    pub seed: Option<u64>,
 }
 
 /// Where the step machine is.
@@ -113,6 +115,8 @@ pub struct Exchange {
     pub(crate) cors_done: bool,
     /// A preflight answered before the pipeline (`cors`).
     pub(crate) preflight: bool,
+    /// What ran, when probed ([`Exchange::start_probe`]).
+    pub(crate) probe: Option<Box<super::Probe>>,
 }
 
 impl Exchange {
@@ -137,6 +141,7 @@ impl Exchange {
                 request_id: None,
                 started_ms,
                 stored: Vec::new(),
+                seed: None,
             },
             scratch: sh_scratch,
             keep: 0,
@@ -157,6 +162,7 @@ impl Exchange {
             sending: None,
             cors_done: false,
             preflight: false,
+            probe: None,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();

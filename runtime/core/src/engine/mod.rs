@@ -17,6 +17,7 @@ mod exchange;
 mod headers;
 mod in_process;
 mod policies;
+mod probe;
 mod request_response;
 mod route;
 mod run;
@@ -31,6 +32,7 @@ pub use exchange::{Exchange, Trace};
 /// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
 pub use http;
 pub use in_process::{run_in_process, BackendMock, Outcome};
+pub use probe::Probe;
 
 use crate::program::BackendId;
 use crate::program::Program;
