@@ -70,13 +70,9 @@ const VARIABLES: &[&str] = &["set-variable", "rate-limit-by-key", "send-request"
 pub fn check(e: &Expect, o: &Outcome, t: &Tables) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let mut miss = |at: Pos, what: String, expected: String, actual: String, kinds: &[&str]| {
-        out.push(Mismatch {
-            at,
-            what,
-            expected,
-            actual,
-            policies: involved(o, t, kinds),
-        });
+        let subject = what.rsplit(' ').next().unwrap_or_default().to_string();
+        let policies = involved(o, t, kinds, &subject);
+        out.push(Mismatch { at, what, expected, actual, policies });
     };
     if let Some((s, at)) = e.status {
         if o.status.as_u16() != s {
@@ -466,9 +462,9 @@ pub fn describe(op: &crate::tables::OpInfo) -> String {
     )
 }
 
-/// The policies of `kinds` that ran (all that ran when `kinds` is empty or none of them did),
-/// plus where `context.LastError` points.
-fn involved(o: &Outcome, t: &Tables, kinds: &[&str]) -> Vec<String> {
+/// The policies of `kinds` that ran (those naming another header or variable than the
+/// last word of `what` left out), plus where `context.LastError` points.
+fn involved(o: &Outcome, t: &Tables, kinds: &[&str], what: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for loc in &o.probe.ran {
         let Some(op) = t.ops.get(loc) else { continue };
@@ -476,7 +472,8 @@ fn involved(o: &Outcome, t: &Tables, kinds: &[&str]) -> Vec<String> {
             .last_error
             .as_ref()
             .is_some_and(|e| !e.path.is_empty() && *e.path == *op.path);
-        if (kinds.contains(&op.policy) || err_here) && op.policy != "base" {
+        let other = op.subject.as_ref().is_some_and(|s| !s.eq_ignore_ascii_case(what));
+        if (kinds.contains(&op.policy) && !other || err_here) && op.policy != "base" {
             let d = describe(op);
             if !out.contains(&d) {
                 out.push(d);

@@ -1,7 +1,7 @@
 //! What the runner needs to know about a program's operations: each one's policy name
 //! and source key, and each `choose` with the blocks of its branches.
 
-use gatehouse_runtime::program::{BlockId, LocId, OpKind, Program};
+use gatehouse_runtime::program::{Arg, BlockId, LocId, OpKind, Program};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -17,6 +17,8 @@ pub struct OpInfo {
     pub policy: &'static str,
     /// Its path in its document (`inbound/choose[1]/when[1]/set-header[1]`).
     pub path: Arc<str>,
+    /// What it names, when literal: a `set-header`'s header, a `set-variable`'s variable.
+    pub subject: Option<Arc<str>>,
 }
 
 /// A `choose` as written.
@@ -67,7 +69,15 @@ impl Tables {
                     }
                 }
                 let path: Arc<str> = program.str(loc.path).into();
-                t.ops.insert(op.loc, OpInfo { key, policy, path });
+                let subject = match &op.kind {
+                    OpKind::SetHeader(h) => match h.name {
+                        Arg::Lit(s) => Some(program.str(s).into()),
+                        Arg::Expr(_) => None,
+                    },
+                    OpKind::SetVariable(v) => Some(program.str(v.name).into()),
+                    _ => None,
+                };
+                t.ops.insert(op.loc, OpInfo { key, policy, path, subject });
             }
         }
         t
