@@ -72,7 +72,13 @@ pub fn check(e: &Expect, o: &Outcome, t: &Tables) -> Vec<Mismatch> {
     let mut miss = |at: Pos, what: String, expected: String, actual: String, kinds: &[&str]| {
         let subject = what.rsplit(' ').next().unwrap_or_default().to_string();
         let policies = involved(o, t, kinds, &subject);
-        out.push(Mismatch { at, what, expected, actual, policies });
+        out.push(Mismatch {
+            at,
+            what,
+            expected,
+            actual,
+            policies,
+        });
     };
     if let Some((s, at)) = e.status {
         if o.status.as_u16() != s {
@@ -472,7 +478,10 @@ fn involved(o: &Outcome, t: &Tables, kinds: &[&str], what: &str) -> Vec<String> 
             .last_error
             .as_ref()
             .is_some_and(|e| !e.path.is_empty() && *e.path == *op.path);
-        let other = op.subject.as_ref().is_some_and(|s| !s.eq_ignore_ascii_case(what));
+        let other = op
+            .subject
+            .as_ref()
+            .is_some_and(|s| !s.eq_ignore_ascii_case(what));
         if (kinds.contains(&op.policy) && !other || err_here) && op.policy != "base" {
             let d = describe(op);
             if !out.contains(&d) {

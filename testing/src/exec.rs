@@ -112,7 +112,7 @@ impl<'a> CaseRun<'a> {
             Ok(h) => h,
             Err(e) => {
                 problems.push(e);
-                (self.fallback_head(), Bytes::new())
+                return self.empty_outcome(problems);
             }
         };
         let mut x = self.gw.start(head);
@@ -187,17 +187,6 @@ impl<'a> CaseRun<'a> {
             probe: Probe::default(),
             variables: HashMap::new(),
             problems,
-        }
-    }
-
-    fn fallback_head(&self) -> RequestHead {
-        RequestHead {
-            method: Method::GET,
-            scheme: "https".into(),
-            host: "localhost".into(),
-            path_and_query: "/".into(),
-            headers: HeaderMap::new(),
-            client_ip: std::net::IpAddr::from([127, 0, 0, 1]),
         }
     }
 

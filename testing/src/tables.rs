@@ -77,7 +77,15 @@ impl Tables {
                     OpKind::SetVariable(v) => Some(program.str(v.name).into()),
                     _ => None,
                 };
-                t.ops.insert(op.loc, OpInfo { key, policy, path, subject });
+                t.ops.insert(
+                    op.loc,
+                    OpInfo {
+                        key,
+                        policy,
+                        path,
+                        subject,
+                    },
+                );
             }
         }
         t

@@ -164,7 +164,15 @@ impl MarkedEventReceiver for Builder {
                 self.stack.push((Node { kind, pos }, None));
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((node, _)) = self.stack.pop() {
+                if let Some((mut node, _)) = self.stack.pop() {
+                    // A block collection's event is marked after its first key: it starts
+                    // where its first entry does.
+                    let first = match &node.kind {
+                        Kind::Map(m) => m.first().map(|(_, at, _)| *at),
+                        Kind::Seq(s) => s.first().map(|n| n.pos),
+                        Kind::Scalar(..) => None,
+                    };
+                    node.pos = first.map_or(node.pos, |f| f.min(node.pos));
                     self.push_value(node);
                 }
             }

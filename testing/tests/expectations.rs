@@ -19,7 +19,10 @@ fn suite(cases: &str) -> String {
 
 #[test]
 fn the_response_status_headers_and_body() {
-    let r = run(POLICY, &suite(r#"
+    let r = run(
+        POLICY,
+        &suite(
+            r#"
   - name: pass
     request: { url: /shop/items/7, headers: { X-Who: ann } }
     expect:
@@ -52,7 +55,9 @@ fn the_response_status_headers_and_body() {
     request: { url: /shop/items/7 }
     expect:
       body: "{}"
-"#));
+"#,
+        ),
+    );
     assert_eq!(
         mismatches(&r),
         [
@@ -65,7 +70,11 @@ fn the_response_status_headers_and_body() {
         ]
     );
     let fail = &r.cases[1];
-    assert_eq!((fail.failures[0].1.at.line, fail.failures[0].1.at.col), (33, 15), "located at the expectation");
+    assert_eq!(
+        (fail.failures[0].1.at.line, fail.failures[0].1.at.col),
+        (33, 15),
+        "located at the expectation"
+    );
     assert_eq!(fail.failures[0].1.expected, "201");
     assert_eq!(fail.failures[0].1.actual, "200");
     assert_eq!(
@@ -75,7 +84,9 @@ fn the_response_status_headers_and_body() {
     );
     let now = &fail.failures[2].1;
     assert!(
-        now.policies.iter().any(|p| p.starts_with("apis/shop/policy.xml:23:9 set-header")),
+        now.policies
+            .iter()
+            .any(|p| p.starts_with("apis/shop/policy.xml:23:9 set-header")),
         "{:?}",
         now.policies
     );
@@ -83,7 +94,10 @@ fn the_response_status_headers_and_body() {
 
 #[test]
 fn what_reached_the_backend() {
-    let r = run(POLICY, &suite(r#"
+    let r = run(
+        POLICY,
+        &suite(
+            r#"
   - name: pass
     request:
       url: /shop/items
@@ -106,7 +120,9 @@ fn what_reached_the_backend() {
       backends:
         http://backend.test: { calls: 2, method: GET, url: { contains: nope }, headers: { X-To-Backend: ann }, body: ho }
         http://other.test: { calls: 1 }
-"#));
+"#,
+        ),
+    );
     assert_eq!(
         mismatches(&r),
         [
@@ -122,7 +138,10 @@ fn what_reached_the_backend() {
 
 #[test]
 fn variables_traces_last_error_and_policies_that_ran() {
-    let r = run(POLICY, &suite(r#"
+    let r = run(
+        POLICY,
+        &suite(
+            r#"
   - name: pass
     request: { url: /shop/items/7, headers: { X-Who: cy, X-Teapot: "1" } }
     expect:
@@ -146,18 +165,33 @@ fn variables_traces_last_error_and_policies_that_ran() {
       ran: [return-response]
       not-ran: [forward-request]
       routed: shop/create-item
-"#));
+"#,
+        ),
+    );
     assert_eq!(
         mismatches(&r),
-        ["fail: variable who", "fail: traces", "fail: last-error", "fail: ran", "fail: not-ran", "fail: routed"]
+        [
+            "fail: variable who",
+            "fail: traces",
+            "fail: last-error",
+            "fail: ran",
+            "fail: not-ran",
+            "fail: routed"
+        ]
     );
     let not_ran = &r.cases[1].failures[4].1;
-    assert_eq!(not_ran.policies, ["apis/shop/policy.xml:20:9 forward-request (backend/forward-request[1])"]);
+    assert_eq!(
+        not_ran.policies,
+        ["apis/shop/policy.xml:20:9 forward-request (backend/forward-request[1])"]
+    );
 }
 
 #[test]
 fn last_error_fields() {
-    let r = run(POLICY, &suite(r#"
+    let r = run(
+        POLICY,
+        &suite(
+            r#"
   - name: pass
     world: { backends: { http://backend.test: { failure: refused } } }
     request: { url: /shop/items/7 }
@@ -176,6 +210,8 @@ fn last_error_fields() {
     request: { url: /shop/items/7 }
     expect:
       last-error: null
-"#));
+"#,
+        ),
+    );
     assert_eq!(mismatches(&r), ["fail: last-error"]);
 }

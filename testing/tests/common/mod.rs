@@ -1,4 +1,5 @@
 //! A small APIOps project written into a fresh temporary folder, with test files.
+#![allow(dead_code)] // each test file uses a part
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
