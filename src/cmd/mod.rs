@@ -5,6 +5,7 @@ pub mod check;
 pub mod eval;
 pub mod explain;
 pub mod print;
+pub mod record;
 pub mod run;
 pub mod test;
 

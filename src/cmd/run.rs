@@ -11,7 +11,7 @@ use gatehouse_runtime::program::Program;
 use gatehouse_server::backend::certs;
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
-use gatehouse_server::{admin, echo, listener, Loaded, ServerConfig, Shared};
+use gatehouse_server::{admin, echo, listener, Engine, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -79,6 +79,10 @@ pub struct Args {
     /// send (past it, expired windows are swept and the least-used counters evicted).
     #[arg(long, value_name = "MIB", default_value_t = (EngineConfig::default().counters.max_bytes >> 20) as u64)]
     counter_memory: u64,
+    /// Write every exchange served as a test case into this folder (keys and secrets
+    /// redacted), for `gatehouse test`.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -115,13 +119,40 @@ pub fn run(args: &Args) -> u8 {
     engine.counters.max_bytes = usize::try_from(args.counter_memory.max(1))
         .unwrap_or(usize::MAX >> 20)
         .saturating_mul(1 << 20);
-    let rebuild: Rebuild<Gateway> = Arc::new(move || {
+    let build = Arc::new(move || {
         let program = load_program(&path, &secrets)?;
         let mut client = client.clone();
         client.certificates = load_certificates(&program, &given)?;
-        let gateway = Gateway::new(Arc::new(program), engine.clone());
-        Loaded::new(gateway, &client)
+        Ok::<_, String>((Gateway::new(Arc::new(program), engine.clone()), client))
     });
+    match &args.record {
+        None => {
+            let rebuild: Rebuild<Gateway> = Arc::new(move || {
+                let (gateway, client) = build()?;
+                Loaded::new(gateway, &client)
+            });
+            start(args, rebuild, config)
+        }
+        Some(dir) => {
+            let recorder = match super::record::Recorder::new(dir.clone()) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return FAILURE;
+                }
+            };
+            let rebuild: Rebuild<super::record::Recording> = Arc::new(move || {
+                let (gateway, client) = build()?;
+                let recorder = recorder.clone();
+                Loaded::new(super::record::Recording { gateway, recorder }, &client)
+            });
+            start(args, rebuild, config)
+        }
+    }
+}
+
+/// Loads the first program and serves it (and its reloads) until terminated.
+fn start<E: Engine>(args: &Args, rebuild: Rebuild<E>, config: ServerConfig) -> u8 {
     let first = match rebuild() {
         Ok(l) => l,
         Err(e) => {
@@ -157,10 +188,10 @@ pub fn run(args: &Args) -> u8 {
 }
 
 /// Binds the listeners, serves, and drains on a termination signal.
-async fn serve(
+async fn serve<E: Engine>(
     args: &Args,
-    first: Loaded<Gateway>,
-    rebuild: Rebuild<Gateway>,
+    first: Loaded<E>,
+    rebuild: Rebuild<E>,
     config: ServerConfig,
 ) -> Result<(), String> {
     let bind = |addr: String| async move {

@@ -14,6 +14,7 @@ pub mod format;
 pub mod json_path;
 pub mod jwt;
 pub mod project;
+pub mod record;
 pub mod report;
 pub mod tables;
 pub mod yaml;
