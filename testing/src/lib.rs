@@ -133,11 +133,14 @@ pub fn load(path: &Path) -> Result<Suite, Vec<Diag>> {
     Ok(Suite { under, files })
 }
 
+/// A case to run, with its program (or why it has none).
+type Job<'s> = (&'s TestFile, &'s Case, Result<Arc<Built>, String>);
+
 /// Runs every case of `suite` (those `options.filter` selects), in parallel; results
 /// in file and case order whatever the threads.
 pub fn run(suite: &mut Suite, options: &Options) -> Report {
     let start = Instant::now();
-    let mut jobs: Vec<(&TestFile, &Case, Result<Arc<Built>, String>)> = Vec::new();
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     let mut coverage = Coverage::default();
     for f in &suite.files {
         for c in &f.cases {

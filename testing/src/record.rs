@@ -137,7 +137,7 @@ impl Tape {
         if hs.as_object().is_some_and(|o| !o.is_empty()) {
             request.insert("headers".into(), hs);
         }
-        if let Some(t) = self.body.as_ref().and_then(|b| text(b)) {
+        if let Some(t) = self.body.as_ref().and_then(text) {
             request.insert("body".into(), t.into());
         }
         request.insert("client-ip".into(), self.head.client_ip.to_string().into());

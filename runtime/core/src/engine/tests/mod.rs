@@ -11,6 +11,7 @@ mod errors;
 mod ip_filter;
 mod limits;
 mod policies;
+mod probe;
 mod quota;
 mod rate_limit;
 mod robustness;
