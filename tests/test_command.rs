@@ -126,3 +126,59 @@ fn a_broken_test_file_exits_2_with_a_located_diagnostic() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn watch_runs_again_when_a_file_changes() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+    let d = scratch("watch");
+    copy(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies/sample"),
+        &d,
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args([
+            "test",
+            d.to_str().unwrap_or_default(),
+            "--watch",
+            "--filter",
+            "health",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let (tx, rx) = mpsc::channel();
+    let out = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |want: &str| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+                if l.contains(want) {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    let first = wait_for("1 passed, 0 failed");
+    // Break the health policy: the next run fails.
+    std::thread::sleep(Duration::from_millis(1100));
+    let policy = d.join("apis/health/policy.xml");
+    let text = std::fs::read_to_string(&policy).expect("policy");
+    std::fs::write(&policy, text.replace("code=\"200\"", "code=\"203\"")).expect("write");
+    let second = wait_for("0 passed, 1 failed");
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&d);
+    assert!(first, "the first run passed");
+    assert!(second, "a change ran the suite again, which failed");
+}
