@@ -32,6 +32,8 @@ enum Command {
     Print(cmd::print::Args),
     /// Serve a project or a bundle: the gateway, its admin endpoints and, optionally, an echo backend.
     Run(cmd::run::Args),
+    /// Run a project's policy tests (`tests/**/*.yaml`) through the engine, with coverage.
+    Test(cmd::test::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => cmd::explain::run(&args),
         Command::Print(args) => cmd::print::run(&args),
         Command::Run(args) => cmd::run::run(&args),
+        Command::Test(args) => cmd::test::run(&args),
     };
     ExitCode::from(code)
 }

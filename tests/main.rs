@@ -11,4 +11,5 @@ mod projects;
 mod robustness;
 mod snapshots;
 mod support;
+mod test_command;
 mod types;

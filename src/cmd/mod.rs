@@ -5,7 +5,9 @@ pub mod check;
 pub mod eval;
 pub mod explain;
 pub mod print;
+pub mod record;
 pub mod run;
+pub mod test;
 
 /// Exit code: everything is fine.
 pub const OK: u8 = 0;

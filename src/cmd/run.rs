@@ -13,7 +13,7 @@ use gatehouse_server::backend::certs;
 use gatehouse_server::identity::{self, key_vault, IdentitySettings, KeyVault, Tokens};
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
-use gatehouse_server::{admin, echo, fake_model, listener, Loaded, ServerConfig, Shared};
+use gatehouse_server::{admin, echo, fake_model, listener, Engine, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -98,6 +98,10 @@ pub struct Args {
     /// this address.
     #[arg(long, value_name = "ADDR")]
     fake_model: Option<SocketAddr>,
+    /// Write every exchange served as a test case into this folder (keys and secrets
+    /// redacted), for `gatehouse test`.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -158,13 +162,46 @@ pub fn run(args: &Args) -> u8 {
         max_series: args.metric_series.max(1),
         ..MetricLimits::default()
     });
-    let rebuild: Rebuild<Gateway> = Arc::new(move || {
+    let build = Arc::new(move || {
         let program = load_program(&path, &secrets, &vault_for_load)?;
         let mut client = client.clone();
         client.certificates = load_certificates(&program, &given)?;
-        let gateway = Gateway::new(Arc::new(program), engine.clone());
-        Loaded::new(gateway, &client)
+        Ok::<_, String>((Gateway::new(Arc::new(program), engine.clone()), client))
     });
+    let identity = Identity { tokens, vault };
+    match &args.record {
+        None => {
+            let rebuild: Rebuild<Gateway> = Arc::new(move || {
+                let (gateway, client) = build()?;
+                Loaded::new(gateway, &client)
+            });
+            start(args, rebuild, config, identity)
+        }
+        Some(dir) => {
+            let recorder = match super::record::Recorder::new(dir.clone()) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return FAILURE;
+                }
+            };
+            let rebuild: Rebuild<super::record::Recording> = Arc::new(move || {
+                let (gateway, client) = build()?;
+                let recorder = recorder.clone();
+                Loaded::new(super::record::Recording { gateway, recorder }, &client)
+            });
+            start(args, rebuild, config, identity)
+        }
+    }
+}
+
+/// Loads the first program and serves it (and its reloads) until terminated.
+fn start<E: Engine>(
+    args: &Args,
+    rebuild: Rebuild<E>,
+    config: ServerConfig,
+    identity: Identity,
+) -> u8 {
     gatehouse_server::access_log::set_enabled(!args.no_access_log);
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -197,7 +234,6 @@ pub fn run(args: &Args) -> u8 {
             return ERRORS;
         }
     };
-    let identity = Identity { tokens, vault };
     match runtime.block_on(serve(args, first, rebuild, config, identity)) {
         Ok(()) => OK,
         Err(e) => {
@@ -214,10 +250,10 @@ struct Identity {
 }
 
 /// Binds the listeners, serves, and drains on a termination signal.
-async fn serve(
+async fn serve<E: Engine>(
     args: &Args,
-    first: Loaded<Gateway>,
-    rebuild: Rebuild<Gateway>,
+    first: Loaded<E>,
+    rebuild: Rebuild<E>,
     config: ServerConfig,
     identity: Identity,
 ) -> Result<(), String> {
@@ -300,9 +336,9 @@ async fn serve(
 /// Reads the Key Vault named values again every `interval`; a change rebuilds the program
 /// with the new values, a failure keeps the last good value (logged, and counted in
 /// `/metrics`).
-async fn refresh_key_vault(
-    shared: Arc<Shared<Gateway>>,
-    rebuild: Rebuild<Gateway>,
+async fn refresh_key_vault<E: Engine>(
+    shared: Arc<Shared<E>>,
+    rebuild: Rebuild<E>,
     vault: Arc<KeyVault>,
     interval: Duration,
     stop: Shutdown,

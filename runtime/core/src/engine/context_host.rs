@@ -217,11 +217,17 @@ impl Host for Ctx {
     /// From the thread's OS-seeded CSPRNG: unpredictable, and distinct across requests
     /// and threads.
     fn random(&mut self) -> [u8; 16] {
-        random_bytes()
+        match &mut self.seed {
+            Some(state) => super::probe::seeded_bytes(state),
+            None => random_bytes(),
+        }
     }
 
     /// Drawn on the first read and kept for the exchange.
     fn request_id(&mut self) -> [u8; 16] {
+        if let (None, Some(state)) = (self.request_id, &mut self.seed) {
+            self.request_id = Some(super::probe::seeded_bytes(state));
+        }
         *self.request_id.get_or_insert_with(random_bytes)
     }
 

@@ -47,6 +47,8 @@ pub(crate) struct Ctx {
     pub started_ms: u64,
     /// Responses `send-request` stored (variables hold [`crate::value::Msg::Stored`]).
     pub stored: Vec<Reply>,
+    /// A seeded random source's state (`gatehouse test`); `None`: the OS's.
+    pub seed: Option<u64>,
 }
 
 /// Where the step machine is.
@@ -125,6 +127,8 @@ pub struct Exchange {
     pub(crate) llm: super::tokens::Pending,
     /// The tap counting a streamed completion, for the driver.
     pub(crate) tap: Option<super::tokens::StreamTap>,
+    /// What ran, when probed ([`Exchange::start_probe`]).
+    pub(crate) probe: Option<Box<super::Probe>>,
 }
 
 impl Exchange {
@@ -149,6 +153,7 @@ impl Exchange {
                 request_id: None,
                 started_ms,
                 stored: Vec::new(),
+                seed: None,
             },
             scratch: sh_scratch,
             keep: 0,
@@ -174,6 +179,7 @@ impl Exchange {
             held: Vec::new(),
             llm: Default::default(),
             tap: None,
+            probe: None,
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();

@@ -17,6 +17,7 @@ mod exchange;
 mod headers;
 mod in_process;
 mod policies;
+mod probe;
 mod request_response;
 mod route;
 mod run;
@@ -32,6 +33,7 @@ pub use exchange::{Exchange, Trace};
 /// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
 pub use http;
 pub use in_process::{run_in_process, run_in_process_with, BackendMock, Outcome, TokenMock};
+pub use probe::Probe;
 pub use tokens::StreamTap;
 
 use crate::program::BackendId;

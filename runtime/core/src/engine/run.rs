@@ -54,6 +54,9 @@ impl Exchange {
             };
             frame.pc += 1;
             self.ops += 1;
+            if let Some(p) = &mut self.probe {
+                p.ran.push(op.loc);
+            }
             if self.ops > sh.config.max_ops {
                 let msg = format!("more than {} policy operations ran", sh.config.max_ops);
                 return Flow::Error(self.error_at(program, op, "", msg));
@@ -66,6 +69,9 @@ impl Exchange {
                         return Flow::Error(self.error_at(program, op, "", msg));
                     }
                     self.frames.push(Frame { block, pc: 0 });
+                    if let Some(p) = &mut self.probe {
+                        p.entered.push((p.ran.len() as u32, block));
+                    }
                 }
                 Next::Stop => return Flow::Stop,
                 Next::Effect(step) => return Flow::Effect(step),

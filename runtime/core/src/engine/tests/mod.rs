@@ -15,6 +15,7 @@ mod ip_filter;
 mod limit_concurrency;
 mod limits;
 mod policies;
+mod probe;
 mod quota;
 mod rate_limit;
 mod robustness;

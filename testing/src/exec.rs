@@ -1,0 +1,472 @@
+//! Runs one case: a gateway of its own (counters, clock) over the case's program, each
+//! step's request driven through the engine with the world's mocks answering its effects.
+
+use crate::format::{Case, Failure, MockReply, Mocks, Request, World};
+use crate::project::{Built, Under};
+use bytes::Bytes;
+use gatehouse_runtime::engine::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use gatehouse_runtime::engine::{
+    BackendFailure, BackendRequest, BackendResponse, EngineConfig, Gateway, LastError, Probe,
+    RequestHead, ResponseBody, Resume, Step, Target, Trace,
+};
+use gatehouse_runtime::state::{Clock, LocalRates, ManualClock, Period, RateStore};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The clock a case starts at unless its world says: 2024-01-01T00:00:00Z.
+pub const DEFAULT_CLOCK_MS: u64 = 1_704_067_200_000;
+
+/// Most effects one request may ask for before the runner gives up on it.
+const MAX_EFFECTS: usize = 256;
+
+/// A call that reached a backend or a `send-request` target.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// `forward-request` (false) or `send-request` (true).
+    pub send: bool,
+    /// The backend id, or the URL's target.
+    pub target: String,
+    /// The mock that answered (`None`: none matched).
+    pub mock: Option<String>,
+    /// Method.
+    pub method: String,
+    /// Path and query for a backend id; the whole URL otherwise.
+    pub url: String,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The body sent.
+    pub body: Bytes,
+}
+
+/// What one step produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: Bytes,
+    /// Backend and `send-request` calls, in order.
+    pub calls: Vec<Call>,
+    /// Traces.
+    pub traces: Vec<Trace>,
+    /// `context.LastError`.
+    pub last_error: Option<LastError>,
+    /// `API/OPERATION` routed to.
+    pub routed: Option<String>,
+    /// The probe's record.
+    pub probe: Probe,
+    /// Variables the expectations name, read after the exchange.
+    pub variables: HashMap<String, Option<String>>,
+    /// Problems of the run itself (unmocked calls, unknown subscription …).
+    pub problems: Vec<String>,
+}
+
+/// A case being run: its gateway, clock and mocks' progress.
+pub struct CaseRun<'a> {
+    /// The program and tables.
+    pub built: Arc<Built>,
+    gw: Gateway,
+    clock: Arc<ManualClock>,
+    world: &'a World,
+    used: HashMap<(bool, String), usize>,
+}
+
+impl<'a> CaseRun<'a> {
+    /// A fresh gateway for `case` over `built`, counters preset from its world.
+    pub fn new(built: Arc<Built>, case: &'a Case) -> CaseRun<'a> {
+        let world = &case.world;
+        let clock = Arc::new(ManualClock::new(world.clock_ms.unwrap_or(DEFAULT_CLOCK_MS)));
+        let config = EngineConfig::default();
+        let rates = Arc::new(LocalRates::new(config.counters));
+        for c in &world.counters {
+            rates.add(
+                &c.key,
+                Period::from_first_call(c.period_ms.max(1)),
+                c.count,
+                clock.now_ms(),
+            );
+        }
+        let gw = Gateway::with_state(built.program.clone(), config, clock.clone(), rates);
+        CaseRun {
+            built,
+            gw,
+            clock,
+            world,
+            used: HashMap::new(),
+        }
+    }
+
+    /// Runs one step's request; `vars` are the variables to read afterwards.
+    pub fn step(
+        &mut self,
+        under: &Under,
+        advance_ms: u64,
+        req: &Request,
+        vars: &[String],
+    ) -> Outcome {
+        self.clock.advance(advance_ms);
+        let mut problems = Vec::new();
+        let (head, body) = match self.head(under, req) {
+            Ok(h) => h,
+            Err(e) => {
+                problems.push(e);
+                return self.empty_outcome(problems);
+            }
+        };
+        let mut x = self.gw.start(head);
+        x.start_probe(Some(self.world.seed.unwrap_or(0)));
+        let mut calls = Vec::new();
+        let mut input = Resume::Start;
+        let mut backend_body = Bytes::new();
+        let mut done = None;
+        for _ in 0..MAX_EFFECTS {
+            match x.resume(input) {
+                Step::NeedRequestBody => input = Resume::RequestBody(body.clone()),
+                Step::Forward(r) => {
+                    let sent = r.body.clone().unwrap_or_else(|| body.clone());
+                    let answer = self.answer(false, &r, sent, &mut calls, &mut problems);
+                    input = Resume::Backend(answer.map(|(h, b)| {
+                        backend_body = b;
+                        h
+                    }));
+                }
+                Step::Send(r) => {
+                    let sent = r.body.clone().unwrap_or_default();
+                    input = Resume::Sent(self.answer(true, &r, sent, &mut calls, &mut problems));
+                }
+                Step::NeedResponseBody => input = Resume::ResponseBody(backend_body.clone()),
+                // Managed identity in a test world: a fixed token naming its resource.
+                Step::Token(t) => {
+                    let token = format!("test-token:{}", t.resource);
+                    input = Resume::Token(Ok(gatehouse_runtime::engine::AccessToken::new(&token)));
+                }
+                Step::Respond(resp) => {
+                    done = Some(resp);
+                    break;
+                }
+            }
+        }
+        let Some(resp) = done else {
+            problems.push(format!(
+                "the exchange asked for more than {MAX_EFFECTS} effects"
+            ));
+            return self.empty_outcome(problems);
+        };
+        let body = match resp.body {
+            ResponseBody::Empty => Bytes::new(),
+            ResponseBody::Bytes(b) => b,
+            ResponseBody::Backend => backend_body,
+        };
+        let routed = x
+            .api_name()
+            .map(|a| format!("{a}/{}", x.operation_name().unwrap_or("")));
+        let variables = vars
+            .iter()
+            .map(|v| (v.clone(), x.variable_text(v)))
+            .collect();
+        Outcome {
+            status: resp.status,
+            headers: resp.headers,
+            body,
+            calls,
+            traces: x.traces().to_vec(),
+            last_error: x.last_error().cloned(),
+            routed,
+            probe: x.probe().cloned().unwrap_or_default(),
+            variables,
+            problems,
+        }
+    }
+
+    fn empty_outcome(&self, problems: Vec<String>) -> Outcome {
+        Outcome {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            calls: Vec::new(),
+            traces: Vec::new(),
+            last_error: None,
+            routed: None,
+            probe: Probe::default(),
+            variables: HashMap::new(),
+            problems,
+        }
+    }
+
+    /// The request head and body a step sends.
+    fn head(&self, under: &Under, r: &Request) -> Result<(RequestHead, Bytes), String> {
+        let program = &self.built.program;
+        let mut method = r.method.clone();
+        let mut key_header = "Ocp-Apim-Subscription-Key".to_string();
+        let url = match (&r.url, &r.operation) {
+            (Some(u), _) => u.clone(),
+            (None, Some((a, o))) => {
+                let api = program
+                    .apis
+                    .iter()
+                    .find(|x| program.str(x.name) == a)
+                    .ok_or_else(|| format!("the project has no API `{a}`"))?;
+                let op = api
+                    .operations
+                    .iter()
+                    .find(|x| program.str(x.name) == o)
+                    .ok_or_else(|| format!("the API `{a}` has no operation `{o}`"))?;
+                if method.is_empty() {
+                    method = program.str(op.method).to_string();
+                }
+                key_header = program.str(api.key_header).to_string();
+                let mut path = format!(
+                    "/{}/{}",
+                    program.str(api.path).trim_matches('/'),
+                    program.str(op.template).trim_start_matches('/')
+                );
+                for (k, v) in &r.params {
+                    path = path.replace(&format!("{{{k}}}"), v);
+                }
+                path.replace("//", "/")
+            }
+            (None, None) => "/".into(),
+        };
+        if method.is_empty() {
+            method = "GET".into();
+        }
+        let (scheme, host, mut pq) = split_url(&url);
+        for (i, (k, v)) in r.query.iter().enumerate() {
+            let sep = if i == 0 && !pq.contains('?') {
+                '?'
+            } else {
+                '&'
+            };
+            pq.push_str(&format!("{sep}{}={}", encode(k), encode(v)));
+        }
+        let mut headers = HeaderMap::new();
+        for (k, v) in &r.headers {
+            let v = self.tokens_in(v)?;
+            headers.append(header_name(k)?, header_value(&v)?);
+        }
+        let key = match (&r.subscription_key, &r.subscription, &r.product) {
+            (Some(k), _, _) => Some(k.clone()),
+            (None, None, None) => None,
+            (None, s, p) => Some(under.key_of(s.as_deref(), p.as_deref()).ok_or_else(|| {
+                format!("the project has no key for subscription {s:?} / product {p:?}")
+            })?),
+        };
+        if let Some(k) = key {
+            headers.insert(header_name(&key_header)?, header_value(&k)?);
+        }
+        if let Some(name) = &r.bearer {
+            let t = self.token(name)?;
+            headers.insert(
+                gatehouse_runtime::engine::http::header::AUTHORIZATION,
+                header_value(&format!("Bearer {t}"))?,
+            );
+        }
+        let ip = r.client_ip.as_deref().unwrap_or("127.0.0.1");
+        let client_ip = ip
+            .parse()
+            .map_err(|_| format!("`{ip}` is not an IP address"))?;
+        let method = Method::from_bytes(method.as_bytes())
+            .map_err(|_| format!("`{method}` is not a method"))?;
+        let head = RequestHead {
+            method,
+            scheme,
+            host,
+            path_and_query: pq,
+            headers,
+            client_ip,
+        };
+        Ok((head, Bytes::from(r.body.clone())))
+    }
+
+    fn token(&self, name: &str) -> Result<String, String> {
+        let t = self
+            .world
+            .tokens
+            .get(name)
+            .ok_or_else(|| format!("the world has no token `{name}`"))?;
+        Ok(crate::jwt::sign(t, self.clock.now_ms()))
+    }
+
+    /// `${token:NAME}` replaced by the signed token.
+    fn tokens_in(&self, v: &str) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = v;
+        while let Some(i) = rest.find("${token:") {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i + 8..];
+            let end = tail
+                .find('}')
+                .ok_or_else(|| format!("`{v}`: `${{token:` is not closed"))?;
+            out.push_str(&self.token(&tail[..end])?);
+            rest = &tail[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// The mock's answer to a call, recorded.
+    fn answer(
+        &mut self,
+        send: bool,
+        r: &BackendRequest,
+        sent: Bytes,
+        calls: &mut Vec<Call>,
+        problems: &mut Vec<String>,
+    ) -> Result<(BackendResponse, Bytes), BackendFailure> {
+        let program = &self.built.program;
+        let (target, url) = match &r.target {
+            Target::Backend(id) => {
+                let name = program
+                    .backends
+                    .get(*id as usize)
+                    .map_or("?", |b| program.str(b.name));
+                (name.to_string(), r.path_and_query.clone())
+            }
+            Target::Url(u) => {
+                let full = format!("{u}{}", r.path_and_query);
+                (full.clone(), full)
+            }
+        };
+        let mocks = if send {
+            &self.world.sends
+        } else {
+            &self.world.backends
+        };
+        let mock = find_mock(mocks, &target);
+        calls.push(Call {
+            send,
+            target: target.clone(),
+            mock: mock.map(|(k, _)| k.to_string()),
+            method: r.method.to_string(),
+            url,
+            headers: r.headers.clone(),
+            body: sent,
+        });
+        let Some((key, replies)) = mock else {
+            let kind = if send { "send-request" } else { "backends" };
+            problems.push(format!(
+                "no mock answers a call to `{target}`: add it under `world: {kind}:` (or `*`)"
+            ));
+            return Err(failure(Failure::Refused, r));
+        };
+        let n = self.used.entry((send, key.to_string())).or_insert(0);
+        let reply = &replies[(*n).min(replies.len().saturating_sub(1))];
+        *n += 1;
+        let timeout = r.timeout.as_millis() as u64;
+        match reply {
+            MockReply::Fail(f, delay) => {
+                self.clock.advance((*delay).min(timeout));
+                Err(failure(*f, r))
+            }
+            MockReply::Answer { delay_ms, .. } if *delay_ms >= timeout => {
+                self.clock.advance(timeout);
+                Err(failure(Failure::Timeout, r))
+            }
+            MockReply::Answer {
+                status,
+                headers,
+                body,
+                delay_ms,
+            } => {
+                self.clock.advance(*delay_ms);
+                let mut map = HeaderMap::new();
+                for (k, v) in headers {
+                    if let (Ok(k), Ok(v)) = (header_name(k), header_value(v)) {
+                        map.append(k, v);
+                    }
+                }
+                let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
+                Ok((
+                    BackendResponse {
+                        status,
+                        headers: map,
+                    },
+                    Bytes::from(body.clone()),
+                ))
+            }
+        }
+    }
+}
+
+/// The mock for `target`: by backend id or URL prefix (longest first), else `*`.
+fn find_mock<'m>(mocks: &'m Mocks, target: &str) -> Option<(&'m str, &'m [MockReply])> {
+    let exact = mocks.iter().find(|(k, _)| k == target);
+    let prefix = || {
+        mocks
+            .iter()
+            .filter(|(k, _)| k != "*" && k.contains("://") && target.starts_with(k.as_str()))
+            .max_by_key(|(k, _)| k.len())
+    };
+    let any = || mocks.iter().find(|(k, _)| k == "*");
+    exact
+        .or_else(prefix)
+        .or_else(any)
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+}
+
+/// The failure the gateway's backend client reports for `f`.
+fn failure(f: Failure, r: &BackendRequest) -> BackendFailure {
+    let (reason, message) = match f {
+        Failure::Refused => ("BackendConnectionFailure", "connection refused".to_string()),
+        Failure::Reset => (
+            "BackendConnectionFailure",
+            "connection reset by peer".to_string(),
+        ),
+        Failure::Timeout => (
+            "Timeout",
+            format!(
+                "The backend did not answer within {} ms",
+                r.timeout.as_millis()
+            ),
+        ),
+    };
+    BackendFailure {
+        reason,
+        message,
+        retry_after: None,
+        status: None,
+    }
+}
+
+/// `(scheme, host, path and query)` of a whole URL or a path (host `localhost`, https).
+fn split_url(url: &str) -> (String, String, String) {
+    for scheme in ["https", "http"] {
+        if let Some(rest) = url.strip_prefix(&format!("{scheme}://")) {
+            let end = rest.find('/').unwrap_or(rest.len());
+            let pq = if end == rest.len() {
+                "/".to_string()
+            } else {
+                rest[end..].to_string()
+            };
+            return (scheme.into(), rest[..end].to_string(), pq);
+        }
+    }
+    let pq = if url.starts_with('/') {
+        url.to_string()
+    } else {
+        format!("/{url}")
+    };
+    ("https".into(), "localhost".into(), pq)
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn header_name(k: &str) -> Result<HeaderName, String> {
+    HeaderName::from_bytes(k.as_bytes()).map_err(|_| format!("`{k}` is not a header name"))
+}
+
+fn header_value(v: &str) -> Result<HeaderValue, String> {
+    HeaderValue::from_str(v).map_err(|_| format!("`{v}` is not a header value"))
+}
