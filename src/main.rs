@@ -1,4 +1,5 @@
-//! The `gatehouse` command line: check, build, explain, eval, print and run APIM policies.
+//! The `gatehouse` command line: check, build, explain, eval, fmt, print and run APIM policies,
+//! and the language server (`lsp`).
 
 mod cmd;
 
@@ -28,6 +29,8 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Explain how gatehouse reads a project: `--effective API/OPERATION` prints the merged policy.
     Explain(cmd::explain::Args),
+    /// Rewrite policy files in the canonical layout (`--check`: list those that would change).
+    Fmt(cmd::fmt::Args),
     /// Print a policy file's syntax tree (`--tree`) or its normalised XML.
     Print(cmd::print::Args),
     /// Serve a project or a bundle: the gateway, its admin endpoints and, optionally, an echo backend.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Explain(args) => cmd::explain::run(&args),
+        Command::Fmt(args) => cmd::fmt::run(&args),
         Command::Print(args) => cmd::print::run(&args),
         Command::Run(args) => cmd::run::run(&args),
     };

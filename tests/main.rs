@@ -5,6 +5,7 @@ mod bundle;
 mod cli;
 mod corpus;
 mod eval;
+mod fmt;
 mod fuzz;
 mod gateway;
 mod projects;
