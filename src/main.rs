@@ -31,6 +31,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Rewrite policy files in the canonical layout (`--check`: list those that would change).
     Fmt(cmd::fmt::Args),
+    /// Serve the Language Server Protocol over stdio, for editors (see docs/editors.md).
+    Lsp,
     /// Print a policy file's syntax tree (`--tree`) or its normalised XML.
     Print(cmd::print::Args),
     /// Serve a project or a bundle: the gateway, its admin endpoints and, optionally, an echo backend.
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Explain(args) => cmd::explain::run(&args),
         Command::Fmt(args) => cmd::fmt::run(&args),
+        Command::Lsp => gatehouse_lsp::run_stdio(),
         Command::Print(args) => cmd::print::run(&args),
         Command::Run(args) => cmd::run::run(&args),
     };

@@ -8,6 +8,7 @@ mod eval;
 mod fmt;
 mod fuzz;
 mod gateway;
+mod lsp;
 mod projects;
 mod robustness;
 mod snapshots;
