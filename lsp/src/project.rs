@@ -184,3 +184,39 @@ fn scope_mut<'p>(project: &'p mut Project, out: &mut Vec<&'p mut PolicyDoc>) {
         scope_mut(&mut ws.project, out);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/sample"))
+    }
+
+    #[test]
+    fn an_edit_rechecks_only_its_document_unless_variables_change() {
+        let root = sample();
+        let mut state = ProjectState::load(&root, Overlay::default());
+        let all = checks::documents(&state.project).len();
+        assert!(all > 3 && state.last_rechecked == all);
+        let path = root.join("apis/orders/policy.xml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let typo = text.replace("<rate-limit-by-key", "<rate-limit-by-kye");
+        assert!(state.update_document(&path, &typo, &Limits::default()));
+        assert_eq!(state.last_rechecked, 1);
+        let shown = path.to_string_lossy().into_owned();
+        let found = state.diagnostics().remove(&shown).unwrap_or_default();
+        assert!(found.iter().any(|d| d.code == "gatehouse::unknown-policy"), "{found:#?}");
+        let sets = text.replace("<base />\n        <include", "<base />\n        <set-variable name=\"v\" value=\"1\" />\n        <include");
+        assert!(state.update_document(&path, &sets, &Limits::default()));
+        assert_eq!(state.last_rechecked, all);
+        assert!(!state.update_document(&root.join("nowhere.xml"), "", &Limits::default()));
+    }
+
+    #[test]
+    fn finds_the_project_of_a_nested_file() {
+        let root = sample();
+        let file = root.join("apis/orders/operations/get-order/policy.xml");
+        assert_eq!(find_root(&file), Some(root));
+    }
+}
