@@ -1,4 +1,5 @@
-//! The `gatehouse` command line: check, build, explain, eval, print and run APIM policies.
+//! The `gatehouse` command line: check, build, explain, eval, fmt, print and run APIM policies,
+//! and the language server (`lsp`).
 
 mod cmd;
 
@@ -28,6 +29,10 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Explain how gatehouse reads a project: `--effective API/OPERATION` prints the merged policy.
     Explain(cmd::explain::Args),
+    /// Rewrite policy files in the canonical layout (`--check`: list those that would change).
+    Fmt(cmd::fmt::Args),
+    /// Serve the Language Server Protocol over stdio, for editors (see docs/editors.md).
+    Lsp,
     /// Print a policy file's syntax tree (`--tree`) or its normalised XML.
     Print(cmd::print::Args),
     /// Serve a project or a bundle: the gateway, its admin endpoints and, optionally, an echo backend.
@@ -53,6 +58,8 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Explain(args) => cmd::explain::run(&args),
+        Command::Fmt(args) => cmd::fmt::run(&args),
+        Command::Lsp => gatehouse_lsp::run_stdio(),
         Command::Print(args) => cmd::print::run(&args),
         Command::Run(args) => cmd::run::run(&args),
         Command::Test(args) => cmd::test::run(&args),

@@ -186,6 +186,7 @@ pub fn check_project(root: &std::path::Path, options: &CheckOptions) -> ProjectR
     let load = project::LoadOptions {
         limits: options.limits.clone(),
         gateway_hosts: options.gateway_hosts.clone(),
+        overlay: project::Overlay::default(),
     };
     let loaded = project::load(root, &load);
     let mut diagnostics = loaded.diagnostics;
@@ -203,11 +204,17 @@ pub fn check_project(root: &std::path::Path, options: &CheckOptions) -> ProjectR
 /// (respecting `<!-- gatehouse-disable ... -->` comments).
 fn not_executed_in_project(project: &project::Project, build: bool, out: &mut Vec<Diagnostic>) {
     for (doc, _) in check::project::documents(project) {
-        let mut found = Vec::new();
-        program::not_executed(&doc.file, &doc.parsed.document, &mut found);
-        check::silence(&doc.parsed.document, &mut found, build);
-        out.extend(found);
+        not_executed_in(doc, build, out);
     }
+}
+
+/// Warns about the policies gatehouse does not execute in one document of a project, as
+/// [`check_project`] does (respecting `<!-- gatehouse-disable ... -->` comments).
+pub fn not_executed_in(doc: &project::PolicyDoc, build: bool, out: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    program::not_executed(&doc.file, &doc.parsed.document, &mut found);
+    check::silence(&doc.parsed.document, &mut found, build);
+    out.extend(found);
 }
 
 /// The result of building a project (or a loose file) into a program.

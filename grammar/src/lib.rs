@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 pub mod expr;
+pub mod format;
 mod limits;
 pub mod scan;
 mod span;

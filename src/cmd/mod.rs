@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod eval;
 pub mod explain;
+pub mod fmt;
 pub mod print;
 pub mod record;
 pub mod run;

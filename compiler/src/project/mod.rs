@@ -56,7 +56,12 @@ pub struct LoadOptions {
     pub limits: Limits,
     /// Host names the gateway answers on, copied into [`Project::gateway_hosts`].
     pub gateway_hosts: Vec<String>,
+    /// Files read from memory instead of the disk (an editor's unsaved buffers), by path.
+    pub overlay: Overlay,
 }
+
+/// Text that stands in for files on disk, keyed by path (as `root.join(...)` spells it).
+pub type Overlay = std::sync::Arc<std::collections::HashMap<std::path::PathBuf, String>>;
 
 /// A loaded project and what was found while loading it.
 #[derive(Debug)]
@@ -82,6 +87,7 @@ pub fn is_project(path: &Path) -> bool {
 pub fn load(root: &Path, options: &LoadOptions) -> Loaded {
     let mut rx = Reader {
         limits: &options.limits,
+        overlay: &options.overlay,
         diagnostics: Vec::new(),
         files_checked: 0,
     };

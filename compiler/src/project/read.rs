@@ -19,6 +19,8 @@ static NO_INFO: Value = Value::Null;
 pub(crate) struct Reader<'l> {
     /// Front-end limits for policy documents.
     pub limits: &'l Limits,
+    /// Files read from memory instead of the disk.
+    pub overlay: &'l super::Overlay,
     /// Everything found so far.
     pub diagnostics: Vec<Diagnostic>,
     /// Files read.
@@ -49,6 +51,10 @@ impl Reader<'_> {
     /// Invalid UTF-8 is reported with `utf8_code` and replaced.
     pub fn read(&mut self, path: &Path, utf8_code: &str) -> Option<Arc<SourceFile>> {
         let shown = display(path);
+        if let Some(text) = self.overlay.get(path) {
+            self.files_checked += 1;
+            return Some(Arc::new(SourceFile::new(shown, text.clone())));
+        }
         let help = "make it a readable file, or remove it";
         match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
