@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 mod access;
+mod identity;
 mod values;
 mod workspaces;
 

@@ -106,6 +106,20 @@ impl Tokens {
         )
     }
 
+    /// Appends the token metrics (Prometheus text): fetches by result.
+    pub fn render(&self, out: &mut String) {
+        use std::fmt::Write;
+        let (fetches, failures) = self.counts();
+        out.push_str("# HELP gatehouse_token_fetches_total Access token fetches from the token provider, by result.\n");
+        out.push_str("# TYPE gatehouse_token_fetches_total counter\n");
+        let ok = fetches.saturating_sub(failures);
+        let _ = writeln!(out, "gatehouse_token_fetches_total{{result=\"ok\"}} {ok}");
+        let _ = writeln!(
+            out,
+            "gatehouse_token_fetches_total{{result=\"failed\"}} {failures}"
+        );
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TokenRequest, Entry>> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
