@@ -26,6 +26,8 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_client_certificate;
+mod authentication_certificate;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
@@ -66,6 +68,8 @@ pub const LOWERINGS: &[Lowering] = &[
     ip_filter::LOWERING,
     cors::LOWERING,
     authentication_basic::LOWERING,
+    validate_client_certificate::LOWERING,
+    authentication_certificate::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

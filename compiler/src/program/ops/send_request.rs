@@ -1,8 +1,8 @@
 //! `send-request`: an outbound call (`mode`, `timeout`, `ignore-error`, the variable) built
-//! from `set-url`, `set-method`, `set-header` and `set-body`; the authentication and
-//! `proxy` children are not executed, so `build` refuses them.
+//! from `set-url`, `set-method`, `set-header`, `set-body` and `authentication-certificate`;
+//! the other authentication children and `proxy` are not executed, so `build` refuses them.
 
-use super::{set_body, set_header, Lowering, Reported};
+use super::{authentication_certificate, set_body, set_header, Lowering, Reported};
 use crate::program::{Builder, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
 use gatehouse_runtime::program::{OpKind, SendRequest};
@@ -33,6 +33,7 @@ fn send_request(
         method: None,
         headers: Vec::new(),
         body: None,
+        certificate: None,
     };
     let mut counts = std::collections::HashMap::new();
     let mut refused = false;
@@ -46,8 +47,10 @@ fn send_request(
             "set-method" => out.method = Some(b.content(env, &inner, c).ok_or(Reported)?),
             "set-header" => out.headers.push(set_header::header_op(b, env, &inner, c)?),
             "set-body" => out.body = Some(set_body::body(b, env, &inner, c)?),
-            "authentication-certificate"
-            | "authentication-managed-identity"
+            "authentication-certificate" => {
+                out.certificate = Some(authentication_certificate::certificate(b, env, &inner, c)?);
+            }
+            "authentication-managed-identity"
             | "authentication-basic"
             | "proxy" => {
                 let message = format!("gatehouse does not execute `{name}` inside `send-request`");

@@ -11,6 +11,7 @@
 //! request with `body: None` carries the client's body through, and a response with
 //! [`ResponseBody::Backend`] streams the backend's body through.
 
+pub mod certificate;
 mod context_host;
 mod error;
 mod exchange;
@@ -26,6 +27,7 @@ mod subscription;
 #[cfg(test)]
 mod tests;
 
+pub use certificate::{CertificateRef, PeerCertificate};
 pub use error::LastError;
 pub use exchange::{Exchange, Trace};
 /// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
@@ -56,6 +58,8 @@ pub struct RequestHead {
     pub headers: HeaderMap,
     /// The client's address.
     pub client_ip: IpAddr,
+    /// The certificate the client presented in the TLS handshake, if any.
+    pub client_certificate: Option<Arc<PeerCertificate>>,
 }
 
 /// Where a forwarded request goes.
@@ -90,6 +94,9 @@ pub struct BackendRequest {
     /// Whether the engine needs the response body buffered (a policy reads it, or
     /// `buffer-response` is set); otherwise it may stream.
     pub buffer_response: bool,
+    /// The client certificate to present instead of the backend's own
+    /// (`authentication-certificate`).
+    pub certificate: Option<CertificateRef>,
 }
 
 /// A backend's response head.
@@ -198,6 +205,9 @@ pub struct EngineConfig {
     pub max_exchange_bytes: usize,
     /// Bounds of the in-process rate-limit and quota counters.
     pub counters: crate::state::CounterLimits,
+    /// The operator's certificates: id → SHA-1 thumbprint (upper-case hexadecimal), for
+    /// `validate-client-certificate`'s `issuer-certificate-id`.
+    pub certificate_thumbprints: std::collections::HashMap<String, String>,
 }
 
 impl Default for EngineConfig {
@@ -209,6 +219,7 @@ impl Default for EngineConfig {
             max_ops: 100_000,
             max_exchange_bytes: 64 << 20,
             counters: crate::state::CounterLimits::default(),
+            certificate_thumbprints: std::collections::HashMap::new(),
         }
     }
 }

@@ -29,6 +29,7 @@ pub use ops::{
     SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
 pub use ops::{Limit, RateLimit, Target};
+pub use ops::{AuthenticationCertificate, CertIdentity, ValidateClientCertificate};
 pub use print::explain;
 pub use route::{Api, MockExample, Operation, Product, Subscription, SubscriptionScope};
 pub use secrets::{secret_env_name, MissingSecret, SecretRef};

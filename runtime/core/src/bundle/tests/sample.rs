@@ -203,6 +203,10 @@ fn ops() -> Vec<OpKind> {
                 values: vec![lit(17), Arg::Expr(2)],
             }],
             body: Some(Arg::Expr(0)),
+            certificate: Some(crate::program::AuthenticationCertificate {
+                by_thumbprint: true,
+                key: Arg::Expr(1),
+            }),
         }),
         IpFilter(crate::program::IpFilter {
             action: lit(16),
@@ -221,6 +225,23 @@ fn ops() -> Vec<OpKind> {
         AuthenticationBasic(crate::program::AuthenticationBasic {
             username: lit(16),
             password: Arg::Expr(2),
+        }),
+        ValidateClientCertificate(crate::program::ValidateClientCertificate {
+            validate_revocation: true,
+            validate_trust: false,
+            validate_not_before: true,
+            validate_not_after: false,
+            ignore_error: true,
+            identities: vec![
+                crate::program::CertIdentity {
+                    claims: [Some(16), None, Some(17), None, None, None, None, Some(18)],
+                },
+                crate::program::CertIdentity::default(),
+            ],
+        }),
+        AuthenticationCertificate(crate::program::AuthenticationCertificate {
+            by_thumbprint: false,
+            key: lit(19),
         }),
     ]
 }

@@ -24,11 +24,14 @@ mod set_query_parameter;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_client_certificate;
+mod authentication_certificate;
 
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
 pub(crate) use send_request::{sent, Sending};
+pub(crate) use authentication_certificate::certificate_ref;
 
 use super::exchange::Exchange;
 use super::run::Next;
@@ -63,6 +66,12 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::Cors(c) => cors::cors(x, program, op, c),
         OpKind::AuthenticationBasic(a) => {
             authentication_basic::authentication_basic(x, program, op, a)
+        }
+        OpKind::ValidateClientCertificate(v) => {
+            validate_client_certificate::validate_client_certificate(x, program, op, v)
+        }
+        OpKind::AuthenticationCertificate(a) => {
+            authentication_certificate::authentication_certificate(x, program, op, a)
         }
     }
 }

@@ -257,6 +257,7 @@ pub(super) fn head(method: &str, path_and_query: &str, headers: &[(&str, &str)])
         path_and_query: path_and_query.into(),
         headers: map,
         client_ip: [10, 0, 0, 1].into(),
+        client_certificate: None,
     }
 }
 

@@ -15,6 +15,7 @@ fn send(b: &mut B, mode: &str, url: Option<&str>, ignore_error: bool) -> OpKind 
         method: (mode == "new").then(|| b.lit("POST")),
         headers: Vec::new(),
         body: (mode == "new").then(|| b.lit("grant")),
+        certificate: None,
     })
 }
 

@@ -29,6 +29,8 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_client_certificate;
+mod authentication_certificate;
 
 pub use authentication_basic::AuthenticationBasic;
 pub use check_header::CheckHeader;
@@ -51,6 +53,8 @@ pub use set_method::SetMethod;
 pub use set_status::SetStatus;
 pub use set_variable::SetVariable;
 pub use trace::{Severity, TraceOp};
+pub use validate_client_certificate::{CertIdentity, ValidateClientCertificate};
+pub use authentication_certificate::AuthenticationCertificate;
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
@@ -249,6 +253,10 @@ op_kinds! {
     Cors(Cors) = 33, "cors";
     /// `authentication-basic`: the request's `Authorization: Basic` header.
     AuthenticationBasic(AuthenticationBasic) = 34, "authentication-basic";
+    /// `validate-client-certificate`: checks of the client's TLS certificate.
+    ValidateClientCertificate(ValidateClientCertificate) = 37, "validate-client-certificate";
+    /// `authentication-certificate`: the certificate backend calls present.
+    AuthenticationCertificate(AuthenticationCertificate) = 38, "authentication-certificate";
 }
 
 impl OpKind {

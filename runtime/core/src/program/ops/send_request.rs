@@ -1,6 +1,6 @@
 //! `send-request`: an outbound call whose response is stored in a variable.
 
-use super::{Arg, HeaderOp, OpData, Printer, Refs};
+use super::{Arg, AuthenticationCertificate, HeaderOp, OpData, Printer, Refs};
 use crate::bundle::{many, put_flags, put_len, put_opt_arg, put_var, BundleError, ProgramReader};
 use crate::program::StrId;
 
@@ -23,6 +23,8 @@ pub struct SendRequest {
     pub headers: Vec<HeaderOp>,
     /// `<set-body>`.
     pub body: Option<Arg>,
+    /// `<authentication-certificate>`: the certificate the call presents.
+    pub certificate: Option<AuthenticationCertificate>,
 }
 
 impl SendRequest {
@@ -41,6 +43,10 @@ impl OpData for SendRequest {
         put_len(w, self.headers.len());
         self.headers.iter().for_each(|h| h.write(w));
         put_opt_arg(w, self.body);
+        put_flags(w, &[self.certificate.is_some()]);
+        if let Some(c) = &self.certificate {
+            c.write(w);
+        }
     }
 
     fn read(r: &mut ProgramReader<'_, '_>) -> Result<Self, BundleError> {
@@ -61,6 +67,10 @@ impl OpData for SendRequest {
             method,
             headers,
             body: r.opt_arg("a body")?,
+            certificate: match r.flags::<1>("send-request certificate")? {
+                [true] => Some(AuthenticationCertificate::read(r)?),
+                [false] => None,
+            },
         })
     }
 
@@ -77,6 +87,9 @@ impl OpData for SendRequest {
             s.push_str(&format!(" header({})", h.describe(p)));
         }
         s.push_str(&p.opt("body", self.body));
+        if let Some(c) = &self.certificate {
+            s.push_str(&format!(" ({})", c.print(p, "authentication-certificate")));
+        }
         s
     }
 
@@ -90,5 +103,8 @@ impl OpData for SendRequest {
         }
         self.headers.iter().for_each(|h| h.refs(v));
         self.body.into_iter().for_each(|a| v.arg(a));
+        if let Some(c) = &self.certificate {
+            c.refs(v);
+        }
     }
 }
