@@ -5,6 +5,7 @@ mod authentication_basic;
 mod backend;
 mod bodies;
 mod check_header;
+mod client_certificates;
 mod cors;
 mod cost;
 mod errors;
