@@ -8,8 +8,8 @@
 //! errors (`EMFILE` …) back off exponentially and are logged at most once a second.
 
 use super::handler::{Peer, RespBody};
-use super::tls_server::TlsServer;
 use super::shutdown::Shutdown;
+use super::tls_server::TlsServer;
 use super::{handler, Engine, Shared};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};

@@ -108,8 +108,7 @@ pub fn describe(
         .iter()
         .chain(issuers)
         .find(|c| {
-            X509Certificate::from_der(c)
-                .is_ok_and(|(_, ic)| ic.subject().as_raw() == issuer_raw)
+            X509Certificate::from_der(c).is_ok_and(|(_, ic)| ic.subject().as_raw() == issuer_raw)
         })
         .map(|c| thumbprint(c));
     let trusted = trust.is_some_and(|t| chain_trusted(t, leaf, intermediates, now, not_before));

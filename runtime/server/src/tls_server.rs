@@ -73,10 +73,11 @@ impl TlsServer {
                         .add(ca.clone())
                         .map_err(|e| format!("client CA certificate: {e}"))?;
                 }
-                let v = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .allow_unauthenticated()
-                    .build()
-                    .map_err(|e| format!("client CA certificates: {e}"))?;
+                let v =
+                    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .allow_unauthenticated()
+                        .build()
+                        .map_err(|e| format!("client CA certificates: {e}"))?;
                 Some(v)
             }
         };

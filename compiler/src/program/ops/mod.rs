@@ -7,6 +7,7 @@
 //! structure, lowered by `pipelines.rs`.
 
 mod authentication_basic;
+mod authentication_certificate;
 mod check_header;
 mod cors;
 mod find_and_replace;
@@ -27,7 +28,6 @@ mod set_status;
 mod set_variable;
 mod trace;
 mod validate_client_certificate;
-mod authentication_certificate;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;

@@ -50,9 +50,7 @@ fn send_request(
             "authentication-certificate" => {
                 out.certificate = Some(authentication_certificate::certificate(b, env, &inner, c)?);
             }
-            "authentication-managed-identity"
-            | "authentication-basic"
-            | "proxy" => {
+            "authentication-managed-identity" | "authentication-basic" | "proxy" => {
                 let message = format!("gatehouse does not execute `{name}` inside `send-request`");
                 b.error(
                     site.file,

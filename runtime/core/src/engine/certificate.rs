@@ -120,10 +120,19 @@ mod tests {
 
     #[test]
     fn names_compare_by_their_parts() {
-        assert!(dn_equal("CN=a, O=\"Contoso, Inc.\"", "cn=a,O=\"Contoso, Inc.\""));
-        assert!(!dn_equal("CN=a, O=\"Contoso, Inc.\"", "CN=a, O=Contoso, Inc."));
+        assert!(dn_equal(
+            "CN=a, O=\"Contoso, Inc.\"",
+            "cn=a,O=\"Contoso, Inc.\""
+        ));
+        assert!(!dn_equal(
+            "CN=a, O=\"Contoso, Inc.\"",
+            "CN=a, O=Contoso, Inc."
+        ));
         assert!(!dn_equal("CN=a, O=b", "O=b, CN=a"));
-        assert!(dn_equal("CN=a, O=\"Contoso, Inc.\"", "CN=a,O=\"Contoso, Inc.\""));
+        assert!(dn_equal(
+            "CN=a, O=\"Contoso, Inc.\"",
+            "CN=a,O=\"Contoso, Inc.\""
+        ));
         assert_eq!(dn_parts("CN=a, O=\"x, y\""), vec!["CN=a", "O=x, y"]);
     }
 

@@ -28,8 +28,8 @@ pub use ops::{
     Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody,
     SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
-pub use ops::{Limit, RateLimit, Target};
 pub use ops::{AuthenticationCertificate, CertIdentity, ValidateClientCertificate};
+pub use ops::{Limit, RateLimit, Target};
 pub use print::explain;
 pub use route::{Api, MockExample, Operation, Product, Subscription, SubscriptionScope};
 pub use secrets::{secret_env_name, MissingSecret, SecretRef};

@@ -128,10 +128,15 @@ pub fn policy_certificate_ids(program: &Program) -> Vec<String> {
     };
     for op in program.blocks.iter().flat_map(|b| &b.ops) {
         match &op.kind {
-            OpKind::AuthenticationCertificate(a) => by_id(a).into_iter().for_each(|s| add(program.str(s))),
-            OpKind::SendRequest(r) => {
-                r.certificate.as_ref().and_then(by_id).into_iter().for_each(|s| add(program.str(s)))
+            OpKind::AuthenticationCertificate(a) => {
+                by_id(a).into_iter().for_each(|s| add(program.str(s)))
             }
+            OpKind::SendRequest(r) => r
+                .certificate
+                .as_ref()
+                .and_then(by_id)
+                .into_iter()
+                .for_each(|s| add(program.str(s))),
             OpKind::ValidateClientCertificate(v) => {
                 for i in &v.identities {
                     i.claims[7].into_iter().for_each(|s| add(program.str(s)));

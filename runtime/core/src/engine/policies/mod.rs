@@ -2,6 +2,7 @@
 //! [`exec`] on the operation's [`OpKind`].
 
 mod authentication_basic;
+mod authentication_certificate;
 mod check_header;
 mod choose;
 mod cors;
@@ -25,13 +26,12 @@ mod set_status;
 mod set_variable;
 mod trace;
 mod validate_client_certificate;
-mod authentication_certificate;
 
+pub(crate) use authentication_certificate::certificate_ref;
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
 pub(crate) use send_request::{sent, Sending};
-pub(crate) use authentication_certificate::certificate_ref;
 
 use super::exchange::Exchange;
 use super::run::Next;

@@ -34,7 +34,10 @@ pub(crate) const NOT_YET_VALID: Refusal = (
     "Client certificate is not yet valid.",
 );
 /// After its `NotAfter`.
-pub(crate) const EXPIRED: Refusal = ("ClientCertificateExpired", "Client certificate has expired.");
+pub(crate) const EXPIRED: Refusal = (
+    "ClientCertificateExpired",
+    "Client certificate has expired.",
+);
 /// No `<identity>` matched.
 pub(crate) const NO_IDENTITY: Refusal = (
     "ClientCertificateIdentityNotMatched",
@@ -89,8 +92,7 @@ pub(crate) fn verdict<'p>(
         return Some(EXPIRED);
     }
     let matched = v.identities.is_empty()
-        || v
-            .identities
+        || v.identities
             .iter()
             .any(|i| identity_matches(c, i, thumbprints, &s));
     (!matched).then_some(NO_IDENTITY)

@@ -130,7 +130,11 @@ fn each_identity_claim_matches_and_refuses() {
         (0, "a1 b2 c3", "A1B2C4"),
         (1, "000F2A", "0F2B"),
         (2, "client.test", "other.test"),
-        (3, "cn=client.test,O=\"Contoso, Inc.\"", "CN=client.test, O=Contoso"),
+        (
+            3,
+            "cn=client.test,O=\"Contoso, Inc.\"",
+            "CN=client.test, O=Contoso",
+        ),
         (4, "ALT.test", "nope.test"),
         (5, "CN=Test CA", "CN=Other CA"),
         (6, "cafe", "BEEF"),

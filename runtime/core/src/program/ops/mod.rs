@@ -9,6 +9,7 @@
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
 mod authentication_basic;
+mod authentication_certificate;
 mod check_header;
 mod choose;
 mod cors;
@@ -30,9 +31,9 @@ mod set_status;
 mod set_variable;
 mod trace;
 mod validate_client_certificate;
-mod authentication_certificate;
 
 pub use authentication_basic::AuthenticationBasic;
+pub use authentication_certificate::AuthenticationCertificate;
 pub use check_header::CheckHeader;
 pub use choose::Choose;
 pub use cors::Cors;
@@ -54,7 +55,6 @@ pub use set_status::SetStatus;
 pub use set_variable::SetVariable;
 pub use trace::{Severity, TraceOp};
 pub use validate_client_certificate::{CertIdentity, ValidateClientCertificate};
-pub use authentication_certificate::AuthenticationCertificate;
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
