@@ -44,6 +44,9 @@ struct Entry {
     inherited: Vec<(BackendId, Clients)>,
 }
 
+/// The backend called (`None`: a plain URL) and the name of the certificate presented.
+type ChosenKey = (Option<BackendId>, String);
+
 /// The backend table of one loaded program.
 pub struct Backends {
     entries: Vec<Entry>,
@@ -57,7 +60,7 @@ pub struct Backends {
     /// backend called (`None`: a plain URL) and the certificate's name; built on first
     /// use (at most one per backend and operator certificate), so connections made with
     /// one certificate are never reused for another or for none.
-    chosen: Mutex<HashMap<(Option<BackendId>, String), Arc<Clients>>>,
+    chosen: Mutex<HashMap<ChosenKey, Arc<Clients>>>,
     settings: ClientSettings,
 }
 
