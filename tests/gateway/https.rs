@@ -484,3 +484,70 @@ async fn a_stalled_handshake_is_closed_after_the_head_timeout() {
     let closed = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut buf)).await;
     assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "{closed:?}");
 }
+
+/// `gatehouse run` with `--tls-cert`/`--tls-key` serves HTTPS on `--listen` and plain HTTP
+/// on `--http-listen`; `--http-listen` alone is refused.
+#[tokio::test]
+async fn gatehouse_run_serves_https_and_plain_http() {
+    use super::run_cmd::{free_port, project, wait_for};
+    let pki = pki();
+    let dir = project("run-https", free_port());
+    dir.write("tls/cert.pem", &pki.server.pem);
+    dir.write("tls/key.pem", &pki.server.pem);
+    let (https, http, admin) = (free_port(), free_port(), free_port());
+    let path = |p: &str| dir.0.join(p).to_string_lossy().into_owned();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--listen", &https.to_string()])
+        .args([
+            "--http-listen",
+            &http.to_string(),
+            "--admin",
+            &admin.to_string(),
+        ])
+        .args([
+            "--tls-cert",
+            &path("tls/cert.pem"),
+            "--tls-key",
+            &path("tls/key.pem"),
+        ])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run gatehouse");
+    let pid = child.id().to_string();
+    let ready = wait_for(https, 400).await && wait_for(http, 400).await;
+    let answers = if ready {
+        let tls = get(https, &pki, Client { alpn: b"h2", ..H1 }, "/nowhere", &[]).await;
+        let plain = super::harness::get(http, "/nowhere").await;
+        Some((tls.status, tls.alpn, plain.0))
+    } else {
+        None
+    };
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status();
+    let _ = tokio::task::spawn_blocking(move || {
+        let mut child = child;
+        child.wait()
+    })
+    .await;
+    let (tls_status, alpn, plain_status) = answers.expect("both listeners up");
+    assert_eq!(tls_status, StatusCode::NOT_FOUND);
+    assert_eq!(alpn, b"h2".to_vec());
+    assert_eq!(plain_status, StatusCode::NOT_FOUND);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["run", &dir.arg(), "--listen", &free_port().to_string()])
+        .args([
+            "--http-listen",
+            &free_port().to_string(),
+            "--admin",
+            &free_port().to_string(),
+        ])
+        .env("GATEHOUSE_NAMED_VALUE_TOKEN", "t")
+        .output()
+        .expect("run gatehouse");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--http-listen needs --tls-cert"));
+}

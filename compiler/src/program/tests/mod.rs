@@ -449,7 +449,8 @@ fn an_inline_pkcs12_certificate_is_refused_with_a_clear_diagnostic() {
             "{policy}: {d:?}"
         );
         assert!(
-            d.iter().any(|d| d.message.contains("--certificate ID=FILE")),
+            d.iter()
+                .any(|d| d.message.contains("--certificate ID=FILE")),
             "{policy}"
         );
     }
