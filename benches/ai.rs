@@ -44,6 +44,7 @@ fn head() -> RequestHead {
         path_and_query: "/bench/items/42".into(),
         headers,
         client_ip: [127, 0, 0, 1].into(),
+        client_certificate: None,
     }
 }
 

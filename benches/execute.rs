@@ -157,6 +157,7 @@ fn request() -> RequestHead {
         path_and_query: "/bench/items/42".into(),
         headers,
         client_ip: [127, 0, 0, 1].into(),
+        client_certificate: None,
     }
 }
 

@@ -380,6 +380,7 @@ fn a_secret_never_surfaces_in_an_error_message() {
         path_and_query: "/a/".into(),
         headers: http::HeaderMap::new(),
         client_ip: std::net::Ipv4Addr::LOCALHOST.into(),
+        client_certificate: None,
     };
     let mut never = |_: &_, _: &_| panic!("the backend is not called");
     let out = run_in_process(&gw, head, bytes::Bytes::new(), &mut never);

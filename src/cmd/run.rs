@@ -11,8 +11,10 @@ use gatehouse_runtime::program::Program;
 use gatehouse_runtime::telemetry::{MetricLimits, Telemetry};
 use gatehouse_server::backend::certs;
 use gatehouse_server::identity::{self, key_vault, IdentitySettings, KeyVault, Tokens};
+use gatehouse_server::peer_cert;
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
+use gatehouse_server::tls_server::{self, TlsOptions, TlsServer};
 use gatehouse_server::{admin, echo, fake_model, listener, Engine, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -65,6 +67,26 @@ pub struct Args {
     /// holding a path wins).
     #[arg(long = "certificate", value_name = "ID=FILE", value_parser = parse_certificate)]
     certificates: Vec<(String, PathBuf)>,
+    /// Serve HTTPS on `--listen` with this certificate chain (PEM; `GATEHOUSE_TLS_CERT`
+    /// holding a path wins). Needs `--tls-key`.
+    #[arg(long, value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of `--tls-cert` (PEM: PKCS#8, PKCS#1 or SEC1; `GATEHOUSE_TLS_KEY`
+    /// holding a path wins).
+    #[arg(long, value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+    /// With HTTPS, also serve plain HTTP on this address.
+    #[arg(long, value_name = "ADDR")]
+    http_listen: Option<String>,
+    /// With HTTPS, ask clients for a certificate (APIM's `negotiateClientCertificate`):
+    /// requested, not required; `validate-client-certificate` and
+    /// `context.Request.Certificate` see it.
+    #[arg(long)]
+    negotiate_client_certificate: bool,
+    /// CA certificates (PEM) client certificates are checked against (`validate-trust`,
+    /// `Verify()`); repeatable; `GATEHOUSE_CLIENT_CA` holding a path adds one.
+    #[arg(long = "client-ca", value_name = "FILE")]
+    client_cas: Vec<PathBuf>,
     /// Most client connections open at once; more get a 503 and are closed.
     #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_connections)]
     max_connections: usize,
@@ -152,7 +174,7 @@ pub fn run(args: &Args) -> u8 {
     let vault_for_load = vault.clone();
     let path = args.path.clone();
     let client = config.client.clone();
-    let given: HashMap<String, PathBuf> = args.certificates.iter().cloned().collect();
+    let given: Vec<(String, PathBuf)> = args.certificates.clone();
     let mut engine = EngineConfig::default();
     engine.counters.max_bytes = usize::try_from(args.counter_memory.max(1))
         .unwrap_or(usize::MAX >> 20)
@@ -165,8 +187,15 @@ pub fn run(args: &Args) -> u8 {
     let build = Arc::new(move || {
         let program = load_program(&path, &secrets, &vault_for_load)?;
         let mut client = client.clone();
-        client.certificates = load_certificates(&program, &given)?;
-        Ok::<_, String>((Gateway::new(Arc::new(program), engine.clone()), client))
+        let operator = load_certificates(&program, &given)?;
+        let mut engine = engine.clone();
+        engine.certificate_thumbprints = operator
+            .public
+            .iter()
+            .map(|(name, der)| (name.clone(), peer_cert::thumbprint(der)))
+            .collect();
+        client.certificates = operator.keyed;
+        Ok::<_, String>((Gateway::new(Arc::new(program), engine), client))
     });
     let identity = Identity { tokens, vault };
     match &args.record {
@@ -234,7 +263,14 @@ fn start<E: Engine>(
             return ERRORS;
         }
     };
-    match runtime.block_on(serve(args, first, rebuild, config, identity)) {
+    let tls = match tls_server(args, first.engine.program()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args, first, rebuild, config, identity, tls)) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");
@@ -256,6 +292,7 @@ async fn serve<E: Engine>(
     rebuild: Rebuild<E>,
     config: ServerConfig,
     identity: Identity,
+    tls: Option<Arc<TlsServer>>,
 ) -> Result<(), String> {
     let bind = |addr: String| async move {
         TcpListener::bind(addr.as_str())
@@ -264,6 +301,11 @@ async fn serve<E: Engine>(
     };
     let gateway = bind(args.listen.clone()).await?;
     let admin_l = bind(args.admin.clone()).await?;
+    let plain_l = match (&tls, &args.http_listen) {
+        (Some(_), Some(a)) => Some(bind(a.clone()).await?),
+        (None, Some(_)) => return Err("--http-listen needs --tls-cert and --tls-key".into()),
+        _ => None,
+    };
     let echo_l = match args.echo {
         Some(a) => Some(bind(a.to_string()).await?),
         None => None,
@@ -318,10 +360,19 @@ async fn serve<E: Engine>(
             stop.clone(),
         ));
     }
-    let serving = tokio::spawn(listener::serve(gateway, shared, stop.clone()));
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    if let Some(l) = plain_l {
+        let http = shown(&l, "");
+        tracing::info!(http, "also serving plain HTTP");
+        tokio::spawn(listener::serve(l, shared.clone(), stop.clone()));
+    }
+    let serving = match tls {
+        Some(t) => tokio::spawn(listener::serve_tls(gateway, shared, stop.clone(), t)),
+        None => tokio::spawn(listener::serve(gateway, shared, stop.clone())),
+    };
     match args.echo {
-        Some(echo) => tracing::info!(listen, admin, echo = %echo, "gatehouse ready"),
-        None => tracing::info!(listen, admin, "gatehouse ready"),
+        Some(echo) => tracing::info!(listen, scheme, admin, echo = %echo, "gatehouse ready"),
+        None => tracing::info!(listen, scheme, admin, "gatehouse ready"),
     }
     shutdown::termination().await;
     tracing::info!("shutting down: draining requests in flight");
@@ -399,18 +450,58 @@ fn load_program(
     Ok(program)
 }
 
-/// The client certificates the backends of `program` present, read from the files the
-/// environment or `--certificate` name (read again on every reload).
+/// The operator's certificates: those `--certificate` names and those the backends and
+/// policies of `program` refer to, read from the files the environment or `--certificate`
+/// name (read again on every reload).
 fn load_certificates(
     program: &Program,
-    given: &HashMap<String, PathBuf>,
-) -> Result<certs::Certificates, String> {
+    given: &[(String, PathBuf)],
+) -> Result<certs::Operator, String> {
     let path_of = |name: &str| {
         std::env::var_os(certs::certificate_env_name(name))
             .map(PathBuf::from)
-            .or_else(|| given.get(name).cloned())
+            .or_else(|| given.iter().find(|g| g.0 == name).map(|g| g.1.clone()))
     };
-    certs::load_for(program, path_of).map_err(|e| e.to_string())
+    certs::load_operator(program, given, path_of)
+}
+
+/// A path from the environment variable `var`, else `given`.
+fn env_path(var: &str, given: Option<&PathBuf>) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| given.cloned())
+}
+
+/// The HTTPS side, when a certificate and key are configured (read once, at start).
+fn tls_server(args: &Args, program: &Program) -> Result<Option<Arc<TlsServer>>, String> {
+    let cert = env_path("GATEHOUSE_TLS_CERT", args.tls_cert.as_ref());
+    let key = env_path("GATEHOUSE_TLS_KEY", args.tls_key.as_ref());
+    let (cert, key) = match (cert, key) {
+        (None, None) if args.negotiate_client_certificate => {
+            return Err("--negotiate-client-certificate needs --tls-cert and --tls-key".into())
+        }
+        (None, None) => return Ok(None),
+        (Some(c), Some(k)) => (c, k),
+        _ => return Err("HTTPS needs both --tls-cert and --tls-key".into()),
+    };
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let mut client_cas = Vec::new();
+    let ca_env = env_path("GATEHOUSE_CLIENT_CA", None);
+    for path in args.client_cas.iter().chain(ca_env.as_ref()) {
+        let certs = tls_server::read_certificates(&read(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        client_cas.extend(certs);
+    }
+    let operator = load_certificates(program, &args.certificates)?;
+    let options = TlsOptions {
+        cert_pem: read(&cert)?,
+        key_pem: read(&key)?,
+        request_client_certificate: args.negotiate_client_certificate,
+        client_cas,
+        issuers: operator.public.into_iter().map(|(_, der)| der).collect(),
+    };
+    TlsServer::new(options).map(|t| Some(Arc::new(t)))
 }
 
 /// Parses `--certificate ID=FILE`; `ID` may be a certificate resource id.

@@ -115,6 +115,7 @@ fn bench(c: &mut Criterion) {
                     ),
                     headers,
                     client_ip: std::net::IpAddr::from([127, 0, 0, 1]),
+                    client_certificate: None,
                 };
                 // A gateway per request, as each case has its own (counters, clock).
                 let gw = Gateway::new(Arc::clone(&program), EngineConfig::default());

@@ -276,6 +276,7 @@ impl<'a> CaseRun<'a> {
             path_and_query: pq,
             headers,
             client_ip,
+            client_certificate: None,
         };
         Ok((head, Bytes::from(r.body.clone())))
     }

@@ -65,6 +65,7 @@ fn a_recorded_exchange_replays_green_without_its_secrets() {
         path_and_query: "/orders/orders/42?subscription-key=alice-primary-sample-key&x=1".into(),
         headers,
         client_ip: "10.1.2.3".parse().expect("ip"),
+        client_certificate: None,
     };
     let case = taped(&gw, head);
     let text = serde_json::to_string_pretty(&case).expect("json");

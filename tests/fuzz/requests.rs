@@ -202,6 +202,7 @@ fn parse(input: &[u8]) -> Option<(RequestHead, Bytes)> {
         path_and_query: target.as_str().to_string(),
         headers,
         client_ip: [127, 0, 0, 1].into(),
+        client_certificate: None,
     };
     Some((head, Bytes::copy_from_slice(body)))
 }

@@ -47,7 +47,9 @@ fn pki() -> Pki {
 
 /// An HTTPS backend (self-signed for `localhost`) that requires a client certificate
 /// signed by `ca`; it records the client certificates it saw.
-async fn mtls_backend(ca: CertificateDer<'static>) -> (SocketAddr, Arc<Mutex<Vec<Vec<u8>>>>) {
+pub(super) async fn mtls_backend(
+    ca: CertificateDer<'static>,
+) -> (SocketAddr, Arc<Mutex<Vec<Vec<u8>>>>) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     roots.add(ca).expect("add ca");

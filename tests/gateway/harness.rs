@@ -110,6 +110,7 @@ impl ProxyRun<'_> {
             follow_redirects: self.proxy.follow,
             http_version: self.proxy.version,
             buffer_response: false,
+            certificate: None,
         })
     }
 

@@ -9,6 +9,7 @@ mod connections;
 mod failures;
 mod hardening;
 mod harness;
+mod https;
 mod identity;
 mod key_vault;
 mod lifecycle;

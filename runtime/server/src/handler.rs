@@ -34,8 +34,7 @@ struct Bodies {
 pub async fn handle<E: Engine>(
     shared: &Shared<E>,
     req: Request<Incoming>,
-    client: IpAddr,
-    scheme: &str,
+    client: &Peer,
 ) -> Response<RespBody> {
     let started = Instant::now();
     let _in_flight = InFlight::enter(&shared.metrics);
@@ -46,7 +45,7 @@ pub async fn handle<E: Engine>(
     }
     let loaded = shared.current.load_full();
     let (mut parts, body) = req.into_parts();
-    let head = request_head(&mut parts, client, scheme);
+    let head = request_head(&mut parts, client);
     // Kept for the access log only: with it off, the path costs no copy.
     let path_and_query = access_log::enabled().then(|| head.path_and_query.clone());
     let mut exchange = loaded.engine.start(head);
@@ -75,7 +74,7 @@ pub async fn handle<E: Engine>(
         status,
         api: api.to_string(),
         operation: operation.to_string(),
-        client,
+        client: client.ip,
         started,
         error,
     };
@@ -123,7 +122,19 @@ impl Drop for InFlight<'_> {
 }
 
 /// The engine's view of the request head (the headers move to the engine).
-fn request_head(parts: &mut http::request::Parts, client_ip: IpAddr, scheme: &str) -> RequestHead {
+/// Who sent a request: the client's address, the scheme it connected with and the
+/// certificate it presented in the TLS handshake.
+#[derive(Clone, Debug)]
+pub struct Peer {
+    /// The client's address.
+    pub ip: IpAddr,
+    /// `http` or `https`.
+    pub scheme: &'static str,
+    /// The client's certificate, parsed (HTTPS with client certificates requested).
+    pub certificate: Option<std::sync::Arc<gatehouse_runtime::engine::PeerCertificate>>,
+}
+
+fn request_head(parts: &mut http::request::Parts, client: &Peer) -> RequestHead {
     let host = parts
         .headers
         .get(header::HOST)
@@ -133,7 +144,7 @@ fn request_head(parts: &mut http::request::Parts, client_ip: IpAddr, scheme: &st
         .unwrap_or_default();
     RequestHead {
         method: parts.method.clone(),
-        scheme: scheme.to_string(),
+        scheme: client.scheme.to_string(),
         host,
         path_and_query: parts
             .uri
@@ -141,7 +152,8 @@ fn request_head(parts: &mut http::request::Parts, client_ip: IpAddr, scheme: &st
             .map_or("/", |p| p.as_str())
             .to_string(),
         headers: std::mem::take(&mut parts.headers),
-        client_ip,
+        client_ip: client.ip,
+        client_certificate: client.certificate.clone(),
     }
 }
 

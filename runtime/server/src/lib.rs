@@ -15,9 +15,11 @@ pub mod handler;
 pub mod identity;
 pub mod listener;
 pub mod metrics;
+pub mod peer_cert;
 pub mod reload;
 pub mod shutdown;
 pub mod timed;
+pub mod tls_server;
 
 use crate::backend::client::ClientSettings;
 use crate::backend::Backends;

@@ -1,13 +1,15 @@
 //! The gateway listener: accepts connections, serves HTTP/1.1 and h2c (auto-detected) with
-//! header limits and keep-alive, and drains in-flight requests on shutdown.
+//! header limits and keep-alive, and drains in-flight requests on shutdown. Over TLS
+//! ([`serve_tls`]) the handshake comes first, bounded by the head timeout.
 //!
 //! Every connection is watched from accept: one that has no complete request head within
 //! the head timeout, or sits idle (no request in flight) past the idle timeout, is
 //! closed. Connections past the configured cap get a `503` and are closed at once. Accept
 //! errors (`EMFILE` …) back off exponentially and are logged at most once a second.
 
-use super::handler::RespBody;
+use super::handler::{Peer, RespBody};
 use super::shutdown::Shutdown;
+use super::tls_server::TlsServer;
 use super::{handler, Engine, Shared};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -143,7 +145,27 @@ impl AcceptBackoff {
 /// Serves the gateway on `listener` until `shutdown`, then waits up to the configured
 /// drain time for connections with requests in flight.
 pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shutdown: Shutdown) {
-    let builder = builder(&shared);
+    serve_with(listener, shared, shutdown, None).await;
+}
+
+/// [`serve`] over TLS: each connection's handshake (bounded by the head timeout) comes
+/// first; HTTP/2 or HTTP/1.1 as ALPN chose, the client's certificate passed to the engine.
+pub async fn serve_tls<E: Engine>(
+    listener: TcpListener,
+    shared: Arc<Shared<E>>,
+    shutdown: Shutdown,
+    tls: Arc<TlsServer>,
+) {
+    serve_with(listener, shared, shutdown, Some(tls)).await;
+}
+
+async fn serve_with<E: Engine>(
+    listener: TcpListener,
+    shared: Arc<Shared<E>>,
+    shutdown: Shutdown,
+    tls: Option<Arc<TlsServer>>,
+) {
+    let builder = Arc::new(builder(&shared));
     let graceful = GracefulShutdown::new();
     let mut connections = tokio::task::JoinSet::new();
     let slots = Arc::new(Semaphore::new(
@@ -153,7 +175,7 @@ pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shu
             .clamp(1, Semaphore::MAX_PERMITS),
     ));
     let mut backoff = AcceptBackoff::default();
-    let (head_timeout, idle_timeout) = (
+    let limits = (
         shared.config.header_read_timeout,
         shared.config.idle_timeout,
     );
@@ -184,39 +206,39 @@ pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shu
                 };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
-                let activity = Arc::new(Activity::new());
-                let watched = activity.clone();
-                let svc = service_fn(move |req| {
-                    let shared = shared.clone();
-                    let guard = activity.enter();
-                    async move {
-                        let resp = handler::handle(&shared, req, peer.ip(), "http").await;
-                        // The request stays in flight until its response body is done.
-                        Ok::<_, Infallible>(resp.map(|b| with_guard(b, guard)))
-                    }
-                });
-                let conn = builder.serve_connection(TokioIo::new(stream), svc).into_owned();
-                let conn = graceful.watch(conn);
+                let Some(tls) = tls.clone() else {
+                    let client = Peer { ip: peer.ip(), scheme: "http", certificate: None };
+                    let activity = Arc::new(Activity::new());
+                    let svc = service(shared, activity.clone(), client);
+                    let conn = builder.serve_connection(TokioIo::new(stream), svc).into_owned();
+                    let conn = graceful.watch(conn);
+                    connections.spawn(async move {
+                        let _slot = slot;
+                        watchdog(conn, &activity, limits).await;
+                    });
+                    continue;
+                };
+                let (builder, watcher) = (builder.clone(), graceful.watcher());
                 connections.spawn(async move {
                     let _slot = slot;
-                    tokio::pin!(conn);
-                    loop {
-                        let Some(until) = watched.quiet_until(head_timeout, idle_timeout) else {
-                            // A request is in flight: look again after the shorter limit.
-                            tokio::select! {
-                                r = conn.as_mut() => { ended(r); return; }
-                                _ = tokio::time::sleep(head_timeout.min(idle_timeout)) => continue,
-                            }
-                        };
-                        if Instant::now() >= until {
-                            tracing::debug!("connection closed: no request within the time allowed");
+                    let handshake = tokio::time::timeout(limits.0, tls.acceptor.accept(stream));
+                    let stream = match handshake.await {
+                        Ok(Ok(s)) => s,
+                        Ok(Err(e)) => {
+                            tracing::debug!(client = %peer.ip(), error = %e, "TLS handshake failed");
                             return;
                         }
-                        tokio::select! {
-                            r = conn.as_mut() => { ended(r); return; }
-                            _ = tokio::time::sleep_until(until.into()) => {}
+                        Err(_) => {
+                            tracing::debug!(client = %peer.ip(), "TLS handshake timed out");
+                            return;
                         }
-                    }
+                    };
+                    let certificate = tls.peer_certificate(stream.get_ref().1);
+                    let client = Peer { ip: peer.ip(), scheme: "https", certificate };
+                    let activity = Arc::new(Activity::new());
+                    let svc = service(shared, activity.clone(), client);
+                    let conn = builder.serve_connection(TokioIo::new(stream), svc).into_owned();
+                    watchdog(watcher.watch(conn), &activity, limits).await;
                 });
             }
             _ = shutdown.wait() => break,
@@ -232,6 +254,57 @@ pub async fn serve<E: Engine>(listener: TcpListener, shared: Arc<Shared<E>>, shu
             seconds = drain.as_secs_f64(),
             "drain time over; closing remaining connections"
         );
+    }
+}
+
+/// The service of one connection from `client`: each request counted in `activity`.
+fn service<E: Engine>(
+    shared: Arc<Shared<E>>,
+    activity: Arc<Activity>,
+    client: Peer,
+) -> impl hyper::service::Service<
+    hyper::Request<hyper::body::Incoming>,
+    Response = hyper::Response<Guarded>,
+    Error = Infallible,
+    Future: Send + 'static,
+> + Clone
+       + Send
+       + 'static {
+    let client = Arc::new(client);
+    service_fn(move |req| {
+        let (shared, client) = (shared.clone(), client.clone());
+        let guard = activity.enter();
+        async move {
+            let resp = handler::handle(&shared, req, &client).await;
+            // The request stays in flight until its response body is done.
+            Ok::<_, Infallible>(resp.map(|b| with_guard(b, guard)))
+        }
+    })
+}
+
+/// Drives `conn` until it ends, closing it when it has had no request in flight for the
+/// head timeout (before its first request) or the idle timeout (after).
+async fn watchdog<F, T>(conn: F, activity: &Activity, (head, idle): (Duration, Duration))
+where
+    F: std::future::Future<Output = Result<T, Box<dyn std::error::Error + Send + Sync>>>,
+{
+    tokio::pin!(conn);
+    loop {
+        let Some(until) = activity.quiet_until(head, idle) else {
+            // A request is in flight: look again after the shorter limit.
+            tokio::select! {
+                r = conn.as_mut() => { ended(r); return; }
+                _ = tokio::time::sleep(head.min(idle)) => continue,
+            }
+        };
+        if Instant::now() >= until {
+            tracing::debug!("connection closed: no request within the time allowed");
+            return;
+        }
+        tokio::select! {
+            r = conn.as_mut() => { ended(r); return; }
+            _ = tokio::time::sleep_until(until.into()) => {}
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! structure, lowered by `pipelines.rs`.
 
 mod authentication_basic;
+mod authentication_certificate;
 mod authentication_managed_identity;
 mod cache_lookup;
 mod cache_lookup_value;
@@ -36,6 +37,7 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_client_certificate;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
@@ -88,6 +90,8 @@ pub const LOWERINGS: &[Lowering] = &[
     llm_emit_token_metric::AZURE_OPENAI,
     llm_token_limit::LLM,
     llm_token_limit::AZURE_OPENAI,
+    validate_client_certificate::LOWERING,
+    authentication_certificate::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -1,9 +1,12 @@
 //! `send-request`: an outbound call (`mode`, `timeout`, `ignore-error`, the variable) built
-//! from `set-url`, `set-method`, `set-header`, `set-body` and
-//! `authentication-managed-identity`; the other authentication children and `proxy` are
-//! not executed, so `build` refuses them.
+//! from `set-url`, `set-method`, `set-header`, `set-body`,
+//! `authentication-managed-identity` and `authentication-certificate`; `authentication-basic`
+//! and `proxy` are not executed, so `build` refuses them.
 
-use super::{authentication_managed_identity, set_body, set_header, Lowering, Reported};
+use super::{
+    authentication_certificate, authentication_managed_identity, set_body, set_header, Lowering,
+    Reported,
+};
 use crate::program::{Builder, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
 use gatehouse_runtime::program::{OpKind, SendRequest};
@@ -35,6 +38,7 @@ fn send_request(
         headers: Vec::new(),
         body: None,
         identity: None,
+        certificate: None,
     };
     let mut counts = std::collections::HashMap::new();
     let mut refused = false;
@@ -60,7 +64,10 @@ fn send_request(
                 let a = authentication_managed_identity::identity(b, env, &inner, c)?;
                 out.identity = Some(a);
             }
-            "authentication-certificate" | "authentication-basic" | "proxy" => {
+            "authentication-certificate" => {
+                out.certificate = Some(authentication_certificate::certificate(b, env, &inner, c)?);
+            }
+            "authentication-basic" | "proxy" => {
                 let message = format!("gatehouse does not execute `{name}` inside `send-request`");
                 b.error(
                     site.file,

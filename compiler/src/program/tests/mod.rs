@@ -433,3 +433,57 @@ fn quota_bandwidth_is_refused_on_the_policy_and_its_children() {
         assert_eq!(errors(&d), ["gatehouse::policy::not-executed"], "{policy}");
     }
 }
+
+#[test]
+fn an_inline_pkcs12_certificate_is_refused_with_a_clear_diagnostic() {
+    for policy in [
+        r#"<authentication-certificate body="@(new byte[] { 1 })" password="p" />"#,
+        r#"<send-request response-variable-name="r"><set-url>http://x</set-url><authentication-certificate body="@(new byte[] { 1 })" /></send-request>"#,
+    ] {
+        let project = Project {
+            apis: vec![api(
+                Some(&format!("<policies><inbound>{policy}</inbound></policies>")),
+                vec![operation("get", None)],
+            )],
+            ..Project::default()
+        };
+        let (_, d) = build(&project);
+        assert!(
+            errors(&d).contains(&"gatehouse::policy::not-executed"),
+            "{policy}: {d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("--certificate ID=FILE")),
+            "{policy}"
+        );
+    }
+}
+
+#[test]
+fn client_certificate_policies_lower() {
+    for policy in [
+        r#"<authentication-certificate thumbprint="AB CD" />"#,
+        r#"<authentication-certificate certificate-id="@(&quot;c&quot;)" />"#,
+        r#"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="AB" /></identities></validate-client-certificate>"#,
+        r#"<send-request response-variable-name="r"><set-url>http://x</set-url><authentication-certificate certificate-id="c" /></send-request>"#,
+    ] {
+        let project = Project {
+            apis: vec![api(
+                Some(&format!("<policies><inbound>{policy}</inbound></policies>")),
+                vec![operation("get", None)],
+            )],
+            ..Project::default()
+        };
+        let (program, d) = build(&project);
+        assert!(errors(&d).is_empty(), "{policy}: {d:?}");
+        let names: Vec<&str> = program
+            .blocks
+            .iter()
+            .flat_map(|b| &b.ops)
+            .map(|o| o.kind.policy_name())
+            .collect();
+        let name = policy[1..].split([' ', '>']).next().unwrap_or_default();
+        assert!(names.contains(&name), "{policy}: {names:?}");
+    }
+}

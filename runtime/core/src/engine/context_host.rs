@@ -231,6 +231,10 @@ impl Host for Ctx {
         *self.request_id.get_or_insert_with(random_bytes)
     }
 
+    fn client_certificate(&self) -> Option<Arc<super::PeerCertificate>> {
+        self.req.certificate.clone()
+    }
+
     fn trace(&mut self, message: &str) {
         self.traces.push(Trace {
             source: "context.Trace".into(),

@@ -11,6 +11,7 @@
 //! request with `body: None` carries the client's body through, and a response with
 //! [`ResponseBody::Backend`] streams the backend's body through.
 
+pub mod certificate;
 mod context_host;
 mod error;
 mod exchange;
@@ -28,6 +29,7 @@ mod subscription;
 mod tests;
 mod tokens;
 
+pub use certificate::{CertificateRef, PeerCertificate};
 pub use error::LastError;
 pub use exchange::{Exchange, Trace};
 /// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
@@ -60,6 +62,8 @@ pub struct RequestHead {
     pub headers: HeaderMap,
     /// The client's address.
     pub client_ip: IpAddr,
+    /// The certificate the client presented in the TLS handshake, if any.
+    pub client_certificate: Option<Arc<PeerCertificate>>,
 }
 
 /// Where a forwarded request goes.
@@ -94,6 +98,9 @@ pub struct BackendRequest {
     /// Whether the engine needs the response body buffered (a policy reads it, or
     /// `buffer-response` is set); otherwise it may stream.
     pub buffer_response: bool,
+    /// The client certificate to present instead of the backend's own
+    /// (`authentication-certificate`).
+    pub certificate: Option<CertificateRef>,
 }
 
 /// A backend's response head.
@@ -252,6 +259,9 @@ pub struct EngineConfig {
     pub telemetry: crate::telemetry::Telemetry,
     /// Bounds of the token policies' offline estimates.
     pub llm: crate::llm::LlmLimits,
+    /// The operator's certificates: id → SHA-1 thumbprint (upper-case hexadecimal), for
+    /// `validate-client-certificate`'s `issuer-certificate-id`.
+    pub certificate_thumbprints: std::collections::HashMap<String, String>,
 }
 
 impl Default for EngineConfig {
@@ -266,6 +276,7 @@ impl Default for EngineConfig {
             cache: crate::state::CacheLimits::default(),
             telemetry: crate::telemetry::Telemetry::default(),
             llm: crate::llm::LlmLimits::default(),
+            certificate_thumbprints: std::collections::HashMap::new(),
         }
     }
 }

@@ -35,6 +35,10 @@ pub(crate) struct Request {
     /// `context.Request.OriginalUrl`, parsed on first use.
     original: OnceCell<ParsedUrl>,
     pub ip: IpAddr,
+    /// The client's TLS certificate (`context.Request.Certificate`).
+    pub certificate: Option<Arc<super::PeerCertificate>>,
+    /// The certificate backend calls present (`authentication-certificate`).
+    pub backend_certificate: Option<super::CertificateRef>,
     /// Where `forward-request` sends it (`None`: the API's service URL).
     pub target: Option<Target>,
     /// The backend base URL as `context.Request.Url` shows it.
@@ -63,6 +67,8 @@ impl Request {
             received: head.path_and_query,
             original: OnceCell::new(),
             ip: head.client_ip,
+            certificate: head.client_certificate,
+            backend_certificate: None,
             target: None,
             base: "".into(),
             path: String::new(),

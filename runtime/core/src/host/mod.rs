@@ -48,4 +48,9 @@ pub trait Host {
 
     /// `context.Trace(message)`.
     fn trace(&mut self, _message: &str) {}
+
+    /// `context.Request.Certificate`: the certificate the client presented, if any.
+    fn client_certificate(&self) -> Option<std::sync::Arc<crate::engine::PeerCertificate>> {
+        None
+    }
 }

@@ -11,6 +11,7 @@
 
 mod args;
 mod basic;
+mod certificates;
 mod collections;
 mod context;
 mod crypto_sym;
@@ -185,6 +186,7 @@ fn index() -> &'static Index {
             forms::MEMBERS,
             crypto_sym::MEMBERS,
             xml::MEMBERS,
+            certificates::MEMBERS,
         ]
         .concat();
         let mut names: Vec<&'static str> = all

@@ -287,6 +287,8 @@ pub fn chain(ty: &str) -> &'static [&'static str] {
         "List" => &["List", "IEnumerable", "object"],
         "Array" => &["Array", "IEnumerable", "object"],
         "byte[]" => &["byte[]", "Array", "IEnumerable", "object"],
+        // Records with methods (`X509Certificate2.Verify()`, read from hidden fields).
+        "anonymous" => &["anonymous", "object"],
         "Dictionary" => &["Dictionary", "IEnumerable", "object"],
         "HashSet" => &["HashSet", "IEnumerable", "object"],
         "GroupCollection" => &["GroupCollection", "IEnumerable", "object"],

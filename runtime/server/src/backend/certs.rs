@@ -94,7 +94,7 @@ pub fn presented<'p>(program: &'p Program, ids: &[u32]) -> Option<&'p str> {
 /// backend.
 pub fn load_for(
     program: &Program,
-    path_of: impl Fn(&str) -> Option<std::path::PathBuf>,
+    path_of: &impl Fn(&str) -> Option<std::path::PathBuf>,
 ) -> Result<Certificates, String> {
     let mut out = Certificates::new();
     for b in &program.backends {
@@ -106,6 +106,102 @@ pub fn load_for(
         }
         let path = path_of(name).ok_or_else(|| missing(program.str(b.name), name))?;
         out.insert(name.to_string(), Arc::new(ClientCertificate::load(&path)?));
+    }
+    Ok(out)
+}
+
+/// The certificate ids the policies of `program` name literally: `certificate-id` of
+/// `authentication-certificate` (also inside `send-request`) and `issuer-certificate-id`
+/// of `validate-client-certificate`.
+pub fn policy_certificate_ids(program: &Program) -> Vec<String> {
+    use gatehouse_runtime::program::{Arg, AuthenticationCertificate, OpKind};
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |id: &str| {
+        let name = certificate_name(id.trim()).to_string();
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    };
+    let by_id = |a: &AuthenticationCertificate| match a.key {
+        Arg::Lit(s) if !a.by_thumbprint => Some(s),
+        _ => None,
+    };
+    for op in program.blocks.iter().flat_map(|b| &b.ops) {
+        match &op.kind {
+            OpKind::AuthenticationCertificate(a) => {
+                by_id(a).into_iter().for_each(|s| add(program.str(s)))
+            }
+            OpKind::SendRequest(r) => r
+                .certificate
+                .as_ref()
+                .and_then(by_id)
+                .into_iter()
+                .for_each(|s| add(program.str(s))),
+            OpKind::ValidateClientCertificate(v) => {
+                for i in &v.identities {
+                    i.claims[7].into_iter().for_each(|s| add(program.str(s)));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The operator's certificates: those with a private key (presented to backends) by
+/// name, and every certificate's end-entity DER by name (issuers for
+/// `validate-client-certificate`).
+#[derive(Clone, Debug, Default)]
+pub struct Operator {
+    /// Certificates with their keys.
+    pub keyed: Certificates,
+    /// Every certificate (the first of its file), by name.
+    pub public: Vec<(String, CertificateDer<'static>)>,
+}
+
+/// Loads the operator's certificates: every one `given` names (a file without a private
+/// key is a public certificate), the ones backends present and the ones policies name
+/// literally (`path_of` finds their files; one not found is an error naming it).
+pub fn load_operator(
+    program: &Program,
+    given: &[(String, std::path::PathBuf)],
+    path_of: impl Fn(&str) -> Option<std::path::PathBuf>,
+) -> Result<Operator, String> {
+    let mut out = Operator {
+        keyed: load_for(program, &path_of)?,
+        public: Vec::new(),
+    };
+    let mut names: Vec<String> = given.iter().map(|(n, _)| n.clone()).collect();
+    for id in policy_certificate_ids(program) {
+        if !names.contains(&id) {
+            names.push(id);
+        }
+    }
+    for name in names {
+        let path = path_of(&name).ok_or_else(|| {
+            format!(
+                "a policy names certificate '{name}', which was not provided \
+                 (--certificate {name}=FILE or {})",
+                certificate_env_name(&name)
+            )
+        })?;
+        let pem = std::fs::read(&path)
+            .map_err(|e| format!("cannot read certificate file {}: {e}", path.display()))?;
+        let first = CertificateDer::pem_slice_iter(&pem)
+            .next()
+            .ok_or_else(|| format!("{}: no CERTIFICATE in the file", path.display()))?
+            .map_err(|e| format!("{}: not a PEM certificate: {e}", path.display()))?;
+        out.public.push((name.clone(), first));
+        if out.keyed.contains_key(&name) {
+            continue;
+        }
+        match ClientCertificate::from_pem(&pem) {
+            Ok(c) => {
+                out.keyed.insert(name, Arc::new(c));
+            }
+            Err(e) if e.contains("no private key") => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
     }
     Ok(out)
 }

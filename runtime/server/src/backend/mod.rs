@@ -16,12 +16,13 @@ use breaker::{Breaker, Outcome, Rule};
 use certs::{Certificates, ClientCertificate};
 use client::{Call, ClientSettings, Clients, OutBody, ReqBody};
 use credentials::Injected;
-use gatehouse_runtime::engine::{BackendFailure, BackendRequest, Target};
+use gatehouse_runtime::engine::{BackendFailure, BackendRequest, CertificateRef, Target};
 use gatehouse_runtime::program::{Backend, BackendId, BackendKind, Program, TlsSettings};
 use http::{header, HeaderMap, HeaderValue, Response};
 use hyper::body::Incoming;
 use pool::Pool;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The name metrics use for calls to plain URLs.
@@ -34,6 +35,7 @@ struct Entry {
     /// The `Host` header of calls to `url` over HTTP/1.
     host: Option<HeaderValue>,
     pool: Option<Pool>,
+    tls: TlsSettings,
     breaker: Breaker,
     credentials: Injected,
     clients: Clients,
@@ -42,11 +44,24 @@ struct Entry {
     inherited: Vec<(BackendId, Clients)>,
 }
 
+/// The backend called (`None`: a plain URL) and the name of the certificate presented.
+type ChosenKey = (Option<BackendId>, String);
+
 /// The backend table of one loaded program.
 pub struct Backends {
     entries: Vec<Entry>,
     /// Clients for plain URLs (`serviceUrl`, `base-url`), validating TLS fully.
     default: Clients,
+    /// The operator's certificates with their keys, by name.
+    certificates: Certificates,
+    /// Certificate names by SHA-1 thumbprint (upper-case hexadecimal).
+    thumbprints: HashMap<String, String>,
+    /// Clients presenting a certificate an `authentication-certificate` chose, by the
+    /// backend called (`None`: a plain URL) and the certificate's name; built on first
+    /// use (at most one per backend and operator certificate), so connections made with
+    /// one certificate are never reused for another or for none.
+    chosen: Mutex<HashMap<ChosenKey, Arc<Clients>>>,
+    settings: ClientSettings,
 }
 
 impl Backends {
@@ -71,6 +86,7 @@ impl Backends {
                     BackendKind::Pool(members) => Some(Pool::new(members)),
                     BackendKind::Single => None,
                 },
+                tls: b.tls,
                 breaker: Breaker::new(rules, now),
                 credentials,
                 clients: Clients::new(b.tls, cert, settings.clone()),
@@ -81,9 +97,21 @@ impl Backends {
         for (entry, b) in entries.iter_mut().zip(&program.backends) {
             entry.inherited = inherited(program, b, settings)?;
         }
+        let thumbprints = settings
+            .certificates
+            .iter()
+            .filter_map(|(name, c)| {
+                let leaf = c.chain.first()?;
+                Some((crate::peer_cert::thumbprint(leaf), name.clone()))
+            })
+            .collect();
         Ok(Backends {
             entries,
             default: Clients::new(TlsSettings::default(), None, settings.clone()),
+            certificates: settings.certificates.clone(),
+            thumbprints,
+            chosen: Mutex::new(HashMap::new()),
+            settings: settings.clone(),
         })
     }
 
@@ -121,13 +149,55 @@ impl Backends {
             host: None,
         };
         call.headers.remove(header::HOST);
+        let chosen = req.certificate.as_ref();
         match req.target {
             Target::Url(base) => {
                 call.url = join(&base, &req.path_and_query);
-                self.default.call(call, body).await
+                match chosen {
+                    None => self.default.call(call, body).await,
+                    Some(c) => {
+                        let clients = self.presenting(None, TlsSettings::default(), c)?;
+                        clients.call(call, body).await
+                    }
+                }
             }
-            Target::Backend(id) => self.call_backend(id, req.path_and_query, call, body).await,
+            Target::Backend(id) => {
+                self.call_backend(id, req.path_and_query, call, body, chosen)
+                    .await
+            }
         }
+    }
+
+    /// The clients that present certificate `c` to backend `backend` (`None`: a plain
+    /// URL) validating its TLS as `tls` says; a certificate the operator did not provide
+    /// fails the call as the handshake would.
+    fn presenting(
+        &self,
+        backend: Option<BackendId>,
+        tls: TlsSettings,
+        c: &CertificateRef,
+    ) -> Result<Arc<Clients>, BackendFailure> {
+        let name = match c {
+            CertificateRef::Id(id) => Some(id.as_str()),
+            CertificateRef::Thumbprint(t) => self.thumbprints.get(t).map(String::as_str),
+        };
+        let Some((name, cert)) = name.and_then(|n| Some((n, self.certificates.get(n)?))) else {
+            let what = match c {
+                CertificateRef::Id(id) => format!("with id '{id}'"),
+                CertificateRef::Thumbprint(t) => format!("with thumbprint '{t}'"),
+            };
+            return Err(client::failure(
+                "BackendConnectionFailure",
+                format!("No client certificate {what} was provided to the gateway."),
+            ));
+        };
+        let mut chosen = self.chosen.lock().unwrap_or_else(|e| e.into_inner());
+        let clients = chosen
+            .entry((backend, name.to_string()))
+            .or_insert_with(|| {
+                Arc::new(Clients::new(tls, Some(cert.clone()), self.settings.clone()))
+            });
+        Ok(clients.clone())
     }
 
     async fn call_backend(
@@ -136,6 +206,7 @@ impl Backends {
         mut pq: String,
         mut call: Call,
         body: OutBody,
+        chosen: Option<&CertificateRef>,
     ) -> Result<Response<Incoming>, BackendFailure> {
         let entry = self.entry(id)?;
         let mut clients = None;
@@ -156,6 +227,13 @@ impl Backends {
             }
             None => entry,
         };
+        let presenting = match chosen {
+            Some(c) => {
+                let m = self.entries.iter().position(|e| std::ptr::eq(e, member));
+                Some(self.presenting(m.map(|m| m as BackendId), member.tls, c)?)
+            }
+            None => None,
+        };
         let now = Instant::now();
         if let Err(wait) = member.breaker.admit(now) {
             return Err(unavailable(&member.name, wait));
@@ -164,7 +242,9 @@ impl Backends {
         let base = member.url.as_deref().unwrap_or_default();
         call.url = join(base, &pq);
         call.host = member.host.clone();
-        let clients = clients.unwrap_or(&member.clients);
+        let clients = presenting
+            .as_deref()
+            .unwrap_or(clients.unwrap_or(&member.clients));
         let result = clients.call(call, body).await;
         let now = Instant::now();
         match &result {

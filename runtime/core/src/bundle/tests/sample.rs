@@ -213,6 +213,10 @@ fn ops() -> Vec<OpKind> {
                 output_variable: Some(19),
                 ignore_error: Some(Arg::Expr(1)),
             }),
+            certificate: Some(crate::program::AuthenticationCertificate {
+                by_thumbprint: true,
+                key: Arg::Expr(1),
+            }),
         }),
         IpFilter(crate::program::IpFilter {
             action: lit(16),
@@ -303,6 +307,23 @@ fn ops() -> Vec<OpKind> {
         AzureOpenAiTokenLimit(TokenLimit {
             tokens_per_minute: None,
             ..token_limit(None)
+        }),
+        ValidateClientCertificate(crate::program::ValidateClientCertificate {
+            validate_revocation: true,
+            validate_trust: false,
+            validate_not_before: true,
+            validate_not_after: false,
+            ignore_error: true,
+            identities: vec![
+                crate::program::CertIdentity {
+                    claims: [Some(16), None, Some(17), None, None, None, None, Some(18)],
+                },
+                crate::program::CertIdentity::default(),
+            ],
+        }),
+        AuthenticationCertificate(crate::program::AuthenticationCertificate {
+            by_thumbprint: false,
+            key: lit(19),
         }),
     ]
 }

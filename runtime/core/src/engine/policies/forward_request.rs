@@ -63,6 +63,7 @@ pub(super) fn forward_request(
         follow_redirects: f.follow_redirects,
         http_version: f.http_version,
         buffer_response: f.buffer_response || x.needs.response,
+        certificate: x.ctx.req.backend_certificate.clone(),
     }))
 }
 

@@ -2,6 +2,7 @@
 //! [`exec`] on the operation's [`OpKind`].
 
 mod authentication_basic;
+mod authentication_certificate;
 mod authentication_managed_identity;
 mod cache_lookup;
 mod cache_lookup_value;
@@ -36,7 +37,9 @@ mod set_query_parameter;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_client_certificate;
 
+pub(crate) use authentication_certificate::certificate_ref;
 pub(crate) use authentication_managed_identity::{identified, Identified, Identifying};
 pub(crate) use cache_lookup::ResponseCache;
 pub(crate) use cors::preflight as cors_preflight;
@@ -100,6 +103,12 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         }
         OpKind::LlmTokenLimit(t) => llm_token_limit::token_limit(x, program, op, t),
         OpKind::AzureOpenAiTokenLimit(t) => llm_token_limit::token_limit(x, program, op, t),
+        OpKind::ValidateClientCertificate(v) => {
+            validate_client_certificate::validate_client_certificate(x, program, op, v)
+        }
+        OpKind::AuthenticationCertificate(a) => {
+            authentication_certificate::authentication_certificate(x, program, op, a)
+        }
     }
 }
 

@@ -123,6 +123,10 @@ fn build(x: &mut Exchange, program: &Program, op: &Op, s: &SendRequest) -> Built
         let msg = "send-request has no URL (set-url is required unless mode=\"copy\")";
         return Err(x.error_at(program, op, "", msg.to_string()));
     };
+    let certificate = match &s.certificate {
+        Some(a) => Some(super::certificate_ref(x, program, op, a)?),
+        None => None,
+    };
     let mut headers = headers.take();
     strip_fixed_hop_by_hop(&mut headers);
     headers.remove(http::header::CONTENT_LENGTH);
@@ -136,6 +140,7 @@ fn build(x: &mut Exchange, program: &Program, op: &Op, s: &SendRequest) -> Built
         follow_redirects: false,
         http_version: HttpVersion::Http1,
         buffer_response: true,
+        certificate,
     })
 }
 

@@ -144,6 +144,7 @@ fn send(b: &mut B, a: AuthenticationManagedIdentity, ignore_error: bool) -> OpKi
         headers: Vec::new(),
         body: None,
         identity: Some(a),
+        certificate: None,
     })
 }
 

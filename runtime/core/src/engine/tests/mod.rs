@@ -8,6 +8,7 @@ mod bodies;
 mod cache_responses;
 mod cache_values;
 mod check_header;
+mod client_certificates;
 mod cors;
 mod cost;
 mod errors;
@@ -266,6 +267,7 @@ pub(super) fn head(method: &str, path_and_query: &str, headers: &[(&str, &str)])
         path_and_query: path_and_query.into(),
         headers: map,
         client_ip: [10, 0, 0, 1].into(),
+        client_certificate: None,
     }
 }
 

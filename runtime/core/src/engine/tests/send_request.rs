@@ -16,6 +16,7 @@ fn send(b: &mut B, mode: &str, url: Option<&str>, ignore_error: bool) -> OpKind 
         headers: Vec::new(),
         body: (mode == "new").then(|| b.lit("grant")),
         identity: None,
+        certificate: None,
     })
 }
 
@@ -113,4 +114,34 @@ fn mode_copy_sends_the_current_request_with_its_body() {
     assert_eq!(sent.method, Method::GET);
     assert_eq!(sent.body.as_deref(), Some(&b"payload"[..]));
     assert_eq!(sent.headers.get("x-in").unwrap(), "a");
+}
+
+#[test]
+fn the_certificate_child_goes_with_the_call() {
+    let mut b = B::new();
+    let mut op = send(&mut b, "new", Some("https://idp.test/token"), false);
+    if let OpKind::SendRequest(s) = &mut op {
+        s.certificate = Some(crate::program::AuthenticationCertificate {
+            by_thumbprint: false,
+            key: b.lit("token-client"),
+        });
+    }
+    let p = b.pipeline(vec![op], None, vec![], vec![]);
+    single(&mut b, p);
+    let (gw, _) = b.gateway();
+    let mut sent = Vec::new();
+    let o = run_in_process(
+        &gw,
+        head("GET", "/orders/items/1", &[]),
+        Bytes::new(),
+        &mut |req: &BackendRequest, body: &Bytes| {
+            sent.push(req.certificate.clone());
+            ok(req, body)
+        },
+    );
+    assert_eq!(o.response.status, StatusCode::OK);
+    assert_eq!(
+        sent.first().cloned().flatten(),
+        Some(crate::engine::CertificateRef::Id("token-client".into()))
+    );
 }

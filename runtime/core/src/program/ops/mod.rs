@@ -9,6 +9,7 @@
 //! (`engine/policies/<policy>.rs`) and one line in the engine's `exec`.
 
 mod authentication_basic;
+mod authentication_certificate;
 mod authentication_managed_identity;
 mod cache_lookup;
 mod cache_lookup_value;
@@ -39,8 +40,10 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_client_certificate;
 
 pub use authentication_basic::AuthenticationBasic;
+pub use authentication_certificate::AuthenticationCertificate;
 pub use authentication_managed_identity::AuthenticationManagedIdentity;
 pub use cache_lookup::CacheLookup;
 pub use cache_lookup_value::{CacheLookupValue, CachingType};
@@ -71,6 +74,7 @@ pub use set_method::SetMethod;
 pub use set_status::SetStatus;
 pub use set_variable::SetVariable;
 pub use trace::{Severity, TraceOp};
+pub use validate_client_certificate::{CertIdentity, ValidateClientCertificate};
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
@@ -293,6 +297,10 @@ op_kinds! {
     LlmTokenLimit(TokenLimit) = 99, "llm-token-limit";
     /// `azure-openai-token-limit`: the Azure OpenAI twin of `llm-token-limit`.
     AzureOpenAiTokenLimit(TokenLimit) = 100, "azure-openai-token-limit";
+    /// `validate-client-certificate`: checks of the client's TLS certificate.
+    ValidateClientCertificate(ValidateClientCertificate) = 37, "validate-client-certificate";
+    /// `authentication-certificate`: the certificate backend calls present.
+    AuthenticationCertificate(AuthenticationCertificate) = 38, "authentication-certificate";
 }
 
 impl OpKind {

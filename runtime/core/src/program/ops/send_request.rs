@@ -1,6 +1,8 @@
 //! `send-request`: an outbound call whose response is stored in a variable.
 
-use super::{Arg, AuthenticationManagedIdentity, HeaderOp, OpData, Printer, Refs};
+use super::{
+    Arg, AuthenticationCertificate, AuthenticationManagedIdentity, HeaderOp, OpData, Printer, Refs,
+};
 use crate::bundle::{many, put_flags, put_len, put_opt_arg, put_var, BundleError, ProgramReader};
 use crate::program::StrId;
 
@@ -25,6 +27,8 @@ pub struct SendRequest {
     pub body: Option<Arg>,
     /// `<authentication-managed-identity>`: a token for the call.
     pub identity: Option<AuthenticationManagedIdentity>,
+    /// `<authentication-certificate>`: the certificate the call presents.
+    pub certificate: Option<AuthenticationCertificate>,
 }
 
 impl SendRequest {
@@ -46,6 +50,10 @@ impl OpData for SendRequest {
         put_flags(w, &[self.identity.is_some()]);
         if let Some(i) = &self.identity {
             i.write(w);
+        }
+        put_flags(w, &[self.certificate.is_some()]);
+        if let Some(c) = &self.certificate {
+            c.write(w);
         }
     }
 
@@ -71,6 +79,10 @@ impl OpData for SendRequest {
                 [true] => Some(AuthenticationManagedIdentity::read(r)?),
                 [false] => None,
             },
+            certificate: match r.flags::<1>("send-request certificate")? {
+                [true] => Some(AuthenticationCertificate::read(r)?),
+                [false] => None,
+            },
         })
     }
 
@@ -93,6 +105,9 @@ impl OpData for SendRequest {
                 i.print(p, "authentication-managed-identity")
             ));
         }
+        if let Some(c) = &self.certificate {
+            s.push_str(&format!(" ({})", c.print(p, "authentication-certificate")));
+        }
         s
     }
 
@@ -108,6 +123,9 @@ impl OpData for SendRequest {
         self.body.into_iter().for_each(|a| v.arg(a));
         if let Some(i) = &self.identity {
             i.refs(v);
+        }
+        if let Some(c) = &self.certificate {
+            c.refs(v);
         }
     }
 }
