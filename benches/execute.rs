@@ -186,6 +186,8 @@ fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
                     bytes::Bytes::from_static(br#"{"access_token":"t0k3n","expires_in":3600}"#);
                 input = Resume::Sent(Ok((head, body)));
             }
+            Step::Sleep(_) => input = Resume::Slept,
+            Step::SendConcurrent(_) => return StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -259,6 +261,8 @@ fn exchange_with(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> Status
                 };
                 input = Resume::Sent(Ok((head, body.clone())));
             }
+            Step::Sleep(_) => input = Resume::Slept,
+            Step::SendConcurrent(_) => return StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

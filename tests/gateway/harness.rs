@@ -162,8 +162,8 @@ impl RequestRun for ProxyRun<'_> {
                 };
                 self.respond(status, HeaderMap::new(), ResponseBody::Empty)
             }
-            // This engine never asks for a `send-request` call.
-            Resume::Sent(_) => self.respond(
+            // This engine never asks for a `send-request` call nor a wait.
+            Resume::Sent(_) | Resume::Slept | Resume::SentOne(..) => self.respond(
                 StatusCode::BAD_GATEWAY,
                 HeaderMap::new(),
                 ResponseBody::Empty,

@@ -57,6 +57,8 @@ fn block(file: &Arc<SourceFile>, b: &Element, depth: usize, out: &mut Vec<Diagno
             for branch in e.child_elements() {
                 block(file, branch, depth + 1, out);
             }
+        } else if name == "retry" || name == "wait" {
+            block(file, e, depth + 1, out);
         } else if !is_executed(name) && catalogue().policy(name).is_some() {
             let (msg, help) = message(e);
             out.push(

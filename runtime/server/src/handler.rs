@@ -16,7 +16,10 @@ use http::{header, HeaderMap, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Empty, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Incoming};
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Instant;
 
 /// The body of a response to the client.
@@ -154,6 +157,7 @@ async fn drive<E: Engine, X: RequestRun>(
 ) -> Response<RespBody> {
     let config = &shared.config;
     let mut input = Resume::Start;
+    let mut concurrent = Concurrent::default();
     loop {
         // The engine never panics on a request; should it all the same, this request gets
         // a 500 and the gateway goes on serving (the panic hook has logged it).
@@ -161,7 +165,24 @@ async fn drive<E: Engine, X: RequestRun>(
         let Ok(step) = step else {
             return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal gateway error");
         };
+        if !matches!(step, Step::SendConcurrent(_)) {
+            // The calls of a `wait` still in flight are no longer wanted: dropped here.
+            concurrent.calls.clear();
+        }
         input = match step {
+            Step::SendConcurrent(calls) => {
+                for (tag, req) in calls {
+                    let call = send(shared, backends, req);
+                    concurrent.calls.push((tag, Box::pin(call)));
+                }
+                match concurrent.next().await {
+                    Some((tag, r)) => Resume::SentOne(tag, r),
+                    None => {
+                        let msg = "internal gateway error: nothing to wait for";
+                        return plain(StatusCode::INTERNAL_SERVER_ERROR, msg);
+                    }
+                }
+            }
             Step::NeedRequestBody => match bodies.client_bytes.clone() {
                 Some(b) => Resume::RequestBody(b),
                 None => match collect(bodies.client.take(), config.max_request_body).await {
@@ -211,6 +232,11 @@ async fn drive<E: Engine, X: RequestRun>(
                 }
             }
             Step::Send(req) => Resume::Sent(send(shared, backends, req).await),
+            // A `retry` between two runs; the client's going away drops this future.
+            Step::Sleep(d) => {
+                tokio::time::sleep(d).await;
+                Resume::Slept
+            }
             Step::NeedResponseBody => match bodies.backend_bytes.clone() {
                 Some(b) => Resume::ResponseBody(b),
                 None => match collect(bodies.backend.take(), config.max_response_body).await {
@@ -271,6 +297,34 @@ async fn send<E: Engine>(
         shared.metrics.backend_error(URL_LABEL, f.reason);
     }
     result
+}
+
+/// The answer of one outbound call.
+type Sent = Result<(BackendResponse, Bytes), BackendFailure>;
+
+/// The calls of a `wait` in flight, each with its tag.
+#[derive(Default)]
+struct Concurrent<'a> {
+    calls: Vec<(u32, Pin<Box<dyn Future<Output = Sent> + Send + 'a>>)>,
+}
+
+impl Concurrent<'_> {
+    /// The first call to finish (`None` when none is in flight).
+    async fn next(&mut self) -> Option<(u32, Sent)> {
+        if self.calls.is_empty() {
+            return None;
+        }
+        std::future::poll_fn(|cx| {
+            for i in 0..self.calls.len() {
+                if let Poll::Ready(r) = self.calls[i].1.as_mut().poll(cx) {
+                    let (tag, _) = self.calls.swap_remove(i);
+                    return Poll::Ready(Some((tag, r)));
+                }
+            }
+            Poll::Pending
+        })
+        .await
+    }
 }
 
 /// Why a body could not be collected.

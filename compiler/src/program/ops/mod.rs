@@ -16,6 +16,7 @@ mod mock_response;
 mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
+mod retry;
 mod return_response;
 mod rewrite_uri;
 mod send_request;
@@ -26,6 +27,7 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod wait;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
@@ -66,6 +68,8 @@ pub const LOWERINGS: &[Lowering] = &[
     ip_filter::LOWERING,
     cors::LOWERING,
     authentication_basic::LOWERING,
+    retry::LOWERING,
+    wait::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

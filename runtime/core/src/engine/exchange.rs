@@ -61,6 +61,10 @@ pub(crate) enum Stage {
     ResponseBody,
     /// Waiting for a `send-request` answer.
     Sending,
+    /// Waiting between two runs of a `retry`.
+    Sleeping,
+    /// Waiting for the calls of a `wait`'s children.
+    Waiting,
     Done,
 }
 
@@ -109,6 +113,10 @@ pub struct Exchange {
     pub(crate) pending: Option<LastError>,
     /// The `send-request` waiting for its answer.
     pub(crate) sending: Option<super::policies::Sending>,
+    /// The `retry` policies running, innermost last.
+    pub(crate) loops: Vec<super::policies::RetryLoop>,
+    /// The children of a running `wait`.
+    pub(crate) fibers: Option<Box<super::policies::Fibers>>,
     /// A `cors` policy already decided this request's CORS headers.
     pub(crate) cors_done: bool,
     /// A preflight answered before the pipeline (`cors`).
@@ -155,6 +163,8 @@ impl Exchange {
             early: None,
             pending: None,
             sending: None,
+            loops: Vec::new(),
+            fibers: None,
             cors_done: false,
             preflight: false,
         };

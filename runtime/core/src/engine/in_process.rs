@@ -23,8 +23,11 @@ pub struct Outcome {
     pub exchange: super::Exchange,
     /// Every request sent to the backend.
     pub forwarded: Vec<BackendRequest>,
-    /// Effects asked for, in order (`request-body`, `forward`, `send`, `response-body`).
+    /// Effects asked for, in order (`request-body`, `forward`, `send`, `response-body`,
+    /// `sleep`).
     pub effects: Vec<&'static str>,
+    /// The waits asked for ([`Step::Sleep`]), in order: recorded, not slept.
+    pub sleeps: Vec<std::time::Duration>,
 }
 
 /// Runs `head` with client body `body` through `gw`, answering forwards (and
@@ -39,11 +42,19 @@ pub fn run_in_process(
     let mut input = Resume::Start;
     let mut forwarded = Vec::new();
     let mut effects = Vec::new();
+    let mut sleeps = Vec::new();
     let mut backend_body = Bytes::new();
+    // Answers of concurrent calls not yet handed back, first made first.
+    let mut queued = std::collections::VecDeque::new();
     // Each effect moves the exchange forward; the bound only guards against a broken
     // engine looping.
-    for _ in 0..64 {
-        match x.resume(input) {
+    for _ in 0..1024 {
+        let step = x.resume(input);
+        if !matches!(step, Step::SendConcurrent(_)) {
+            // The calls still in flight are no longer wanted.
+            queued.clear();
+        }
+        match step {
             Step::NeedRequestBody => {
                 effects.push("request-body");
                 input = Resume::RequestBody(body.clone());
@@ -69,6 +80,23 @@ pub fn run_in_process(
                 effects.push("response-body");
                 input = Resume::ResponseBody(backend_body.clone());
             }
+            Step::SendConcurrent(calls) => {
+                effects.push("send-concurrent");
+                for (tag, req) in calls {
+                    let sent = req.body.clone().unwrap_or_default();
+                    queued.push_back((tag, backend(&req, &sent)));
+                    forwarded.push(req);
+                }
+                input = match queued.pop_front() {
+                    Some((tag, answer)) => Resume::SentOne(tag, answer),
+                    None => break,
+                };
+            }
+            Step::Sleep(d) => {
+                effects.push("sleep");
+                sleeps.push(d);
+                input = Resume::Slept;
+            }
             Step::Respond(response) => {
                 let body = match &response.body {
                     ResponseBody::Empty => Bytes::new(),
@@ -81,6 +109,7 @@ pub fn run_in_process(
                     exchange: x,
                     forwarded,
                     effects,
+                    sleeps,
                 };
             }
         }
@@ -96,5 +125,6 @@ pub fn run_in_process(
         exchange: x,
         forwarded,
         effects,
+        sleeps,
     }
 }

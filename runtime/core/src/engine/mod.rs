@@ -132,6 +132,11 @@ pub enum Resume {
     BodyFailed(BodyFailure),
     /// The answer to [`Step::Send`]: the response head and its whole body, or the failure.
     Sent(Result<(BackendResponse, Bytes), BackendFailure>),
+    /// The wait asked for by [`Step::Sleep`] is over.
+    Slept,
+    /// One call of [`Step::SendConcurrent`] finished (the first of those in flight): its
+    /// tag and its answer, as for [`Resume::Sent`].
+    SentOne(u32, Result<(BackendResponse, Bytes), BackendFailure>),
 }
 
 /// Why the driver could not read a body whole.
@@ -156,6 +161,14 @@ pub enum Step {
     /// the body always given), read its whole response body (bounded like a backend's) and
     /// resume with [`Resume::Sent`].
     Send(BackendRequest),
+    /// Start these calls (each with its tag; sent and read as for [`Step::Send`]) besides
+    /// those still in flight, and resume with [`Resume::SentOne`] for the first of all of
+    /// them to finish (`wait`). Any other step means the calls still in flight are no
+    /// longer wanted: the driver drops them.
+    SendConcurrent(Vec<(u32, BackendRequest)>),
+    /// Wait this long (a `retry` between runs of its policies), then resume with
+    /// [`Resume::Slept`]. The in-process driver records the wait instead of sleeping.
+    Sleep(Duration),
     /// Done: answer the client.
     Respond(Response),
 }
@@ -198,6 +211,8 @@ pub struct EngineConfig {
     pub max_exchange_bytes: usize,
     /// Bounds of the in-process rate-limit and quota counters.
     pub counters: crate::state::CounterLimits,
+    /// Longest wait `retry` takes between two runs (a longer computed wait is cut to it).
+    pub max_retry_wait: Duration,
 }
 
 impl Default for EngineConfig {
@@ -209,6 +224,7 @@ impl Default for EngineConfig {
             max_ops: 100_000,
             max_exchange_bytes: 64 << 20,
             counters: crate::state::CounterLimits::default(),
+            max_retry_wait: Duration::from_secs(300),
         }
     }
 }

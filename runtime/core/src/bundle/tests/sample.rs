@@ -128,6 +128,10 @@ fn ops() -> Vec<OpKind> {
             buffer_response: false,
             fail_on_error_status_code: true,
             http_version: HttpVersion::Http2Or1,
+            exprs: vec![
+                (crate::program::ForwardAttr::TimeoutMs, 0),
+                (crate::program::ForwardAttr::HttpVersion, 2),
+            ],
         }),
         RateLimitByKey(crate::program::RateLimitByKey {
             calls: lit(16),
@@ -221,6 +225,32 @@ fn ops() -> Vec<OpKind> {
         AuthenticationBasic(crate::program::AuthenticationBasic {
             username: lit(16),
             password: Arg::Expr(2),
+        }),
+        Retry(crate::program::Retry {
+            condition: 0,
+            count: lit(16),
+            interval: Arg::Expr(1),
+            max_interval: Some(lit(17)),
+            delta: Some(Arg::Expr(2)),
+            first_fast_retry: None,
+            body: 4,
+        }),
+        Retry(crate::program::Retry {
+            condition: 1,
+            count: Arg::Expr(0),
+            interval: lit(16),
+            max_interval: None,
+            delta: None,
+            first_fast_retry: Some(lit(3)),
+            body: 4,
+        }),
+        Wait(crate::program::Wait {
+            mode: Some(lit(16)),
+            branches: vec![4, 2],
+        }),
+        Wait(crate::program::Wait {
+            mode: None,
+            branches: vec![4],
         }),
     ]
 }

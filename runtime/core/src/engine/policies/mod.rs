@@ -13,6 +13,7 @@ mod mock_response;
 mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
+mod retry;
 mod return_response;
 mod rewrite_uri;
 mod send_request;
@@ -24,11 +25,16 @@ mod set_query_parameter;
 mod set_status;
 mod set_variable;
 mod trace;
+mod wait;
 
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
+pub(crate) use retry::{
+    body_done as retry_body_done, catch as retry_catch, is_loop_frame, RetryLoop,
+};
 pub(crate) use send_request::{sent, Sending};
+pub(crate) use wait::{wait_sent, Fibers};
 
 use super::exchange::Exchange;
 use super::run::Next;
@@ -64,6 +70,8 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::AuthenticationBasic(a) => {
             authentication_basic::authentication_basic(x, program, op, a)
         }
+        OpKind::Retry(r) => retry::retry(x, program, op, r),
+        OpKind::Wait(w) => wait::wait(x, program, op, w),
     }
 }
 

@@ -19,6 +19,7 @@ mod mock_response;
 mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
+mod retry;
 mod return_response;
 mod rewrite_uri;
 mod send_request;
@@ -29,18 +30,20 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod wait;
 
 pub use authentication_basic::AuthenticationBasic;
 pub use check_header::CheckHeader;
 pub use choose::Choose;
 pub use cors::Cors;
 pub use find_and_replace::FindAndReplace;
-pub use forward_request::{ForwardRequest, HttpVersion};
+pub use forward_request::{ForwardAttr, ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use mock_response::MockResponse;
 pub use quota::Quota;
 pub use rate_limit::{Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
+pub use retry::Retry;
 pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
 pub use send_request::SendRequest;
@@ -51,6 +54,7 @@ pub use set_method::SetMethod;
 pub use set_status::SetStatus;
 pub use set_variable::SetVariable;
 pub use trace::{Severity, TraceOp};
+pub use wait::Wait;
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
@@ -249,6 +253,10 @@ op_kinds! {
     Cors(Cors) = 33, "cors";
     /// `authentication-basic`: the request's `Authorization: Basic` header.
     AuthenticationBasic(AuthenticationBasic) = 34, "authentication-basic";
+    /// `retry`: a block run again while its condition holds, with APIM's waits between.
+    Retry(Retry) = 65, "retry";
+    /// `wait`: child policies run concurrently, until all or any of them is done.
+    Wait(Wait) = 66, "wait";
 }
 
 impl OpKind {
