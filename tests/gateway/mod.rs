@@ -21,3 +21,4 @@ mod soak;
 mod streaming;
 mod tls;
 mod transform;
+mod wait;

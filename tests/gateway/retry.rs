@@ -47,6 +47,11 @@ fn project(name: &str, service: &str, backend: &str, backends: &[(&str, String)]
     dir
 }
 
+/// [`project`] without backend entities.
+pub(super) fn project_dir(name: &str, service: &str, backend: &str) -> TempDir {
+    project(name, service, backend, &[])
+}
+
 /// The gateway for a backend section, built from XML.
 pub(super) fn gateway(name: &str, backend: &str) -> Gateway {
     let dir = project(name, "http://backend.example", backend, &[]);
