@@ -188,6 +188,7 @@ fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
             }
             Step::Sleep(_) => input = Resume::Slept,
             Step::SendConcurrent(_) => return StatusCode::INTERNAL_SERVER_ERROR,
+            Step::SendDetached(_) => input = Resume::Detached,
         }
     }
 }
@@ -263,6 +264,7 @@ fn exchange_with(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> Status
             }
             Step::Sleep(_) => input = Resume::Slept,
             Step::SendConcurrent(_) => return StatusCode::INTERNAL_SERVER_ERROR,
+            Step::SendDetached(_) => input = Resume::Detached,
         }
     }
 }

@@ -79,6 +79,14 @@ pub struct Args {
     /// send (past it, expired windows are swept and the least-used counters evicted).
     #[arg(long, value_name = "MIB", default_value_t = (EngineConfig::default().counters.max_bytes >> 20) as u64)]
     counter_memory: u64,
+    /// Most `send-one-way-request` calls in flight at once; more are dropped (counted in
+    /// `/metrics` as `gatehouse_detached_calls_total{outcome="dropped"}`).
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_detached_calls)]
+    max_detached_calls: usize,
+    /// Longest wait, in seconds, `retry` takes between two runs (longer computed waits are
+    /// cut to it).
+    #[arg(long, value_name = "SECS", default_value_t = EngineConfig::default().max_retry_wait.as_secs())]
+    max_retry_wait: u64,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -106,6 +114,7 @@ pub fn run(args: &Args) -> u8 {
         header_read_timeout: secs(args.header_timeout),
         idle_timeout: secs(args.idle_timeout),
         body_read_timeout: secs(args.body_timeout),
+        max_detached_calls: args.max_detached_calls.max(1),
         ..ServerConfig::default()
     };
     let path = args.path.clone();
@@ -115,6 +124,7 @@ pub fn run(args: &Args) -> u8 {
     engine.counters.max_bytes = usize::try_from(args.counter_memory.max(1))
         .unwrap_or(usize::MAX >> 20)
         .saturating_mul(1 << 20);
+    engine.max_retry_wait = Duration::from_secs(args.max_retry_wait);
     let rebuild: Rebuild<Gateway> = Arc::new(move || {
         let program = load_program(&path, &secrets)?;
         let mut client = client.clone();

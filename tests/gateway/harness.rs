@@ -163,11 +163,12 @@ impl RequestRun for ProxyRun<'_> {
                 self.respond(status, HeaderMap::new(), ResponseBody::Empty)
             }
             // This engine never asks for a `send-request` call nor a wait.
-            Resume::Sent(_) | Resume::Slept | Resume::SentOne(..) => self.respond(
-                StatusCode::BAD_GATEWAY,
-                HeaderMap::new(),
-                ResponseBody::Empty,
-            ),
+            Resume::Sent(_) | Resume::Slept | Resume::SentOne(..) | Resume::Detached => self
+                .respond(
+                    StatusCode::BAD_GATEWAY,
+                    HeaderMap::new(),
+                    ResponseBody::Empty,
+                ),
             Resume::ResponseBody(b) => {
                 let (status, mut headers) = self.answer.take().unwrap_or_default();
                 headers.insert("x-read-bytes", HeaderValue::from(b.len()));

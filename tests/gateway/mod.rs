@@ -16,6 +16,7 @@ mod project;
 mod retry;
 mod run_bundle;
 mod run_cmd;
+mod send_one_way;
 mod send_request;
 mod soak;
 mod streaming;

@@ -31,7 +31,9 @@ pub fn answer<E: Engine, B>(
         }
         "/readyz" => plain(StatusCode::OK, "ready\n"),
         "/metrics" => {
-            let mut resp = Response::new(full(Bytes::from(shared.metrics.render())));
+            let mut text = shared.metrics.render();
+            shared.detached.render(&mut text);
+            let mut resp = Response::new(full(Bytes::from(text)));
             resp.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

@@ -4,7 +4,7 @@
 use super::access_log::{self, AccessEntry};
 use super::metrics::Metrics;
 use super::timed::TimedBody;
-use super::{Engine, RequestRun, Shared};
+use super::{Engine, Loaded, RequestRun, Shared};
 use crate::backend::client::{failure, BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
 use crate::backend::{Backends, URL_LABEL};
 use bytes::Bytes;
@@ -19,6 +19,7 @@ use hyper::body::{Body, Incoming};
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::Poll;
 use std::time::Instant;
 
@@ -59,7 +60,7 @@ pub async fn handle<E: Engine>(
         backend: None,
         backend_bytes: None,
     };
-    let resp = drive(shared, &loaded.backends, &mut exchange, &mut bodies).await;
+    let resp = drive(shared, &loaded, &mut exchange, &mut bodies).await;
     let (api, operation) = exchange.route();
     let duration = started.elapsed();
     let status = resp.status().as_u16();
@@ -151,10 +152,11 @@ fn request_head(parts: &mut http::request::Parts, client_ip: IpAddr, scheme: &st
 /// Resumes the exchange until it answers, performing each effect.
 async fn drive<E: Engine, X: RequestRun>(
     shared: &Shared<E>,
-    backends: &Backends,
+    loaded: &Arc<Loaded<E>>,
     exchange: &mut X,
     bodies: &mut Bodies,
 ) -> Response<RespBody> {
+    let backends = &loaded.backends;
     let config = &shared.config;
     let mut input = Resume::Start;
     let mut concurrent = Concurrent::default();
@@ -233,6 +235,10 @@ async fn drive<E: Engine, X: RequestRun>(
             }
             Step::Send(req) => Resume::Sent(send(shared, backends, req).await),
             // A `retry` between two runs; the client's going away drops this future.
+            Step::SendDetached(call) => {
+                shared.detached.send(loaded.clone(), call);
+                Resume::Detached
+            }
             Step::Sleep(d) => {
                 tokio::time::sleep(d).await;
                 Resume::Slept

@@ -8,6 +8,7 @@
 pub mod access_log;
 pub mod admin;
 pub mod backend;
+pub mod detached;
 pub mod echo;
 pub mod gateway;
 pub mod handler;
@@ -98,6 +99,9 @@ pub struct ServerConfig {
     pub drain_timeout: Duration,
     /// Backend client settings.
     pub client: ClientSettings,
+    /// Most detached calls (`send-one-way-request`) in flight at once; past it new ones
+    /// are dropped and counted.
+    pub max_detached_calls: usize,
 }
 
 impl Default for ServerConfig {
@@ -113,6 +117,7 @@ impl Default for ServerConfig {
             max_connections: 10_000,
             drain_timeout: Duration::from_secs(30),
             client: ClientSettings::default(),
+            max_detached_calls: 1024,
         }
     }
 }
@@ -125,6 +130,8 @@ pub struct Shared<E> {
     pub metrics: metrics::Metrics,
     /// Limits.
     pub config: ServerConfig,
+    /// Calls sent off the request path.
+    pub detached: detached::Detached,
 }
 
 impl<E: Engine> Shared<E> {
@@ -133,6 +140,7 @@ impl<E: Engine> Shared<E> {
         Shared {
             current: arc_swap::ArcSwap::from_pointee(loaded),
             metrics: metrics::Metrics::default(),
+            detached: detached::Detached::new(config.max_detached_calls),
             config,
         }
     }

@@ -19,6 +19,7 @@ mod rate_limit_by_key;
 mod retry;
 mod return_response;
 mod rewrite_uri;
+mod send_one_way_request;
 mod send_request;
 mod set_backend_service;
 mod set_body;
@@ -70,6 +71,7 @@ pub const LOWERINGS: &[Lowering] = &[
     authentication_basic::LOWERING,
     retry::LOWERING,
     wait::LOWERING,
+    send_one_way_request::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -65,6 +65,8 @@ pub(crate) enum Stage {
     Sleeping,
     /// Waiting for the calls of a `wait`'s children.
     Waiting,
+    /// Waiting for a detached call to be queued.
+    Detaching,
     Done,
 }
 

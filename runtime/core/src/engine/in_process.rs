@@ -92,6 +92,14 @@ pub fn run_in_process(
                     None => break,
                 };
             }
+            Step::SendDetached(call) => {
+                // The answer is not waited for: the mock sees the call, its answer is dropped.
+                effects.push("send-detached");
+                let sent = call.request.body.clone().unwrap_or_default();
+                let _ = backend(&call.request, &sent);
+                forwarded.push(call.request);
+                input = Resume::Detached;
+            }
             Step::Sleep(d) => {
                 effects.push("sleep");
                 sleeps.push(d);

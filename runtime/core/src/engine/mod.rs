@@ -92,6 +92,17 @@ pub struct BackendRequest {
     pub buffer_response: bool,
 }
 
+/// A call sent off the request's path: nobody waits for its answer.
+#[derive(Clone, Debug)]
+pub struct DetachedCall {
+    /// The request (`Target::Url`, empty `path_and_query`, the body given).
+    pub request: BackendRequest,
+    /// The policy that made it, for metrics (`send-one-way-request`, …).
+    pub source: &'static str,
+    /// Further tries after a failure (a connection error, a 5xx or a 429), with back-off.
+    pub retries: u32,
+}
+
 /// A backend's response head.
 #[derive(Clone, Debug)]
 pub struct BackendResponse {
@@ -134,6 +145,8 @@ pub enum Resume {
     Sent(Result<(BackendResponse, Bytes), BackendFailure>),
     /// The wait asked for by [`Step::Sleep`] is over.
     Slept,
+    /// The call of [`Step::SendDetached`] is queued (or dropped).
+    Detached,
     /// One call of [`Step::SendConcurrent`] finished (the first of those in flight): its
     /// tag and its answer, as for [`Resume::Sent`].
     SentOne(u32, Result<(BackendResponse, Bytes), BackendFailure>),
@@ -166,6 +179,10 @@ pub enum Step {
     /// them to finish (`wait`). Any other step means the calls still in flight are no
     /// longer wanted: the driver drops them.
     SendConcurrent(Vec<(u32, BackendRequest)>),
+    /// Send this call off the request's path (`send-one-way-request`): queue it (or drop
+    /// it, counted, when the queue is full) and resume at once with [`Resume::Detached`];
+    /// its answer is read and dropped.
+    SendDetached(DetachedCall),
     /// Wait this long (a `retry` between runs of its policies), then resume with
     /// [`Resume::Slept`]. The in-process driver records the wait instead of sleeping.
     Sleep(Duration),

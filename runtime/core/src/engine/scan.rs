@@ -168,7 +168,7 @@ fn block_needs(
     let mut copies = false;
     for op in &b.ops {
         // `send-request mode="copy"` (or a mode computed per request) sends the request body.
-        if let OpKind::SendRequest(s) = &op.kind {
+        if let OpKind::SendRequest(s) | OpKind::SendOneWayRequest(s) = &op.kind {
             copies |= s.mode.is_some_and(|m| match m {
                 crate::program::Arg::Lit(s) => !program.str(s).eq_ignore_ascii_case("new"),
                 crate::program::Arg::Expr(_) => true,

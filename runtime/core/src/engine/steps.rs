@@ -89,6 +89,10 @@ impl Exchange {
                     super::run::Next::Go | super::run::Next::Enter(_) => self.drive(),
                 }
             }
+            (Stage::Detaching, Resume::Detached) => {
+                self.stage = Stage::Running;
+                self.drive()
+            }
             (Stage::Sleeping, Resume::Slept) => {
                 self.stage = Stage::Running;
                 self.drive()

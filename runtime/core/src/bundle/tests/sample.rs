@@ -252,6 +252,16 @@ fn ops() -> Vec<OpKind> {
             mode: None,
             branches: vec![4],
         }),
+        SendOneWayRequest(crate::program::SendRequest {
+            mode: None,
+            variable: 18,
+            timeout: Some(Arg::Expr(0)),
+            ignore_error: false,
+            url: Some(Arg::Expr(1)),
+            method: Some(lit(17)),
+            headers: vec![],
+            body: None,
+        }),
     ]
 }
 

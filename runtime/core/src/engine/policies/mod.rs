@@ -16,6 +16,7 @@ mod rate_limit_by_key;
 mod retry;
 mod return_response;
 mod rewrite_uri;
+mod send_one_way_request;
 mod send_request;
 mod set_backend_service;
 mod set_body;
@@ -72,6 +73,9 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         }
         OpKind::Retry(r) => retry::retry(x, program, op, r),
         OpKind::Wait(w) => wait::wait(x, program, op, w),
+        OpKind::SendOneWayRequest(s) => {
+            send_one_way_request::send_one_way_request(x, program, op, s)
+        }
     }
 }
 

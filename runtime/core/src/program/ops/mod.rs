@@ -257,6 +257,8 @@ op_kinds! {
     Retry(Retry) = 65, "retry";
     /// `wait`: child policies run concurrently, until all or any of them is done.
     Wait(Wait) = 66, "wait";
+    /// `send-one-way-request`: a call nobody waits for (the payload's variable is unused).
+    SendOneWayRequest(SendRequest) = 67, "send-one-way-request";
 }
 
 impl OpKind {
