@@ -140,19 +140,27 @@ impl OpData for ForwardRequest {
     }
 
     fn print(&self, _p: &Printer<'_>, name: &str) -> String {
-        let mut s = format!(
-            "{name} timeout={}ms follow-redirects={} buffer-request-body={} buffer-response={} fail-on-error-status-code={} http-version={:?}",
-            self.timeout_ms,
-            self.follow_redirects,
-            self.buffer_request_body,
+        // An attribute given as an expression shows it instead of the literal value.
+        let shown = |a: ForwardAttr, lit: String| {
+            self.exprs
+                .iter()
+                .find(|(x, _)| *x == a)
+                .map_or(lit, |(_, c)| format!("expr#{c}"))
+        };
+        let timeout = match self.exprs.iter().find(|(a, _)| {
+            matches!(a, ForwardAttr::Timeout | ForwardAttr::TimeoutMs)
+        }) {
+            Some((a, c)) => format!("{}=expr#{c}", a.name()),
+            None => format!("timeout={}ms", self.timeout_ms),
+        };
+        format!(
+            "{name} {timeout} follow-redirects={} buffer-request-body={} buffer-response={} fail-on-error-status-code={} http-version={}",
+            shown(ForwardAttr::FollowRedirects, self.follow_redirects.to_string()),
+            shown(ForwardAttr::BufferRequestBody, self.buffer_request_body.to_string()),
             self.buffer_response,
             self.fail_on_error_status_code,
-            self.http_version
-        );
-        for (a, c) in &self.exprs {
-            s.push_str(&format!(" {}=expr#{c}", a.name()));
-        }
-        s
+            shown(ForwardAttr::HttpVersion, format!("{:?}", self.http_version))
+        )
     }
 
     fn refs(&self, v: &mut dyn Refs) {
