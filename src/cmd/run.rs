@@ -87,6 +87,10 @@ pub struct Args {
     /// cut to it).
     #[arg(long, value_name = "SECS", default_value_t = EngineConfig::default().max_retry_wait.as_secs())]
     max_retry_wait: u64,
+    /// How many times one request may pass through this gateway (a backend or call URL
+    /// pointing back at it) before the next call fails with 508.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_self_hops)]
+    max_self_hops: u32,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -115,6 +119,7 @@ pub fn run(args: &Args) -> u8 {
         idle_timeout: secs(args.idle_timeout),
         body_read_timeout: secs(args.body_timeout),
         max_detached_calls: args.max_detached_calls.max(1),
+        max_self_hops: args.max_self_hops,
         ..ServerConfig::default()
     };
     let path = args.path.clone();

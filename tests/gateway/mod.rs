@@ -10,6 +10,7 @@ mod forward_expressions;
 mod hardening;
 mod harness;
 mod lifecycle;
+mod loops;
 mod malformed;
 mod policies;
 mod project;

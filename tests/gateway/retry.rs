@@ -23,6 +23,16 @@ const ON_ERROR: &str = r#"<on-error><return-response><set-status code="599" />
     <set-body>@(context.LastError.Source + "/" + context.LastError.Reason)</set-body>
     </return-response></on-error>"#;
 
+/// [`project`] with an empty `on-error`, no backend entities and an unused service URL.
+pub(super) fn project_dir_plain(name: &str, backend: &str) -> TempDir {
+    let dir = project(name, "http://unused.example", backend, &[]);
+    let doc = format!(
+        "<policies><inbound><base /></inbound><backend>{backend}</backend><outbound><base /></outbound><on-error><base /></on-error></policies>"
+    );
+    dir.write("apis/r/operations/x/policy.xml", &doc);
+    dir
+}
+
 /// A project: API `r` at `r` (service URL `service`), operation `POST /x` whose backend
 /// section is `backend`; `backends` are `(name, backendInformation.json)`.
 fn project(name: &str, service: &str, backend: &str, backends: &[(&str, String)]) -> TempDir {

@@ -2,6 +2,7 @@
 //! hyper — reading bodies with a size bound, calling backends, streaming bodies through.
 
 use super::access_log::{self, AccessEntry};
+use super::hops::Hops;
 use super::metrics::Metrics;
 use super::timed::TimedBody;
 use super::{Engine, Loaded, RequestRun, Shared};
@@ -50,6 +51,8 @@ pub async fn handle<E: Engine>(
     }
     let loaded = shared.current.load_full();
     let (mut parts, body) = req.into_parts();
+    // This gateway's loop marker is read and removed before any policy sees the request.
+    let hops = Hops::take(shared.instance, &mut parts.headers);
     let head = request_head(&mut parts, client, scheme);
     // Kept for the access log only: with it off, the path costs no copy.
     let path_and_query = access_log::enabled().then(|| head.path_and_query.clone());
@@ -60,7 +63,7 @@ pub async fn handle<E: Engine>(
         backend: None,
         backend_bytes: None,
     };
-    let resp = drive(shared, &loaded, &mut exchange, &mut bodies).await;
+    let resp = drive(shared, &loaded, hops, &mut exchange, &mut bodies).await;
     let (api, operation) = exchange.route();
     let duration = started.elapsed();
     let status = resp.status().as_u16();
@@ -153,11 +156,13 @@ fn request_head(parts: &mut http::request::Parts, client_ip: IpAddr, scheme: &st
 async fn drive<E: Engine, X: RequestRun>(
     shared: &Shared<E>,
     loaded: &Arc<Loaded<E>>,
+    hops: Hops,
     exchange: &mut X,
     bodies: &mut Bodies,
 ) -> Response<RespBody> {
     let backends = &loaded.backends;
     let config = &shared.config;
+    let max_hops = config.max_self_hops;
     let mut input = Resume::Start;
     let mut concurrent = Concurrent::default();
     loop {
@@ -173,9 +178,14 @@ async fn drive<E: Engine, X: RequestRun>(
         }
         input = match step {
             Step::SendConcurrent(calls) => {
-                for (tag, req) in calls {
-                    let call = send(shared, backends, req);
-                    concurrent.calls.push((tag, Box::pin(call)));
+                for (tag, mut req) in calls {
+                    match hops.mark(&mut req.headers, max_hops) {
+                        Ok(()) => {
+                            let call = send(shared, backends, req);
+                            concurrent.calls.push((tag, Box::pin(call)));
+                        }
+                        Err(f) => concurrent.calls.push((tag, Box::pin(async { Err(f) }))),
+                    }
                 }
                 match concurrent.next().await {
                     Some((tag, r)) => Resume::SentOne(tag, r),
@@ -197,7 +207,10 @@ async fn drive<E: Engine, X: RequestRun>(
                     Err(Broken) => Resume::BodyFailed(BodyFailure::Unreadable),
                 },
             },
-            Step::Forward(req) => {
+            Step::Forward(mut req) => 'forward: {
+                if let Err(f) = hops.mark(&mut req.headers, max_hops) {
+                    break 'forward Resume::Backend(Err(f));
+                }
                 let stream = match (&req.body, &bodies.client_bytes) {
                     (Some(_), _) => None,
                     (None, Some(b)) => Some(full(b.clone())),
@@ -233,12 +246,18 @@ async fn drive<E: Engine, X: RequestRun>(
                     }
                 }
             }
-            Step::Send(req) => Resume::Sent(send(shared, backends, req).await),
-            // A `retry` between two runs; the client's going away drops this future.
-            Step::SendDetached(call) => {
-                shared.detached.send(loaded.clone(), call);
+            Step::Send(mut req) => match hops.mark(&mut req.headers, max_hops) {
+                Ok(()) => Resume::Sent(send(shared, backends, req).await),
+                Err(f) => Resume::Sent(Err(f)),
+            },
+            Step::SendDetached(mut call) => {
+                // A looping detached call is not sent.
+                if hops.mark(&mut call.request.headers, max_hops).is_ok() {
+                    shared.detached.send(loaded.clone(), call);
+                }
                 Resume::Detached
             }
+            // A `retry` between two runs; the client's going away drops this future.
             Step::Sleep(d) => {
                 tokio::time::sleep(d).await;
                 Resume::Slept

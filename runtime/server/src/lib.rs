@@ -12,6 +12,7 @@ pub mod detached;
 pub mod echo;
 pub mod gateway;
 pub mod handler;
+pub mod hops;
 pub mod listener;
 pub mod metrics;
 pub mod reload;
@@ -102,6 +103,10 @@ pub struct ServerConfig {
     /// Most detached calls (`send-one-way-request`) in flight at once; past it new ones
     /// are dropped and counted.
     pub max_detached_calls: usize,
+    /// How many times one request may pass through this gateway (a backend or call URL
+    /// pointing back at it, directly or through other hops) before the next call fails
+    /// with 508 (`hops.rs`).
+    pub max_self_hops: u32,
 }
 
 impl Default for ServerConfig {
@@ -118,6 +123,7 @@ impl Default for ServerConfig {
             drain_timeout: Duration::from_secs(30),
             client: ClientSettings::default(),
             max_detached_calls: 1024,
+            max_self_hops: 8,
         }
     }
 }
@@ -132,6 +138,8 @@ pub struct Shared<E> {
     pub config: ServerConfig,
     /// Calls sent off the request path.
     pub detached: detached::Detached,
+    /// This process's loop-marker id.
+    pub instance: u64,
 }
 
 impl<E: Engine> Shared<E> {
@@ -141,6 +149,7 @@ impl<E: Engine> Shared<E> {
             current: arc_swap::ArcSwap::from_pointee(loaded),
             metrics: metrics::Metrics::default(),
             detached: detached::Detached::new(config.max_detached_calls),
+            instance: hops::instance_id(),
             config,
         }
     }

@@ -147,9 +147,11 @@ impl OpData for ForwardRequest {
                 .find(|(x, _)| *x == a)
                 .map_or(lit, |(_, c)| format!("expr#{c}"))
         };
-        let timeout = match self.exprs.iter().find(|(a, _)| {
-            matches!(a, ForwardAttr::Timeout | ForwardAttr::TimeoutMs)
-        }) {
+        let timeout = match self
+            .exprs
+            .iter()
+            .find(|(a, _)| matches!(a, ForwardAttr::Timeout | ForwardAttr::TimeoutMs))
+        {
             Some((a, c)) => format!("{}=expr#{c}", a.name()),
             None => format!("timeout={}ms", self.timeout_ms),
         };
