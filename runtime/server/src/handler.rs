@@ -327,10 +327,13 @@ async fn send<E: Engine>(
 /// The answer of one outbound call.
 type Sent = Result<(BackendResponse, Bytes), BackendFailure>;
 
+/// One outbound call in flight.
+type Call<'a> = Pin<Box<dyn Future<Output = Sent> + Send + 'a>>;
+
 /// The calls of a `wait` in flight, each with its tag.
 #[derive(Default)]
 struct Concurrent<'a> {
-    calls: Vec<(u32, Pin<Box<dyn Future<Output = Sent> + Send + 'a>>)>,
+    calls: Vec<(u32, Call<'a>)>,
 }
 
 impl Concurrent<'_> {
