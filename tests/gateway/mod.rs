@@ -19,6 +19,7 @@ mod run_bundle;
 mod run_cmd;
 mod send_one_way;
 mod send_request;
+mod send_request_more;
 mod soak;
 mod streaming;
 mod tls;

@@ -62,9 +62,19 @@ pub(super) fn project_dir(name: &str, service: &str, backend: &str) -> TempDir {
     project(name, service, backend, &[])
 }
 
+/// The gateway for the operation's whole policy document `doc`, built from XML.
+pub(super) fn gateway_doc(name: &str, doc: &str) -> Gateway {
+    let dir = project(name, "http://backend.example", FORWARD, &[]);
+    dir.write("apis/r/operations/x/policy.xml", doc);
+    built(&dir)
+}
+
 /// The gateway for a backend section, built from XML.
 pub(super) fn gateway(name: &str, backend: &str) -> Gateway {
-    let dir = project(name, "http://backend.example", backend, &[]);
+    built(&project(name, "http://backend.example", backend, &[]))
+}
+
+fn built(dir: &TempDir) -> Gateway {
     let report = build_project(&dir.0, &CheckOptions::default());
     let program = report.program.unwrap_or_else(|| {
         panic!(
