@@ -68,7 +68,11 @@ fn exchange(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> StatusCode 
             Step::NeedResponseBody => {
                 input = Resume::ResponseBody(bytes::Bytes::from_static(USAGE))
             }
-            Step::Send(_) | Step::Token(_) => unreachable!("no send-request or token here"),
+            Step::Send(_)
+            | Step::Token(_)
+            | Step::SendConcurrent(_)
+            | Step::SendDetached(_)
+            | Step::Sleep(_) => unreachable!("no call, token or wait here"),
         }
     }
 }

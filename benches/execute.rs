@@ -192,6 +192,9 @@ fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
                 black_box(&req);
                 input = Resume::Token(Ok(gatehouse_runtime::engine::AccessToken::new("t0k3n")));
             }
+            Step::Sleep(_) => input = Resume::Slept,
+            Step::SendConcurrent(_) => return StatusCode::INTERNAL_SERVER_ERROR,
+            Step::SendDetached(_) => input = Resume::Detached,
         }
     }
 }
@@ -269,6 +272,9 @@ fn exchange_with(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> Status
                 black_box(&req);
                 input = Resume::Token(Ok(gatehouse_runtime::engine::AccessToken::new("t0k3n")));
             }
+            Step::Sleep(_) => input = Resume::Slept,
+            Step::SendConcurrent(_) => return StatusCode::INTERNAL_SERVER_ERROR,
+            Step::SendDetached(_) => input = Resume::Detached,
         }
     }
 }

@@ -124,6 +124,18 @@ pub struct Args {
     /// redacted), for `gatehouse test`.
     #[arg(long, value_name = "DIR")]
     record: Option<PathBuf>,
+    /// Most `send-one-way-request` calls in flight at once; more are dropped (counted in
+    /// `/metrics` as `gatehouse_detached_calls_total{outcome="dropped"}`).
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_detached_calls)]
+    max_detached_calls: usize,
+    /// Longest wait, in seconds, `retry` takes between two runs (longer computed waits are
+    /// cut to it).
+    #[arg(long, value_name = "SECS", default_value_t = EngineConfig::default().max_retry_wait.as_secs())]
+    max_retry_wait: u64,
+    /// How many times one request may pass through this gateway (a backend or call URL
+    /// pointing back at it) before the next call fails with 508.
+    #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_self_hops)]
+    max_self_hops: u32,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -163,6 +175,8 @@ pub fn run(args: &Args) -> u8 {
             provider,
             ..IdentitySettings::default()
         },
+        max_detached_calls: args.max_detached_calls.max(1),
+        max_self_hops: args.max_self_hops,
         ..ServerConfig::default()
     };
     let tokens = Arc::new(Tokens::new(config.identity.clone(), &config.client));
@@ -184,6 +198,7 @@ pub fn run(args: &Args) -> u8 {
         max_series: args.metric_series.max(1),
         ..MetricLimits::default()
     });
+    engine.max_retry_wait = Duration::from_secs(args.max_retry_wait);
     let build = Arc::new(move || {
         let program = load_program(&path, &secrets, &vault_for_load)?;
         let mut client = client.clone();

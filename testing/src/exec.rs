@@ -121,6 +121,7 @@ impl<'a> CaseRun<'a> {
         let mut input = Resume::Start;
         let mut backend_body = Bytes::new();
         let mut done = None;
+        let mut queued = std::collections::VecDeque::new();
         for _ in 0..MAX_EFFECTS {
             match x.resume(input) {
                 Step::NeedRequestBody => input = Resume::RequestBody(body.clone()),
@@ -141,6 +142,31 @@ impl<'a> CaseRun<'a> {
                 Step::Token(t) => {
                     let token = format!("test-token:{}", t.resource);
                     input = Resume::Token(Ok(gatehouse_runtime::engine::AccessToken::new(&token)));
+                }
+                // `wait`: every call answered from the mocks, then handed back in order.
+                Step::SendConcurrent(reqs) => {
+                    for (tag, r) in reqs {
+                        let sent = r.body.clone().unwrap_or_default();
+                        let answer = self.answer(true, &r, sent, &mut calls, &mut problems);
+                        queued.push_back((tag, answer));
+                    }
+                    input = match queued.pop_front() {
+                        Some((tag, answer)) => Resume::SentOne(tag, answer),
+                        None => Resume::Start,
+                    };
+                }
+                // `send-one-way-request`: the call is recorded, its answer dropped.
+                Step::SendDetached(call) => {
+                    let r = &call.request;
+                    let sent = r.body.clone().unwrap_or_default();
+                    let _ = self.answer(true, r, sent, &mut calls, &mut problems);
+                    input = Resume::Detached;
+                }
+                // `retry`'s wait moves the case's clock instead of sleeping.
+                Step::Sleep(d) => {
+                    self.clock
+                        .advance(u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+                    input = Resume::Slept;
                 }
                 Step::Respond(resp) => {
                     done = Some(resp);

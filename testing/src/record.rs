@@ -55,8 +55,19 @@ impl Tape {
     /// Notes what the driver hands the engine.
     pub fn input(&mut self, input: &Resume) {
         let answer = match input {
-            // Access tokens are never recorded.
-            Resume::Token(_) => return,
+            // Access tokens are never recorded; waits and detached calls answer nothing.
+            Resume::Token(_) | Resume::Slept | Resume::Detached => return,
+            Resume::SentOne(_, Ok((h, b))) => {
+                let mut a =
+                    json!({"status": h.status.as_u16(), "headers": answer_headers(&h.headers)});
+                if let Some(t) = text(b) {
+                    a["body"] = t.into();
+                }
+                a
+            }
+            Resume::SentOne(_, Err(f)) => {
+                json!({"failure": if f.reason == "Timeout" { "timeout" } else { "refused" }})
+            }
             Resume::RequestBody(b) => {
                 self.body = Some(b.clone());
                 return;

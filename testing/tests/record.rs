@@ -34,7 +34,9 @@ fn taped(gw: &Gateway, head: RequestHead) -> serde_json::Value {
                 b"{\"id\": 42, \"key\": \"sample-key-not-a-secret\"}",
             )),
             Step::NeedRequestBody => Resume::RequestBody(Bytes::new()),
-            Step::Token(_) => panic!("no token here"),
+            Step::Token(_) | Step::SendConcurrent(_) | Step::SendDetached(_) | Step::Sleep(_) => {
+                panic!("no token, call or wait here")
+            }
             Step::Respond(r) => {
                 return tape.case(&gw.program, "recorded", &r, x.subscription_name())
             }

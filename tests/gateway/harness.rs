@@ -163,8 +163,12 @@ impl RequestRun for ProxyRun<'_> {
                 };
                 self.respond(status, HeaderMap::new(), ResponseBody::Empty)
             }
-            // This engine never asks for a `send-request` call or a token.
-            Resume::Sent(_) | Resume::Token(_) => self.respond(
+            // This engine never asks for a `send-request` call, a token nor a wait.
+            Resume::Sent(_)
+            | Resume::Token(_)
+            | Resume::Slept
+            | Resume::SentOne(..)
+            | Resume::Detached => self.respond(
                 StatusCode::BAD_GATEWAY,
                 HeaderMap::new(),
                 ResponseBody::Empty,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// An HTTPS backend with a self-signed certificate for `localhost`.
-async fn tls_backend() -> SocketAddr {
+pub(super) async fn tls_backend() -> SocketAddr {
     let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
     let cert = CertificateDer::from(key.cert.der().to_vec());
     let pkcs8 = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));

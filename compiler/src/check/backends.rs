@@ -115,7 +115,7 @@ pub(crate) fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
-const SELF_HELP: &str = "in an internal virtual network APIM cannot call itself (500 BackendConnectionFailure); call the backend directly, or route through a separate gateway";
+const SELF_HELP: &str = "in an internal virtual network APIM cannot call itself (500 BackendConnectionFailure); gatehouse sends the call and stops the loop after `--max-self-hops` passes (508, docs/gateway.md \"Request loops\"); call the backend directly, or route through a separate gateway";
 
 fn self_referencing(project: &Project, docs: &[(&PolicyDoc, DocKind)], out: &mut Vec<Diagnostic>) {
     let hosts: HashSet<String> = project

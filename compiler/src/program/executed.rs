@@ -58,6 +58,7 @@ fn block(file: &Arc<SourceFile>, b: &Element, depth: usize, out: &mut Vec<Diagno
                 block(file, branch, depth + 1, out);
             }
         } else if name == "limit-concurrency" {
+        } else if name == "retry" || name == "wait" {
             block(file, e, depth + 1, out);
         } else if !is_executed(name) && catalogue().policy(name).is_some() {
             let (msg, help) = message(e);

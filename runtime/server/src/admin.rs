@@ -34,6 +34,7 @@ pub fn answer<E: Engine, B>(
             let mut text = shared.metrics.render();
             shared.current.load().engine.render_metrics(&mut text);
             shared.tokens.render(&mut text);
+            shared.detached.render(&mut text);
             let mut resp = Response::new(full(Bytes::from(text)));
             resp.headers_mut().insert(
                 header::CONTENT_TYPE,

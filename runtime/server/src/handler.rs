@@ -2,9 +2,10 @@
 //! hyper — reading bodies with a size bound, calling backends, streaming bodies through.
 
 use super::access_log::{self, AccessEntry};
+use super::hops::Hops;
 use super::metrics::Metrics;
 use super::timed::TimedBody;
-use super::{Engine, RequestRun, Shared};
+use super::{Engine, Loaded, RequestRun, Shared};
 use crate::backend::client::{failure, BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
 use crate::backend::{Backends, URL_LABEL};
 use bytes::Bytes;
@@ -16,7 +17,11 @@ use http::{header, HeaderMap, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Empty, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Incoming};
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Poll;
 use std::time::Instant;
 
 /// The body of a response to the client.
@@ -45,6 +50,8 @@ pub async fn handle<E: Engine>(
     }
     let loaded = shared.current.load_full();
     let (mut parts, body) = req.into_parts();
+    // This gateway's loop marker is read and removed before any policy sees the request.
+    let hops = Hops::take(shared.instance, &mut parts.headers);
     let head = request_head(&mut parts, client);
     // Kept for the access log only: with it off, the path costs no copy.
     let path_and_query = access_log::enabled().then(|| head.path_and_query.clone());
@@ -55,7 +62,7 @@ pub async fn handle<E: Engine>(
         backend: None,
         backend_bytes: None,
     };
-    let resp = drive(shared, &loaded.backends, &mut exchange, &mut bodies).await;
+    let resp = drive(shared, &loaded, hops, &mut exchange, &mut bodies).await;
     let (api, operation) = exchange.route();
     let duration = started.elapsed();
     let status = resp.status().as_u16();
@@ -160,12 +167,16 @@ fn request_head(parts: &mut http::request::Parts, client: &Peer) -> RequestHead 
 /// Resumes the exchange until it answers, performing each effect.
 async fn drive<E: Engine, X: RequestRun>(
     shared: &Shared<E>,
-    backends: &Backends,
+    loaded: &Arc<Loaded<E>>,
+    hops: Hops,
     exchange: &mut X,
     bodies: &mut Bodies,
 ) -> Response<RespBody> {
+    let backends = &loaded.backends;
     let config = &shared.config;
+    let max_hops = config.max_self_hops;
     let mut input = Resume::Start;
+    let mut concurrent = Concurrent::default();
     loop {
         // The engine never panics on a request; should it all the same, this request gets
         // a 500 and the gateway goes on serving (the panic hook has logged it).
@@ -173,7 +184,29 @@ async fn drive<E: Engine, X: RequestRun>(
         let Ok(step) = step else {
             return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal gateway error");
         };
+        if !matches!(step, Step::SendConcurrent(_)) {
+            // The calls of a `wait` still in flight are no longer wanted: dropped here.
+            concurrent.calls.clear();
+        }
         input = match step {
+            Step::SendConcurrent(calls) => {
+                for (tag, mut req) in calls {
+                    match hops.mark(&mut req.headers, max_hops) {
+                        Ok(()) => {
+                            let call = send(shared, backends, req);
+                            concurrent.calls.push((tag, Box::pin(call)));
+                        }
+                        Err(f) => concurrent.calls.push((tag, Box::pin(async { Err(f) }))),
+                    }
+                }
+                match concurrent.next().await {
+                    Some((tag, r)) => Resume::SentOne(tag, r),
+                    None => {
+                        let msg = "internal gateway error: nothing to wait for";
+                        return plain(StatusCode::INTERNAL_SERVER_ERROR, msg);
+                    }
+                }
+            }
             Step::NeedRequestBody => match bodies.client_bytes.clone() {
                 Some(b) => Resume::RequestBody(b),
                 None => match collect(bodies.client.take(), config.max_request_body).await {
@@ -186,7 +219,10 @@ async fn drive<E: Engine, X: RequestRun>(
                     Err(Broken) => Resume::BodyFailed(BodyFailure::Unreadable),
                 },
             },
-            Step::Forward(req) => {
+            Step::Forward(mut req) => 'forward: {
+                if let Err(f) = hops.mark(&mut req.headers, max_hops) {
+                    break 'forward Resume::Backend(Err(f));
+                }
                 let stream = match (&req.body, &bodies.client_bytes) {
                     (Some(_), _) => None,
                     (None, Some(b)) => Some(full(b.clone())),
@@ -222,7 +258,22 @@ async fn drive<E: Engine, X: RequestRun>(
                     }
                 }
             }
-            Step::Send(req) => Resume::Sent(send(shared, backends, req).await),
+            Step::Send(mut req) => match hops.mark(&mut req.headers, max_hops) {
+                Ok(()) => Resume::Sent(send(shared, backends, req).await),
+                Err(f) => Resume::Sent(Err(f)),
+            },
+            Step::SendDetached(mut call) => {
+                // A looping detached call is not sent.
+                if hops.mark(&mut call.request.headers, max_hops).is_ok() {
+                    shared.detached.send(loaded.clone(), call);
+                }
+                Resume::Detached
+            }
+            // A `retry` between two runs; the client's going away drops this future.
+            Step::Sleep(d) => {
+                tokio::time::sleep(d).await;
+                Resume::Slept
+            }
             Step::Token(req) => Resume::Token(shared.tokens.get(&req).await),
             Step::NeedResponseBody => match bodies.backend_bytes.clone() {
                 Some(b) => Resume::ResponseBody(b),
@@ -284,6 +335,37 @@ async fn send<E: Engine>(
         shared.metrics.backend_error(URL_LABEL, f.reason);
     }
     result
+}
+
+/// The answer of one outbound call.
+type Sent = Result<(BackendResponse, Bytes), BackendFailure>;
+
+/// One outbound call in flight.
+type Call<'a> = Pin<Box<dyn Future<Output = Sent> + Send + 'a>>;
+
+/// The calls of a `wait` in flight, each with its tag.
+#[derive(Default)]
+struct Concurrent<'a> {
+    calls: Vec<(u32, Call<'a>)>,
+}
+
+impl Concurrent<'_> {
+    /// The first call to finish (`None` when none is in flight).
+    async fn next(&mut self) -> Option<(u32, Sent)> {
+        if self.calls.is_empty() {
+            return None;
+        }
+        std::future::poll_fn(|cx| {
+            for i in 0..self.calls.len() {
+                if let Poll::Ready(r) = self.calls[i].1.as_mut().poll(cx) {
+                    let (tag, _) = self.calls.swap_remove(i);
+                    return Poll::Ready(Some((tag, r)));
+                }
+            }
+            Poll::Pending
+        })
+        .await
+    }
 }
 
 /// Why a body could not be collected.

@@ -8,10 +8,12 @@
 pub mod access_log;
 pub mod admin;
 pub mod backend;
+pub mod detached;
 pub mod echo;
 pub mod fake_model;
 pub mod gateway;
 pub mod handler;
+pub mod hops;
 pub mod identity;
 pub mod listener;
 pub mod metrics;
@@ -114,6 +116,13 @@ pub struct ServerConfig {
     pub client: ClientSettings,
     /// Token provider and cache settings (`authentication-managed-identity`).
     pub identity: identity::IdentitySettings,
+    /// Most detached calls (`send-one-way-request`) in flight at once; past it new ones
+    /// are dropped and counted.
+    pub max_detached_calls: usize,
+    /// How many times one request may pass through this gateway (a backend or call URL
+    /// pointing back at it, directly or through other hops) before the next call fails
+    /// with 508 (`hops.rs`).
+    pub max_self_hops: u32,
 }
 
 impl Default for ServerConfig {
@@ -130,6 +139,8 @@ impl Default for ServerConfig {
             drain_timeout: Duration::from_secs(30),
             client: ClientSettings::default(),
             identity: identity::IdentitySettings::default(),
+            max_detached_calls: 1024,
+            max_self_hops: 8,
         }
     }
 }
@@ -144,6 +155,10 @@ pub struct Shared<E> {
     pub config: ServerConfig,
     /// Access tokens (`authentication-managed-identity`), cached across reloads.
     pub tokens: std::sync::Arc<identity::Tokens>,
+    /// Calls sent off the request path.
+    pub detached: detached::Detached,
+    /// This process's loop-marker id.
+    pub instance: u64,
 }
 
 impl<E: Engine> Shared<E> {
@@ -154,6 +169,8 @@ impl<E: Engine> Shared<E> {
             current: arc_swap::ArcSwap::from_pointee(loaded),
             metrics: metrics::Metrics::default(),
             tokens: std::sync::Arc::new(tokens),
+            detached: detached::Detached::new(config.max_detached_calls),
+            instance: hops::instance_id(),
             config,
         }
     }

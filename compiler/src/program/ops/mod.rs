@@ -27,8 +27,10 @@ mod mock_response;
 mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
+mod retry;
 mod return_response;
 mod rewrite_uri;
+mod send_one_way_request;
 mod send_request;
 mod set_backend_service;
 mod set_body;
@@ -38,6 +40,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 mod validate_client_certificate;
+mod wait;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
@@ -92,6 +95,9 @@ pub const LOWERINGS: &[Lowering] = &[
     llm_token_limit::AZURE_OPENAI,
     validate_client_certificate::LOWERING,
     authentication_certificate::LOWERING,
+    retry::LOWERING,
+    wait::LOWERING,
+    send_one_way_request::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

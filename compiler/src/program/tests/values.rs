@@ -10,7 +10,7 @@ fn forward_request_attributes_are_parsed() {
         r#"<policies><backend><forward-request timeout="30" follow-redirects="true" buffer-response="false" fail-on-error-status-code="true" http-version="2or1" /></backend></policies>"#,
     );
     let backend = ops(&p, p.pipelines[0].sections[1]);
-    let OpKind::ForwardRequest(f) = backend[0].kind else {
+    let OpKind::ForwardRequest(f) = &backend[0].kind else {
         panic!("{:?}", backend[0].kind)
     };
     assert_eq!(f.timeout_ms, 30_000);

@@ -65,6 +65,12 @@ pub(crate) enum Stage {
     Sending,
     /// Waiting for an access token (`authentication-managed-identity`).
     Token,
+    /// Waiting between two runs of a `retry`.
+    Sleeping,
+    /// Waiting for the calls of a `wait`'s children.
+    Waiting,
+    /// Waiting for a detached call to be queued.
+    Detaching,
     Done,
 }
 
@@ -113,6 +119,10 @@ pub struct Exchange {
     pub(crate) pending: Option<LastError>,
     /// The `send-request` waiting for its answer.
     pub(crate) sending: Option<super::policies::Sending>,
+    /// The `retry` policies running, innermost last.
+    pub(crate) loops: Vec<super::policies::RetryLoop>,
+    /// The children of a running `wait`.
+    pub(crate) fibers: Option<Box<super::policies::Fibers>>,
     /// A `cors` policy already decided this request's CORS headers.
     pub(crate) cors_done: bool,
     /// The `authentication-managed-identity` waiting for its token.
@@ -172,6 +182,8 @@ impl Exchange {
             early: None,
             pending: None,
             sending: None,
+            loops: Vec::new(),
+            fibers: None,
             cors_done: false,
             preflight: false,
             identifying: None,

@@ -31,6 +31,8 @@ pub struct Outcome {
     pub effects: Vec<&'static str>,
     /// Every token asked for.
     pub tokens: Vec<TokenRequest>,
+    /// The waits asked for ([`Step::Sleep`]), in order: recorded, not slept.
+    pub sleeps: Vec<std::time::Duration>,
 }
 
 /// Runs `head` with client body `body` through `gw`, answering forwards (and
@@ -63,11 +65,19 @@ pub fn run_in_process_with(
     let mut input = Resume::Start;
     let mut forwarded = Vec::new();
     let mut effects = Vec::new();
+    let mut sleeps = Vec::new();
     let mut backend_body = Bytes::new();
+    // Answers of concurrent calls not yet handed back, first made first.
+    let mut queued = std::collections::VecDeque::new();
     // Each effect moves the exchange forward; the bound only guards against a broken
     // engine looping.
-    for _ in 0..64 {
-        match x.resume(input) {
+    for _ in 0..1024 {
+        let step = x.resume(input);
+        if !matches!(step, Step::SendConcurrent(_)) {
+            // The calls still in flight are no longer wanted.
+            queued.clear();
+        }
+        match step {
             Step::NeedRequestBody => {
                 effects.push("request-body");
                 input = Resume::RequestBody(body.clone());
@@ -98,6 +108,31 @@ pub fn run_in_process_with(
                 effects.push("response-body");
                 input = Resume::ResponseBody(backend_body.clone());
             }
+            Step::SendConcurrent(calls) => {
+                effects.push("send-concurrent");
+                for (tag, req) in calls {
+                    let sent = req.body.clone().unwrap_or_default();
+                    queued.push_back((tag, backend(&req, &sent)));
+                    forwarded.push(req);
+                }
+                input = match queued.pop_front() {
+                    Some((tag, answer)) => Resume::SentOne(tag, answer),
+                    None => break,
+                };
+            }
+            Step::SendDetached(call) => {
+                // The answer is not waited for: the mock sees the call, its answer is dropped.
+                effects.push("send-detached");
+                let sent = call.request.body.clone().unwrap_or_default();
+                let _ = backend(&call.request, &sent);
+                forwarded.push(call.request);
+                input = Resume::Detached;
+            }
+            Step::Sleep(d) => {
+                effects.push("sleep");
+                sleeps.push(d);
+                input = Resume::Slept;
+            }
             Step::Respond(response) => {
                 let body = match &response.body {
                     ResponseBody::Empty => Bytes::new(),
@@ -114,6 +149,7 @@ pub fn run_in_process_with(
                     forwarded,
                     effects,
                     tokens: asked,
+                    sleeps,
                 };
             }
         }
@@ -130,5 +166,6 @@ pub fn run_in_process_with(
         forwarded,
         effects,
         tokens: asked,
+        sleeps,
     }
 }

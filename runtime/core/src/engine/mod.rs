@@ -103,6 +103,17 @@ pub struct BackendRequest {
     pub certificate: Option<CertificateRef>,
 }
 
+/// A call sent off the request's path: nobody waits for its answer.
+#[derive(Clone, Debug)]
+pub struct DetachedCall {
+    /// The request (`Target::Url`, empty `path_and_query`, the body given).
+    pub request: BackendRequest,
+    /// The policy that made it, for metrics (`send-one-way-request`, …).
+    pub source: &'static str,
+    /// Further tries after a failure (a connection error, a 5xx or a 429), with back-off.
+    pub retries: u32,
+}
+
 /// A backend's response head.
 #[derive(Clone, Debug)]
 pub struct BackendResponse {
@@ -145,6 +156,13 @@ pub enum Resume {
     Sent(Result<(BackendResponse, Bytes), BackendFailure>),
     /// The answer to [`Step::Token`]: the access token, or why none could be obtained.
     Token(Result<AccessToken, TokenFailure>),
+    /// The wait asked for by [`Step::Sleep`] is over.
+    Slept,
+    /// The call of [`Step::SendDetached`] is queued (or dropped).
+    Detached,
+    /// One call of [`Step::SendConcurrent`] finished (the first of those in flight): its
+    /// tag and its answer, as for [`Resume::Sent`].
+    SentOne(u32, Result<(BackendResponse, Bytes), BackendFailure>),
 }
 
 /// The token `authentication-managed-identity` asks for.
@@ -210,6 +228,18 @@ pub enum Step {
     /// Obtain an access token (`authentication-managed-identity`) from the operator's
     /// token providers and resume with [`Resume::Token`].
     Token(TokenRequest),
+    /// Start these calls (each with its tag; sent and read as for [`Step::Send`]) besides
+    /// those still in flight, and resume with [`Resume::SentOne`] for the first of all of
+    /// them to finish (`wait`). Any other step means the calls still in flight are no
+    /// longer wanted: the driver drops them.
+    SendConcurrent(Vec<(u32, BackendRequest)>),
+    /// Send this call off the request's path (`send-one-way-request`): queue it (or drop
+    /// it, counted, when the queue is full) and resume at once with [`Resume::Detached`];
+    /// its answer is read and dropped.
+    SendDetached(DetachedCall),
+    /// Wait this long (a `retry` between runs of its policies), then resume with
+    /// [`Resume::Slept`]. The in-process driver records the wait instead of sleeping.
+    Sleep(Duration),
     /// Done: answer the client.
     Respond(Response),
 }
@@ -262,6 +292,8 @@ pub struct EngineConfig {
     /// The operator's certificates: id → SHA-1 thumbprint (upper-case hexadecimal), for
     /// `validate-client-certificate`'s `issuer-certificate-id`.
     pub certificate_thumbprints: std::collections::HashMap<String, String>,
+    /// Longest wait `retry` takes between two runs (a longer computed wait is cut to it).
+    pub max_retry_wait: Duration,
 }
 
 impl Default for EngineConfig {
@@ -277,6 +309,7 @@ impl Default for EngineConfig {
             telemetry: crate::telemetry::Telemetry::default(),
             llm: crate::llm::LlmLimits::default(),
             certificate_thumbprints: std::collections::HashMap::new(),
+            max_retry_wait: Duration::from_secs(300),
         }
     }
 }

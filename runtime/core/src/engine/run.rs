@@ -49,6 +49,15 @@ impl Exchange {
                 .get(frame.block as usize)
                 .and_then(|b| b.ops.get(frame.pc));
             let Some(op) = op else {
+                if super::policies::is_loop_frame(self) {
+                    match super::policies::retry_body_done(self, program) {
+                        Next::Effect(step) => return Flow::Effect(step),
+                        Next::Error(e) => return Flow::Error(e),
+                        Next::Fail(e) => return Flow::Fail(e),
+                        Next::Stop => return Flow::Stop,
+                        Next::Go | Next::Enter(_) => continue,
+                    }
+                }
                 self.frames.pop();
                 continue;
             };

@@ -4,7 +4,7 @@
 use crate::bytecode::Instr;
 use crate::library::name_id;
 use crate::program::Program;
-use crate::program::{BlockId, CodeId, OpKind};
+use crate::program::{BlockId, CodeId, ForwardAttr, OpKind};
 use crate::value::{HostObj, Msg};
 
 /// The bodies a pipeline may read.
@@ -42,6 +42,12 @@ pub(crate) fn pipeline_needs(program: &Program) -> Vec<BodyNeeds> {
                 }
             }
             needs.move_headers = headers_movable(program, &p.sections[1..]);
+            // A `forward-request` that may run again (inside `retry`) or asks for it
+            // (`buffer-request-body`) sends the request body more than once: keep it.
+            needs.request |= p
+                .sections
+                .into_iter()
+                .any(|b| resends_body(program, b, false));
             needs
         })
         .collect()
@@ -115,8 +121,11 @@ fn headers_movable(program: &Program, sections: &[BlockId]) -> bool {
             continue;
         };
         for op in &block.ops {
-            if matches!(op.kind, OpKind::ForwardRequest(_)) {
-                forwards += 1;
+            match &op.kind {
+                OpKind::ForwardRequest(_) => forwards += 1,
+                // What a `retry` runs may run again.
+                OpKind::Retry(_) => return false,
+                _ => {}
             }
             let mut reads = false;
             let mut code = |c: CodeId| {
@@ -159,7 +168,7 @@ fn block_needs(
     let mut copies = false;
     for op in &b.ops {
         // `send-request mode="copy"` (or a mode computed per request) sends the request body.
-        if let OpKind::SendRequest(s) = &op.kind {
+        if let OpKind::SendRequest(s) | OpKind::SendOneWayRequest(s) = &op.kind {
             copies |= s.mode.is_some_and(|m| match m {
                 crate::program::Arg::Lit(s) => !program.str(s).eq_ignore_ascii_case("new"),
                 crate::program::Arg::Expr(_) => true,
@@ -195,6 +204,39 @@ fn rewrites_body(program: &Program, block: BlockId) -> bool {
                 return true;
             }
             op.kind.blocks(&mut |b| todo.push(b));
+        }
+    }
+    false
+}
+
+/// Whether a `forward-request` reachable from `block` may send the request body more than
+/// once: inside a `retry` (`repeated`), or with `buffer-request-body`. Each block is walked
+/// at most twice (once inside a `retry`, once outside).
+fn resends_body(program: &Program, block: BlockId, repeated: bool) -> bool {
+    let mut seen = vec![[false; 2]; program.blocks.len()];
+    let mut todo = vec![(block, repeated)];
+    while let Some((b, repeated)) = todo.pop() {
+        match seen
+            .get_mut(b as usize)
+            .map(|s| &mut s[usize::from(repeated)])
+        {
+            Some(s) if !*s => *s = true,
+            _ => continue,
+        }
+        for op in program.blocks.get(b as usize).map_or(&[][..], |b| &b.ops) {
+            match &op.kind {
+                OpKind::ForwardRequest(f)
+                    if repeated
+                        || f.buffer_request_body
+                        || f.exprs
+                            .iter()
+                            .any(|(a, _)| *a == ForwardAttr::BufferRequestBody) =>
+                {
+                    return true
+                }
+                OpKind::Retry(r) => todo.push((r.body, true)),
+                k => k.blocks(&mut |b| todo.push((b, repeated))),
+            }
         }
     }
     false

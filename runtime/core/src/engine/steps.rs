@@ -61,6 +61,36 @@ impl Exchange {
                 Identified::SendFailed(f) => self.sent_answer(Err(f)),
                 Identified::Error(e) => self.policy_failed(e),
             },
+            (Stage::Waiting, Resume::SentOne(tag, r)) => {
+                match super::policies::wait_sent(self, tag, r) {
+                    super::run::Next::Effect(step) => step,
+                    super::run::Next::Stop => self.finish(),
+                    super::run::Next::Error(e) if self.section == 3 => match self.raise(e, true) {
+                        None => self.drive(),
+                        Some(e) => {
+                            self.ctx.last_error = Some(e);
+                            self.finish()
+                        }
+                    },
+                    super::run::Next::Error(e) => {
+                        self.on_error(e, true);
+                        self.drive()
+                    }
+                    super::run::Next::Fail(e) => {
+                        self.on_error(e, false);
+                        self.drive()
+                    }
+                    super::run::Next::Go | super::run::Next::Enter(_) => self.drive(),
+                }
+            }
+            (Stage::Detaching, Resume::Detached) => {
+                self.stage = Stage::Running;
+                self.drive()
+            }
+            (Stage::Sleeping, Resume::Slept) => {
+                self.stage = Stage::Running;
+                self.drive()
+            }
             (Stage::Backend { fail_on_error }, Resume::Backend(r)) => {
                 self.backend_answer(r, fail_on_error)
             }
@@ -103,9 +133,14 @@ impl Exchange {
     /// gateway answers with its own error response).
     fn policy_failed(&mut self, e: LastError) -> Step {
         if self.section == 3 {
-            self.preset(&e);
-            self.ctx.last_error = Some(e);
-            return self.finish();
+            // A `retry` in `on-error` may still catch it.
+            return match self.raise(e, true) {
+                None => self.drive(),
+                Some(e) => {
+                    self.ctx.last_error = Some(e);
+                    self.finish()
+                }
+            };
         }
         self.on_error(e, true);
         self.drive()
@@ -148,6 +183,8 @@ impl Exchange {
         self.stage = Stage::Running;
         self.section = s;
         self.frames.clear();
+        self.loops.clear();
+        self.fibers = None;
         if let Some(b) = self.sections.and_then(|x| x.get(s).copied()) {
             self.frames.push(Frame { block: b, pc: 0 });
         }
@@ -156,11 +193,19 @@ impl Exchange {
     /// Records `e`, sets the gateway's own error response when `preset`, and starts
     /// `on-error`.
     pub(crate) fn on_error(&mut self, e: LastError, preset: bool) {
+        if let Some(e) = self.raise(e, preset) {
+            self.ctx.last_error = Some(e);
+            self.enter(3);
+        }
+    }
+
+    /// Sets the gateway's own error response for `e` when `preset`, and hands `e` to the
+    /// running `retry`, if any (which ends its run); `Some(e)` when none takes it.
+    fn raise(&mut self, e: LastError, preset: bool) -> Option<LastError> {
         if preset {
             self.preset(&e);
         }
-        self.ctx.last_error = Some(e);
-        self.enter(3);
+        super::policies::retry_catch(self, e).err()
     }
 
     /// The gateway's own response for error `e` (APIM's JSON body).
@@ -190,9 +235,10 @@ impl Exchange {
                 super::run::Flow::Stop => return self.finish(),
                 super::run::Flow::Effect(step) => return step,
                 super::run::Flow::Error(e) if self.section == 3 => {
-                    self.preset(&e);
-                    self.ctx.last_error = Some(e);
-                    return self.finish();
+                    if let Some(e) = self.raise(e, true) {
+                        self.ctx.last_error = Some(e);
+                        return self.finish();
+                    }
                 }
                 super::run::Flow::Error(e) => self.on_error(e, true),
                 super::run::Flow::Fail(e) => self.on_error(e, false),

@@ -21,8 +21,11 @@ pub use ops::AuthenticationBasic;
 pub use ops::AuthenticationManagedIdentity;
 pub use ops::Cors;
 pub use ops::FindAndReplace;
+pub use ops::ForwardAttr;
 pub use ops::Quota;
+pub use ops::Retry;
 pub use ops::SendRequest;
+pub use ops::Wait;
 pub use ops::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use ops::{
     Arg, CheckHeader, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse,

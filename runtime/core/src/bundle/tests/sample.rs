@@ -128,6 +128,10 @@ fn ops() -> Vec<OpKind> {
             buffer_response: false,
             fail_on_error_status_code: true,
             http_version: HttpVersion::Http2Or1,
+            exprs: vec![
+                (crate::program::ForwardAttr::TimeoutMs, 0),
+                (crate::program::ForwardAttr::HttpVersion, 2),
+            ],
         }),
         RateLimitByKey(crate::program::RateLimitByKey {
             calls: lit(16),
@@ -324,6 +328,44 @@ fn ops() -> Vec<OpKind> {
         AuthenticationCertificate(crate::program::AuthenticationCertificate {
             by_thumbprint: false,
             key: lit(19),
+        }),
+        Retry(crate::program::Retry {
+            condition: 0,
+            count: lit(16),
+            interval: Arg::Expr(1),
+            max_interval: Some(lit(17)),
+            delta: Some(Arg::Expr(2)),
+            first_fast_retry: None,
+            body: 4,
+        }),
+        Retry(crate::program::Retry {
+            condition: 1,
+            count: Arg::Expr(0),
+            interval: lit(16),
+            max_interval: None,
+            delta: None,
+            first_fast_retry: Some(lit(3)),
+            body: 4,
+        }),
+        Wait(crate::program::Wait {
+            mode: Some(lit(16)),
+            branches: vec![4, 2],
+        }),
+        Wait(crate::program::Wait {
+            mode: None,
+            branches: vec![4],
+        }),
+        SendOneWayRequest(crate::program::SendRequest {
+            mode: None,
+            variable: 18,
+            timeout: Some(Arg::Expr(0)),
+            ignore_error: false,
+            url: Some(Arg::Expr(1)),
+            method: Some(lit(17)),
+            headers: vec![],
+            body: None,
+            identity: None,
+            certificate: None,
         }),
     ]
 }

@@ -6,7 +6,7 @@ use super::super::headers::strip_fixed_hop_by_hop;
 use super::super::run::Next;
 use super::super::{BackendRequest, Step, Target};
 use crate::program::Program;
-use crate::program::{ForwardRequest, Op};
+use crate::program::{ForwardAttr, ForwardRequest, HttpVersion, Op};
 use bytes::Bytes;
 use std::time::Duration;
 
@@ -18,6 +18,10 @@ pub(super) fn forward_request(
     op: &Op,
     f: &ForwardRequest,
 ) -> Next {
+    let settings = match settings(x, program, op, f) {
+        Ok(s) => s,
+        Err(e) => return Next::Error(e),
+    };
     let target = match &x.ctx.req.target {
         Some(t) => t.clone(),
         None if !x.ctx.req.base.is_empty() => Target::Url(x.ctx.req.base.to_string()),
@@ -53,15 +57,20 @@ pub(super) fn forward_request(
     x.stage = Stage::Backend {
         fail_on_error: f.fail_on_error_status_code,
     };
+    let Settings {
+        timeout_ms,
+        follow_redirects,
+        http_version,
+    } = settings;
     Next::Effect(Step::Forward(BackendRequest {
         target,
         path_and_query,
         method: x.ctx.req.method.clone(),
         headers,
         body,
-        timeout: Duration::from_millis(f.timeout_ms),
-        follow_redirects: f.follow_redirects,
-        http_version: f.http_version,
+        timeout: Duration::from_millis(timeout_ms),
+        follow_redirects,
+        http_version,
         buffer_response: f.buffer_response || x.needs.response,
         certificate: x.ctx.req.backend_certificate.clone(),
     }))
@@ -101,4 +110,68 @@ pub(crate) fn forward_error(x: &Exchange, reason: &str, message: &str) -> LastEr
         ),
         None => LastError::step("forward-request", reason, message, "backend"),
     }
+}
+
+/// The attributes of one call, expressions evaluated.
+struct Settings {
+    timeout_ms: u64,
+    follow_redirects: bool,
+    http_version: HttpVersion,
+}
+
+/// `f`'s literal attributes, overridden by those given as expressions (evaluated now, in
+/// the order written). `buffer-request-body` needs no value here: the body is kept
+/// whenever an expression gives it (`engine/scan.rs`).
+fn settings(
+    x: &mut Exchange,
+    program: &Program,
+    op: &Op,
+    f: &ForwardRequest,
+) -> Result<Settings, LastError> {
+    let mut s = Settings {
+        timeout_ms: f.timeout_ms,
+        follow_redirects: f.follow_redirects,
+        http_version: f.http_version,
+    };
+    for (attr, code) in &f.exprs {
+        let text = x
+            .eval_text(program, *code)
+            .map_err(|e| x.fault_at(program, op, &e))?;
+        let t = text.trim();
+        let bad = |x: &Exchange, what: &str| {
+            let msg = format!("{} '{t}' is not {what}", attr.name());
+            x.error_at(program, op, "", msg)
+        };
+        match attr {
+            ForwardAttr::Timeout | ForwardAttr::TimeoutMs => {
+                let n: u64 = t
+                    .parse()
+                    .map_err(|_| bad(x, "a whole number, at least 0"))?;
+                s.timeout_ms = match attr {
+                    ForwardAttr::Timeout => n.saturating_mul(1000),
+                    _ => n,
+                };
+            }
+            ForwardAttr::FollowRedirects => {
+                s.follow_redirects = match t.to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(bad(x, "true or false")),
+                }
+            }
+            ForwardAttr::BufferRequestBody => match t.to_ascii_lowercase().as_str() {
+                "true" | "false" => {}
+                _ => return Err(bad(x, "true or false")),
+            },
+            ForwardAttr::HttpVersion => {
+                s.http_version = match t {
+                    "1" => HttpVersion::Http1,
+                    "2" => HttpVersion::Http2,
+                    "2or1" => HttpVersion::Http2Or1,
+                    _ => return Err(bad(x, "1, 2 or 2or1")),
+                }
+            }
+        }
+    }
+    Ok(s)
 }

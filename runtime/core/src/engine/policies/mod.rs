@@ -26,8 +26,10 @@ mod outputs;
 mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
+mod retry;
 mod return_response;
 mod rewrite_uri;
+mod send_one_way_request;
 mod send_request;
 mod set_backend_service;
 mod set_body;
@@ -38,6 +40,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 mod validate_client_certificate;
+mod wait;
 
 pub(crate) use authentication_certificate::certificate_ref;
 pub(crate) use authentication_managed_identity::{identified, Identified, Identifying};
@@ -45,7 +48,11 @@ pub(crate) use cache_lookup::ResponseCache;
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
 pub(crate) use rate_limit_by_key::settle_deferred;
+pub(crate) use retry::{
+    body_done as retry_body_done, catch as retry_catch, is_loop_frame, RetryLoop,
+};
 pub(crate) use send_request::{sent, Sending};
+pub(crate) use wait::{wait_sent, Fibers};
 
 use super::exchange::Exchange;
 use super::run::Next;
@@ -108,6 +115,11 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         }
         OpKind::AuthenticationCertificate(a) => {
             authentication_certificate::authentication_certificate(x, program, op, a)
+        }
+        OpKind::Retry(r) => retry::retry(x, program, op, r),
+        OpKind::Wait(w) => wait::wait(x, program, op, w),
+        OpKind::SendOneWayRequest(s) => {
+            send_one_way_request::send_one_way_request(x, program, op, s)
         }
     }
 }

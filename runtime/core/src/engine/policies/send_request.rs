@@ -59,7 +59,8 @@ pub(super) fn send_request(x: &mut Exchange, program: &Program, op: &Op, s: &Sen
 
 type Built = Result<BackendRequest, LastError>;
 
-fn build(x: &mut Exchange, program: &Program, op: &Op, s: &SendRequest) -> Built {
+/// The call `s` describes, built for the current request.
+pub(super) fn build(x: &mut Exchange, program: &Program, op: &Op, s: &SendRequest) -> Built {
     let text = |x: &mut Exchange, a| {
         x.arg_text(program, a)
             .map_err(|f| x.fault_at(program, op, &f))

@@ -18,7 +18,11 @@ fn drive(x: &mut crate::engine::Exchange) -> StatusCode {
             Step::Respond(r) => return r.status,
             Step::NeedRequestBody => Resume::RequestBody(bytes::Bytes::new()),
             Step::NeedResponseBody => Resume::ResponseBody(bytes::Bytes::new()),
-            Step::Send(_) | Step::Token(_) => panic!("no send-request or token here"),
+            Step::Send(_)
+            | Step::Token(_)
+            | Step::SendConcurrent(_)
+            | Step::SendDetached(_)
+            | Step::Sleep(_) => panic!("no call, token or wait here"),
         };
     }
     panic!("the exchange did not finish");

@@ -1,7 +1,8 @@
 //! `forward-request`: timeout, redirects, buffering and the protocol to the backend.
 
 use super::{OpData, Printer, Refs};
-use crate::bundle::{put_flags, put_var, BundleError, ProgramReader};
+use crate::bundle::{many, put_flags, put_len, put_var, BundleError, ProgramReader};
+use crate::program::CodeId;
 
 /// `http-version` of `forward-request`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,8 +16,47 @@ pub enum HttpVersion {
     Http2Or1 = 2,
 }
 
-/// `forward-request` with its attributes resolved to their defaults.
+/// An attribute of `forward-request` given as an expression, evaluated per request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ForwardAttr {
+    /// `timeout`, seconds.
+    Timeout = 0,
+    /// `timeout-ms`.
+    TimeoutMs = 1,
+    /// `follow-redirects`.
+    FollowRedirects = 2,
+    /// `buffer-request-body`.
+    BufferRequestBody = 3,
+    /// `http-version`.
+    HttpVersion = 4,
+}
+
+/// Every expression attribute, in tag order.
+const FORWARD_ATTRS: [ForwardAttr; 5] = [
+    ForwardAttr::Timeout,
+    ForwardAttr::TimeoutMs,
+    ForwardAttr::FollowRedirects,
+    ForwardAttr::BufferRequestBody,
+    ForwardAttr::HttpVersion,
+];
+
+impl ForwardAttr {
+    /// The attribute's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ForwardAttr::Timeout => "timeout",
+            ForwardAttr::TimeoutMs => "timeout-ms",
+            ForwardAttr::FollowRedirects => "follow-redirects",
+            ForwardAttr::BufferRequestBody => "buffer-request-body",
+            ForwardAttr::HttpVersion => "http-version",
+        }
+    }
+}
+
+/// `forward-request` with its attributes resolved to their defaults; those given as
+/// expressions are in `exprs` and override the literal values per request.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForwardRequest {
     /// Response timeout in milliseconds (APIM's default is 300 s).
     pub timeout_ms: u64,
@@ -30,6 +70,8 @@ pub struct ForwardRequest {
     pub fail_on_error_status_code: bool,
     /// Protocol to the backend.
     pub http_version: HttpVersion,
+    /// Attributes given as expressions, in the order written.
+    pub exprs: Vec<(ForwardAttr, CodeId)>,
 }
 
 impl Default for ForwardRequest {
@@ -41,6 +83,7 @@ impl Default for ForwardRequest {
             buffer_response: true,
             fail_on_error_status_code: false,
             http_version: HttpVersion::Http1,
+            exprs: Vec::new(),
         }
     }
 }
@@ -65,6 +108,11 @@ impl OpData for ForwardRequest {
             ],
         );
         w.push(self.http_version as u8);
+        put_len(w, self.exprs.len());
+        for (a, c) in &self.exprs {
+            w.push(*a as u8);
+            put_var(w, *c);
+        }
     }
 
     fn read(r: &mut ProgramReader<'_, '_>) -> Result<Self, BundleError> {
@@ -72,6 +120,14 @@ impl OpData for ForwardRequest {
         let [follow_redirects, buffer_request_body, buffer_response, fail_on_error_status_code] =
             r.flags("forward-request flags")?;
         let tag = r.tag("HTTP version", HTTP_VERSIONS.len() as u8)?;
+        let n = r.list("forward-request expressions", 2)?;
+        let exprs = many(n, || {
+            let a = r.tag("a forward-request attribute", FORWARD_ATTRS.len() as u8)?;
+            Ok((
+                FORWARD_ATTRS[a as usize],
+                r.code_id("an attribute expression")?,
+            ))
+        })?;
         Ok(ForwardRequest {
             timeout_ms,
             follow_redirects,
@@ -79,20 +135,39 @@ impl OpData for ForwardRequest {
             buffer_response,
             fail_on_error_status_code,
             http_version: HTTP_VERSIONS[tag as usize],
+            exprs,
         })
     }
 
     fn print(&self, _p: &Printer<'_>, name: &str) -> String {
+        // An attribute given as an expression shows it instead of the literal value.
+        let shown = |a: ForwardAttr, lit: String| {
+            self.exprs
+                .iter()
+                .find(|(x, _)| *x == a)
+                .map_or(lit, |(_, c)| format!("expr#{c}"))
+        };
+        let timeout = match self
+            .exprs
+            .iter()
+            .find(|(a, _)| matches!(a, ForwardAttr::Timeout | ForwardAttr::TimeoutMs))
+        {
+            Some((a, c)) => format!("{}=expr#{c}", a.name()),
+            None => format!("timeout={}ms", self.timeout_ms),
+        };
         format!(
-            "{name} timeout={}ms follow-redirects={} buffer-request-body={} buffer-response={} fail-on-error-status-code={} http-version={:?}",
-            self.timeout_ms,
-            self.follow_redirects,
-            self.buffer_request_body,
+            "{name} {timeout} follow-redirects={} buffer-request-body={} buffer-response={} fail-on-error-status-code={} http-version={}",
+            shown(ForwardAttr::FollowRedirects, self.follow_redirects.to_string()),
+            shown(ForwardAttr::BufferRequestBody, self.buffer_request_body.to_string()),
             self.buffer_response,
             self.fail_on_error_status_code,
-            self.http_version
+            shown(ForwardAttr::HttpVersion, format!("{:?}", self.http_version))
         )
     }
 
-    fn refs(&self, _v: &mut dyn Refs) {}
+    fn refs(&self, v: &mut dyn Refs) {
+        for (_, c) in &self.exprs {
+            v.code(*c);
+        }
+    }
 }

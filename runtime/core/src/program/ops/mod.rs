@@ -30,6 +30,7 @@ mod mock_response;
 mod quota;
 mod rate_limit;
 mod rate_limit_by_key;
+mod retry;
 mod return_response;
 mod rewrite_uri;
 mod send_request;
@@ -41,6 +42,7 @@ mod set_status;
 mod set_variable;
 mod trace;
 mod validate_client_certificate;
+mod wait;
 
 pub use authentication_basic::AuthenticationBasic;
 pub use authentication_certificate::AuthenticationCertificate;
@@ -55,7 +57,7 @@ pub use choose::Choose;
 pub use cors::Cors;
 pub use emit_metric::{DefaultDimension, Dimension, DimensionValue, EmitMetric};
 pub use find_and_replace::FindAndReplace;
-pub use forward_request::{ForwardRequest, HttpVersion};
+pub use forward_request::{ForwardAttr, ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use limit_concurrency::LimitConcurrency;
 pub use llm_emit_token_metric::TokenMetric;
@@ -64,6 +66,7 @@ pub use mock_response::MockResponse;
 pub use quota::Quota;
 pub use rate_limit::{CallsReport, Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
+pub use retry::Retry;
 pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
 pub use send_request::SendRequest;
@@ -75,6 +78,7 @@ pub use set_status::SetStatus;
 pub use set_variable::SetVariable;
 pub use trace::{Severity, TraceOp};
 pub use validate_client_certificate::{CertIdentity, ValidateClientCertificate};
+pub use wait::Wait;
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
@@ -301,6 +305,12 @@ op_kinds! {
     ValidateClientCertificate(ValidateClientCertificate) = 37, "validate-client-certificate";
     /// `authentication-certificate`: the certificate backend calls present.
     AuthenticationCertificate(AuthenticationCertificate) = 38, "authentication-certificate";
+    /// `retry`: a block run again while its condition holds, with APIM's waits between.
+    Retry(Retry) = 65, "retry";
+    /// `wait`: child policies run concurrently, until all or any of them is done.
+    Wait(Wait) = 66, "wait";
+    /// `send-one-way-request`: a call nobody waits for (the payload's variable is unused).
+    SendOneWayRequest(SendRequest) = 67, "send-one-way-request";
 }
 
 impl OpKind {
