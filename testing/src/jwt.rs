@@ -22,7 +22,7 @@ pub fn sign(token: &Token, now_ms: u64) -> String {
     let head = URL_SAFE_NO_PAD.encode(header.to_string());
     let body = URL_SAFE_NO_PAD.encode(serde_json::Value::Object(claims).to_string());
     let input = format!("{head}.{body}");
-    let sig = match Hmac::<Sha256>::new_from_slice(token.key.as_bytes()) {
+    let sig = match Hmac::<Sha256>::new_from_slice(&token.key) {
         Ok(mut mac) => {
             mac.update(input.as_bytes());
             URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())

@@ -56,6 +56,7 @@ fn every_kind_of_mistake() {
         ("world: { backends: { b: { failure: melted } } }\ncases: []\n", "1:36: unknown `failure`"),
         ("world: { backends: { b: { status: 42 } } }\ncases: []\n", "1:35: `status` must be between 100 and 999"),
         ("world: { tokens: { t: { key: k, alg: RS256 } } }\ncases: []\n", "1:38: unsupported `alg`"),
+        ("world: { tokens: { t: { key-base64: \"not base64!\" } } }\ncases: []\n", "1:37: `key-base64` is not base64"),
         ("cases:\n  - name: a\n    request: { url: /x }\n  - name: a\n    request: { url: /y }\n", "4:5: a case named `a` is already in this file"),
         ("cases:\n  - name: a\n    request: { url: /x }\n    expect: { body: { json-path: { nope: 1 } } }\n", "4:36: `nope` is not a JSON path"),
         ("cases:\n  - name: a\n    request: { url: /x, body: { file: missing.json } }\n", "3:39: cannot read `missing.json`"),

@@ -173,6 +173,7 @@ world:
   clock: 2024-05-01T12:00:00Z
   tokens:
     alice: { key: test-key, claims: { sub: alice, aud: shop }, expires-in: 1h }
+    bob: { key-base64: dGVzdC1rZXk=, claims: { sub: bob } }
   send-request:
     https://auth.test: { status: 200, body: token-ok }
 cases:
@@ -203,7 +204,7 @@ fn test_tokens_are_hs256_jwts_that_verify() {
     use base64::Engine;
     use hmac::Mac;
     let token = gatehouse_testing::format::Token {
-        key: "k".into(),
+        key: b"k".to_vec(),
         claims: serde_json::json!({"sub": "a"})
             .as_object()
             .cloned()
@@ -231,4 +232,12 @@ fn test_tokens_are_hs256_jwts_that_verify() {
     mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
     mac.verify_slice(&b64.decode(parts[2]).expect("b64"))
         .expect("the signature verifies");
+}
+
+#[test]
+fn a_base64_key_is_decoded_as_validate_jwt_reads_it() {
+    let yaml = "world:\n  tokens:\n    bob: { key-base64: dGVzdC1rZXk=, claims: { sub: bob } }\ncases:\n  - name: a\n    request: { url: /x, bearer: bob }\n";
+    let f = gatehouse_testing::format::parse_text("t.yaml", yaml, std::path::Path::new("."))
+        .expect("valid");
+    assert_eq!(f.cases[0].world.tokens["bob"].key, b"test-key");
 }

@@ -61,8 +61,9 @@ pub enum Failure {
 /// A test token: an HS256 JWT signed with `key`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Token {
-    /// The HMAC key (text).
-    pub key: String,
+    /// The HMAC key's bytes (`key`: its text; `key-base64`: decoded, as APIM's
+    /// `validate-jwt` `<issuer-signing-keys><key>` holds it).
+    pub key: Vec<u8>,
     /// Claims; `iat` and `exp` are added from the clock unless given.
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// `exp` is the clock plus this many seconds.
@@ -218,9 +219,10 @@ impl Dec {
     }
 
     fn token(&mut self, n: &Node) -> Option<Token> {
-        let m = self.map(n, "a token", &["key", "claims", "expires-in", "kid", "alg"])?;
+        const FIELDS: &[&str] = &["key", "key-base64", "claims", "expires-in", "kid", "alg"];
+        let m = self.map(n, "a token", FIELDS)?;
         let mut t = Token {
-            key: String::new(),
+            key: Vec::new(),
             claims: Default::default(),
             expires_in_s: 3600,
             kid: None,
@@ -230,7 +232,16 @@ impl Dec {
             match k {
                 "key" => {
                     has_key = true;
-                    t.key = self.string(v, "`key`").unwrap_or_default();
+                    t.key = self.string(v, "`key`").unwrap_or_default().into_bytes();
+                }
+                "key-base64" => {
+                    use base64::Engine;
+                    has_key = true;
+                    let text = self.string(v, "`key-base64`").unwrap_or_default();
+                    match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+                        Ok(b) => t.key = b,
+                        Err(_) => self.err(v.pos, "`key-base64` is not base64"),
+                    }
                 }
                 "claims" => match v.to_json() {
                     serde_json::Value::Object(o) => t.claims = o,
