@@ -10,6 +10,7 @@ use crate::resolve::{merge, DocAt, Merge, OperationAt, SECTIONS};
 use gatehouse_grammar::syntax::Element;
 use gatehouse_runtime::program::{BlockId, Choose, Op, OpKind, Pipeline, PipelineId, Scope};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Builds every operation's pipelines, in the order the scope merge defines them.
 pub(super) fn lower_pipelines(b: &mut Builder<'_>, project: &Project, scopes: &[ScopeEnv<'_>]) {
@@ -18,7 +19,11 @@ pub(super) fn lower_pipelines(b: &mut Builder<'_>, project: &Project, scopes: &[
         scopes,
         global: None,
     };
-    merge(project, &[None; 4], &mut blocks);
+    let top = match project.global {
+        Some(_) => [None; 4],
+        None => [None, Some(blocks.b.default_forward()), None, None],
+    };
+    merge(project, &top, &mut blocks);
     // Last, so that the operations' pipelines keep their numbers.
     if let Some(sections) = blocks.global {
         let id = blocks.b.pipeline(sections);
@@ -81,7 +86,32 @@ fn scope_of(kind: DocKind) -> Scope {
     }
 }
 
+/// APIM's default global policy, which a project without `policy.xml` runs: its backend
+/// section forwards the request.
+const DEFAULT_GLOBAL: &str = "<policies><inbound /><backend><forward-request /></backend><outbound /><on-error /></policies>";
+
 impl Builder<'_> {
+    /// The block of APIM's default global `<backend>` (`forward-request`), located in a
+    /// file of its own, `(default global policy)`, so `explain` and errors name it.
+    fn default_forward(&mut self) -> BlockId {
+        let file = Arc::new(crate::SourceFile::new(
+            "(default global policy)",
+            DEFAULT_GLOBAL,
+        ));
+        let file_id = self.file(&file);
+        let site = Site {
+            file: &file,
+            file_id,
+            scope: Scope::Global,
+            path: "backend/forward-request[1]".to_string(),
+            typed: &Default::default(),
+        };
+        let at = DEFAULT_GLOBAL.find("<forward-request").unwrap_or(0) as u32;
+        let loc = self.loc(&site, at);
+        let kind = OpKind::ForwardRequest(Default::default());
+        self.block(vec![Op { kind, loc }])
+    }
+
     /// Adds a pipeline; sections no scope wrote get the shared empty block.
     fn pipeline(&mut self, s: [Option<BlockId>; 4]) -> PipelineId {
         let mut sections = [0; 4];

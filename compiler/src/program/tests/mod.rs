@@ -487,3 +487,35 @@ fn client_certificate_policies_lower() {
         assert!(names.contains(&name), "{policy}: {names:?}");
     }
 }
+
+#[test]
+fn without_a_global_policy_base_in_backend_forwards_as_apim_default_does() {
+    let p =
+        single(r#"<policies><inbound><base /></inbound><backend><base /></backend></policies>"#);
+    let backend = p.pipelines[0].sections[1];
+    let forwards = |b: BlockId| {
+        ops(&p, b).iter().any(|o| match &o.kind {
+            OpKind::ForwardRequest(_) => true,
+            OpKind::Call(inner) => ops(&p, *inner)
+                .iter()
+                .any(|o| matches!(o.kind, OpKind::ForwardRequest(_))),
+            _ => false,
+        })
+    };
+    assert!(forwards(backend), "{:?}", ops(&p, backend));
+    assert!(p.files.iter().any(|f| &**f == "(default global policy)"));
+    // A global policy that writes no backend section forwards nothing: it is the user's.
+    let project = Project {
+        global: Some(doc("policy.xml", "<policies><inbound /></policies>")),
+        apis: vec![api(
+            Some(r#"<policies><backend><base /></backend></policies>"#),
+            vec![operation("get", None)],
+        )],
+        ..Project::default()
+    };
+    let (p, _) = build(&project);
+    let backend = p.pipelines[0].sections[1];
+    assert!(!ops(&p, backend)
+        .iter()
+        .any(|o| matches!(o.kind, OpKind::ForwardRequest(_))));
+}
