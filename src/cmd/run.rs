@@ -11,7 +11,7 @@ use gatehouse_runtime::program::Program;
 use gatehouse_server::backend::certs;
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
-use gatehouse_server::{admin, echo, listener, Loaded, ServerConfig, Shared};
+use gatehouse_server::{admin, echo, listener, Engine, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -79,6 +79,18 @@ pub struct Args {
     /// send (past it, expired windows are swept and the least-used counters evicted).
     #[arg(long, value_name = "MIB", default_value_t = (EngineConfig::default().counters.max_bytes >> 20) as u64)]
     counter_memory: u64,
+    /// The Microsoft Entra authority host `validate-azure-ad-token` fetches tenant keys
+    /// from when the policy names no `authentication-endpoint` (sovereign clouds, tests;
+    /// `GATEHOUSE_ENTRA_AUTHORITY` wins; default `https://login.microsoftonline.com`).
+    #[arg(long, value_name = "URL")]
+    entra_authority: Option<String>,
+    /// Fewest seconds between two fetches of one OpenID configuration's keys when a token
+    /// names an unknown `kid` or a fetch failed (APIM: 300).
+    #[arg(long, value_name = "SECS", default_value_t = EngineConfig::default().jwt.timing.cooldown_ms / 1000)]
+    key_refresh_cooldown: u64,
+    /// Longest token `validate-jwt` reads, bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = EngineConfig::default().jwt.max_token_bytes)]
+    max_token_bytes: usize,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -115,11 +127,20 @@ pub fn run(args: &Args) -> u8 {
     engine.counters.max_bytes = usize::try_from(args.counter_memory.max(1))
         .unwrap_or(usize::MAX >> 20)
         .saturating_mul(1 << 20);
+    if let Some(a) = std::env::var("GATEHOUSE_ENTRA_AUTHORITY")
+        .ok()
+        .or_else(|| args.entra_authority.clone())
+    {
+        engine.jwt.entra_authority = a;
+    }
+    engine.jwt.timing.cooldown_ms = args.key_refresh_cooldown.saturating_mul(1000);
+    engine.jwt.max_token_bytes = args.max_token_bytes.max(1);
     let rebuild: Rebuild<Gateway> = Arc::new(move || {
         let program = load_program(&path, &secrets)?;
         let mut client = client.clone();
         client.certificates = load_certificates(&program, &given)?;
         let gateway = Gateway::new(Arc::new(program), engine.clone());
+        load_token_certificates(&gateway, &given)?;
         Loaded::new(gateway, &client)
     });
     let first = match rebuild() {
@@ -180,8 +201,26 @@ async fn serve(
     };
     let (listen, admin) = (shown(&gateway, &args.listen), shown(&admin_l, &args.admin));
 
+    // Token keys of the first program are fetched before it is announced ready.
+    if let Some(keys) = first.engine.key_cache() {
+        gatehouse_server::keys::warm(keys, &first.backends).await;
+    }
+    let tick = Duration::from_millis(
+        first
+            .engine
+            .config
+            .jwt
+            .timing
+            .cooldown_ms
+            .clamp(1000, 60_000),
+    );
     let shared = Arc::new(Shared::new(first, config));
     let stop = Shutdown::new();
+    tokio::spawn(gatehouse_server::keys::run(
+        shared.clone(),
+        tick,
+        stop.clone(),
+    ));
     let admin_stop = Shutdown::new();
     tokio::spawn(admin::serve(
         admin_l,
@@ -254,6 +293,30 @@ fn load_certificates(
             .or_else(|| given.get(name).cloned())
     };
     certs::load_for(program, path_of).map_err(|e| e.to_string())
+}
+
+/// The certificates whose public keys `validate-jwt` verifies with (`certificate-id`),
+/// from the same files as backend certificates.
+fn load_token_certificates(
+    gateway: &Gateway,
+    given: &HashMap<String, PathBuf>,
+) -> Result<(), String> {
+    for name in gatehouse_runtime::state::certificate_ids(&gateway.program) {
+        let path = std::env::var_os(certs::certificate_env_name(&name))
+            .map(PathBuf::from)
+            .or_else(|| given.get(&name).cloned())
+            .ok_or_else(|| {
+                format!(
+                    "validate-jwt verifies with certificate '{name}', which was not provided \
+                     (--certificate {name}=FILE or {})",
+                    certs::certificate_env_name(&name)
+                )
+            })?;
+        let pem =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        gateway.keys().add_certificate(&name, &pem)?;
+    }
+    Ok(())
 }
 
 /// Parses `--certificate ID=FILE`; `ID` may be a certificate resource id.

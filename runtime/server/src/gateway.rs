@@ -14,6 +14,10 @@ impl Engine for Gateway {
     fn program(&self) -> &Program {
         &self.program
     }
+
+    fn key_cache(&self) -> Option<&std::sync::Arc<gatehouse_runtime::state::KeyCache>> {
+        Some(self.keys())
+    }
 }
 
 impl RequestRun for engine::Exchange {

@@ -11,6 +11,7 @@ pub mod backend;
 pub mod echo;
 pub mod gateway;
 pub mod handler;
+pub mod keys;
 pub mod listener;
 pub mod metrics;
 pub mod reload;
@@ -35,6 +36,11 @@ pub trait Engine: Send + Sync + 'static {
 
     /// The program being served.
     fn program(&self) -> &Program;
+
+    /// The token-signing key cache the server fills ([`keys`]), if the engine has one.
+    fn key_cache(&self) -> Option<&std::sync::Arc<gatehouse_runtime::state::KeyCache>> {
+        None
+    }
 }
 
 /// One request's run through the engine (the policy engine's is [`gatehouse_runtime::engine::Exchange`]).

@@ -26,6 +26,8 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_azure_ad_token;
+mod validate_jwt;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
@@ -66,6 +68,8 @@ pub const LOWERINGS: &[Lowering] = &[
     ip_filter::LOWERING,
     cors::LOWERING,
     authentication_basic::LOWERING,
+    validate_jwt::LOWERING,
+    validate_azure_ad_token::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -34,7 +34,7 @@ pub use in_process::{run_in_process, BackendMock, Outcome};
 
 use crate::program::BackendId;
 use crate::program::Program;
-use crate::state::{Clock, LocalRates, RateStore, SystemClock};
+use crate::state::{Clock, KeyCache, LocalRates, RateStore, SystemClock};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use std::net::IpAddr;
@@ -198,6 +198,30 @@ pub struct EngineConfig {
     pub max_exchange_bytes: usize,
     /// Bounds of the in-process rate-limit and quota counters.
     pub counters: crate::state::CounterLimits,
+    /// Token validation (`validate-jwt`, `validate-azure-ad-token`).
+    pub jwt: JwtConfig,
+}
+
+/// Token validation settings (limits and where Microsoft Entra lives).
+#[derive(Clone, Debug)]
+pub struct JwtConfig {
+    /// Longest token accepted, bytes; longer ones fail as `JwtInvalid`.
+    pub max_token_bytes: usize,
+    /// The Microsoft Entra authority host `validate-azure-ad-token` uses when the policy
+    /// names no `authentication-endpoint` (sovereign clouds, tests).
+    pub entra_authority: String,
+    /// How the key cache paces its fetches.
+    pub timing: crate::state::KeyCacheTiming,
+}
+
+impl Default for JwtConfig {
+    fn default() -> Self {
+        JwtConfig {
+            max_token_bytes: 16 << 10,
+            entra_authority: "https://login.microsoftonline.com".into(),
+            timing: crate::state::KeyCacheTiming::default(),
+        }
+    }
 }
 
 impl Default for EngineConfig {
@@ -209,6 +233,7 @@ impl Default for EngineConfig {
             max_ops: 100_000,
             max_exchange_bytes: 64 << 20,
             counters: crate::state::CounterLimits::default(),
+            jwt: JwtConfig::default(),
         }
     }
 }
@@ -232,6 +257,8 @@ pub(crate) struct Shared {
     pub(crate) bodies: Vec<scan::BodyNeeds>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rates: Arc<dyn RateStore>,
+    /// Keys of the program's OpenID configurations and the operator's certificates.
+    pub(crate) keys: Arc<KeyCache>,
     pub(crate) literals: headers::Literals,
     /// Evaluation buffers of finished exchanges, reused by new ones.
     pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
@@ -295,7 +322,12 @@ impl Gateway {
                 let _ = entry.code.regex(i as u32, config.vm.regex_backtrack);
             }
         }
+        let keys = Arc::new(KeyCache::new(
+            policies::openid_urls(&program, &config.jwt),
+            config.jwt.timing,
+        ));
         let shared = Arc::new(Shared {
+            keys,
             program: program.clone(),
             config: config.clone(),
             routes,
@@ -310,6 +342,12 @@ impl Gateway {
             config,
             shared,
         }
+    }
+
+    /// The token-signing keys the program's `validate-jwt` and `validate-azure-ad-token`
+    /// read: the driver fills it (see [`KeyCache`]) and adds the operator's certificates.
+    pub fn keys(&self) -> &Arc<KeyCache> {
+        &self.shared.keys
     }
 
     /// Templates the routing index could not take (conflicting or malformed), as

@@ -19,6 +19,7 @@ mod forms;
 pub mod index;
 pub mod json;
 mod jwt;
+pub(crate) use jwt::jwt_value;
 mod linq;
 mod numbers;
 mod objects;

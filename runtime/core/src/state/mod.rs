@@ -4,9 +4,14 @@
 //! inject a [`ManualClock`] and a Redis-backed store can replace [`LocalRates`] later.
 //! [`LocalRates`] is bounded whatever keys clients send ([`CounterLimits`]).
 
+mod keys;
 mod rates;
 mod table;
 
+pub use keys::{
+    certificate_ids, certificate_name, parse_discovery, parse_jwks, KeyCache, KeyCacheTiming,
+    KeySet, VerifyKey,
+};
 pub use rates::{CounterLimits, LocalRates, Period, RateCheck, RateStore};
 
 use std::sync::atomic::{AtomicU64, Ordering};

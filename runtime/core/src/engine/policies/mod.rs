@@ -23,7 +23,10 @@ mod set_method;
 mod set_query_parameter;
 mod set_status;
 mod set_variable;
+mod token;
 mod trace;
+mod validate_azure_ad_token;
+mod validate_jwt;
 
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
@@ -64,7 +67,34 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::AuthenticationBasic(a) => {
             authentication_basic::authentication_basic(x, program, op, a)
         }
+        OpKind::ValidateJwt(v) => validate_jwt::validate_jwt(x, program, op, v),
+        OpKind::ValidateAzureAdToken(v) => {
+            validate_azure_ad_token::validate_azure_ad_token(x, program, op, v)
+        }
     }
+}
+
+/// Every OpenID configuration URL the token policies of `program` read keys from.
+pub(crate) fn openid_urls(program: &Program, jwt: &super::JwtConfig) -> Vec<String> {
+    let mut urls = Vec::new();
+    for op in program.blocks.iter().flat_map(|b| &b.ops) {
+        match &op.kind {
+            OpKind::ValidateJwt(v) => {
+                urls.extend(v.openid_configs.iter().map(|u| program.str(*u).to_string()));
+            }
+            OpKind::ValidateAzureAdToken(v) => {
+                let host = validate_azure_ad_token::authority(program, v, &jwt.entra_authority);
+                urls.extend(validate_azure_ad_token::entra_urls(
+                    host,
+                    program.str(v.tenant_id),
+                ));
+            }
+            _ => {}
+        }
+    }
+    urls.sort();
+    urls.dedup();
+    urls
 }
 
 /// A decoded query as a query string with its `?` (empty when there is no parameter).

@@ -18,6 +18,7 @@ mod routing;
 mod send_request;
 mod subscriptions;
 mod transform;
+mod validate_jwt;
 
 use super::{
     run_in_process, BackendFailure, BackendRequest, BackendResponse, EngineConfig, Gateway,

@@ -29,6 +29,8 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_azure_ad_token;
+mod validate_jwt;
 
 pub use authentication_basic::AuthenticationBasic;
 pub use check_header::CheckHeader;
@@ -51,6 +53,10 @@ pub use set_method::SetMethod;
 pub use set_status::SetStatus;
 pub use set_variable::SetVariable;
 pub use trace::{Severity, TraceOp};
+pub use validate_azure_ad_token::ValidateAzureAdToken;
+pub use validate_jwt::{
+    JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateJwt,
+};
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
@@ -249,6 +255,10 @@ op_kinds! {
     Cors(Cors) = 33, "cors";
     /// `authentication-basic`: the request's `Authorization: Basic` header.
     AuthenticationBasic(AuthenticationBasic) = 34, "authentication-basic";
+    /// `validate-jwt`: the request's token verified against keys, audiences, issuers, claims.
+    ValidateJwt(ValidateJwt) = 35, "validate-jwt";
+    /// `validate-azure-ad-token`: a Microsoft Entra token of a tenant.
+    ValidateAzureAdToken(ValidateAzureAdToken) = 36, "validate-azure-ad-token";
 }
 
 impl OpKind {
