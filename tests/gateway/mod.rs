@@ -8,6 +8,7 @@ mod connections;
 mod failures;
 mod hardening;
 mod harness;
+mod jwt;
 mod lifecycle;
 mod malformed;
 mod policies;
