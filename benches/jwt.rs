@@ -27,7 +27,11 @@ fn fixture(name: &str) -> String {
 fn public(name: &str) -> String {
     fixture("jwt-public.txt")
         .lines()
-        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix('=')).map(str::to_string))
+        .find_map(|l| {
+            l.strip_prefix(name)
+                .and_then(|r| r.strip_prefix('='))
+                .map(str::to_string)
+        })
         .expect("public value")
 }
 
@@ -44,7 +48,10 @@ fn gateway(project: &str) -> Gateway {
 fn request(token: Option<&str>) -> RequestHead {
     let mut headers = HeaderMap::new();
     headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
-    headers.insert("ocp-apim-subscription-key", HeaderValue::from_static("bench-key"));
+    headers.insert(
+        "ocp-apim-subscription-key",
+        HeaderValue::from_static("bench-key"),
+    );
     if let Some(t) = token {
         let v = HeaderValue::from_str(&format!("Bearer {t}")).expect("header");
         headers.insert("authorization", v);
@@ -92,13 +99,18 @@ fn pipelines(c: &mut Criterion) {
     let head = request(None);
     assert_eq!(exchange(&pass, head.clone()), StatusCode::OK);
     c.bench_function("pipeline/passthrough", |b| {
-        b.iter_batched(|| head.clone(), |h| exchange(&pass, h), criterion::BatchSize::SmallInput)
+        b.iter_batched(
+            || head.clone(),
+            |h| exchange(&pass, h),
+            criterion::BatchSize::SmallInput,
+        )
     });
     let gw = gateway("jwt");
     // The warm key cache: the OpenID configuration's keys, as the refresher stores them.
     let jwks = json!({"keys": [{"kty": "EC", "crv": "P-256", "kid": "es", "x": public("ec256_x"), "y": public("ec256_y")}]});
     let keys = parse_jwks(jwks.to_string().as_bytes(), 64).expect("jwks");
-    gw.keys().store(OPENID, Ok(KeySet { issuer: None, keys }), 0);
+    gw.keys()
+        .store(OPENID, Ok(KeySet { issuer: None, keys }), 0);
     let secret = EncodingKey::from_base64_secret("c2VjcmV0LWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE=")
         .expect("secret");
     let rsa = EncodingKey::from_rsa_pem(fixture("jwt-rsa.pem").as_bytes()).expect("rsa");
@@ -111,7 +123,11 @@ fn pipelines(c: &mut Criterion) {
         let head = request(Some(&t));
         assert_eq!(exchange(&gw, head.clone()), StatusCode::OK, "{name} passes");
         c.bench_function(&format!("pipeline/validate-jwt-{name}"), |b| {
-            b.iter_batched(|| head.clone(), |h| exchange(&gw, h), criterion::BatchSize::SmallInput)
+            b.iter_batched(
+                || head.clone(),
+                |h| exchange(&gw, h),
+                criterion::BatchSize::SmallInput,
+            )
         });
     }
 }

@@ -181,7 +181,7 @@ fn an_rs256_token_verified_with_n_and_e_passes() {
 
 #[test]
 fn an_rs256_token_verified_with_an_operator_certificate_passes() {
-    let mut b_cert = |b: &mut B| {
+    let b_cert = |b: &mut B| {
         let mut v = policy(b);
         v.keys = vec![SigningKey {
             id: None,
@@ -190,7 +190,7 @@ fn an_rs256_token_verified_with_an_operator_certificate_passes() {
         v
     };
     let auth = format!("Bearer {}", rs(&claims()));
-    let o = go_with(&mut b_cert, &[("authorization", auth.as_str())], |gw| {
+    let o = go_with(b_cert, &[("authorization", auth.as_str())], |gw| {
         gw.keys()
             .add_certificate("signing", RSA_CERT.as_bytes())
             .unwrap();
