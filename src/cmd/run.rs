@@ -136,6 +136,18 @@ pub struct Args {
     /// pointing back at it) before the next call fails with 508.
     #[arg(long, value_name = "N", default_value_t = ServerConfig::default().max_self_hops)]
     max_self_hops: u32,
+    /// The Microsoft Entra authority host `validate-azure-ad-token` fetches tenant keys
+    /// from when the policy names no `authentication-endpoint` (sovereign clouds, tests;
+    /// `GATEHOUSE_ENTRA_AUTHORITY` wins; default `https://login.microsoftonline.com`).
+    #[arg(long, value_name = "URL")]
+    entra_authority: Option<String>,
+    /// Fewest seconds between two fetches of one OpenID configuration's keys when a token
+    /// names an unknown `kid` or a fetch failed (APIM: 300).
+    #[arg(long, value_name = "SECS", default_value_t = EngineConfig::default().jwt.timing.cooldown_ms / 1000)]
+    key_refresh_cooldown: u64,
+    /// Longest token `validate-jwt` reads, bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = EngineConfig::default().jwt.max_token_bytes)]
+    max_token_bytes: usize,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -198,6 +210,14 @@ pub fn run(args: &Args) -> u8 {
         max_series: args.metric_series.max(1),
         ..MetricLimits::default()
     });
+    if let Some(a) = std::env::var("GATEHOUSE_ENTRA_AUTHORITY")
+        .ok()
+        .or_else(|| args.entra_authority.clone())
+    {
+        engine.jwt.entra_authority = a;
+    }
+    engine.jwt.timing.cooldown_ms = args.key_refresh_cooldown.saturating_mul(1000);
+    engine.jwt.max_token_bytes = args.max_token_bytes.max(1);
     engine.max_retry_wait = Duration::from_secs(args.max_retry_wait);
     let build = Arc::new(move || {
         let program = load_program(&path, &secrets, &vault_for_load)?;
@@ -210,7 +230,9 @@ pub fn run(args: &Args) -> u8 {
             .map(|(name, der)| (name.clone(), peer_cert::thumbprint(der)))
             .collect();
         client.certificates = operator.keyed;
-        Ok::<_, String>((Gateway::new(Arc::new(program), engine), client))
+        let gateway = Gateway::new(Arc::new(program), engine);
+        load_token_certificates(&gateway, &given)?;
+        Ok::<_, String>((gateway, client))
     });
     let identity = Identity { tokens, vault };
     match &args.record {
@@ -335,10 +357,21 @@ async fn serve<E: Engine>(
     };
     let (listen, admin) = (shown(&gateway, &args.listen), shown(&admin_l, &args.admin));
 
+    // Token keys of the first program are fetched before it is announced ready.
+    if let Some(keys) = first.engine.key_cache() {
+        gatehouse_server::keys::warm(keys, &first.backends).await;
+    }
+    let tick = Duration::from_secs(args.key_refresh_cooldown)
+        .clamp(Duration::from_secs(1), Duration::from_secs(60));
     let mut shared = Shared::new(first, config);
     shared.tokens = identity.tokens;
     let shared = Arc::new(shared);
     let stop = Shutdown::new();
+    tokio::spawn(gatehouse_server::keys::run(
+        shared.clone(),
+        tick,
+        stop.clone(),
+    ));
     let admin_stop = Shutdown::new();
     tokio::spawn(admin::serve(
         admin_l,
@@ -517,6 +550,32 @@ fn tls_server(args: &Args, program: &Program) -> Result<Option<Arc<TlsServer>>, 
         issuers: operator.public.into_iter().map(|(_, der)| der).collect(),
     };
     TlsServer::new(options).map(|t| Some(Arc::new(t)))
+}
+
+/// The certificates whose public keys `validate-jwt` verifies with (`certificate-id`),
+/// from the same files as backend certificates.
+fn load_token_certificates(gateway: &Gateway, given: &[(String, PathBuf)]) -> Result<(), String> {
+    for name in gatehouse_runtime::state::certificate_ids(&gateway.program) {
+        let path = std::env::var_os(certs::certificate_env_name(&name))
+            .map(PathBuf::from)
+            .or_else(|| {
+                given
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, p)| p.clone())
+            })
+            .ok_or_else(|| {
+                format!(
+                    "validate-jwt verifies with certificate '{name}', which was not provided \
+                     (--certificate {name}=FILE or {})",
+                    certs::certificate_env_name(&name)
+                )
+            })?;
+        let pem =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        gateway.keys().add_certificate(&name, &pem)?;
+    }
+    Ok(())
 }
 
 /// Parses `--certificate ID=FILE`; `ID` may be a certificate resource id.

@@ -12,6 +12,7 @@ mod hardening;
 mod harness;
 mod https;
 mod identity;
+mod jwt;
 mod key_vault;
 mod lifecycle;
 mod loops;

@@ -18,6 +18,10 @@ impl Engine for Gateway {
     fn render_metrics(&self, out: &mut String) {
         self.config.telemetry.render(out);
     }
+
+    fn key_cache(&self) -> Option<&std::sync::Arc<gatehouse_runtime::state::KeyCache>> {
+        Some(self.keys())
+    }
 }
 
 impl RequestRun for engine::Exchange {

@@ -15,6 +15,7 @@ pub mod gateway;
 pub mod handler;
 pub mod hops;
 pub mod identity;
+pub mod keys;
 pub mod listener;
 pub mod metrics;
 pub mod peer_cert;
@@ -45,6 +46,10 @@ pub trait Engine: Send + Sync + 'static {
     /// Appends the program's own metrics (the policies' custom metrics) to the `/metrics`
     /// text.
     fn render_metrics(&self, _out: &mut String) {}
+    /// The token-signing key cache the server fills ([`keys`]), if the engine has one.
+    fn key_cache(&self) -> Option<&std::sync::Arc<gatehouse_runtime::state::KeyCache>> {
+        None
+    }
 }
 
 /// One request's run through the engine (the policy engine's is [`gatehouse_runtime::engine::Exchange`]).

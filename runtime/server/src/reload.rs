@@ -22,6 +22,10 @@ pub async fn reload<E: Engine>(shared: &Shared<E>, rebuild: &Rebuild<E>) -> bool
     };
     match built {
         Ok(loaded) => {
+            // The new program's token keys are fetched before it serves.
+            if let Some(keys) = loaded.engine.key_cache() {
+                super::keys::warm(keys, &loaded.backends).await;
+            }
             shared.current.store(Arc::new(loaded));
             shared.metrics.reload(true);
             tracing::info!("program reloaded");

@@ -39,7 +39,9 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_azure_ad_token;
 mod validate_client_certificate;
+mod validate_jwt;
 mod wait;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
@@ -98,6 +100,8 @@ pub const LOWERINGS: &[Lowering] = &[
     retry::LOWERING,
     wait::LOWERING,
     send_one_way_request::LOWERING,
+    validate_jwt::LOWERING,
+    validate_azure_ad_token::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -40,7 +40,7 @@ pub use tokens::StreamTap;
 
 use crate::program::BackendId;
 use crate::program::Program;
-use crate::state::{Clock, LocalCache, RateStore, Stores};
+use crate::state::{Clock, KeyCache, LocalCache, RateStore, Stores};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use std::net::IpAddr;
@@ -294,6 +294,30 @@ pub struct EngineConfig {
     pub certificate_thumbprints: std::collections::HashMap<String, String>,
     /// Longest wait `retry` takes between two runs (a longer computed wait is cut to it).
     pub max_retry_wait: Duration,
+    /// Token validation (`validate-jwt`, `validate-azure-ad-token`).
+    pub jwt: JwtConfig,
+}
+
+/// Token validation settings (limits and where Microsoft Entra lives).
+#[derive(Clone, Debug)]
+pub struct JwtConfig {
+    /// Longest token accepted, bytes; longer ones fail as `JwtInvalid`.
+    pub max_token_bytes: usize,
+    /// The Microsoft Entra authority host `validate-azure-ad-token` uses when the policy
+    /// names no `authentication-endpoint` (sovereign clouds, tests).
+    pub entra_authority: String,
+    /// How the key cache paces its fetches.
+    pub timing: crate::state::KeyCacheTiming,
+}
+
+impl Default for JwtConfig {
+    fn default() -> Self {
+        JwtConfig {
+            max_token_bytes: 16 << 10,
+            entra_authority: "https://login.microsoftonline.com".into(),
+            timing: crate::state::KeyCacheTiming::default(),
+        }
+    }
 }
 
 impl Default for EngineConfig {
@@ -310,6 +334,7 @@ impl Default for EngineConfig {
             llm: crate::llm::LlmLimits::default(),
             certificate_thumbprints: std::collections::HashMap::new(),
             max_retry_wait: Duration::from_secs(300),
+            jwt: JwtConfig::default(),
         }
     }
 }
@@ -335,6 +360,8 @@ pub(crate) struct Shared {
     pub(crate) rates: Arc<dyn RateStore>,
     /// Every store (`clock` and `rates` above are its own).
     pub(crate) stores: Stores,
+    /// Keys of the program's OpenID configurations and the operator's certificates.
+    pub(crate) keys: Arc<KeyCache>,
     pub(crate) literals: headers::Literals,
     /// Evaluation buffers of finished exchanges, reused by new ones.
     pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
@@ -408,7 +435,12 @@ impl Gateway {
                 let _ = entry.code.regex(i as u32, config.vm.regex_backtrack);
             }
         }
+        let keys = Arc::new(KeyCache::new(
+            policies::openid_urls(&program, &config.jwt),
+            config.jwt.timing,
+        ));
         let shared = Arc::new(Shared {
+            keys,
             program: program.clone(),
             config: config.clone(),
             routes,
@@ -424,6 +456,12 @@ impl Gateway {
             config,
             shared,
         }
+    }
+
+    /// The token-signing keys the program's `validate-jwt` and `validate-azure-ad-token`
+    /// read: the driver fills it (see [`KeyCache`]) and adds the operator's certificates.
+    pub fn keys(&self) -> &Arc<KeyCache> {
+        &self.shared.keys
     }
 
     /// Templates the routing index could not take (conflicting or malformed), as

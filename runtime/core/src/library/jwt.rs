@@ -7,10 +7,10 @@
 //! default)` joins the values with `,`, as APIM's extension on `IReadOnlyDictionary<string,
 //! string[]>` does (served by `dict_get_or_default` below for any dictionary of `string[]`).
 
-use super::records::{opt, record};
+use super::records::opt;
 use super::{arg, member_table, str_arg, MemberSpec};
 use crate::value::Value;
-use crate::vm::{Fault, Key, Obj, Vm};
+use crate::vm::{Fault, Heap, Key, Obj, Vm};
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
@@ -73,6 +73,12 @@ fn numeric_date(t: Option<&JToken>) -> Value {
 
 /// The parsed token, or `None` when it is not a well-formed compact JWS.
 fn parse(vm: &mut Vm<'_>, token: &str) -> Result<Option<Value>, Fault> {
+    jwt_value(&mut vm.heap, token)
+}
+
+/// The token as a `Jwt` on `heap` (`validate-jwt`'s `output-token-variable-name` too), or
+/// `None` when it is not a well-formed compact JWS.
+pub(crate) fn jwt_value(heap: &mut Heap, token: &str) -> Result<Option<Value>, Fault> {
     let parts: Vec<&str> = token.trim().split('.').collect();
     let [h, p, _sig] = parts.as_slice() else {
         return Ok(None);
@@ -86,15 +92,15 @@ fn parse(vm: &mut Vm<'_>, token: &str) -> Result<Option<Value>, Fault> {
     if let Some(aud) = payload.get("aud") {
         audiences = claim_values(aud).into_iter().map(Value::str).collect();
     }
-    let audiences = vm.alloc(Obj::List("System.String", audiences))?;
+    let audiences = heap.value(Obj::List("System.String", audiences))?;
     let mut claims = IndexMap::new();
     for (k, v) in &payload {
         let vals = claim_values(v).into_iter().map(Value::str).collect();
-        let arr = vm.alloc(Obj::Array("System.String", vals))?;
+        let arr = heap.value(Obj::Array("System.String", vals))?;
         let key = Value::str(k.as_str());
         claims.insert(Key::of(&key), (key, arr));
     }
-    let claims = vm.alloc(Obj::Dict(claims))?;
+    let claims = heap.value(Obj::Dict(claims))?;
     let fields = vec![
         ("Algorithm", opt(hs("alg"))),
         ("Type", opt(hs("typ"))),
@@ -107,7 +113,12 @@ fn parse(vm: &mut Vm<'_>, token: &str) -> Result<Option<Value>, Fault> {
         ("IssuedAt", numeric_date(payload.get("iat"))),
         ("Claims", claims),
     ];
-    record(vm, fields).map(Some)
+    let names: std::sync::Arc<[std::sync::Arc<str>]> = fields
+        .iter()
+        .map(|(n, _)| std::sync::Arc::from(*n))
+        .collect();
+    let vals = fields.into_iter().map(|(_, v)| v).collect();
+    heap.value(Obj::Anon(names, vals)).map(Some)
 }
 
 /// `AsJwt()` (null when invalid) and `TryParseJwt(out jwt)`.

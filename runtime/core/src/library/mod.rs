@@ -20,6 +20,7 @@ mod forms;
 pub mod index;
 pub mod json;
 mod jwt;
+pub(crate) use jwt::jwt_value;
 mod linq;
 mod linq_more;
 mod numbers;

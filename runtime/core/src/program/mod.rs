@@ -39,6 +39,10 @@ pub use ops::{CallsReport, Limit, RateLimit, Target};
 pub use ops::{
     DefaultDimension, Dimension, DimensionValue, EmitMetric, QuotaPeriod, TokenLimit, TokenMetric,
 };
+pub use ops::{
+    JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateAzureAdToken,
+    ValidateJwt,
+};
 pub use print::explain;
 pub use route::{
     Api, MockExample, Operation, Product, Subscription, SubscriptionScope, Versioning,

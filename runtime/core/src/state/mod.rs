@@ -8,6 +8,7 @@
 
 mod cache;
 mod concurrency;
+mod keys;
 mod rates;
 mod responses;
 mod table;
@@ -15,6 +16,10 @@ mod values;
 
 pub use cache::{CacheLimits, CacheStore, LocalCache};
 pub use concurrency::{Concurrency, Held};
+pub use keys::{
+    certificate_ids, certificate_name, parse_discovery, parse_jwks, KeyCache, KeyCacheTiming,
+    KeySet, VerifyKey,
+};
 pub use rates::{CounterLimits, LocalRates, Period, RateCheck, RateStore};
 pub use responses::{decode_response, encode_response, CachedResponse};
 pub use values::{decode_value, encode_value};

@@ -195,6 +195,19 @@ impl Scratch {
     pub fn heap(&self) -> &Heap {
         &self.heap
     }
+
+    /// Allocates with `f` on the heap kept between evaluations (its first `keep` objects
+    /// stay; at most `extra` more), returning the value and the heap's new length.
+    pub fn alloc_kept(
+        &mut self,
+        keep: usize,
+        extra: usize,
+        f: impl FnOnce(&mut Heap) -> Result<Value, Fault>,
+    ) -> Result<(Value, usize), Fault> {
+        self.heap.rewind(keep, extra);
+        let v = f(&mut self.heap)?;
+        Ok((v, self.heap.len()))
+    }
 }
 
 impl Vm<'_> {

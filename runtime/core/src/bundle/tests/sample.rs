@@ -367,6 +367,38 @@ fn ops() -> Vec<OpKind> {
             identity: None,
             certificate: None,
         }),
+        ValidateJwt(crate::program::ValidateJwt {
+            rules: jwt_rules(),
+            require_expiration_time: Some(lit(16)),
+            require_signed_tokens: None,
+            clock_skew: Some(Arg::Expr(2)),
+            openid_configs: vec![18],
+            keys: vec![
+                crate::program::SigningKey {
+                    id: Some(17),
+                    material: crate::program::KeyMaterial::Secret(18),
+                },
+                crate::program::SigningKey {
+                    id: None,
+                    material: crate::program::KeyMaterial::Rsa { n: 16, e: 17 },
+                },
+                crate::program::SigningKey {
+                    id: None,
+                    material: crate::program::KeyMaterial::Certificate(19),
+                },
+            ],
+            issuers: vec![lit(19)],
+        }),
+        ValidateAzureAdToken(crate::program::ValidateAzureAdToken {
+            rules: crate::program::JwtRules {
+                source: crate::program::TokenSource::Value(Arg::Expr(1)),
+                ..jwt_rules()
+            },
+            tenant_id: 17,
+            authentication_endpoint: Some(18),
+            client_application_ids: vec![lit(16)],
+            backend_application_ids: vec![],
+        }),
     ]
 }
 
@@ -385,6 +417,26 @@ fn token_limit(period: Option<QuotaPeriod>) -> TokenLimit {
         remaining_tokens_variable_name: Some(17),
         tokens_consumed_header_name: Some(18),
         tokens_consumed_variable_name: Some(19),
+    }
+}
+
+/// Token rules using every field.
+fn jwt_rules() -> crate::program::JwtRules {
+    crate::program::JwtRules {
+        source: crate::program::TokenSource::Header {
+            name: lit(16),
+            scheme: Some(lit(17)),
+        },
+        failed_validation_httpcode: Some(lit(16)),
+        failed_validation_error_message: Some(Arg::Expr(2)),
+        output_token_variable_name: Some(19),
+        audiences: vec![lit(18), Arg::Expr(1)],
+        required_claims: vec![crate::program::RequiredClaim {
+            name: 17,
+            match_any: true,
+            separator: Some(16),
+            values: vec![lit(19)],
+        }],
     }
 }
 

@@ -38,8 +38,11 @@ mod set_method;
 mod set_query_parameter;
 mod set_status;
 mod set_variable;
+mod token;
 mod trace;
+mod validate_azure_ad_token;
 mod validate_client_certificate;
+mod validate_jwt;
 mod wait;
 
 pub(crate) use authentication_certificate::certificate_ref;
@@ -121,7 +124,34 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::SendOneWayRequest(s) => {
             send_one_way_request::send_one_way_request(x, program, op, s)
         }
+        OpKind::ValidateJwt(v) => validate_jwt::validate_jwt(x, program, op, v),
+        OpKind::ValidateAzureAdToken(v) => {
+            validate_azure_ad_token::validate_azure_ad_token(x, program, op, v)
+        }
     }
+}
+
+/// Every OpenID configuration URL the token policies of `program` read keys from.
+pub(crate) fn openid_urls(program: &Program, jwt: &super::JwtConfig) -> Vec<String> {
+    let mut urls = Vec::new();
+    for op in program.blocks.iter().flat_map(|b| &b.ops) {
+        match &op.kind {
+            OpKind::ValidateJwt(v) => {
+                urls.extend(v.openid_configs.iter().map(|u| program.str(*u).to_string()));
+            }
+            OpKind::ValidateAzureAdToken(v) => {
+                let host = validate_azure_ad_token::authority(program, v, &jwt.entra_authority);
+                urls.extend(validate_azure_ad_token::entra_urls(
+                    host,
+                    program.str(v.tenant_id),
+                ));
+            }
+            _ => {}
+        }
+    }
+    urls.sort();
+    urls.dedup();
+    urls
 }
 
 /// A decoded query as a query string with its `?` (empty when there is no parameter).

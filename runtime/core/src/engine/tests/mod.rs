@@ -25,6 +25,7 @@ mod send_request;
 mod subscriptions;
 mod tokens;
 mod transform;
+mod validate_jwt;
 mod versions;
 
 use super::{

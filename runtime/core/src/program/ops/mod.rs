@@ -41,7 +41,9 @@ mod set_method;
 mod set_status;
 mod set_variable;
 mod trace;
+mod validate_azure_ad_token;
 mod validate_client_certificate;
+mod validate_jwt;
 mod wait;
 
 pub use authentication_basic::AuthenticationBasic;
@@ -77,7 +79,11 @@ pub use set_method::SetMethod;
 pub use set_status::SetStatus;
 pub use set_variable::SetVariable;
 pub use trace::{Severity, TraceOp};
+pub use validate_azure_ad_token::ValidateAzureAdToken;
 pub use validate_client_certificate::{CertIdentity, ValidateClientCertificate};
+pub use validate_jwt::{
+    JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateJwt,
+};
 pub use wait::Wait;
 
 use super::print::Printer;
@@ -311,6 +317,10 @@ op_kinds! {
     Wait(Wait) = 66, "wait";
     /// `send-one-way-request`: a call nobody waits for (the payload's variable is unused).
     SendOneWayRequest(SendRequest) = 67, "send-one-way-request";
+    /// `validate-jwt`: the request's token verified against keys, audiences, issuers, claims.
+    ValidateJwt(ValidateJwt) = 35, "validate-jwt";
+    /// `validate-azure-ad-token`: a Microsoft Entra token of a tenant.
+    ValidateAzureAdToken(ValidateAzureAdToken) = 36, "validate-azure-ad-token";
 }
 
 impl OpKind {
