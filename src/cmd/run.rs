@@ -8,6 +8,7 @@ use gatehouse_compiler::{build_project, CheckOptions, Severity};
 use gatehouse_runtime::bundle::{decode_program, DecodeLimits, MAGIC};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
 use gatehouse_runtime::program::Program;
+use gatehouse_runtime::state::Stores;
 use gatehouse_server::backend::certs;
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
@@ -79,6 +80,10 @@ pub struct Args {
     /// send (past it, expired windows are swept and the least-used counters evicted).
     #[arg(long, value_name = "MIB", default_value_t = (EngineConfig::default().counters.max_bytes >> 20) as u64)]
     counter_memory: u64,
+    /// MiB the in-process value and response cache may take (keys, values and a fixed
+    /// overhead per entry; past it the least valuable entries are evicted).
+    #[arg(long, value_name = "MIB", default_value_t = EngineConfig::default().cache.max_bytes >> 20)]
+    cache_memory: u64,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -115,11 +120,15 @@ pub fn run(args: &Args) -> u8 {
     engine.counters.max_bytes = usize::try_from(args.counter_memory.max(1))
         .unwrap_or(usize::MAX >> 20)
         .saturating_mul(1 << 20);
+    engine.cache.max_bytes = args.cache_memory.max(1).saturating_mul(1 << 20);
+    // One set of stores for the life of the process: counters, caches and concurrency
+    // slots survive a reload.
+    let stores = Stores::local(engine.counters, engine.cache);
     let rebuild: Rebuild<Gateway> = Arc::new(move || {
         let program = load_program(&path, &secrets)?;
         let mut client = client.clone();
         client.certificates = load_certificates(&program, &given)?;
-        let gateway = Gateway::new(Arc::new(program), engine.clone());
+        let gateway = Gateway::with_stores(Arc::new(program), engine.clone(), stores.clone());
         Loaded::new(gateway, &client)
     });
     let first = match rebuild() {

@@ -2,6 +2,7 @@
 
 mod access;
 mod backend_misbehaviour;
+mod caching;
 mod client_cert;
 mod client_failures;
 mod connections;
