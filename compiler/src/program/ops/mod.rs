@@ -20,6 +20,7 @@ mod ip_filter;
 mod limit_concurrency;
 mod mock_response;
 mod quota;
+mod quota_by_key;
 mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
@@ -78,6 +79,7 @@ pub const LOWERINGS: &[Lowering] = &[
     cache_lookup::LOWERING,
     cache_store::LOWERING,
     limit_concurrency::LOWERING,
+    quota_by_key::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -71,9 +71,11 @@ pub(crate) struct Frame {
     pub pc: usize,
 }
 
-/// A `rate-limit-by-key` count decided after the response.
+/// A `rate-limit-by-key` or `quota-by-key` count decided after the response.
 #[derive(Debug)]
 pub(crate) struct Deferred {
+    /// The policy counting (for the trace of a failing condition).
+    pub policy: &'static str,
     pub condition: u32,
     pub key: Arc<str>,
     pub period: crate::state::Period,
@@ -117,6 +119,8 @@ pub struct Exchange {
     pub(crate) response_cache: Option<super::policies::ResponseCache>,
     /// `limit-concurrency` slots held: the depth and block of the nested policies.
     pub(crate) held: Vec<(usize, crate::program::BlockId, crate::state::Held)>,
+    /// `quota-by-key` counters this request already counted (once per request per key).
+    pub(crate) counted: Vec<String>,
 }
 
 impl Exchange {
@@ -163,6 +167,7 @@ impl Exchange {
             preflight: false,
             response_cache: None,
             held: Vec::new(),
+            counted: Vec::new(),
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();

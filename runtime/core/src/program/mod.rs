@@ -28,7 +28,7 @@ pub use ops::{
     Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody,
     SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
-pub use ops::{CacheLookup, CacheStore, LimitConcurrency};
+pub use ops::{CacheLookup, CacheStore, LimitConcurrency, QuotaByKey};
 pub use ops::{CacheLookupValue, CacheRemoveValue, CacheStoreValue, CachingType};
 pub use ops::{CallsReport, Limit, RateLimit, Target};
 pub use print::explain;

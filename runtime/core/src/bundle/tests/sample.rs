@@ -261,6 +261,14 @@ fn ops() -> Vec<OpKind> {
             max_count: 3,
             block: 5,
         }),
+        QuotaByKey(crate::program::QuotaByKey {
+            calls: 100,
+            renewal_period: 3600,
+            anchor_ms: 1_800_000,
+            counter_key: Arg::Expr(1),
+            increment_condition: Some(2),
+            increment_count: Some(lit(16)),
+        }),
     ]
 }
 

@@ -19,6 +19,7 @@ mod message;
 mod mock_response;
 mod outputs;
 mod quota;
+mod quota_by_key;
 mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
@@ -85,6 +86,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::CacheLookup(c) => cache_lookup::cache_lookup(x, program, op, c),
         OpKind::CacheStore(c) => cache_store::cache_store(x, program, op, c),
         OpKind::LimitConcurrency(l) => limit_concurrency::limit_concurrency(x, program, op, l),
+        OpKind::QuotaByKey(q) => quota_by_key::quota_by_key(x, program, op, q),
     }
 }
 

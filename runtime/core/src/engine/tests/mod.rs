@@ -15,6 +15,7 @@ mod limit_concurrency;
 mod limits;
 mod policies;
 mod quota;
+mod quota_by_key;
 mod rate_limit;
 mod robustness;
 mod routing;

@@ -23,6 +23,7 @@ mod ip_filter;
 mod limit_concurrency;
 mod mock_response;
 mod quota;
+mod quota_by_key;
 mod rate_limit;
 mod rate_limit_by_key;
 mod return_response;
@@ -51,6 +52,7 @@ pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use limit_concurrency::LimitConcurrency;
 pub use mock_response::MockResponse;
 pub use quota::Quota;
+pub use quota_by_key::QuotaByKey;
 pub use rate_limit::{CallsReport, Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
 pub use return_response::ReturnResponse;
@@ -273,6 +275,8 @@ op_kinds! {
     CacheStore(CacheStore) = 54, "cache-store";
     /// `limit-concurrency`: the nested policies while holding one of `max-count` slots.
     LimitConcurrency(LimitConcurrency) = 55, "limit-concurrency";
+    /// `quota-by-key`: calls per key in fixed windows from `first-period-start`.
+    QuotaByKey(QuotaByKey) = 56, "quota-by-key";
 }
 
 impl OpKind {
