@@ -200,7 +200,14 @@ fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
 }
 
 fn pipelines(c: &mut Criterion) {
-    for name in ["passthrough", "typical", "traffic", "outbound", "access"] {
+    for name in [
+        "passthrough",
+        "typical",
+        "traffic",
+        "outbound",
+        "access",
+        "cache-hit",
+    ] {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("policies/bench")
             .join(name);

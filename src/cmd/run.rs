@@ -8,6 +8,7 @@ use gatehouse_compiler::{build_project, CheckOptions, Severity};
 use gatehouse_runtime::bundle::{decode_program, DecodeLimits, MAGIC};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
 use gatehouse_runtime::program::Program;
+use gatehouse_runtime::state::Stores;
 use gatehouse_runtime::telemetry::{MetricLimits, Telemetry};
 use gatehouse_server::backend::certs;
 use gatehouse_server::identity::{self, key_vault, IdentitySettings, KeyVault, Tokens};
@@ -148,6 +149,10 @@ pub struct Args {
     /// Longest token `validate-jwt` reads, bytes.
     #[arg(long, value_name = "BYTES", default_value_t = EngineConfig::default().jwt.max_token_bytes)]
     max_token_bytes: usize,
+    /// MiB the in-process value and response cache may take (keys, values and a fixed
+    /// overhead per entry; past it the least valuable entries are evicted).
+    #[arg(long, value_name = "MIB", default_value_t = EngineConfig::default().cache.max_bytes >> 20)]
+    cache_memory: u64,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -210,6 +215,10 @@ pub fn run(args: &Args) -> u8 {
         max_series: args.metric_series.max(1),
         ..MetricLimits::default()
     });
+    engine.cache.max_bytes = args.cache_memory.max(1).saturating_mul(1 << 20);
+    // One set of stores for the life of the process: counters, caches and concurrency
+    // slots survive a reload.
+    let stores = Stores::local(engine.counters, engine.cache);
     if let Some(a) = std::env::var("GATEHOUSE_ENTRA_AUTHORITY")
         .ok()
         .or_else(|| args.entra_authority.clone())
@@ -230,7 +239,7 @@ pub fn run(args: &Args) -> u8 {
             .map(|(name, der)| (name.clone(), peer_cert::thumbprint(der)))
             .collect();
         client.certificates = operator.keyed;
-        let gateway = Gateway::new(Arc::new(program), engine);
+        let gateway = Gateway::with_stores(Arc::new(program), engine, stores.clone());
         load_token_certificates(&gateway, &given)?;
         Ok::<_, String>((gateway, client))
     });

@@ -3,6 +3,7 @@
 mod access;
 mod ai;
 mod backend_misbehaviour;
+mod caching;
 mod client_cert;
 mod client_failures;
 mod connections;

@@ -25,6 +25,7 @@ mod llm_emit_token_metric;
 mod llm_token_limit;
 mod mock_response;
 mod quota;
+mod quota_by_key;
 mod rate_limit;
 mod rate_limit_by_key;
 mod retry;
@@ -102,6 +103,7 @@ pub const LOWERINGS: &[Lowering] = &[
     send_one_way_request::LOWERING,
     validate_jwt::LOWERING,
     validate_azure_ad_token::LOWERING,
+    quota_by_key::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -81,9 +81,11 @@ pub(crate) struct Frame {
     pub pc: usize,
 }
 
-/// A `rate-limit-by-key` count decided after the response.
+/// A `rate-limit-by-key` or `quota-by-key` count decided after the response.
 #[derive(Debug)]
 pub(crate) struct Deferred {
+    /// The policy counting (for the trace of a failing condition).
+    pub policy: &'static str,
     pub condition: u32,
     pub key: Arc<str>,
     pub period: crate::state::Period,
@@ -139,6 +141,8 @@ pub struct Exchange {
     pub(crate) tap: Option<super::tokens::StreamTap>,
     /// What ran, when probed ([`Exchange::start_probe`]).
     pub(crate) probe: Option<Box<super::Probe>>,
+    /// `quota-by-key` counters this request already counted (once per request per key).
+    pub(crate) counted: Vec<String>,
 }
 
 impl Exchange {
@@ -192,6 +196,7 @@ impl Exchange {
             llm: Default::default(),
             tap: None,
             probe: None,
+            counted: Vec::new(),
         };
         x.bytes_left = x.ctx.sh.config.max_exchange_bytes;
         x.early = x.route().err();

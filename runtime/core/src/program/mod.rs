@@ -33,7 +33,7 @@ pub use ops::{
     SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
 pub use ops::{AuthenticationCertificate, CertIdentity, ValidateClientCertificate};
-pub use ops::{CacheLookup, CacheStore, LimitConcurrency};
+pub use ops::{CacheLookup, CacheStore, LimitConcurrency, QuotaByKey};
 pub use ops::{CacheLookupValue, CacheRemoveValue, CacheStoreValue, CachingType};
 pub use ops::{CallsReport, Limit, RateLimit, Target};
 pub use ops::{

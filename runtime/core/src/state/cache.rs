@@ -108,9 +108,9 @@ impl Default for LocalCache {
 impl LocalCache {
     /// A cache within `limits`.
     pub fn new(limits: CacheLimits) -> LocalCache {
-        let cache = Cache::builder()
+        let cache = Cache::<Box<[u8]>, Entry>::builder()
             .max_capacity(limits.max_bytes)
-            .weigher(|k: &Box<[u8]>, v: &Entry| {
+            .weigher(|k, v| {
                 let w = k.len() + v.bytes.len() + ENTRY_OVERHEAD;
                 u32::try_from(w).unwrap_or(u32::MAX)
             })

@@ -399,6 +399,14 @@ fn ops() -> Vec<OpKind> {
             client_application_ids: vec![lit(16)],
             backend_application_ids: vec![],
         }),
+        QuotaByKey(crate::program::QuotaByKey {
+            calls: 100,
+            renewal_period: 3600,
+            anchor_ms: 1_800_000,
+            counter_key: Arg::Expr(1),
+            increment_condition: Some(2),
+            increment_count: Some(lit(16)),
+        }),
     ]
 }
 

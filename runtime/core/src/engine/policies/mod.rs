@@ -24,6 +24,7 @@ mod message;
 mod mock_response;
 mod outputs;
 mod quota;
+mod quota_by_key;
 mod rate_limit;
 mod rate_limit_by_key;
 mod retry;
@@ -128,6 +129,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::ValidateAzureAdToken(v) => {
             validate_azure_ad_token::validate_azure_ad_token(x, program, op, v)
         }
+        OpKind::QuotaByKey(q) => quota_by_key::quota_by_key(x, program, op, q),
     }
 }
 

@@ -56,7 +56,7 @@ pub(super) fn time_span(secs: u64) -> String {
 }
 
 /// Answers 403 with `Retry-After` and fails with `QuotaExceeded`.
-fn refuse(x: &mut Exchange, program: &Program, op: &Op, retry_after: u64) -> Next {
+pub(super) fn refuse(x: &mut Exchange, program: &Program, op: &Op, retry_after: u64) -> Next {
     let message = format!(
         "Call volume quota is exceeded. Quota will be replenished in {}.",
         time_span(retry_after)

@@ -37,6 +37,7 @@ pub(super) fn rate_limit_by_key(
     let check = match r.increment_condition {
         Some(condition) => {
             x.deferred.push(Deferred {
+                policy: "rate-limit-by-key",
                 condition,
                 key: key.clone(),
                 period,
@@ -72,14 +73,14 @@ pub(crate) fn settle_deferred(x: &mut Exchange) {
             Err(f) => {
                 let e = error::LastError::at(
                     program,
-                    "rate-limit-by-key",
+                    d.policy,
                     error::EXPRESSION_FAILURE,
                     f.message,
                     d.section,
                     d.loc,
                 );
                 x.ctx.traces.push(super::super::exchange::Trace {
-                    source: "rate-limit-by-key".into(),
+                    source: d.policy.into(),
                     severity: crate::program::Severity::Error,
                     message: format!("increment-condition failed at {}: {}", e.path, e.message)
                         .into(),

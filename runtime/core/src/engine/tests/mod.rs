@@ -18,6 +18,7 @@ mod limits;
 mod policies;
 mod probe;
 mod quota;
+mod quota_by_key;
 mod rate_limit;
 mod robustness;
 mod routing;

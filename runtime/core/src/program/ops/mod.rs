@@ -28,6 +28,7 @@ mod llm_emit_token_metric;
 mod llm_token_limit;
 mod mock_response;
 mod quota;
+mod quota_by_key;
 mod rate_limit;
 mod rate_limit_by_key;
 mod retry;
@@ -66,6 +67,7 @@ pub use llm_emit_token_metric::TokenMetric;
 pub use llm_token_limit::{QuotaPeriod, TokenLimit};
 pub use mock_response::MockResponse;
 pub use quota::Quota;
+pub use quota_by_key::QuotaByKey;
 pub use rate_limit::{CallsReport, Limit, RateLimit, Target};
 pub use rate_limit_by_key::RateLimitByKey;
 pub use retry::Retry;
@@ -321,6 +323,8 @@ op_kinds! {
     ValidateJwt(ValidateJwt) = 35, "validate-jwt";
     /// `validate-azure-ad-token`: a Microsoft Entra token of a tenant.
     ValidateAzureAdToken(ValidateAzureAdToken) = 36, "validate-azure-ad-token";
+    /// `quota-by-key`: calls per key in fixed windows from `first-period-start`.
+    QuotaByKey(QuotaByKey) = 56, "quota-by-key";
 }
 
 impl OpKind {
