@@ -206,8 +206,14 @@ mod tests {
         assert_eq!(state.last_rechecked, 1);
         let shown = path.to_string_lossy().into_owned();
         let found = state.diagnostics().remove(&shown).unwrap_or_default();
-        assert!(found.iter().any(|d| d.code == "gatehouse::unknown-policy"), "{found:#?}");
-        let sets = text.replace("<base />\n        <include", "<base />\n        <set-variable name=\"v\" value=\"1\" />\n        <include");
+        assert!(
+            found.iter().any(|d| d.code == "gatehouse::unknown-policy"),
+            "{found:#?}"
+        );
+        let sets = text.replace(
+            "<base />\n        <include",
+            "<base />\n        <set-variable name=\"v\" value=\"1\" />\n        <include",
+        );
         assert!(state.update_document(&path, &sets, &Limits::default()));
         assert_eq!(state.last_rechecked, all);
         assert!(!state.update_document(&root.join("nowhere.xml"), "", &Limits::default()));
