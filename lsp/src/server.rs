@@ -9,6 +9,7 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response
 use lsp_types::*;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Where the session is in the LSP lifecycle.
@@ -27,6 +28,9 @@ pub struct Server {
     /// The documents and projects.
     pub workspace: Workspace,
     phase: Phase,
+    /// The diagnostics last published per URI: a file whose diagnostics did not change
+    /// is not published again (the edited document always is).
+    sent: HashMap<String, Vec<lsp_types::Diagnostic>>,
 }
 
 impl Default for Server {
@@ -61,6 +65,7 @@ impl Server {
         Server {
             workspace: Workspace::default(),
             phase: Phase::Uninitialized,
+            sent: HashMap::new(),
         }
     }
 
@@ -233,6 +238,12 @@ impl Server {
         if self.phase != Phase::Running {
             return Vec::new();
         }
+        let edited = n
+            .params
+            .pointer("/textDocument/uri")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let published = match n.method.as_str() {
             "textDocument/didOpen" => {
                 let Ok(p) = parse::<DidOpenTextDocumentParams>(n.params) else {
@@ -262,27 +273,34 @@ impl Server {
         };
         published
             .into_iter()
-            .map(|(uri, found)| self.publish(uri, &found))
+            .filter_map(|(uri, found)| self.publish(uri, &found, &edited))
             .collect()
     }
 
-    /// The `publishDiagnostics` notification for one file.
-    fn publish(&self, uri: Uri, found: &[Diagnostic]) -> Message {
+    /// The `publishDiagnostics` notification for one file, unless it would repeat the
+    /// last one for a file other than the edited one.
+    fn publish(&mut self, uri: Uri, found: &[Diagnostic], edited: &str) -> Option<Message> {
         let open = self.workspace.docs.get(uri.as_str());
         let text = match (open, found.first()) {
             (Some(doc), _) => doc.file.text.as_str(),
             (None, Some(d)) => d.file.text.as_str(),
             (None, None) => "",
         };
+        let diagnostics = convert::diagnostics(found, text);
+        let key = uri.as_str().to_string();
+        if key != edited && self.sent.get(&key) == Some(&diagnostics) {
+            return None;
+        }
+        self.sent.insert(key, diagnostics.clone());
         let params = PublishDiagnosticsParams {
             uri,
-            diagnostics: convert::diagnostics(found, text),
+            diagnostics,
             version: open.map(|d| d.version),
         };
-        Message::Notification(Notification::new(
+        Some(Message::Notification(Notification::new(
             "textDocument/publishDiagnostics".into(),
             params,
-        ))
+        )))
     }
 }
 

@@ -121,11 +121,18 @@ impl Workspace {
             }
             _ => false,
         };
-        if updated {
+        let mut out = if updated {
             self.publish_project(&root)
         } else {
             self.reload(&root)
+        };
+        // The edited document is always published, so a clean one clears its markers.
+        if let Some(doc) = self.docs.get(key) {
+            if !out.iter().any(|(u, _)| u.as_str() == key) {
+                out.push((doc.uri.clone(), Vec::new()));
+            }
         }
+        out
     }
 
     /// Loads (or reloads) the project at `root` over the open documents.

@@ -54,7 +54,7 @@ impl Client {
     /// A started and initialized server.
     pub fn initialized(root: Option<&Path>) -> Client {
         let mut c = Client::start();
-        let root_uri = root.map(|r| uri(r));
+        let root_uri = root.map(uri);
         let result = c.request(
             "initialize",
             json!({"processId": null, "rootUri": root_uri, "capabilities": {}}),
