@@ -250,28 +250,48 @@ fn base(view: &View<'_>, path: &[&Element]) -> String {
     out
 }
 
-/// The documents of the scopes above the view's document, outermost first.
+/// The documents of the scopes above the view's document, outermost first: the global
+/// policy, the workspace's (for a document of a workspace), the products including the
+/// API, the API (for an operation).
 fn parents<'p>(
     project: &'p Project,
     view: &View<'_>,
     kind: DocKind,
 ) -> Vec<(String, &'p PolicyDoc)> {
     let me = &view.doc.file.path;
+    let is = |d: &Option<PolicyDoc>| d.as_ref().is_some_and(|d| &d.file.path == me);
     let mut out: Vec<(String, &PolicyDoc)> = Vec::new();
-    if matches!(kind, DocKind::Product | DocKind::Api | DocKind::Operation) {
+    let below_global = matches!(
+        kind,
+        DocKind::Workspace | DocKind::Product | DocKind::Api | DocKind::Operation
+    );
+    if below_global {
         out.extend(project.global.iter().map(|g| ("global".to_string(), g)));
     }
-    let is = |d: &Option<PolicyDoc>| d.as_ref().is_some_and(|d| &d.file.path == me);
-    let api = project
+    let holds = |p: &Project| {
+        is(&p.global)
+            || p.products.iter().any(|x| is(&x.policy))
+            || p.apis
+                .iter()
+                .any(|a| is(&a.policy) || a.operations.iter().any(|o| is(&o.policy)))
+    };
+    let workspace = project.workspaces.iter().find(|w| holds(&w.project));
+    let scope = match workspace {
+        Some(w) => {
+            if kind != DocKind::Workspace {
+                let label = format!("workspace `{}`", w.name);
+                out.extend(w.project.global.iter().map(|d| (label.clone(), d)));
+            }
+            &w.project
+        }
+        None => project,
+    };
+    let api = scope
         .apis
         .iter()
         .find(|a| is(&a.policy) || a.operations.iter().any(|o| is(&o.policy)));
     if let Some(api) = api {
-        for p in project
-            .products
-            .iter()
-            .filter(|p| p.apis.contains(&api.name))
-        {
+        for p in scope.products.iter().filter(|p| p.apis.contains(&api.name)) {
             out.extend(
                 p.policy
                     .iter()

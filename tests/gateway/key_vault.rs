@@ -146,7 +146,7 @@ async fn key_vault_values_load_refresh_and_survive_a_failed_refresh() {
     let (listen, admin, echo) = (free_port(), free_port(), free_port());
     let dir = project("kv-refresh", echo, vault_addr);
     let child = start(&dir, listen, admin, echo, issuer_addr);
-    assert!(wait_for(listen, 400).await, "the gateway comes up");
+    assert!(wait_for(listen, 1200).await, "the gateway comes up");
     assert_eq!(x_db(listen).await, "v1-secret");
     *vault.value.lock().expect("lock") = "v2-secret".into();
     let mut seen = String::new();

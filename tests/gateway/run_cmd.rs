@@ -24,6 +24,35 @@ pub async fn wait_for(addr: SocketAddr, tries: u32) -> bool {
     false
 }
 
+/// `gatehouse run ARGS --listen LISTEN --admin ADMIN` from the repository root, once its
+/// admin port answers (panics with its stderr otherwise).
+pub async fn run_gatehouse(
+    args: &[&str],
+    listen: SocketAddr,
+    admin: SocketAddr,
+) -> std::process::Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .arg("run")
+        .args(args)
+        .args([
+            "--listen",
+            &listen.to_string(),
+            "--admin",
+            &admin.to_string(),
+        ])
+        .current_dir(crate::support::root())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gatehouse");
+    // Bounded (30 s): a loaded CI machine compiles the project slowly.
+    if !wait_for(admin, 1200).await {
+        let _ = child.kill();
+        let out = child.wait_with_output().expect("wait");
+        panic!("not up: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    child
+}
+
 /// Sends SIGTERM to `child` and waits for its output.
 pub async fn terminate(child: std::process::Child) -> std::process::Output {
     let _ = Command::new("kill")
@@ -365,24 +394,7 @@ async fn the_readme_serves_the_sample() {
         (copy.arg(), port)
     };
     let echo = format!("127.0.0.1:{echo}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args(["run", &sample, "--echo", &echo])
-        .args([
-            "--listen",
-            &listen.to_string(),
-            "--admin",
-            &admin.to_string(),
-        ])
-        .current_dir(crate::support::root())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start gatehouse");
-    let up = wait_for(admin, 400).await;
-    if !up {
-        let _ = child.kill();
-        let out = child.wait_with_output().expect("wait");
-        panic!("not up: {}", String::from_utf8_lossy(&out.stderr));
-    }
+    let child = run_gatehouse(&[&sample, "--echo", &echo], listen, admin).await;
     let key = |path: &str| {
         hyper::Request::get(path)
             .header("Ocp-Apim-Subscription-Key", "alice-primary-sample-key")

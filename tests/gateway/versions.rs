@@ -3,8 +3,7 @@
 //! answered by the global `on-error`.
 
 use super::harness::send;
-use super::run_cmd::{free_port, terminate, wait_for};
-use std::process::{Command, Stdio};
+use super::run_cmd::{free_port, run_gatehouse, terminate};
 
 /// `GET path` with `headers`: the status and the `X-Api` / `X-Error-Reason` answer.
 async fn ask(addr: std::net::SocketAddr, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
@@ -29,23 +28,7 @@ type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], (u16, &'a str));
 #[tokio::test]
 async fn the_versions_sample_routes_as_apim_does() {
     let (listen, admin) = (free_port(), free_port());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args(["run", "policies/versions"])
-        .args([
-            "--listen",
-            &listen.to_string(),
-            "--admin",
-            &admin.to_string(),
-        ])
-        .current_dir(crate::support::root())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start gatehouse");
-    if !wait_for(admin, 400).await {
-        let _ = child.kill();
-        let out = child.wait_with_output().expect("wait");
-        panic!("not up: {}", String::from_utf8_lossy(&out.stderr));
-    }
+    let child = run_gatehouse(&["policies/versions"], listen, admin).await;
     let cases: &[Case] = &[
         ("/orders/items", &[], (200, "orders original rev 1")),
         ("/orders/v2/items", &[], (200, "orders-v2 v2 rev 1")),

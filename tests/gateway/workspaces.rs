@@ -2,9 +2,8 @@
 //! value served by `gatehouse run`, its policy running between the global one and the
 //! product's.
 
-use super::run_cmd::{free_port, terminate, wait_for};
+use super::run_cmd::{free_port, run_gatehouse, terminate};
 use crate::support::TempDir;
-use std::process::{Command, Stdio};
 
 const SPEC: &str = "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      operationId: list-items\n      responses: {'200': {description: OK}}\n";
 
@@ -36,22 +35,8 @@ fn project(echo: std::net::SocketAddr) -> TempDir {
 async fn a_workspace_api_runs_global_workspace_product_and_api_scopes() {
     let (listen, admin, echo) = (free_port(), free_port(), free_port());
     let dir = project(echo);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args(["run", &dir.arg(), "--echo", &echo.to_string()])
-        .args([
-            "--listen",
-            &listen.to_string(),
-            "--admin",
-            &admin.to_string(),
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start gatehouse");
-    if !wait_for(admin, 400).await {
-        let _ = child.kill();
-        let out = child.wait_with_output().expect("wait");
-        panic!("not up: {}", String::from_utf8_lossy(&out.stderr));
-    }
+    let (root, echo) = (dir.arg(), echo.to_string());
+    let child = run_gatehouse(&[&root, "--echo", &echo], listen, admin).await;
     let req = hyper::Request::get("/team-orders/items")
         .header("Ocp-Apim-Subscription-Key", "bob-key")
         .body(http_body_util::Full::default())

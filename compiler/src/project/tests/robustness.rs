@@ -88,6 +88,10 @@ fn mutations(path: &Path, bytes: &[u8], rng: &mut Rng) -> Vec<Mutation> {
 fn files(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
         let path = entry.path();
+        // `tests/` holds `gatehouse test` cases, which the project loader does not read.
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "tests") {
+            continue;
+        }
         if path.is_dir() {
             files(&path, base, out);
         } else {

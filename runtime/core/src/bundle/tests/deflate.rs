@@ -99,7 +99,11 @@ fn a_format_2_bundle_is_refused_with_both_versions_named() {
     let e = decode_program(&bytes, &limits()).unwrap_err();
     assert_eq!(e.offset, 4);
     assert!(
-        e.message.contains("format version 2;") && e.message.contains("format version 3 only"),
+        e.message.contains("format version 2;")
+            && e.message.contains(&format!(
+                "format version {} only",
+                crate::bundle::FORMAT_VERSION
+            )),
         "{}",
         e.message
     );

@@ -245,10 +245,11 @@ fn trailing_bytes_and_missing_sections_are_refused() {
     let e = decode_program(&seal_payload(&payload), &limits()).unwrap_err();
     assert!(e.message.contains("trailing"), "{}", e.message);
     assert!(e.message.contains("inflated payload"), "{}", e.message);
-    // The empty program: eleven sections of three bytes (id, length 1, count 0).
+    // The empty program: eleven sections of three bytes (id, length 1, count 0), the
+    // pipelines' one byte more (no global pipeline).
     let empty = encode_program(&Program::default());
     let payload = raw(&empty);
-    assert_eq!(payload.len(), 33);
+    assert_eq!(payload.len(), 34);
     let e = decode_program(&seal_payload(&payload[..3]), &limits()).unwrap_err();
     assert!(e.message.contains("a section id"), "{}", e.message);
     assert_eq!(e.offset, 3, "an offset in the inflated payload");
