@@ -36,7 +36,7 @@ enum Command {
     /// Print a policy file's syntax tree (`--tree`) or its normalised XML.
     Print(cmd::print::Args),
     /// Serve a project or a bundle: the gateway, its admin endpoints and, optionally, an echo backend.
-    Run(cmd::run::Args),
+    Run(Box<cmd::run::Args>),
     /// Run a project's policy tests (`tests/**/*.yaml`) through the engine, with coverage.
     Test(cmd::test::Args),
 }
