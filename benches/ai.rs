@@ -4,13 +4,13 @@
 
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
+#[path = "common/mod.rs"]
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use gatehouse_compiler::{build_project, CheckOptions};
-use gatehouse_runtime::engine::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use gatehouse_runtime::engine::{
-    BackendResponse, EngineConfig, Gateway, RequestHead, Resume, Step,
-};
-use std::hint::black_box;
+use gatehouse_runtime::engine::http::{HeaderMap, HeaderValue, StatusCode};
+use gatehouse_runtime::engine::{EngineConfig, Gateway, RequestHead};
 use std::sync::Arc;
 
 /// A chat-completions request of about 2 KiB: a system prompt and a few turns.
@@ -37,44 +37,19 @@ fn head() -> RequestHead {
     let mut headers = HeaderMap::new();
     headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
     headers.insert("content-type", HeaderValue::from_static("application/json"));
-    RequestHead {
-        method: Method::GET,
-        scheme: "http".into(),
-        host: "127.0.0.1:8080".into(),
-        path_and_query: "/bench/items/42".into(),
-        headers,
-        client_ip: [127, 0, 0, 1].into(),
-        client_certificate: None,
-    }
+    common::head(headers)
 }
 
 /// One request with `body`; the backend answers a JSON completion with its usage.
 fn exchange(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> StatusCode {
-    let mut x = gw.start(head);
-    let mut input = Resume::Start;
-    loop {
-        match x.resume(input) {
-            Step::Forward(req) => {
-                black_box(&req);
-                let mut headers = HeaderMap::new();
-                headers.insert("content-type", HeaderValue::from_static("application/json"));
-                input = Resume::Backend(Ok(BackendResponse {
-                    status: StatusCode::OK,
-                    headers,
-                }));
-            }
-            Step::Respond(r) => return r.status,
-            Step::NeedRequestBody => input = Resume::RequestBody(body.clone()),
-            Step::NeedResponseBody => {
-                input = Resume::ResponseBody(bytes::Bytes::from_static(USAGE))
-            }
-            Step::Send(_)
-            | Step::Token(_)
-            | Step::SendConcurrent(_)
-            | Step::SendDetached(_)
-            | Step::Sleep(_) => unreachable!("no call, token or wait here"),
-        }
-    }
+    let usage = bytes::Bytes::from_static(USAGE);
+    let answers = common::Answers {
+        request_body: body,
+        json: true,
+        response_body: &usage,
+        sent_body: &usage,
+    };
+    common::drive(gw, head, &answers)
 }
 
 fn gateway(name: &str) -> Gateway {

@@ -10,13 +10,14 @@
 
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
+#[path = "common/mod.rs"]
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use gatehouse_compiler::lower::lower_source;
 use gatehouse_compiler::{build_project, CheckOptions};
-use gatehouse_runtime::engine::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use gatehouse_runtime::engine::{
-    BackendResponse, EngineConfig, Gateway, RequestHead, Resume, Step,
-};
+use gatehouse_runtime::engine::http::{HeaderMap, HeaderValue, StatusCode};
+use gatehouse_runtime::engine::{EngineConfig, Gateway, RequestHead};
 use gatehouse_runtime::host::RequestHost;
 use gatehouse_runtime::vm::{eval_with, Scratch, VmLimits};
 use std::alloc::{GlobalAlloc, Layout};
@@ -150,53 +151,21 @@ fn request() -> RequestHead {
         "ocp-apim-subscription-key",
         HeaderValue::from_static("bench-key"),
     );
-    RequestHead {
-        method: Method::GET,
-        scheme: "http".into(),
-        host: "127.0.0.1:8080".into(),
-        path_and_query: "/bench/items/42".into(),
-        headers,
-        client_ip: [127, 0, 0, 1].into(),
-        client_certificate: None,
-    }
+    common::head(headers)
 }
 
-/// One request through the engine; the backend answers 200 at once.
+/// One request through the engine; the backend answers 200 at once (a `send-request`
+/// gets a token answer).
 fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
-    let mut x = gw.start(head);
-    let mut input = Resume::Start;
-    loop {
-        match x.resume(input) {
-            Step::Forward(req) => {
-                black_box(&req);
-                input = Resume::Backend(Ok(BackendResponse {
-                    status: StatusCode::OK,
-                    headers: HeaderMap::new(),
-                }));
-            }
-            Step::Respond(r) => return r.status,
-            Step::NeedRequestBody => input = Resume::RequestBody(Default::default()),
-            Step::NeedResponseBody => input = Resume::ResponseBody(Default::default()),
-            Step::Send(req) => {
-                black_box(&req);
-                let head = BackendResponse {
-                    status: StatusCode::OK,
-                    headers: HeaderMap::new(),
-                };
-                let body =
-                    bytes::Bytes::from_static(br#"{"access_token":"t0k3n","expires_in":3600}"#);
-                input = Resume::Sent(Ok((head, body)));
-            }
-            // A warm token cache: the driver answers at once.
-            Step::Token(req) => {
-                black_box(&req);
-                input = Resume::Token(Ok(gatehouse_runtime::engine::AccessToken::new("t0k3n")));
-            }
-            Step::Sleep(_) => input = Resume::Slept,
-            Step::SendConcurrent(_) => return StatusCode::INTERNAL_SERVER_ERROR,
-            Step::SendDetached(_) => input = Resume::Detached,
-        }
-    }
+    let empty = bytes::Bytes::new();
+    let token = bytes::Bytes::from_static(br#"{"access_token":"t0k3n","expires_in":3600}"#);
+    let answers = common::Answers {
+        request_body: &empty,
+        json: false,
+        response_body: &empty,
+        sent_body: &token,
+    };
+    common::drive(gw, head, &answers)
 }
 
 fn pipelines(c: &mut Criterion) {
@@ -251,39 +220,13 @@ fn json_4k() -> bytes::Bytes {
 
 /// One request with `body` through the engine; the backend answers 200 with `body` too.
 fn exchange_with(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> StatusCode {
-    let mut x = gw.start(head);
-    let mut input = Resume::Start;
-    loop {
-        match x.resume(input) {
-            Step::Forward(req) => {
-                black_box(&req);
-                let mut headers = HeaderMap::new();
-                headers.insert("content-type", HeaderValue::from_static("application/json"));
-                input = Resume::Backend(Ok(BackendResponse {
-                    status: StatusCode::OK,
-                    headers,
-                }));
-            }
-            Step::Respond(r) => return r.status,
-            Step::NeedRequestBody => input = Resume::RequestBody(body.clone()),
-            Step::NeedResponseBody => input = Resume::ResponseBody(body.clone()),
-            Step::Send(req) => {
-                black_box(&req);
-                let head = BackendResponse {
-                    status: StatusCode::OK,
-                    headers: HeaderMap::new(),
-                };
-                input = Resume::Sent(Ok((head, body.clone())));
-            }
-            Step::Token(req) => {
-                black_box(&req);
-                input = Resume::Token(Ok(gatehouse_runtime::engine::AccessToken::new("t0k3n")));
-            }
-            Step::Sleep(_) => input = Resume::Slept,
-            Step::SendConcurrent(_) => return StatusCode::INTERNAL_SERVER_ERROR,
-            Step::SendDetached(_) => input = Resume::Detached,
-        }
-    }
+    let answers = common::Answers {
+        request_body: body,
+        json: true,
+        response_body: body,
+        sent_body: body,
+    };
+    common::drive(gw, head, &answers)
 }
 
 /// `pipeline/transform`: the body transformations of `policies/bench/transform` on a

@@ -4,16 +4,16 @@
 
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
+#[path = "common/mod.rs"]
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use gatehouse_compiler::{build_project, CheckOptions};
-use gatehouse_runtime::engine::{
-    BackendResponse, EngineConfig, Gateway, RequestHead, Resume, Step,
-};
+use gatehouse_runtime::engine::{EngineConfig, Gateway, RequestHead};
 use gatehouse_runtime::state::{parse_jwks, KeySet};
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
-use std::hint::black_box;
 use std::sync::Arc;
 
 const DATA: &str = "runtime/core/src/engine/tests/testdata";
@@ -56,40 +56,19 @@ fn request(token: Option<&str>) -> RequestHead {
         let v = HeaderValue::from_str(&format!("Bearer {t}")).expect("header");
         headers.insert("authorization", v);
     }
-    RequestHead {
-        method: Method::GET,
-        scheme: "http".into(),
-        host: "127.0.0.1:8080".into(),
-        path_and_query: "/bench/items/42".into(),
-        headers,
-        client_ip: [127, 0, 0, 1].into(),
-        client_certificate: None,
-    }
+    common::head(headers)
 }
 
 /// One request through the engine; the backend answers 200 at once.
 fn exchange(gw: &Gateway, head: RequestHead) -> StatusCode {
-    let mut x = gw.start(head);
-    let mut input = Resume::Start;
-    loop {
-        match x.resume(input) {
-            Step::Forward(req) => {
-                black_box(&req);
-                input = Resume::Backend(Ok(BackendResponse {
-                    status: StatusCode::OK,
-                    headers: HeaderMap::new(),
-                }));
-            }
-            Step::Respond(r) => return r.status,
-            Step::NeedRequestBody => input = Resume::RequestBody(Default::default()),
-            Step::NeedResponseBody => input = Resume::ResponseBody(Default::default()),
-            Step::Send(_)
-            | Step::Token(_)
-            | Step::SendConcurrent(_)
-            | Step::SendDetached(_)
-            | Step::Sleep(_) => panic!("no call, token or wait in the bench"),
-        }
-    }
+    let empty = bytes::Bytes::new();
+    let answers = common::Answers {
+        request_body: &empty,
+        json: false,
+        response_body: &empty,
+        sent_body: &empty,
+    };
+    common::drive(gw, head, &answers)
 }
 
 fn token(alg: Algorithm, kid: &str, key: &EncodingKey) -> String {
