@@ -40,6 +40,21 @@ fn send_request(
         identity: None,
         certificate: None,
     };
+    children(b, env, site, e, &mut out, true)?;
+    Ok(out)
+}
+
+/// The children of a `send-request` (or, with `auth` false, a `send-one-way-request`,
+/// whose authentication children are not executed) into `out`; a child gatehouse does
+/// not execute is reported and fails the lowering.
+pub(super) fn children(
+    b: &mut Builder<'_>,
+    env: &ScopeEnv<'_>,
+    site: &Site<'_>,
+    e: &Element,
+    out: &mut SendRequest,
+    auth: bool,
+) -> Result<(), Reported> {
     let mut counts = std::collections::HashMap::new();
     let mut refused = false;
     for c in e.child_elements() {
@@ -52,7 +67,7 @@ fn send_request(
             "set-method" => out.method = Some(b.content(env, &inner, c).ok_or(Reported)?),
             "set-header" => out.headers.push(set_header::header_op(b, env, &inner, c)?),
             "set-body" => out.body = Some(set_body::body(b, env, &inner, c)?),
-            "authentication-managed-identity" => {
+            "authentication-managed-identity" if auth => {
                 if !super::attributes_supported(
                     b,
                     &inner,
@@ -64,11 +79,17 @@ fn send_request(
                 let a = authentication_managed_identity::identity(b, env, &inner, c)?;
                 out.identity = Some(a);
             }
-            "authentication-certificate" => {
+            "authentication-certificate" if auth => {
                 out.certificate = Some(authentication_certificate::certificate(b, env, &inner, c)?);
             }
-            "authentication-basic" | "proxy" => {
-                let message = format!("gatehouse does not execute `{name}` inside `send-request`");
+            "authentication-managed-identity"
+            | "authentication-certificate"
+            | "authentication-basic"
+            | "proxy" => {
+                let message = format!(
+                    "gatehouse does not execute `{name}` inside `{}`",
+                    e.name.text
+                );
                 b.error(
                     site.file,
                     NOT_EXECUTED,
@@ -85,5 +106,5 @@ fn send_request(
     if refused {
         return Err(Reported);
     }
-    Ok(out)
+    Ok(())
 }
