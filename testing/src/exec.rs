@@ -302,9 +302,28 @@ impl<'a> CaseRun<'a> {
             path_and_query: pq,
             headers,
             client_ip,
-            client_certificate: None,
+            client_certificate: self.client_certificate(r)?,
         };
         Ok((head, Bytes::from(r.body.clone())))
+    }
+
+    /// The request's client certificate, described as the HTTPS listener describes one at
+    /// the case's clock (no CA: `Verify()` is false, `validate-trust` refuses it).
+    fn client_certificate(
+        &self,
+        r: &Request,
+    ) -> Result<Option<std::sync::Arc<gatehouse_runtime::engine::PeerCertificate>>, String> {
+        let Some(pem) = &r.client_certificate else {
+            return Ok(None);
+        };
+        let chain = gatehouse_server::tls_server::read_certificates(pem)
+            .map_err(|e| format!("`client-certificate`: {e}"))?;
+        let now = rustls::pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_millis(
+            self.clock.now_ms(),
+        ));
+        let described = gatehouse_server::peer_cert::describe(&chain, &[], None, now)
+            .ok_or("`client-certificate` is not an X.509 certificate")?;
+        Ok(Some(std::sync::Arc::new(described)))
     }
 
     fn token(&self, name: &str) -> Result<String, String> {

@@ -309,6 +309,7 @@ impl Dec {
             "headers",
             "body",
             "client-ip",
+            "client-certificate",
             "subscription",
             "product",
             "subscription-key",
@@ -341,6 +342,9 @@ impl Dec {
                 "headers" => r.headers = self.pairs(v, "`headers`"),
                 "body" => r.body = self.body(v, "`body`").unwrap_or_default(),
                 "client-ip" => r.client_ip = self.string(v, "`client-ip`"),
+                "client-certificate" => {
+                    r.client_certificate = self.body(v, "`client-certificate`");
+                }
                 "subscription" => r.subscription = self.string(v, "`subscription`"),
                 "product" => r.product = self.string(v, "`product`"),
                 "subscription-key" => r.subscription_key = self.string(v, "`subscription-key`"),

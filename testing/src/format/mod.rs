@@ -76,6 +76,8 @@ pub struct Request {
     pub body: Vec<u8>,
     /// The client's address.
     pub client_ip: Option<String>,
+    /// The client's certificate (PEM, leaf first), as if presented in the TLS handshake.
+    pub client_certificate: Option<Vec<u8>>,
     /// A subscription's name: its primary key is sent.
     pub subscription: Option<String>,
     /// A product's name: the key of its first active subscription is sent.
