@@ -9,7 +9,11 @@ use gatehouse_runtime::engine::{
     BackendFailure, BackendRequest, BackendResponse, EngineConfig, Gateway, LastError, Probe,
     RequestHead, ResponseBody, Resume, Step, Target, Trace,
 };
-use gatehouse_runtime::state::{Clock, LocalRates, ManualClock, Period, RateStore};
+use gatehouse_runtime::state::{
+    encode_value, value_key, CacheStore, Clock, LocalCache, LocalRates, ManualClock, Period,
+    RateStore, Stores,
+};
+use gatehouse_runtime::value::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -88,7 +92,20 @@ impl<'a> CaseRun<'a> {
                 clock.now_ms(),
             );
         }
-        let gw = Gateway::with_state(built.program.clone(), config, clock.clone(), rates);
+        let cache = Arc::new(LocalCache::new(config.cache));
+        for c in &world.cache {
+            if let Some(bytes) = encode_value(&cached_value(&c.value)) {
+                cache.put(&value_key(&c.key), bytes, c.ttl_ms, clock.now_ms());
+            }
+        }
+        let stores = Stores {
+            clock: clock.clone(),
+            rates,
+            cache,
+            external: None,
+            concurrency: Arc::default(),
+        };
+        let gw = Gateway::with_stores(built.program.clone(), config, stores);
         CaseRun {
             built,
             gw,
@@ -515,4 +532,20 @@ fn header_name(k: &str) -> Result<HeaderName, String> {
 
 fn header_value(v: &str) -> Result<HeaderValue, String> {
     HeaderValue::from_str(v).map_err(|_| format!("`{v}` is not a header value"))
+}
+
+/// A world's cached value as the value `cache-store-value` would have stored: text, an
+/// `int` (or `long`), a `double`, a `bool`.
+fn cached_value(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::String(s) => Value::str(s.as_str()),
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => i32::try_from(i).map_or(Value::Long(i), Value::Int),
+            (None, Some(f)) => Value::Double(f),
+            _ => Value::str(n.to_string()),
+        },
+        serde_json::Value::Null => Value::Null,
+        other => Value::str(other.to_string()),
+    }
 }

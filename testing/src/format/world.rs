@@ -24,6 +24,20 @@ pub struct World {
     pub tokens: BTreeMap<String, Token>,
     /// `rate-limit-by-key` counters already counted when the case starts.
     pub counters: Vec<Counter>,
+    /// Values in the cache when the case starts (`cache-lookup-value` finds them).
+    pub cache: Vec<CachedValue>,
+}
+
+/// A value in the cache when the case starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CachedValue {
+    /// The `cache-lookup-value` key.
+    pub key: String,
+    /// The value: its text, or the JSON scalar's type (a number is an `int` or `long`, a
+    /// boolean a `bool`).
+    pub value: serde_json::Value,
+    /// How long it stays, ms from the case's clock.
+    pub ttl_ms: u64,
 }
 
 /// Mocks by key, in the order written.
@@ -101,6 +115,7 @@ impl World {
         }
         w.tokens.extend(over.tokens.clone());
         w.counters.extend(over.counters.clone());
+        w.cache.extend(over.cache.clone());
         w
     }
 }
@@ -117,6 +132,7 @@ impl Dec {
             "send-request",
             "tokens",
             "counters",
+            "cache",
         ];
         let mut w = World::default();
         for (k, _, v) in self.map(n, "`world`", FIELDS).unwrap_or_default() {
@@ -134,6 +150,11 @@ impl Dec {
                         if let Some(t) = self.token(t) {
                             w.tokens.insert(name.to_string(), t);
                         }
+                    }
+                }
+                "cache" => {
+                    for c in self.seq(v) {
+                        w.cache.extend(self.cached(c));
                     }
                 }
                 _ => {
@@ -266,6 +287,30 @@ impl Dec {
             self.err(n.pos, "the token has no `key`");
         }
         Some(t)
+    }
+
+    fn cached(&mut self, n: &Node) -> Option<CachedValue> {
+        let m = self.map(n, "a cached value", &["key", "value", "duration"])?;
+        let mut c = CachedValue {
+            key: String::new(),
+            value: serde_json::Value::Null,
+            ttl_ms: 3_600_000,
+        };
+        let mut has_key = false;
+        for (k, _, v) in m {
+            match k {
+                "key" => {
+                    has_key = true;
+                    c.key = self.string(v, "`key`").unwrap_or_default();
+                }
+                "value" => c.value = v.to_json(),
+                _ => c.ttl_ms = self.duration_ms(v, "`duration`").unwrap_or(3_600_000),
+            }
+        }
+        if !has_key {
+            self.err(n.pos, "the cached value has no `key`");
+        }
+        Some(c)
     }
 
     fn counter(&mut self, n: &Node) -> Option<Counter> {

@@ -22,7 +22,7 @@ pub use keys::{
 };
 pub use rates::{CounterLimits, LocalRates, Period, RateCheck, RateStore};
 pub use responses::{decode_response, encode_response, CachedResponse};
-pub use values::{decode_value, encode_value};
+pub use values::{decode_value, encode_value, value_key};
 
 use std::sync::Arc;
 

@@ -9,6 +9,12 @@ use gatehouse_dotnet::datetime::{DateTime, DateTimeKind};
 use gatehouse_dotnet::timespan::TimeSpan;
 use rust_decimal::Decimal;
 
+/// Where `cache-store-value` keeps `key` in a cache (responses have a namespace of their
+/// own).
+pub fn value_key(key: &str) -> String {
+    format!("value\0{key}")
+}
+
 /// The stored form of `v`; `None` for a reference or `context` object.
 pub fn encode_value(v: &Value) -> Option<Bytes> {
     let mut out = Vec::with_capacity(17);

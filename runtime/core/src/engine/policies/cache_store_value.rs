@@ -9,10 +9,7 @@ use crate::state::encode_value;
 use crate::value::Value;
 use crate::vm::Fault;
 
-/// The namespace of values in the cache (responses have their own).
-pub(super) fn value_key(key: &str) -> String {
-    format!("value\0{key}")
-}
+pub(super) use crate::state::value_key;
 
 /// Stores the value.
 pub(super) fn cache_store_value(
