@@ -45,6 +45,32 @@ fn the_sample_suite_passes_with_full_coverage() {
     assert!(t.statements >= 20 && t.branches >= 4);
 }
 
+/// Every other sample project ships a suite too (`policies/versions`, `policies/ai`): it
+/// passes and covers every statement and branch of the sample's policies.
+#[test]
+fn every_sample_suite_passes_with_full_coverage() {
+    for name in ["versions", "ai"] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../policies")
+            .join(name);
+        let r = run(&root);
+        assert!(r.cases.len() >= 3, "{name}");
+        assert_eq!(
+            r.failed(),
+            0,
+            "{name}: {}",
+            gatehouse_testing::report::human(&r, false)
+        );
+        let t = r.coverage.total();
+        assert_eq!(
+            (t.statements_hit, t.branches_hit),
+            (t.statements, t.branches),
+            "{name}: {}",
+            r.coverage.render()
+        );
+    }
+}
+
 /// Copies the sample, replaces `from` by `to` in `file`, and runs its suite.
 fn mutated(file: &str, from: &str, to: &str) -> (gatehouse_testing::Report, common::Temp) {
     let t = common::temp();
