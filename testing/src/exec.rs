@@ -85,12 +85,16 @@ impl<'a> CaseRun<'a> {
         let config = EngineConfig::default();
         let rates = Arc::new(LocalRates::new(config.counters));
         for c in &world.counters {
-            rates.add(
-                &c.key,
-                Period::from_first_call(c.period_ms.max(1)),
-                c.count,
-                clock.now_ms(),
-            );
+            // A quota-by-key counter is kept as the policy keeps it: its own namespace,
+            // windows aligned on `first-period-start`.
+            let (key, period) = match c.quota_start_ms {
+                Some(start) => (
+                    format!("quota-by-key\0{}", c.key),
+                    Period::aligned(c.period_ms, start),
+                ),
+                None => (c.key.clone(), Period::from_first_call(c.period_ms.max(1))),
+            };
+            rates.add(&key, period, c.count, clock.now_ms());
         }
         let cache = Arc::new(LocalCache::new(config.cache));
         for c in &world.cache {

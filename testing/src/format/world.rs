@@ -95,6 +95,9 @@ pub struct Counter {
     pub count: u64,
     /// The policy's renewal period, ms.
     pub period_ms: u64,
+    /// For a `quota-by-key` counter: its `first-period-start`, ms since 1970 (its windows
+    /// are aligned on it); `None` for a `rate-limit-by-key` counter.
+    pub quota_start_ms: Option<u64>,
 }
 
 impl World {
@@ -314,11 +317,16 @@ impl Dec {
     }
 
     fn counter(&mut self, n: &Node) -> Option<Counter> {
-        let m = self.map(n, "a counter", &["key", "count", "period"])?;
+        let m = self.map(
+            n,
+            "a counter",
+            &["key", "count", "period", "quota-first-period-start"],
+        )?;
         let mut c = Counter {
             key: String::new(),
             count: 0,
             period_ms: 60_000,
+            quota_start_ms: None,
         };
         let mut has_key = false;
         for (k, _, v) in m {
@@ -328,6 +336,12 @@ impl Dec {
                     c.key = self.string(v, "`key`").unwrap_or_default();
                 }
                 "count" => c.count = self.u64(v, "`count`").unwrap_or(0),
+                "quota-first-period-start" => {
+                    c.quota_start_ms = self.clock(v);
+                    if c.quota_start_ms.is_none() {
+                        c.quota_start_ms = Some(0);
+                    }
+                }
                 _ => c.period_ms = self.duration_ms(v, "`period`").unwrap_or(60_000),
             }
         }
