@@ -205,7 +205,35 @@ fn keyed(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Faul
     }
 }
 
-/// More LINQ operators on `IEnumerable`.
+/// `Enumerable.Range(start, count)` and `Enumerable.Repeat(value, count)`, charged to the
+/// memory budget (the sequence is built at once).
+fn generate(vm: &mut Vm<'_>, name: &'static str, a: &[Value]) -> Result<Value, Fault> {
+    let count = int_arg(a, 1)?;
+    if count < 0 {
+        return Err(Fault::new(
+            FaultKind::ArgumentOutOfRange,
+            "Specified argument was out of the range of valid values. (Parameter 'count')",
+        ));
+    }
+    let n = count as usize;
+    crate::vm::budget::charge(n.saturating_mul(std::mem::size_of::<Value>()))?;
+    let out: Vec<Value> = match name {
+        "Range" => {
+            let start = int_arg(a, 0)?;
+            if start.saturating_add(count) - 1 > i64::from(i32::MAX) {
+                return Err(Fault::new(
+                    FaultKind::ArgumentOutOfRange,
+                    "Specified argument was out of the range of valid values. (Parameter 'count')",
+                ));
+            }
+            (0..count).map(|i| Value::Int((start + i) as i32)).collect()
+        }
+        _ => std::iter::repeat_n(arg(a, 0).clone(), n).collect(),
+    };
+    list(vm, out)
+}
+
+/// More LINQ operators on `IEnumerable`, and the `Enumerable` generators.
 pub(super) const MEMBERS: &[MemberSpec] = member_table! {
     "IEnumerable" {
         Method "ElementAt"("int") -> "T" => element;
@@ -231,5 +259,9 @@ pub(super) const MEMBERS: &[MemberSpec] = member_table! {
         Method "DistinctBy"("Func<T, K>") -> "IEnumerable<T>" => keyed;
         Method "Order"() -> "IEnumerable<T>" => keyed;
         Method "OrderDescending"() -> "IEnumerable<T>" => keyed;
+    }
+    "Enumerable" {
+        Static "Range"("int", "int") -> "IEnumerable<int>" => generate;
+        Static "Repeat"("T", "int") -> "IEnumerable<T>" => generate;
     }
 };
