@@ -19,6 +19,16 @@ pub const MAX_ECHO_BODY: usize = 16 << 20;
 
 /// Serves the echo backend on `listener` until `shutdown`.
 pub async fn serve(listener: TcpListener, shutdown: Shutdown) {
+    serve_with(listener, shutdown, answer).await
+}
+
+/// Serves `answer` for every request on `listener` until `shutdown` (HTTP/1 and HTTP/2):
+/// the built-in test backends' loop.
+pub async fn serve_with<F, Fut>(listener: TcpListener, shutdown: Shutdown, answer: F)
+where
+    F: Fn(Request<Incoming>) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Response<RespBody>> + Send + 'static,
+{
     let builder = auto::Builder::new(TokioExecutor::new());
     loop {
         let accepted = tokio::select! {
@@ -26,7 +36,7 @@ pub async fn serve(listener: TcpListener, shutdown: Shutdown) {
             _ = shutdown.wait() => return,
         };
         let Ok((stream, _)) = accepted else { continue };
-        let svc = service_fn(|req| async move { Ok::<_, Infallible>(answer(req).await) });
+        let svc = service_fn(move |req| async move { Ok::<_, Infallible>(answer(req).await) });
         let conn = builder
             .serve_connection(TokioIo::new(stream), svc)
             .into_owned();

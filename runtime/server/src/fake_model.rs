@@ -13,10 +13,6 @@ use gatehouse_runtime::llm::{read_request, text_tokens, LlmLimits};
 use http::{header, HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use std::convert::Infallible;
 use tokio::net::TcpListener;
 
 /// Largest request body the fake model reads.
@@ -27,21 +23,7 @@ pub const ANSWER: &str = "This is a fake completion from the gatehouse model bac
 
 /// Serves the fake model on `listener` until `shutdown`.
 pub async fn serve(listener: TcpListener, shutdown: Shutdown) {
-    let builder = auto::Builder::new(TokioExecutor::new());
-    loop {
-        let accepted = tokio::select! {
-            a = listener.accept() => a,
-            _ = shutdown.wait() => return,
-        };
-        let Ok((stream, _)) = accepted else { continue };
-        let svc = service_fn(|req| async move { Ok::<_, Infallible>(answer(req).await) });
-        let conn = builder
-            .serve_connection(TokioIo::new(stream), svc)
-            .into_owned();
-        tokio::spawn(async move {
-            let _ = conn.await;
-        });
-    }
+    crate::echo::serve_with(listener, shutdown, answer).await
 }
 
 fn json_response(

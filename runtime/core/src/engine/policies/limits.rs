@@ -127,3 +127,24 @@ impl Refusal {
         Next::Fail(x.error_at(program, op, self.reason, message))
     }
 }
+
+/// Checks every counter first and counts the call in all of them only if each allows it,
+/// so a call refused by one limit is counted by none.
+pub(super) fn hit_all(
+    rates: &dyn crate::state::RateStore,
+    counters: &[(String, u64, crate::state::Period)],
+    now: u64,
+) -> Vec<crate::state::RateCheck> {
+    let hit = |count| {
+        counters
+            .iter()
+            .map(|(key, calls, period)| rates.hit(key, *calls, *period, count, now))
+            .collect::<Vec<_>>()
+    };
+    let checks = hit(0);
+    if checks.iter().all(|c| c.allowed) {
+        hit(1)
+    } else {
+        checks
+    }
+}

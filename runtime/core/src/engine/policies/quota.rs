@@ -4,9 +4,9 @@
 
 use super::super::exchange::Exchange;
 use super::super::run::Next;
-use super::limits::{applicable, counter_key, Refusal};
+use super::limits::{applicable, counter_key, hit_all, Refusal};
 use crate::program::{Op, Program, Quota};
-use crate::state::{Period, RateCheck};
+use crate::state::Period;
 use http::StatusCode;
 
 /// Checks and counts the call against every quota that applies (only with a subscription).
@@ -24,16 +24,7 @@ pub(super) fn quota(x: &mut Exchange, program: &Program, op: &Op, q: &Quota) -> 
             Some((key, l.calls?, period))
         })
         .collect();
-    let mut checks: Vec<RateCheck> = counters
-        .iter()
-        .map(|(key, calls, period)| sh.rates.hit(key, *calls, *period, 0, now))
-        .collect();
-    if checks.iter().all(|c| c.allowed) {
-        checks = counters
-            .iter()
-            .map(|(key, calls, period)| sh.rates.hit(key, *calls, *period, 1, now))
-            .collect();
-    }
+    let checks = hit_all(&*sh.rates, &counters, now);
     match checks
         .iter()
         .filter(|c| !c.allowed)

@@ -4,9 +4,9 @@
 
 use super::super::exchange::Exchange;
 use super::super::run::Next;
-use super::limits::{applicable, counter_key, report_calls, too_many_calls};
+use super::limits::{applicable, counter_key, hit_all, report_calls, too_many_calls};
 use crate::program::{Op, Program, RateLimit};
-use crate::state::{Period, RateCheck};
+use crate::state::Period;
 
 /// Checks and counts the call against every limit that applies (only with a subscription).
 pub(super) fn rate_limit(x: &mut Exchange, program: &Program, op: &Op, r: &RateLimit) -> Next {
@@ -24,17 +24,7 @@ pub(super) fn rate_limit(x: &mut Exchange, program: &Program, op: &Op, r: &RateL
             (key, l.calls.unwrap_or(0), period)
         })
         .collect();
-    // Check them all first, so that a call refused by one limit is counted by none.
-    let mut checks: Vec<RateCheck> = counters
-        .iter()
-        .map(|(key, calls, period)| sh.rates.hit(key, *calls, *period, 0, now))
-        .collect();
-    if checks.iter().all(|c| c.allowed) {
-        checks = counters
-            .iter()
-            .map(|(key, calls, period)| sh.rates.hit(key, *calls, *period, 1, now))
-            .collect();
-    }
+    let checks = hit_all(&*sh.rates, &counters, now);
     // Report the tightest limit: the fewest calls remaining.
     let tightest = checks
         .iter()
