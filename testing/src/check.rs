@@ -224,6 +224,7 @@ fn backend<'c>(
             b.key == "*"
                 || c.target == b.key
                 || c.mock.as_deref() == Some(&b.key)
+                || c.member.as_deref() == Some(&b.key)
                 || (b.key.contains("://") && c.target.starts_with(&b.key))
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Runs one case: a gateway of its own (counters, clock) over the case's program, each
 //! step's request driven through the engine with the world's mocks answering its effects.
 
+use crate::fleet::Fleet;
 use crate::format::{Case, Failure, MockReply, Mocks, Request, World};
 use crate::project::{Built, Under};
 use bytes::Bytes;
@@ -14,8 +15,10 @@ use gatehouse_runtime::state::{
     RateStore, Stores,
 };
 use gatehouse_runtime::value::Value;
+use gatehouse_server::backend::breaker::Outcome as CallOutcome;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The clock a case starts at unless its world says: 2024-01-01T00:00:00Z.
 pub const DEFAULT_CLOCK_MS: u64 = 1_704_067_200_000;
@@ -30,6 +33,8 @@ pub struct Call {
     pub send: bool,
     /// The backend id, or the URL's target.
     pub target: String,
+    /// The pool member that took the call, when `target` is a pool.
+    pub member: Option<String>,
     /// The mock that answered (`None`: none matched).
     pub mock: Option<String>,
     /// Method.
@@ -75,6 +80,7 @@ pub struct CaseRun<'a> {
     clock: Arc<ManualClock>,
     world: &'a World,
     used: HashMap<(bool, String), usize>,
+    fleet: Fleet,
 }
 
 impl<'a> CaseRun<'a> {
@@ -110,12 +116,14 @@ impl<'a> CaseRun<'a> {
             concurrency: Arc::default(),
         };
         let gw = Gateway::with_stores(built.program.clone(), config, stores);
+        let fleet = Fleet::new(&built.program, clock.now_ms());
         CaseRun {
             built,
             gw,
             clock,
             world,
             used: HashMap::new(),
+            fleet,
         }
     }
 
@@ -296,9 +304,15 @@ impl<'a> CaseRun<'a> {
         let key = match (&r.subscription_key, &r.subscription, &r.product) {
             (Some(k), _, _) => Some(k.clone()),
             (None, None, None) => None,
-            (None, s, p) => Some(under.key_of(s.as_deref(), p.as_deref()).ok_or_else(|| {
-                format!("the project has no key for subscription {s:?} / product {p:?}")
-            })?),
+            (None, s, p) => Some(under.key_of(s.as_deref(), p.as_deref()).ok_or_else(
+                || match (s, p) {
+                    (Some(s), _) => format!("the project has no subscription `{s}` with a key"),
+                    (_, p) => format!(
+                        "the product `{}` has no active subscription with a key",
+                        p.as_deref().unwrap_or_default()
+                    ),
+                },
+            )?),
         };
         if let Some(k) = key {
             headers.insert(header_name(&key_header)?, header_value(&k)?);
@@ -383,17 +397,18 @@ impl<'a> CaseRun<'a> {
         problems: &mut Vec<String>,
     ) -> Result<(BackendResponse, Bytes), BackendFailure> {
         let program = &self.built.program;
-        let (target, url) = match &r.target {
+        let (target, url, member) = match &r.target {
             Target::Backend(id) => {
                 let name = program
                     .backends
                     .get(*id as usize)
                     .map_or("?", |b| program.str(b.name));
-                (name.to_string(), r.path_and_query.clone())
+                let member = self.fleet.admit(*id, self.clock.now_ms())?;
+                (name.to_string(), r.path_and_query.clone(), Some(member))
             }
             Target::Url(u) => {
                 let full = format!("{u}{}", r.path_and_query);
-                (full.clone(), full)
+                (full.clone(), full, None)
             }
         };
         let mocks = if send {
@@ -401,10 +416,18 @@ impl<'a> CaseRun<'a> {
         } else {
             &self.world.backends
         };
-        let mock = find_mock(mocks, &target);
+        let member_name = member
+            .filter(|_| matches!(r.target, Target::Backend(id) if self.fleet.is_pool(id)))
+            .map(|m| self.fleet.name(m).to_string());
+        let mock = member_name
+            .as_deref()
+            .and_then(|m| mocks.iter().find(|(k, _)| k == m))
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+            .or_else(|| find_mock(mocks, &target));
         calls.push(Call {
             send,
             target: target.clone(),
+            member: member_name,
             mock: mock.map(|(k, _)| k.to_string()),
             method: r.method.to_string(),
             url,
@@ -421,6 +444,26 @@ impl<'a> CaseRun<'a> {
         let n = self.used.entry((send, key.to_string())).or_insert(0);
         let reply = &replies[(*n).min(replies.len().saturating_sub(1))];
         *n += 1;
+        let result = self.reply(reply, r);
+        if let Some(m) = member {
+            let outcome = match &result {
+                Ok((resp, _)) => CallOutcome::Status(
+                    resp.status.as_u16(),
+                    retry_after_secs(&resp.headers).map(Duration::from_secs),
+                ),
+                Err(f) => CallOutcome::Error(f.reason),
+            };
+            self.fleet.record(m, self.clock.now_ms(), outcome);
+        }
+        result
+    }
+
+    /// What `reply` answers to `r`, moving the case's clock by its delay.
+    fn reply(
+        &self,
+        reply: &MockReply,
+        r: &BackendRequest,
+    ) -> Result<(BackendResponse, Bytes), BackendFailure> {
         let timeout = r.timeout.as_millis() as u64;
         match reply {
             MockReply::Fail(f, delay) => {
@@ -471,6 +514,11 @@ fn find_mock<'m>(mocks: &'m Mocks, target: &str) -> Option<(&'m str, &'m [MockRe
         .or_else(prefix)
         .or_else(any)
         .map(|(k, v)| (k.as_str(), v.as_slice()))
+}
+
+/// A `Retry-After` given in whole seconds, as the breakers read it.
+fn retry_after_secs(h: &HeaderMap) -> Option<u64> {
+    h.get("retry-after")?.to_str().ok()?.trim().parse().ok()
 }
 
 /// The failure the gateway's backend client reports for `f`.

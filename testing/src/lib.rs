@@ -10,6 +10,7 @@ pub mod check;
 pub mod coverage;
 pub mod diag;
 pub mod exec;
+pub mod fleet;
 pub mod format;
 pub mod json_path;
 pub mod jwt;
