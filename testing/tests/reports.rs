@@ -1,4 +1,5 @@
-//! JUnit XML checked against the JUnit schema's structure, LCOV parsed back, JSON read back.
+//! JUnit XML validated against the JUnit XML schema (xmllint) and read back, LCOV parsed
+//! back, JSON read back.
 
 mod common;
 use common::{run, POLICY};
@@ -90,13 +91,56 @@ fn junit_follows_the_junit_schema() {
     );
     let error = names.iter().find(|e| e.0 == "error").expect("an error");
     assert!(
-        error.2["message"].contains("no key for subscription"),
+        error.2["message"].contains("no subscription `nobody`"),
         "{:?}",
         error.2
     );
     // And quick-junit reads its own output back.
     let back = quick_junit::Report::deserialize_from_str(&xml).expect("deserializes");
     assert_eq!(back.tests, 3);
+}
+
+/// Runs `xmllint --schema tests/data/junit.xsd` on `xml`: `Ok` when it validates, else
+/// xmllint's complaint. xmllint (Debian's `libxml2-utils`) is installed by `.ci/run`.
+fn xmllint(xml: &str) -> Result<(), String> {
+    use std::io::Write;
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/junit.xsd");
+    let mut child = std::process::Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema", schema, "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("xmllint is not installed: apt-get install libxml2-utils (as .ci/run does)");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(xml.as_bytes())
+        .expect("xml to xmllint");
+    let out = child.wait_with_output().expect("xmllint runs");
+    match out.status.success() {
+        true => Ok(()),
+        false => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
+    }
+}
+
+#[test]
+fn junit_validates_against_the_junit_xml_schema() {
+    let r = run(POLICY, YAML);
+    let xml = gatehouse_testing::report::junit(&r).expect("junit");
+    assert!(xml.contains("<failure") && xml.contains("<error"), "{xml}");
+    xmllint(&xml).unwrap_or_else(|e| panic!("does not validate: {e}\n{xml}"));
+    // The validator is not a rubber stamp: a case without a name, a negative count and a
+    // stray element are each refused.
+    for bad in [
+        xml.replacen("<testcase name=", "<testcase label=", 1),
+        xml.replacen(r#"tests="3""#, r#"tests="-3""#, 1),
+        xml.replacen("</testsuite>", "<note/></testsuite>", 1),
+    ] {
+        assert_ne!(bad, xml, "the mutation applies");
+        assert!(xmllint(&bad).is_err(), "validates: {bad}");
+    }
 }
 
 #[test]
