@@ -210,6 +210,8 @@ fn program() -> (Program, String) {
             is_current: true,
             version: None,
             versioning: None,
+            kind: Default::default(),
+            protocols: Default::default(),
             operations,
         };
         b.p.apis.push(api);

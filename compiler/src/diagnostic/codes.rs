@@ -171,6 +171,8 @@ codes! {
     INVALID_YAML = error("invalid-yaml", "a project YAML file does not parse", "specification.yaml: `paths: [`", "Fix the YAML."),
     MISSING_FIELD = error("missing-field", "a required field of a project file is missing", "backendInformation.json without `url`", "Add the field."),
     INVALID_FIELD = error("invalid-field", "a field of a project file has the wrong type or value", "`\"protocols\": \"https\"` where a list is expected", "Fix the value."),
+    UNSERVED_API_TYPE = build_error("project::unserved-api-type", "an API of a type gatehouse does not serve: a synthetic GraphQL API (with resolvers)", "apis/library/resolvers/Query-books/", "Serve the GraphQL schema from a GraphQL server and make the API a pass-through to it (`serviceUrl`)."),
+    NOT_ON_HANDSHAKE = error("policy::not-on-handshake", "a policy APIM does not allow in a WebSocket API's onHandshake operation", "<set-body>hello</set-body> in apis/chat/operations/onHandshake/policy.xml", "Remove the policy; inherited from the global or a product scope it is skipped on handshakes."),
     UNKNOWN_OPERATION = error("unknown-operation", "an operation folder matches no operation of its API", "apis/orders/operations/get-order-typo/policy.xml", "Rename the folder after an operation of the API."),
     UNKNOWN_POOL_MEMBER = error("unknown-pool-member", "a backend pool names a backend that is not declared", "pool `services` listing `orders-eu2`", "Declare the backend, or fix the name."),
     NESTED_POOL = error("nested-pool", "a backend pool contains another pool", "pool `all` listing pool `eu`", "List plain backends in the pool."),

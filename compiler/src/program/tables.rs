@@ -5,7 +5,7 @@ use super::{Builder, ScopeEnv};
 use crate::project::{self, Project, SubscriptionScope as Scoped};
 use gatehouse_runtime::program::{
     Api, Backend, BackendId, BackendKind, Breaker, Credentials, MockExample, Operation, PoolMember,
-    Product, Subscription, SubscriptionScope, TlsSettings, Versioning,
+    Product, Protocols, Subscription, SubscriptionScope, TlsSettings, Versioning,
 };
 use sha2::{Digest, Sha256};
 
@@ -92,6 +92,13 @@ fn lower_api(b: &mut Builder<'_>, env: &ScopeEnv<'_>, p: &Project, api: &project
         is_current: api.is_current,
         version: api.version.as_deref().map(|v| b.intern(v)),
         versioning: versioning(b, p, api),
+        kind: api.kind,
+        protocols: Protocols(
+            api.protocols
+                .iter()
+                .filter_map(|p| Protocols::bit(p))
+                .fold(0, |a, b| a | b),
+        ),
         operations,
     }
 }

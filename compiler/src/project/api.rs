@@ -1,7 +1,8 @@
 //! APIs (`apis/<api>/`): information, revisions, specification, and operation policies.
 
 use super::fields::{parse_json, Fields};
-use super::model::{Api, Operation, Origin, PolicyDoc};
+use super::kinds;
+use super::model::{Api, ApiKind, Operation, Origin, PolicyDoc};
 use super::openapi::operations;
 use super::read::{display, subdirs, Reader};
 use super::report::first_line;
@@ -49,6 +50,14 @@ fn load_api(rx: &mut Reader, folder: &str, dir: &Path) -> Api {
         .unwrap_or_else(|| unreachable_info(dir));
     let mut api = rx.with_fields(&file, info.as_ref(), |f| read_api(f, name, folder_rev));
     api.policy = rx.policy(&dir.join("policy.xml"));
+    if api.kind != ApiKind::Http {
+        api.operations = kinds::operations(rx, &api, dir);
+        attach_operations(rx, &mut api, &dir.join("operations"), true, true);
+        if api.kind == ApiKind::WebSocket {
+            kinds::check_handshake(rx, &api);
+        }
+        return api;
+    }
     let spec_path = spec_path(dir);
     let has_spec_file = spec_path.is_some();
     let spec = spec_path.and_then(|(path, yaml)| load_spec(rx, &path, yaml));
@@ -73,17 +82,24 @@ fn read_api(f: &mut Fields, name: &str, folder_rev: Option<&str>) -> Api {
         "path",
         "give the API's URL suffix, e.g. \"path\": \"orders\" (\"\" for the root)",
     );
+    let kind = read_kind(f);
     let mut protocols = f.strings("/properties/protocols");
+    let (allowed, expected) = match kind {
+        ApiKind::WebSocket => (&["ws", "wss"][..], "`ws` or `wss` (a WebSocket API)"),
+        _ => (&["http", "https"][..], "`http` or `https`"),
+    };
     for (i, p) in protocols.iter().enumerate() {
-        if !["http", "https", "ws", "wss"].contains(&p.as_str()) {
-            f.invalid(
-                &format!("/properties/protocols/{i}"),
-                "one of `http`, `https`, `ws`, `wss`",
-            );
+        if !allowed.contains(&p.to_ascii_lowercase().as_str()) {
+            f.invalid(&format!("/properties/protocols/{i}"), expected);
         }
     }
     if protocols.is_empty() {
-        protocols.push("https".to_string());
+        let default = if kind == ApiKind::WebSocket {
+            "wss"
+        } else {
+            "https"
+        };
+        protocols.push(default.to_string());
     }
     let revision = f
         .string("/properties/apiRevision")
@@ -100,6 +116,7 @@ fn read_api(f: &mut Fields, name: &str, folder_rev: Option<&str>) -> Api {
             .to_string(),
         service_url: f.string("/properties/serviceUrl"),
         protocols,
+        kind,
         subscription_required: f.boolean("/properties/subscriptionRequired", true),
         subscription_key_header: f
             .string("/properties/subscriptionKeyParameterNames/header")
@@ -129,6 +146,20 @@ fn read_api(f: &mut Fields, name: &str, folder_rev: Option<&str>) -> Api {
             span: f.span(P),
         },
     }
+}
+
+/// The API's `type` (`http` when absent); an unknown one is reported and read as `http`.
+fn read_kind(f: &mut Fields) -> ApiKind {
+    let Some(t) = f.string("/properties/type") else {
+        return ApiKind::Http;
+    };
+    ApiKind::from_name(&t).unwrap_or_else(|| {
+        f.invalid(
+            "/properties/type",
+            "one of `http`, `soap`, `graphql`, `odata`, `websocket`",
+        );
+        ApiKind::Http
+    })
 }
 
 /// The API's OpenAPI specification file, and whether it is YAML.

@@ -8,6 +8,7 @@ mod duration;
 mod entities;
 mod fields;
 mod generate;
+pub mod kinds;
 mod links;
 mod locate;
 mod model;

@@ -94,6 +94,8 @@ pub struct Origin {
     pub span: Span,
 }
 
+pub use gatehouse_runtime::program::ApiKind;
+
 /// An API (`apis/<name>/apiInformation.json`).
 #[derive(Debug)]
 pub struct Api {
@@ -107,6 +109,8 @@ pub struct Api {
     pub service_url: Option<String>,
     /// `http`, `https`, `ws`, `wss`.
     pub protocols: Vec<String>,
+    /// Its type (`type`: `http`, `soap`, `graphql`, `odata`, `websocket`).
+    pub kind: ApiKind,
     /// Whether calls need a subscription key.
     pub subscription_required: bool,
     /// Header carrying the subscription key (default `Ocp-Apim-Subscription-Key`).

@@ -1,5 +1,6 @@
 //! Tests of project loading: the sample project, specifications, validation, robustness.
 
+mod kinds;
 mod openapi;
 mod rng;
 mod robustness;

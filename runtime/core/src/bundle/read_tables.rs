@@ -5,8 +5,8 @@ use super::read_program::{many, In};
 use super::section;
 use crate::bundle::BundleError;
 use crate::program::{
-    Api, Backend, BackendKind, Breaker, Credentials, MockExample, Operation, PoolMember, Product,
-    Program, Subscription, SubscriptionScope, TlsSettings, Versioning,
+    Api, ApiKind, Backend, BackendKind, Breaker, Credentials, MockExample, Operation, PoolMember,
+    Product, Program, Protocols, Subscription, SubscriptionScope, TlsSettings, Versioning,
 };
 
 impl In<'_, '_> {
@@ -75,6 +75,21 @@ impl In<'_, '_> {
         let version = self.opt_str("a version")?;
         let versioning = self.versioning()?;
         let at = self.r.pos;
+        let kind = self.r.u8("an API type")?;
+        let Some(kind) = ApiKind::ALL.get(kind as usize).copied() else {
+            return Err(BundleError::new(
+                at,
+                format!("API type {kind} is not 0..=4"),
+            ));
+        };
+        let protocols = Protocols(self.r.u8("an API's protocols")?);
+        if protocols.0 > 15 {
+            return Err(BundleError::new(
+                at + 1,
+                "API protocols over 4 bits".to_string(),
+            ));
+        }
+        let at = self.r.pos;
         let n = self.list("operations", 6)?;
         *operations = operations.saturating_add(n);
         if *operations > self.limits.max_entries {
@@ -100,6 +115,8 @@ impl In<'_, '_> {
             is_current,
             version,
             versioning,
+            kind,
+            protocols,
             operations,
         })
     }

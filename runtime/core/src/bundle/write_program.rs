@@ -5,7 +5,7 @@ use super::section;
 use super::write_ops::put_block;
 use crate::bundle::{put_code, put_len, put_str, put_var, seal, BundleKind};
 use crate::program::{
-    Api, Arg, Backend, BackendKind, Breaker, Credentials, Operation, Product, Program,
+    Api, ApiKind, Arg, Backend, BackendKind, Breaker, Credentials, Operation, Product, Program,
     Subscription, SubscriptionScope, Versioning,
 };
 
@@ -231,6 +231,8 @@ fn put_api(w: &mut Vec<u8>, a: &Api) {
             put_var(w, n);
         }
     }
+    w.push(ApiKind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0) as u8);
+    w.push(a.protocols.0);
     put_len(w, a.operations.len());
     a.operations.iter().for_each(|o| put_operation(w, o));
 }

@@ -350,6 +350,17 @@ impl Exchange {
         self.ctx.last_error.as_ref()
     }
 
+    /// Whether this is a WebSocket handshake routed to a WebSocket API: its forward is an
+    /// upgrade, and a `101` answer hands the connection over to the relay.
+    pub fn websocket(&self) -> bool {
+        self.ctx.req.websocket
+            && self
+                .ctx
+                .api
+                .and_then(|a| self.ctx.sh.program.apis.get(a as usize))
+                .is_some_and(|a| a.kind == crate::program::ApiKind::WebSocket)
+    }
+
     /// The routed API's name (for metrics), if routing found one.
     pub fn api_name(&self) -> Option<&str> {
         let p = &self.ctx.sh.program;

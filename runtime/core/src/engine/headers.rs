@@ -265,6 +265,19 @@ impl Literals {
     }
 }
 
+/// Whether `map` asks to upgrade the connection to a WebSocket: `Upgrade: websocket` and a
+/// `Connection` naming `upgrade` (RFC 6455, 4.1), compared without regard to case.
+pub fn asks_websocket(map: &HeaderMap) -> bool {
+    let has = |name: http::header::HeaderName, token: &str| {
+        map.get_all(name).iter().any(|v| {
+            v.as_bytes()
+                .split(|b| *b == b',')
+                .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+        })
+    };
+    has(http::header::UPGRADE, "websocket") && has(http::header::CONNECTION, "upgrade")
+}
+
 /// Hop-by-hop headers, never forwarded.
 static HOP_BY_HOP: [HeaderName; 10] = [
     http::header::CONNECTION,

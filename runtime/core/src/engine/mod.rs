@@ -32,6 +32,7 @@ mod tokens;
 pub use certificate::{CertificateRef, PeerCertificate};
 pub use error::LastError;
 pub use exchange::{Exchange, Trace};
+pub use headers::asks_websocket;
 /// The `http` types the contract uses (`HeaderMap`, `Method`, `StatusCode`), for drivers.
 pub use http;
 pub use in_process::{run_in_process, run_in_process_with, BackendMock, Outcome, TokenMock};
@@ -296,6 +297,10 @@ pub struct EngineConfig {
     pub max_retry_wait: Duration,
     /// Token validation (`validate-jwt`, `validate-azure-ad-token`).
     pub jwt: JwtConfig,
+    /// Whether a request on a plain-HTTP listener is only `http` (`ws`) when matched
+    /// against an API's `protocols` (APIM's rule). Off (the default), it may also be
+    /// `https` (`wss`): TLS is taken to end in front of the gateway.
+    pub strict_plain_http: bool,
 }
 
 /// Token validation settings (limits and where Microsoft Entra lives).
@@ -335,6 +340,7 @@ impl Default for EngineConfig {
             certificate_thumbprints: std::collections::HashMap::new(),
             max_retry_wait: Duration::from_secs(300),
             jwt: JwtConfig::default(),
+            strict_plain_http: false,
         }
     }
 }
@@ -424,7 +430,8 @@ impl Gateway {
 
     /// [`Gateway::new`] with given stores (an injected clock, shared stores).
     pub fn with_stores(program: Arc<Program>, config: EngineConfig, stores: Stores) -> Gateway {
-        let routes = route::Index::build(&program);
+        let mut routes = route::Index::build(&program);
+        routes.strict_plain_http = config.strict_plain_http;
         if tokens::uses_tokens(&program) {
             crate::llm::warm_up();
         }

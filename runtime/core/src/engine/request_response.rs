@@ -49,12 +49,16 @@ pub(crate) struct Request {
     query: OnceCell<Multimap>,
     /// Whether a policy changed the query (otherwise it is forwarded as received).
     query_changed: bool,
+    /// Whether it asked to upgrade to a WebSocket (`Upgrade: websocket` on a `GET`), read
+    /// before the hop-by-hop headers are removed.
+    pub websocket: bool,
 }
 
 impl Request {
     /// The request as received.
     pub fn new(head: super::RequestHead) -> Request {
         let mut headers = head.headers;
+        let websocket = head.method == Method::GET && super::headers::asks_websocket(&headers);
         if headers.contains_key(http::header::CONNECTION) {
             super::headers::strip_connection_named(&mut headers);
         }
@@ -62,6 +66,7 @@ impl Request {
             method: head.method,
             headers: Headers::new(headers),
             body: Body::Stream,
+            websocket,
             scheme: head.scheme,
             host: head.host,
             received: head.path_and_query,
@@ -77,7 +82,12 @@ impl Request {
         }
     }
 
-    /// The host the request was sent to.
+    /// `http` or `https`: how the client connected.
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    /// The `Host` header (or `:authority`) as received, with the port if any.
     pub fn host(&self) -> &str {
         &self.host
     }

@@ -3,7 +3,7 @@
 //! template (a `matchit` router per API and method). When the longest matching API has no
 //! operation for the request, shorter prefixes are tried.
 
-use crate::program::{Program, Versioning};
+use crate::program::{ApiKind, Program, Protocols, Versioning};
 use gatehouse_dotnet::uri::unescape_data_string;
 use matchit::Router;
 use std::sync::Arc;
@@ -20,6 +20,9 @@ pub(crate) struct Index {
     /// Routed APIs, longest path prefix first.
     apis: Vec<ApiRoutes>,
     warnings: Vec<String>,
+    /// Whether a request on the plain-HTTP listener is `http` only (APIM's rule) rather
+    /// than either `http` or `https` (TLS ended in front of the gateway, the default).
+    pub strict_plain_http: bool,
 }
 
 #[derive(Debug)]
@@ -41,6 +44,16 @@ struct ApiRoutes {
     any: Router<u32>,
     /// Per operation: the `name={param}` pairs of its template's query part.
     query: Vec<QueryParams>,
+    /// Operations whose template's query names literal values (`/?soapAction=X`), tried
+    /// before the routers: method, folded path, the `name=value` pairs, operation.
+    constrained: Vec<(String, String, QueryParams, u32)>,
+    /// A SOAP API: a `soapAction` constraint reads the `SOAPAction` header (SOAP 1.1) or
+    /// the `action` of the `Content-Type` (SOAP 1.2).
+    soap: bool,
+    /// A WebSocket API: only handshakes reach it.
+    websocket: bool,
+    /// The schemes it accepts ([`Protocols`] bits).
+    protocols: u8,
 }
 
 /// Where a request goes.
@@ -145,11 +158,20 @@ impl Index {
                 methods: Vec::new(),
                 any: Router::new(),
                 query: Vec::new(),
+                constrained: Vec::new(),
+                soap: api.kind == ApiKind::Soap,
+                websocket: api.kind == ApiKind::WebSocket,
+                protocols: api.protocols.0,
             };
             for (oi, op) in api.operations.iter().enumerate() {
-                let (path, query) = split_template(program.str(op.template));
+                let (path, query, literal) = split_template(program.str(op.template));
                 routes.query.push(query);
                 let method = program.str(op.method).to_ascii_uppercase();
+                if !literal.is_empty() {
+                    let path = fold_static(&path);
+                    routes.constrained.push((method, path, literal, oi as u32));
+                    continue;
+                }
                 let router = if method == "*" {
                     &mut routes.any
                 } else {
@@ -162,12 +184,14 @@ impl Index {
                         }
                     }
                 };
-                if let Err(e) = router.insert(fold_static(&path), oi as u32) {
-                    ix.warnings.push(format!(
-                        "{}/{}: {e}",
-                        program.str(api.name),
-                        program.str(op.name)
-                    ));
+                for path in catch_all(&fold_static(&path)) {
+                    if let Err(e) = router.insert(path, oi as u32) {
+                        ix.warnings.push(format!(
+                            "{}/{}: {e}",
+                            program.str(api.name),
+                            program.str(op.name)
+                        ));
+                    }
                 }
             }
             ix.apis.push(routes);
@@ -203,7 +227,7 @@ impl Index {
                 Some(r) => api.revision == *r,
                 None => api.is_current,
             };
-            if !host_ok || !revision_ok || !version_ok(api, req) {
+            if !host_ok || !revision_ok || !version_ok(api, req) || !self.scheme_ok(api, req) {
                 continue;
             }
             let Some(rest) = strip_prefix(&path, &api.prefix) else {
@@ -216,6 +240,26 @@ impl Index {
             }
         }
         Err(miss)
+    }
+
+    /// Whether `api` takes `req`: a WebSocket API only handshakes, and the scheme the
+    /// request came with (`ws`/`wss` for a handshake) among its `protocols`.
+    fn scheme_ok(&self, api: &ApiRoutes, req: &RequestView<'_>) -> bool {
+        let handshake = api.websocket && req.req.websocket;
+        if api.websocket && !handshake {
+            return false;
+        }
+        let (plain, secure) = match handshake {
+            true => (Protocols::WS, Protocols::WSS),
+            false => (Protocols::HTTP, Protocols::HTTPS),
+        };
+        // TLS taken to end in front of the gateway, a plain request may be either.
+        let bits = match req.req.scheme() {
+            "https" => secure,
+            _ if self.strict_plain_http => plain,
+            _ => plain | secure,
+        };
+        api.protocols & bits != 0
     }
 
     /// The query parameter names operation `op` of API `api` names in its template.
@@ -236,6 +280,14 @@ impl ApiRoutes {
         // Templates match without regard to ASCII case, as API prefixes do (APIM's rule);
         // parameters keep the request's own spelling (lower-casing ASCII keeps offsets).
         let folded = target.to_ascii_lowercase();
+        if let Some(op) = self.constrained_operation(req, &folded) {
+            return Some(Routed {
+                api: self.api,
+                op,
+                rest: rest.to_string(),
+                params: Vec::new(),
+            });
+        }
         let m = self
             .methods
             .iter()
@@ -246,6 +298,7 @@ impl ApiRoutes {
         let mut params: Params = m
             .params
             .iter()
+            .filter(|(k, _)| *k != CATCH_ALL)
             .map(|(k, v)| {
                 let at = (v.as_ptr() as usize).wrapping_sub(folded.as_ptr() as usize);
                 let v = target.get(at..at + v.len()).unwrap_or(v);
@@ -274,6 +327,62 @@ impl ApiRoutes {
             rest: rest.to_string(),
             params,
         })
+    }
+}
+
+impl ApiRoutes {
+    /// The first operation with literal query values the request carries (for a SOAP API,
+    /// `soapAction` is the request's SOAP action).
+    fn constrained_operation(&self, req: &RequestView<'_>, folded: &str) -> Option<u32> {
+        self.constrained
+            .iter()
+            .find_map(|(method, path, pairs, op)| {
+                let method_ok = method == "*" || method.eq_ignore_ascii_case(req.method);
+                let ok = method_ok
+                    && path == folded
+                    && pairs.iter().all(|(k, v)| self.carries(req, k, v));
+                ok.then_some(*op)
+            })
+    }
+
+    /// Whether the request carries `name=value`.
+    fn carries(&self, req: &RequestView<'_>, name: &str, value: &str) -> bool {
+        if self.soap && name.eq_ignore_ascii_case("soapAction") {
+            return soap_action(req).is_some_and(|a| a == value);
+        }
+        req.query()
+            .iter()
+            .any(|(k, vs)| k.eq_ignore_ascii_case(name) && vs.iter().any(|v| &**v == value))
+    }
+}
+
+/// The SOAP action of a request: the `SOAPAction` header without its quotes (SOAP 1.1),
+/// else the `action` parameter of its `Content-Type` (SOAP 1.2).
+fn soap_action(req: &RequestView<'_>) -> Option<String> {
+    if let Some(a) = req.header("soapaction") {
+        return Some(a.trim().trim_matches('"').to_string());
+    }
+    let ct = req.header("content-type")?;
+    ct.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("action")
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// The name of a `/*` template's catch-all parameter (never shown to policies).
+const CATCH_ALL: &str = "__rest";
+
+/// The router paths of a folded template: a trailing `/*` (APIM's wildcard operation)
+/// matches the path before it and anything under it.
+fn catch_all(path: &str) -> Vec<String> {
+    match path.strip_suffix("/*") {
+        Some(base) => {
+            let exact = if base.is_empty() { "/" } else { base };
+            vec![exact.to_string(), format!("{base}/{{*{CATCH_ALL}}}")]
+        }
+        None => vec![path.to_string()],
     }
 }
 
@@ -361,20 +470,22 @@ fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 /// A template's path (with a leading `/`) and its query part's `name={param}` pairs.
-fn split_template(t: &str) -> (String, QueryParams) {
+fn split_template(t: &str) -> (String, QueryParams, QueryParams) {
     let (path, query) = t.split_once('?').unwrap_or((t, ""));
     let path = if path.starts_with('/') {
         path.to_string()
     } else {
         format!("/{path}")
     };
-    let pairs = query
-        .split('&')
-        .filter_map(|p| {
-            let (k, v) = p.split_once('=')?;
-            let param = v.strip_prefix('{')?.strip_suffix('}')?;
-            Some((Arc::from(k), Arc::from(param)))
-        })
-        .collect();
-    (path, pairs)
+    let (mut pairs, mut literal) = (Vec::new(), Vec::new());
+    for p in query.split('&') {
+        let Some((k, v)) = p.split_once('=') else {
+            continue;
+        };
+        match v.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
+            Some(param) => pairs.push((Arc::from(k), Arc::from(param))),
+            None => literal.push((Arc::from(k), Arc::from(v))),
+        }
+    }
+    (path, pairs, literal)
 }

@@ -45,7 +45,8 @@ pub use ops::{
 };
 pub use print::explain;
 pub use route::{
-    Api, MockExample, Operation, Product, Subscription, SubscriptionScope, Versioning,
+    Api, ApiKind, MockExample, Operation, Product, Protocols, Subscription, SubscriptionScope,
+    Versioning, NOT_ON_HANDSHAKE,
 };
 pub use secrets::{secret_env_name, MissingSecret, SecretRef};
 

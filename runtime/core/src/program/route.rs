@@ -30,8 +30,128 @@ pub struct Api {
     pub version: Option<StrId>,
     /// How its version set tells versions apart, when it is in one.
     pub versioning: Option<Versioning>,
+    /// What kind of API it is (`type` in `apiInformation.json`).
+    pub kind: ApiKind,
+    /// The URL schemes it accepts.
+    pub protocols: Protocols,
     /// Operations.
     pub operations: Vec<Operation>,
+}
+
+/// An API's type: how the gateway routes and proxies it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ApiKind {
+    /// REST over HTTP (`http`, the default).
+    #[default]
+    Http,
+    /// SOAP pass-through: operations told apart by SOAP action (`soap`).
+    Soap,
+    /// GraphQL pass-through: every request to the endpoint is proxied (`graphql`).
+    GraphQl,
+    /// OData: every request under the path is proxied (`odata`).
+    OData,
+    /// WebSocket pass-through: the `onHandshake` operation, then frames relayed
+    /// (`websocket`).
+    WebSocket,
+}
+
+impl ApiKind {
+    /// Every kind, in bundle order.
+    pub const ALL: [ApiKind; 5] = [
+        ApiKind::Http,
+        ApiKind::Soap,
+        ApiKind::GraphQl,
+        ApiKind::OData,
+        ApiKind::WebSocket,
+    ];
+
+    /// The `type` value naming it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiKind::Http => "http",
+            ApiKind::Soap => "soap",
+            ApiKind::GraphQl => "graphql",
+            ApiKind::OData => "odata",
+            ApiKind::WebSocket => "websocket",
+        }
+    }
+
+    /// The kind a `type` value names (case-insensitive).
+    pub fn from_name(name: &str) -> Option<ApiKind> {
+        ApiKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// Policies APIM does not allow in a WebSocket API's `onHandshake` operation: inherited
+/// from the global or a product scope they are skipped on handshakes; written at the API or
+/// the operation, `check` refuses them.
+pub const NOT_ON_HANDSHAKE: &[&str] = &[
+    "mock-response",
+    "cache-lookup",
+    "cache-store",
+    "cross-domain",
+    "cors",
+    "jsonp",
+    "set-method",
+    "set-body",
+    "xml-to-json",
+    "json-to-xml",
+    "xsl-transform",
+    "validate-content",
+    "validate-parameters",
+    "validate-headers",
+    "validate-status-code",
+];
+
+/// The URL schemes an API accepts (`protocols`), as bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Protocols(pub u8);
+
+impl Protocols {
+    /// `http`.
+    pub const HTTP: u8 = 1;
+    /// `https`.
+    pub const HTTPS: u8 = 2;
+    /// `ws`.
+    pub const WS: u8 = 4;
+    /// `wss`.
+    pub const WSS: u8 = 8;
+    const NAMES: [(u8, &'static str); 4] = [
+        (Protocols::HTTP, "http"),
+        (Protocols::HTTPS, "https"),
+        (Protocols::WS, "ws"),
+        (Protocols::WSS, "wss"),
+    ];
+
+    /// The bit of scheme `name` (`None`: not a scheme an API can accept).
+    pub fn bit(name: &str) -> Option<u8> {
+        Protocols::NAMES
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .map(|(b, _)| *b)
+    }
+
+    /// Whether scheme `name` is accepted.
+    pub fn accepts(self, name: &str) -> bool {
+        Protocols::bit(name).is_some_and(|b| self.0 & b != 0)
+    }
+
+    /// The accepted schemes' names, in `http, https, ws, wss` order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Protocols::NAMES
+            .into_iter()
+            .filter(move |(b, _)| self.0 & b != 0)
+            .map(|(_, n)| n)
+    }
+}
+
+impl Default for Protocols {
+    /// `https`, APIM's default.
+    fn default() -> Self {
+        Protocols(Protocols::HTTPS)
+    }
 }
 
 /// A version set's scheme: where a request names the version.

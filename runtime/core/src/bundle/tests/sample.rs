@@ -604,6 +604,8 @@ fn apis() -> Vec<Api> {
             is_current: true,
             version: Some(44),
             versioning: Some(Versioning::Segment),
+            kind: ApiKind::WebSocket,
+            protocols: Protocols(Protocols::WS | Protocols::WSS),
             operations: vec![
                 operation(43, vec![(u32::MAX, 0), (0, 1)]),
                 operation(44, vec![(u32::MAX, 1)]),
@@ -622,6 +624,8 @@ fn apis() -> Vec<Api> {
             is_current: false,
             version: None,
             versioning: Some(Versioning::Header(40)),
+            kind: ApiKind::Soap,
+            protocols: Protocols(Protocols::HTTP | Protocols::HTTPS),
             operations: vec![],
         },
     ]

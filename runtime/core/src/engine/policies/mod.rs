@@ -64,6 +64,17 @@ use crate::program::{Op, OpKind, Program};
 use gatehouse_dotnet::uri::escape_data_string;
 use std::sync::Arc;
 
+/// Whether `op` is a policy APIM skips on a WebSocket API's handshake (inherited from the
+/// global or a product scope; `check` refuses them at the API and the operation).
+fn skipped_on_handshake(x: &Exchange, program: &Program, op: &Op) -> bool {
+    let websocket_api = x
+        .ctx
+        .api
+        .and_then(|a| program.apis.get(a as usize))
+        .is_some_and(|a| a.kind == crate::program::ApiKind::WebSocket);
+    websocket_api && crate::program::NOT_ON_HANDSHAKE.contains(&op.kind.policy_name())
+}
+
 /// Runs `op`: one line per policy, its step in `policies/<policy>.rs`.
 pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
     if !x.held.is_empty() {
@@ -71,6 +82,9 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
     }
     if x.response_cache.as_ref().is_some_and(|c| c.skipping) {
         return cache_lookup::skip(x, op);
+    }
+    if x.ctx.req.websocket && skipped_on_handshake(x, program, op) {
+        return Next::Go;
     }
     match &op.kind {
         OpKind::Call(b) => Next::Enter(*b),

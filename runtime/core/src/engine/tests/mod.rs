@@ -180,6 +180,8 @@ impl B {
             is_current: true,
             version: None,
             versioning: None,
+            kind: Default::default(),
+            protocols: Default::default(),
             operations: Vec::new(),
         };
         self.p.apis.push(api);

@@ -34,9 +34,21 @@ impl Printer<'_> {
             };
             let current = if api.is_current { " current" } else { "" };
             let version = self.version(api);
+            let kind = match api.kind {
+                crate::program::ApiKind::Http => String::new(),
+                k => format!(" type={}", k.name()),
+            };
+            let protocols = if api.protocols == crate::program::Protocols::default() {
+                String::new()
+            } else {
+                format!(
+                    " protocols={}",
+                    api.protocols.names().collect::<Vec<_>>().join(",")
+                )
+            };
             let _ = writeln!(
                 out,
-                "  api {} {:?} path=/{}{url} revision={}{current}{version}{key}",
+                "  api {} {:?} path=/{}{url} revision={}{current}{version}{kind}{protocols}{key}",
                 self.s(api.name),
                 self.s(api.display_name),
                 self.s(api.path),
