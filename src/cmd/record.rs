@@ -84,6 +84,10 @@ impl RequestRun for Taping<'_> {
     fn failure(&self) -> Option<(&str, &str)> {
         self.x.last_error().map(|e| (&*e.source, &*e.reason))
     }
+
+    fn websocket(&self) -> bool {
+        self.x.websocket()
+    }
 }
 
 impl Taping<'_> {

@@ -16,6 +16,7 @@ use gatehouse_server::peer_cert;
 use gatehouse_server::reload::{self, Rebuild};
 use gatehouse_server::shutdown::{self, Shutdown};
 use gatehouse_server::tls_server::{self, TlsOptions, TlsServer};
+use gatehouse_server::websocket::WebSocketSettings;
 use gatehouse_server::{admin, echo, fake_model, listener, Engine, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -153,6 +154,20 @@ pub struct Args {
     /// overhead per entry; past it the least valuable entries are evicted).
     #[arg(long, value_name = "MIB", default_value_t = EngineConfig::default().cache.max_bytes >> 20)]
     cache_memory: u64,
+    /// What a request on the plain-HTTP listener counts as against an API's `protocols`:
+    /// `https` (the default: TLS ends in front of gatehouse, so an API taking `http` or
+    /// `https` takes it) or `http` (APIM's rule: an HTTPS-only API answers it 404).
+    #[arg(long, value_name = "SCHEME", default_value = "https", value_parser = ["http", "https"])]
+    plain_http_scheme: String,
+    /// Seconds a relayed WebSocket connection may go without a byte either way.
+    #[arg(long, value_name = "SECS", default_value_t = WebSocketSettings::default().idle_timeout.as_secs())]
+    websocket_idle_timeout: u64,
+    /// Seconds a relayed WebSocket connection may last.
+    #[arg(long, value_name = "SECS", default_value_t = WebSocketSettings::default().max_lifetime.as_secs())]
+    websocket_max_lifetime: u64,
+    /// Most WebSocket connections relayed at once; past it handshakes are answered 503.
+    #[arg(long, value_name = "N", default_value_t = WebSocketSettings::default().max_open)]
+    max_websockets: usize,
 }
 
 /// How often `--watch` looks at the project folder.
@@ -194,6 +209,11 @@ pub fn run(args: &Args) -> u8 {
         },
         max_detached_calls: args.max_detached_calls.max(1),
         max_self_hops: args.max_self_hops,
+        websocket: WebSocketSettings {
+            idle_timeout: secs(args.websocket_idle_timeout),
+            max_lifetime: secs(args.websocket_max_lifetime),
+            max_open: args.max_websockets,
+        },
         ..ServerConfig::default()
     };
     let tokens = Arc::new(Tokens::new(config.identity.clone(), &config.client));
@@ -228,6 +248,7 @@ pub fn run(args: &Args) -> u8 {
     engine.jwt.timing.cooldown_ms = args.key_refresh_cooldown.saturating_mul(1000);
     engine.jwt.max_token_bytes = args.max_token_bytes.max(1);
     engine.max_retry_wait = Duration::from_secs(args.max_retry_wait);
+    engine.strict_plain_http = args.plain_http_scheme == "http";
     let build = Arc::new(move || {
         let program = load_program(&path, &secrets, &vault_for_load)?;
         let mut client = client.clone();

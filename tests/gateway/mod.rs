@@ -2,6 +2,7 @@
 
 mod access;
 mod ai;
+mod api_types;
 mod backend_misbehaviour;
 mod caching;
 mod client_cert;
@@ -32,4 +33,5 @@ mod tls;
 mod transform;
 mod versions;
 mod wait;
+mod websocket;
 mod workspaces;

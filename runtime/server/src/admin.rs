@@ -35,6 +35,7 @@ pub fn answer<E: Engine, B>(
             shared.current.load().engine.render_metrics(&mut text);
             shared.tokens.render(&mut text);
             shared.detached.render(&mut text);
+            render_websockets(&shared.sockets, &mut text);
             let mut resp = Response::new(full(Bytes::from(text)));
             resp.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -74,4 +75,22 @@ pub async fn serve<E: Engine>(
             let _ = conn.await;
         });
     }
+}
+
+/// The relayed WebSocket connections on `/metrics`.
+fn render_websockets(s: &crate::websocket::Sockets, out: &mut String) {
+    use std::fmt::Write;
+    out.push_str("# HELP gatehouse_websocket_connections WebSocket connections being relayed.\n");
+    out.push_str("# TYPE gatehouse_websocket_connections gauge\n");
+    let _ = writeln!(out, "gatehouse_websocket_connections {}", s.open());
+    out.push_str("# HELP gatehouse_websocket_connections_total WebSocket connections relayed.\n");
+    out.push_str("# TYPE gatehouse_websocket_connections_total counter\n");
+    let _ = writeln!(out, "gatehouse_websocket_connections_total {}", s.opened());
+    out.push_str("# HELP gatehouse_websocket_closed_by_limit_total WebSocket connections closed by the idle or lifetime limit.\n");
+    out.push_str("# TYPE gatehouse_websocket_closed_by_limit_total counter\n");
+    let _ = writeln!(
+        out,
+        "gatehouse_websocket_closed_by_limit_total {}",
+        s.closed_by_limit()
+    );
 }

@@ -43,4 +43,8 @@ impl RequestRun for engine::Exchange {
     fn stream_tap(&mut self) -> Option<engine::StreamTap> {
         self.take_stream_tap()
     }
+
+    fn websocket(&self) -> bool {
+        engine::Exchange::websocket(self)
+    }
 }

@@ -5,6 +5,7 @@ use super::access_log::{self, AccessEntry};
 use super::hops::Hops;
 use super::metrics::Metrics;
 use super::timed::TimedBody;
+use super::websocket;
 use super::{Engine, Loaded, RequestRun, Shared};
 use crate::backend::client::{failure, BoxError, ClientBodyError, ReqBody, CLIENT_FAILURE};
 use crate::backend::{Backends, URL_LABEL};
@@ -33,12 +34,14 @@ struct Bodies {
     client_bytes: Option<Bytes>,
     backend: Option<Incoming>,
     backend_bytes: Option<Bytes>,
+    /// The client's side of a WebSocket handshake, taken over by the relay on a `101`.
+    upgrade: Option<hyper::upgrade::OnUpgrade>,
 }
 
 /// Serves `req` from `client` with the program loaded now.
 pub async fn handle<E: Engine>(
     shared: &Shared<E>,
-    req: Request<Incoming>,
+    mut req: Request<Incoming>,
     client: &Peer,
 ) -> Response<RespBody> {
     let started = Instant::now();
@@ -49,6 +52,7 @@ pub async fn handle<E: Engine>(
         return resp;
     }
     let loaded = shared.current.load_full();
+    let upgrade = websocket::client_upgrade(&mut req);
     let (mut parts, body) = req.into_parts();
     // This gateway's loop marker is read and removed before any policy sees the request.
     let hops = Hops::take(shared.instance, &mut parts.headers);
@@ -61,6 +65,7 @@ pub async fn handle<E: Engine>(
         client_bytes: None,
         backend: None,
         backend_bytes: None,
+        upgrade,
     };
     let resp = drive(shared, &loaded, hops, &mut exchange, &mut bodies).await;
     let (api, operation) = exchange.route();
@@ -223,6 +228,12 @@ async fn drive<E: Engine, X: RequestRun>(
                 if let Err(f) = hops.mark(&mut req.headers, max_hops) {
                     break 'forward Resume::Backend(Err(f));
                 }
+                if bodies.upgrade.is_some() && exchange.websocket() {
+                    match handshake(shared, backends, req, bodies).await {
+                        Ok(switched) => return switched,
+                        Err(resume) => break 'forward resume,
+                    }
+                }
                 let stream = match (&req.body, &bodies.client_bytes) {
                     (Some(_), _) => None,
                     (None, Some(b)) => Some(full(b.clone())),
@@ -289,6 +300,40 @@ async fn drive<E: Engine, X: RequestRun>(
             },
             Step::Respond(r) => return respond(r, bodies, exchange.stream_tap()),
         };
+    }
+}
+
+/// Forwards a WebSocket handshake with its upgrade: on the backend's `101` the client gets
+/// its `101` and both connections go to the relay; any other answer (or a failure) goes
+/// back to the engine as an ordinary backend response.
+async fn handshake<E: Engine>(
+    shared: &Shared<E>,
+    backends: &Backends,
+    mut req: gatehouse_runtime::engine::BackendRequest,
+    bodies: &mut Bodies,
+) -> Result<Response<RespBody>, Resume> {
+    if !shared.sockets.has_room() {
+        let text = "too many WebSocket connections\n";
+        return Ok(plain(StatusCode::SERVICE_UNAVAILABLE, text));
+    }
+    websocket::upgrade_headers(&mut req.headers);
+    match backends.forward(req, None).await {
+        Ok(mut resp) if resp.status() == StatusCode::SWITCHING_PROTOCOLS => {
+            let backend = hyper::upgrade::on(&mut resp);
+            if let Some(client) = bodies.upgrade.take() {
+                shared.sockets.relay(client, backend);
+            }
+            Ok(websocket::switching(&resp, empty()))
+        }
+        Ok(resp) => {
+            let (parts, body) = resp.into_parts();
+            bodies.backend = Some(body);
+            Err(Resume::Backend(Ok(BackendResponse {
+                status: parts.status,
+                headers: parts.headers,
+            })))
+        }
+        Err(f) => Err(Resume::Backend(Err(f))),
     }
 }
 

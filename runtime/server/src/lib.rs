@@ -23,6 +23,7 @@ pub mod reload;
 pub mod shutdown;
 pub mod timed;
 pub mod tls_server;
+pub mod websocket;
 
 use crate::backend::client::ClientSettings;
 use crate::backend::Backends;
@@ -73,6 +74,12 @@ pub trait RequestRun {
     /// limits and metrics), taken once the response is ready; it settles when dropped.
     fn stream_tap(&mut self) -> Option<gatehouse_runtime::engine::StreamTap> {
         None
+    }
+
+    /// Whether the request is a WebSocket handshake to a WebSocket API (its forward
+    /// upgrades the connection).
+    fn websocket(&self) -> bool {
+        false
     }
 }
 
@@ -128,6 +135,8 @@ pub struct ServerConfig {
     /// pointing back at it, directly or through other hops) before the next call fails
     /// with 508 (`hops.rs`).
     pub max_self_hops: u32,
+    /// Limits of relayed WebSocket connections.
+    pub websocket: websocket::WebSocketSettings,
 }
 
 impl Default for ServerConfig {
@@ -146,6 +155,7 @@ impl Default for ServerConfig {
             identity: identity::IdentitySettings::default(),
             max_detached_calls: 1024,
             max_self_hops: 8,
+            websocket: websocket::WebSocketSettings::default(),
         }
     }
 }
@@ -164,6 +174,8 @@ pub struct Shared<E> {
     pub detached: detached::Detached,
     /// This process's loop-marker id.
     pub instance: u64,
+    /// Relayed WebSocket connections.
+    pub sockets: std::sync::Arc<websocket::Sockets>,
 }
 
 impl<E: Engine> Shared<E> {
@@ -176,6 +188,7 @@ impl<E: Engine> Shared<E> {
             tokens: std::sync::Arc::new(tokens),
             detached: detached::Detached::new(config.max_detached_calls),
             instance: hops::instance_id(),
+            sockets: std::sync::Arc::new(websocket::Sockets::new(config.websocket.clone())),
             config,
         }
     }

@@ -210,7 +210,7 @@ async fn serve_with<E: Engine>(
                     let client = Peer { ip: peer.ip(), scheme: "http", certificate: None };
                     let activity = Arc::new(Activity::new());
                     let svc = service(shared, activity.clone(), client);
-                    let conn = builder.serve_connection(TokioIo::new(stream), svc).into_owned();
+                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), svc).into_owned();
                     let conn = graceful.watch(conn);
                     connections.spawn(async move {
                         let _slot = slot;
@@ -237,7 +237,7 @@ async fn serve_with<E: Engine>(
                     let client = Peer { ip: peer.ip(), scheme: "https", certificate };
                     let activity = Arc::new(Activity::new());
                     let svc = service(shared, activity.clone(), client);
-                    let conn = builder.serve_connection(TokioIo::new(stream), svc).into_owned();
+                    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), svc).into_owned();
                     watchdog(watcher.watch(conn), &activity, limits).await;
                 });
             }
@@ -246,6 +246,7 @@ async fn serve_with<E: Engine>(
     }
     drop(listener);
     let drain = shared.config.drain_timeout;
+    let started = std::time::Instant::now();
     if tokio::time::timeout(drain, graceful.shutdown())
         .await
         .is_err()
@@ -254,6 +255,15 @@ async fn serve_with<E: Engine>(
             seconds = drain.as_secs_f64(),
             "drain time over; closing remaining connections"
         );
+    }
+    // Relayed WebSocket connections get what is left of the drain time to end.
+    let left = drain.saturating_sub(started.elapsed());
+    if !shared.sockets.drained(left).await {
+        tracing::warn!(
+            open = shared.sockets.open(),
+            "drain time over; closing WebSocket connections"
+        );
+        shared.sockets.close_all();
     }
 }
 

@@ -152,6 +152,8 @@ impl Clients {
             } else {
                 None
             };
+            // A WebSocket handshake (`websocket.rs`) asks for the upgrade itself.
+            let asked_upgrade = headers.contains_key(header::UPGRADE);
             let mut req = Request::new(into_req_body(body));
             *req.method_mut() = call.method.clone();
             *req.uri_mut() = uri;
@@ -176,7 +178,7 @@ impl Clients {
                 }
                 Err(e) => return Err(classify(e)),
             };
-            if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
+            if resp.status() == StatusCode::SWITCHING_PROTOCOLS && !asked_upgrade {
                 // The gateway never forwards `Upgrade`: a 101 answers nothing it asked.
                 return Err(BackendFailure {
                     status: Some(StatusCode::BAD_GATEWAY),

@@ -342,7 +342,15 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// `base` + `path_and_query`, with one `/` between them (and a `/` path when the base
 /// has none and only a query follows).
 pub fn join(base: &str, path_and_query: &str) -> String {
-    let base = base.trim_end_matches('/');
+    // A WebSocket backend (`ws://`, `wss://`) takes its handshake over HTTP(S).
+    let http = match base.get(..6) {
+        Some(s) if s.eq_ignore_ascii_case("wss://") => Some(format!("https://{}", &base[6..])),
+        _ => match base.get(..5) {
+            Some(s) if s.eq_ignore_ascii_case("ws://") => Some(format!("http://{}", &base[5..])),
+            _ => None,
+        },
+    };
+    let base = http.as_deref().unwrap_or(base).trim_end_matches('/');
     let has_path = base
         .split_once("://")
         .is_none_or(|(_, rest)| rest.contains('/'));
@@ -364,6 +372,12 @@ pub fn join(base: &str, path_and_query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn websocket_urls_take_their_handshake_over_http() {
+        assert_eq!(join("ws://h:1/chat", "/?a=1"), "http://h:1/chat/?a=1");
+        assert_eq!(join("WSS://h/chat", ""), "https://h/chat");
+    }
 
     #[test]
     fn join_puts_one_slash_between() {
