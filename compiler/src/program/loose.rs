@@ -35,6 +35,7 @@ pub fn loose_project(doc: PolicyDoc, declarations: Option<&Project>) -> Project 
             url_template: "/*".to_string(),
             parameters: Vec::new(),
             responses: Vec::new(),
+            request_bodies: Vec::new(),
             policy: None,
         }],
         policy: Some(doc),

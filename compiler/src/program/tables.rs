@@ -7,6 +7,7 @@ use gatehouse_runtime::program::{
     Api, Backend, BackendId, BackendKind, Breaker, Credentials, MockExample, Operation, PoolMember,
     Product, Protocols, Subscription, SubscriptionScope, TlsSettings, Versioning,
 };
+use gatehouse_runtime::program::{BodySpec, Contract, ParamIn, ParamSpec, ResponseSpec};
 use sha2::{Digest, Sha256};
 
 /// The program name of workspace `ws`'s backend `name` (`ws/name`), so that it cannot be
@@ -74,6 +75,7 @@ fn lower_api(b: &mut Builder<'_>, env: &ScopeEnv<'_>, p: &Project, api: &project
                     body: r.example.as_deref().map(|t| b.intern(t)),
                 })
                 .collect(),
+            contract: contract(b, o),
         })
         .collect();
     Api {
@@ -100,6 +102,56 @@ fn lower_api(b: &mut Builder<'_>, env: &ScopeEnv<'_>, p: &Project, api: &project
                 .fold(0, |a, b| a | b),
         ),
         operations,
+    }
+}
+
+/// What operation `o` declares, for the validation policies.
+fn contract(b: &mut Builder<'_>, o: &project::Operation) -> Contract {
+    let param = |b: &mut Builder<'_>, p: &project::Parameter| ParamSpec {
+        name: b.intern(&p.name),
+        location: match p.location {
+            project::ParameterIn::Template => ParamIn::Path,
+            project::ParameterIn::Query => ParamIn::Query,
+            project::ParameterIn::Header => ParamIn::Header,
+        },
+        required: p.required,
+        schema: p.schema.as_deref().map(|s| b.intern(s)),
+    };
+    let parameters = o.parameters.iter().map(|p| param(b, p)).collect();
+    let request = o
+        .request_bodies
+        .iter()
+        .map(|(media, schema)| BodySpec {
+            content_type: b.intern(media),
+            schema: schema.as_deref().map(|s| b.intern(s)),
+        })
+        .collect();
+    let mut responses: Vec<ResponseSpec> = Vec::new();
+    for r in &o.responses {
+        let at = match responses.iter().position(|x| x.status == r.status) {
+            Some(i) => i,
+            None => {
+                let headers = r.headers.iter().map(|h| param(b, h)).collect();
+                responses.push(ResponseSpec {
+                    status: r.status,
+                    bodies: Vec::new(),
+                    headers,
+                });
+                responses.len() - 1
+            }
+        };
+        if let Some(media) = &r.content_type {
+            let body = BodySpec {
+                content_type: b.intern(media),
+                schema: r.schema.as_deref().map(|s| b.intern(s)),
+            };
+            responses[at].bodies.push(body);
+        }
+    }
+    Contract {
+        parameters,
+        request,
+        responses,
     }
 }
 

@@ -70,6 +70,7 @@ fn operation(name: &str, method: &str, template: &str) -> Operation {
         url_template: template.to_string(),
         parameters: Vec::new(),
         responses: Vec::new(),
+        request_bodies: Vec::new(),
         policy: None,
     }
 }

@@ -15,6 +15,7 @@ mod model;
 mod openapi;
 mod read;
 mod report;
+mod schema;
 mod versions;
 mod yaml;
 

@@ -150,6 +150,8 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// Declared responses with their examples (for `mock-response`).
     pub responses: Vec<Response>,
+    /// Declared request bodies: media type and JSON Schema text (the validation policies).
+    pub request_bodies: Vec<(String, Option<String>)>,
     /// Operation-scope policy.
     pub policy: Option<PolicyDoc>,
 }
@@ -174,6 +176,8 @@ pub struct Parameter {
     pub location: ParameterIn,
     /// Whether it must be present.
     pub required: bool,
+    /// Its JSON Schema text, when declared (the validation policies).
+    pub schema: Option<String>,
 }
 
 /// A declared response: status code, content type and an example body.
@@ -185,6 +189,10 @@ pub struct Response {
     pub content_type: Option<String>,
     /// An example body, serialised (JSON text for JSON examples).
     pub example: Option<String>,
+    /// The body's JSON Schema text, when declared (the validation policies).
+    pub schema: Option<String>,
+    /// Declared response headers.
+    pub headers: Vec<Parameter>,
 }
 
 /// A product (`products/<name>/productInformation.json`).

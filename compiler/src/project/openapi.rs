@@ -166,10 +166,12 @@ impl<'a> Spec<'a> {
             };
             let required = location == ParameterIn::Template
                 || p.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let schema = self.param_schema(p);
             out.push(Parameter {
                 name: name.to_string(),
                 location,
                 required,
+                schema,
             });
         }
         out
@@ -205,6 +207,12 @@ impl<'a> Spec<'a> {
         add_template_parameters(&url_template, &mut parameters);
         let produces = op.get("produces").or_else(|| self.root.get("produces"));
         let responses = self.responses(op.get("responses"), is_v3, produces);
+        let request_bodies = if is_v3 {
+            self.v3_request(op.get("requestBody"))
+        } else {
+            let consumes = op.get("consumes").or_else(|| self.root.get("consumes"));
+            self.v2_request(op.get("parameters"), consumes)
+        };
         Operation {
             display_name: op
                 .get("summary")
@@ -216,6 +224,7 @@ impl<'a> Spec<'a> {
             url_template,
             parameters,
             responses,
+            request_bodies,
             policy: None,
         }
     }
@@ -245,6 +254,7 @@ impl<'a> Spec<'a> {
                 self.v3_content(status, r, &mut out);
             } else {
                 v2_examples(status, r, &mut out);
+                self.v2_schema(status, r, produces, before, &mut out);
             }
             if out.len() == before {
                 let content_type = if is_v3 { None } else { first_string(produces) };
@@ -252,7 +262,13 @@ impl<'a> Spec<'a> {
                     status,
                     content_type,
                     example: None,
+                    schema: None,
+                    headers: Vec::new(),
                 });
+            }
+            let headers = self.response_headers(r, is_v3);
+            for resp in &mut out[before..] {
+                resp.headers.clone_from(&headers);
             }
         }
         out
@@ -273,12 +289,182 @@ impl<'a> Spec<'a> {
                 (None, Some(e)) => self.resolve(e).and_then(|e| e.get("value")),
                 (None, None) => None,
             };
+            let schema = m.get("schema").and_then(|s| self.schema(s));
             out.push(Response {
                 status,
                 content_type: Some(media.clone()),
                 example: example.map(|e| serialise(media, e)),
+                schema,
+                headers: Vec::new(),
             });
         }
+    }
+}
+
+impl<'a> Spec<'a> {
+    /// The JSON Schema text of schema object `s` (an unresolvable one is reported).
+    fn schema(&mut self, s: &Value) -> Option<String> {
+        match super::schema::json_schema(self.root, s) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let near = s.get("$ref").and_then(Value::as_str).unwrap_or("");
+                let message = format!("a schema cannot be read: {e}");
+                self.problem(
+                    near,
+                    &message,
+                    "only references within the file (`#/...`) are followed",
+                );
+                None
+            }
+        }
+    }
+
+    /// A parameter's (or swagger 2 header's) schema: OpenAPI 3's `schema`, swagger 2's
+    /// own type keywords.
+    fn param_schema(&mut self, p: &Map<String, Value>) -> Option<String> {
+        if let Some(s) = p.get("schema") {
+            return self.schema(s);
+        }
+        let mut own = Map::new();
+        for k in V2_SCHEMA_KEYS {
+            if let Some(v) = p.get(*k) {
+                own.insert((*k).to_string(), v.clone());
+            }
+        }
+        if own.is_empty() {
+            return None;
+        }
+        self.schema(&Value::Object(own))
+    }
+
+    /// OpenAPI 3 `requestBody`: media type and schema.
+    fn v3_request(&mut self, body: Option<&'a Value>) -> Vec<(String, Option<String>)> {
+        let Some(body) = body.and_then(|b| self.resolve(b)) else {
+            return Vec::new();
+        };
+        let Some(content) = body.get("content").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (media, m) in content {
+            let schema = m.get("schema").and_then(|s| self.schema(s));
+            out.push((media.clone(), schema));
+        }
+        out
+    }
+
+    /// Swagger 2's `in: body` parameter, for each media type the operation consumes.
+    fn v2_request(
+        &mut self,
+        list: Option<&'a Value>,
+        consumes: Option<&Value>,
+    ) -> Vec<(String, Option<String>)> {
+        let items = list
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        let body = items
+            .iter()
+            .filter_map(|p| self.resolve(p))
+            .find(|p| p.get("in").and_then(Value::as_str) == Some("body"));
+        let Some(schema) = body.and_then(|b| b.get("schema")) else {
+            return Vec::new();
+        };
+        let schema = self.schema(schema);
+        media_types(consumes)
+            .into_iter()
+            .map(|m| (m, schema.clone()))
+            .collect()
+    }
+
+    /// Swagger 2 `schema` of a response: every media type the operation produces.
+    fn v2_schema(
+        &mut self,
+        status: u16,
+        r: &Value,
+        produces: Option<&Value>,
+        from: usize,
+        out: &mut Vec<Response>,
+    ) {
+        let Some(schema) = r.get("schema").and_then(|s| self.schema(s)) else {
+            return;
+        };
+        for media in media_types(produces) {
+            let known = out[from..]
+                .iter()
+                .any(|x| x.content_type.as_deref() == Some(media.as_str()));
+            if !known {
+                out.push(Response {
+                    status,
+                    content_type: Some(media),
+                    example: None,
+                    schema: None,
+                    headers: Vec::new(),
+                });
+            }
+        }
+        for x in &mut out[from..] {
+            x.schema = Some(schema.clone());
+        }
+    }
+
+    /// A response's declared headers.
+    fn response_headers(&mut self, r: &'a Value, is_v3: bool) -> Vec<Parameter> {
+        let Some(headers) = r.get("headers").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, h) in headers {
+            let Some(h) = self.resolve(h).and_then(Value::as_object) else {
+                continue;
+            };
+            let required = is_v3 && h.get("required").and_then(Value::as_bool) == Some(true);
+            let schema = self.param_schema(h);
+            out.push(Parameter {
+                name: name.clone(),
+                location: ParameterIn::Header,
+                required,
+                schema,
+            });
+        }
+        out
+    }
+}
+
+/// The keywords of a swagger 2 non-body parameter or header that make its schema.
+const V2_SCHEMA_KEYS: &[&str] = &[
+    "type",
+    "format",
+    "items",
+    "enum",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "multipleOf",
+    "x-nullable",
+];
+
+/// The media types of a `consumes`/`produces` list (`application/json` when none).
+fn media_types(list: Option<&Value>) -> Vec<String> {
+    let listed: Vec<String> = list
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if listed.is_empty() {
+        vec!["application/json".to_string()]
+    } else {
+        listed
     }
 }
 
@@ -292,6 +478,8 @@ fn v2_examples(status: u16, r: &Value, out: &mut Vec<Response>) {
             status,
             content_type: Some(media.clone()),
             example: Some(serialise(media, e)),
+            schema: None,
+            headers: Vec::new(),
         });
     }
 }
@@ -323,6 +511,7 @@ fn add_template_parameters(template: &str, parameters: &mut Vec<Parameter>) {
                 name: name.to_string(),
                 location: ParameterIn::Template,
                 required: true,
+                schema: None,
             });
         }
     }

@@ -42,7 +42,11 @@ mod set_variable;
 mod trace;
 mod validate_azure_ad_token;
 mod validate_client_certificate;
+mod validate_content;
+mod validate_headers;
 mod validate_jwt;
+mod validate_parameters;
+mod validate_status_code;
 mod wait;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
@@ -104,6 +108,10 @@ pub const LOWERINGS: &[Lowering] = &[
     validate_jwt::LOWERING,
     validate_azure_ad_token::LOWERING,
     quota_by_key::LOWERING,
+    validate_content::LOWERING,
+    validate_parameters::LOWERING,
+    validate_headers::LOWERING,
+    validate_status_code::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -43,6 +43,7 @@ pub(super) fn operation(name: &str, policy: Option<&str>) -> Operation {
         url_template: format!("/{name}"),
         parameters: Vec::new(),
         responses: Vec::new(),
+        request_bodies: Vec::new(),
         policy: policy.map(|p| doc(&format!("apis/a/operations/{name}/policy.xml"), p)),
     }
 }

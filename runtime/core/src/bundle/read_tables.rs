@@ -158,7 +158,9 @@ impl In<'_, '_> {
                 body: self.opt_str("an example body")?,
             })
         })?;
+        let contract = crate::program::Contract::read(self)?;
         Ok(Operation {
+            contract,
             name,
             display_name,
             method,

@@ -253,6 +253,7 @@ fn put_operation(w: &mut Vec<u8>, o: &Operation) {
         put_opt(w, e.content_type);
         put_opt(w, e.body);
     }
+    o.contract.write(w);
 }
 
 fn put_subscription(w: &mut Vec<u8>, s: &Subscription) {

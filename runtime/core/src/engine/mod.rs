@@ -23,6 +23,7 @@ mod request_response;
 mod route;
 mod run;
 mod scan;
+mod schemas;
 mod steps;
 mod subscription;
 #[cfg(test)]
@@ -301,6 +302,22 @@ pub struct EngineConfig {
     /// against an API's `protocols` (APIM's rule). Off (the default), it may also be
     /// `https` (`wss`): TLS is taken to end in front of the gateway.
     pub strict_plain_http: bool,
+    /// Bounds of the validation policies' body parsing.
+    pub validation: ValidationLimits,
+}
+
+/// Bounds of the bodies the validation policies parse (`validate-content`).
+#[derive(Clone, Copy, Debug)]
+pub struct ValidationLimits {
+    /// Deepest nesting of JSON arrays and objects (and XML elements) accepted; deeper
+    /// bodies fail validation without being parsed.
+    pub max_depth: usize,
+}
+
+impl Default for ValidationLimits {
+    fn default() -> Self {
+        ValidationLimits { max_depth: 64 }
+    }
 }
 
 /// Token validation settings (limits and where Microsoft Entra lives).
@@ -341,6 +358,7 @@ impl Default for EngineConfig {
             max_retry_wait: Duration::from_secs(300),
             jwt: JwtConfig::default(),
             strict_plain_http: false,
+            validation: ValidationLimits::default(),
         }
     }
 }
@@ -371,6 +389,8 @@ pub(crate) struct Shared {
     pub(crate) literals: headers::Literals,
     /// Evaluation buffers of finished exchanges, reused by new ones.
     pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
+    /// The program's JSON Schemas, compiled at load (the validation policies).
+    pub(crate) schemas: schemas::Schemas,
 }
 
 /// How many spare evaluation buffers a gateway keeps.
@@ -456,6 +476,7 @@ impl Gateway {
             rates: stores.rates.clone(),
             stores,
             scratch: std::sync::Mutex::new(Vec::new()),
+            schemas: schemas::Schemas::build(&program),
             literals: headers::Literals::build(&program),
         });
         Gateway {

@@ -187,7 +187,11 @@ fn block_needs(
 /// Whether an operation rewrites (or stores: `cache-store`) its section's message body,
 /// and so needs it buffered.
 fn rewrites_message_body(kind: &OpKind) -> bool {
-    matches!(kind, OpKind::FindAndReplace(_) | OpKind::CacheStore(_))
+    // `validate-content` only reads the body, but needs it whole, as a rewrite does.
+    matches!(
+        kind,
+        OpKind::FindAndReplace(_) | OpKind::CacheStore(_) | OpKind::ValidateContent(_)
+    )
 }
 
 /// Whether some operation reachable from `block` rewrites its section's message body.

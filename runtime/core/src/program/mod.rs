@@ -11,12 +11,14 @@
 //! checks every one of them, so code that walks a loaded program may index directly.
 
 mod backend;
+mod contract;
 pub mod ops;
 mod print;
 mod route;
 mod secrets;
 
 pub use backend::{Backend, BackendKind, Breaker, Credentials, PoolMember, TlsSettings};
+pub use contract::{BodySpec, Contract, ParamIn, ParamSpec, ResponseSpec};
 pub use ops::AuthenticationBasic;
 pub use ops::AuthenticationManagedIdentity;
 pub use ops::Cors;
@@ -36,12 +38,16 @@ pub use ops::{AuthenticationCertificate, CertIdentity, ValidateClientCertificate
 pub use ops::{CacheLookup, CacheStore, LimitConcurrency, QuotaByKey};
 pub use ops::{CacheLookupValue, CacheRemoveValue, CacheStoreValue, CachingType};
 pub use ops::{CallsReport, Limit, RateLimit, Target};
+pub use ops::{ContentRule, TypeMapping, ValidateAs, ValidateContent};
 pub use ops::{
     DefaultDimension, Dimension, DimensionValue, EmitMetric, QuotaPeriod, TokenLimit, TokenMetric,
 };
 pub use ops::{
     JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateAzureAdToken,
     ValidateJwt,
+};
+pub use ops::{
+    ParamBlock, ValidateHeaders, ValidateParameters, ValidateStatusCode, PARAMETER_BLOCKS,
 };
 pub use print::explain;
 pub use route::{

@@ -1,6 +1,6 @@
 //! The routing table: APIs, operations, products and subscriptions.
 
-use super::{PipelineId, StrId};
+use super::{Contract, PipelineId, StrId};
 
 /// An API.
 #[derive(Clone, Debug, PartialEq)]
@@ -181,6 +181,8 @@ pub struct Operation {
     pub pipelines: Vec<(u32, PipelineId)>,
     /// Declared response examples, for `mock-response`.
     pub examples: Vec<MockExample>,
+    /// What the specification declares, for the validation policies.
+    pub contract: Contract,
 }
 
 /// A declared response example.

@@ -407,6 +407,71 @@ fn ops() -> Vec<OpKind> {
             increment_condition: Some(2),
             increment_count: Some(lit(16)),
         }),
+        ValidateContent(crate::program::ValidateContent {
+            unspecified_content_type_action: lit(16),
+            max_size: Arg::Expr(1),
+            size_exceeded_action: lit(17),
+            errors_variable_name: Some(18),
+            any_content_type_value: None,
+            missing_content_type_value: Some(10),
+            type_map: vec![
+                TypeMapping {
+                    from: Some(10),
+                    when: None,
+                    to: 19,
+                },
+                TypeMapping {
+                    from: None,
+                    when: Some(Arg::Expr(2)),
+                    to: 10,
+                },
+            ],
+            contents: vec![
+                ContentRule {
+                    content_type: Some(10),
+                    validate_as: ValidateAs::Json,
+                    schema: Some(36),
+                    action: lit(16),
+                    allow_additional_properties: Some(false),
+                },
+                ContentRule {
+                    content_type: None,
+                    validate_as: ValidateAs::Soap,
+                    schema: None,
+                    action: Arg::Expr(1),
+                    allow_additional_properties: None,
+                },
+            ],
+        }),
+        ValidateParameters(crate::program::ValidateParameters {
+            specified_parameter_action: lit(16),
+            unspecified_parameter_action: Arg::Expr(1),
+            errors_variable_name: None,
+            blocks: [
+                ParamBlock {
+                    specified: Some(lit(17)),
+                    unspecified: None,
+                    parameters: vec![(18, lit(16))],
+                },
+                ParamBlock::default(),
+                ParamBlock {
+                    specified: Some(Arg::Expr(2)),
+                    unspecified: None,
+                    parameters: vec![],
+                },
+            ],
+        }),
+        ValidateHeaders(crate::program::ValidateHeaders {
+            specified_header_action: lit(16),
+            unspecified_header_action: lit(17),
+            errors_variable_name: Some(18),
+            headers: vec![(19, Arg::Expr(1))],
+        }),
+        ValidateStatusCode(crate::program::ValidateStatusCode {
+            unspecified_status_code_action: lit(16),
+            errors_variable_name: Some(18),
+            codes: vec![(404, lit(17)), (500, Arg::Expr(2))],
+        }),
     ]
 }
 
@@ -589,6 +654,31 @@ fn apis() -> Vec<Api> {
                 body: None,
             },
         ],
+        contract: Contract {
+            parameters: vec![ParamSpec {
+                name: 33,
+                location: ParamIn::Header,
+                required: true,
+                schema: Some(36),
+            }],
+            request: vec![BodySpec {
+                content_type: 10,
+                schema: None,
+            }],
+            responses: vec![ResponseSpec {
+                status: 200,
+                bodies: vec![BodySpec {
+                    content_type: 10,
+                    schema: Some(36),
+                }],
+                headers: vec![ParamSpec {
+                    name: 34,
+                    location: ParamIn::Header,
+                    required: false,
+                    schema: None,
+                }],
+            }],
+        },
     };
     vec![
         Api {

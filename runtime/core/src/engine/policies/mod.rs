@@ -43,7 +43,12 @@ mod token;
 mod trace;
 mod validate_azure_ad_token;
 mod validate_client_certificate;
+mod validate_content;
+mod validate_headers;
 mod validate_jwt;
+mod validate_parameters;
+mod validate_status_code;
+mod validation;
 mod wait;
 
 pub(crate) use authentication_certificate::certificate_ref;
@@ -144,6 +149,14 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
             validate_azure_ad_token::validate_azure_ad_token(x, program, op, v)
         }
         OpKind::QuotaByKey(q) => quota_by_key::quota_by_key(x, program, op, q),
+        OpKind::ValidateContent(v) => validate_content::validate_content(x, program, op, v),
+        OpKind::ValidateParameters(v) => {
+            validate_parameters::validate_parameters(x, program, op, v)
+        }
+        OpKind::ValidateHeaders(v) => validate_headers::validate_headers(x, program, op, v),
+        OpKind::ValidateStatusCode(v) => {
+            validate_status_code::validate_status_code(x, program, op, v)
+        }
     }
 }
 

@@ -27,6 +27,7 @@ mod subscriptions;
 mod tokens;
 mod transform;
 mod validate_jwt;
+mod validation;
 mod versions;
 
 use super::{
@@ -204,6 +205,7 @@ impl B {
             template: self.s(template),
             pipelines,
             examples: Vec::new(),
+            contract: Default::default(),
         };
         let ops = &mut self.p.apis[api as usize].operations;
         ops.push(op);

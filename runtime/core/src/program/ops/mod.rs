@@ -44,7 +44,11 @@ mod set_variable;
 mod trace;
 mod validate_azure_ad_token;
 mod validate_client_certificate;
+mod validate_content;
+mod validate_headers;
 mod validate_jwt;
+mod validate_parameters;
+mod validate_status_code;
 mod wait;
 
 pub use authentication_basic::AuthenticationBasic;
@@ -83,9 +87,13 @@ pub use set_variable::SetVariable;
 pub use trace::{Severity, TraceOp};
 pub use validate_azure_ad_token::ValidateAzureAdToken;
 pub use validate_client_certificate::{CertIdentity, ValidateClientCertificate};
+pub use validate_content::{ContentRule, TypeMapping, ValidateAs, ValidateContent};
+pub use validate_headers::ValidateHeaders;
 pub use validate_jwt::{
     JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateJwt,
 };
+pub use validate_parameters::{ParamBlock, ValidateParameters, PARAMETER_BLOCKS};
+pub use validate_status_code::ValidateStatusCode;
 pub use wait::Wait;
 
 use super::print::Printer;
@@ -325,6 +333,14 @@ op_kinds! {
     ValidateAzureAdToken(ValidateAzureAdToken) = 36, "validate-azure-ad-token";
     /// `quota-by-key`: calls per key in fixed windows from `first-period-start`.
     QuotaByKey(QuotaByKey) = 56, "quota-by-key";
+    /// `validate-content`: a body's size, content type and schema.
+    ValidateContent(ValidateContent) = 81, "validate-content";
+    /// `validate-parameters`: the request's parameters against the operation's.
+    ValidateParameters(ValidateParameters) = 82, "validate-parameters";
+    /// `validate-headers`: the response's headers against the operation's.
+    ValidateHeaders(ValidateHeaders) = 83, "validate-headers";
+    /// `validate-status-code`: the response's status against the operation's.
+    ValidateStatusCode(ValidateStatusCode) = 84, "validate-status-code";
 }
 
 impl OpKind {
