@@ -213,6 +213,7 @@ fn program() -> (Program, String) {
             versioning: None,
             kind: Default::default(),
             protocols: Default::default(),
+            graphql_schema: None,
             operations,
         };
         b.p.apis.push(api);

@@ -10,6 +10,7 @@ mod client_failures;
 mod connections;
 mod failures;
 mod forward_expressions;
+mod graphql;
 mod hardening;
 mod harness;
 mod https;

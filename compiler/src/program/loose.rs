@@ -20,6 +20,7 @@ pub fn loose_project(doc: PolicyDoc, declarations: Option<&Project>) -> Project 
         service_url: None,
         protocols: vec!["http".to_string(), "https".to_string()],
         kind: Default::default(),
+        graphql_schema: None,
         subscription_required: false,
         subscription_key_header: "Ocp-Apim-Subscription-Key".to_string(),
         subscription_key_query: "subscription-key".to_string(),

@@ -95,6 +95,7 @@ fn lower_api(b: &mut Builder<'_>, env: &ScopeEnv<'_>, p: &Project, api: &project
         version: api.version.as_deref().map(|v| b.intern(v)),
         versioning: versioning(b, p, api),
         kind: api.kind,
+        graphql_schema: api.graphql_schema.as_deref().map(|s| b.intern(s)),
         protocols: Protocols(
             api.protocols
                 .iter()

@@ -52,6 +52,9 @@ fn load_api(rx: &mut Reader, folder: &str, dir: &Path) -> Api {
     api.policy = rx.policy(&dir.join("policy.xml"));
     if api.kind != ApiKind::Http {
         api.operations = kinds::operations(rx, &api, dir);
+        if api.kind == ApiKind::GraphQl {
+            api.graphql_schema = kinds::graphql_schema(rx, dir);
+        }
         attach_operations(rx, &mut api, &dir.join("operations"), true, true);
         if api.kind == ApiKind::WebSocket {
             kinds::check_handshake(rx, &api);
@@ -117,6 +120,7 @@ fn read_api(f: &mut Fields, name: &str, folder_rev: Option<&str>) -> Api {
         service_url: f.string("/properties/serviceUrl"),
         protocols,
         kind,
+        graphql_schema: None,
         subscription_required: f.boolean("/properties/subscriptionRequired", true),
         subscription_key_header: f
             .string("/properties/subscriptionKeyParameterNames/header")

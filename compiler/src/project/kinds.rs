@@ -91,6 +91,51 @@ fn synthetic_graphql(api: &Api) -> Diagnostic {
     .with_help("give the API a `serviceUrl` of a GraphQL server and remove its resolvers")
 }
 
+/// A GraphQL API's schema (`specification.graphql`), parsed and validated as GraphQL SDL;
+/// a schema with errors is reported (`invalid-spec`, located) and not kept.
+pub(crate) fn graphql_schema(rx: &mut Reader, dir: &Path) -> Option<String> {
+    let path = dir.join("specification.graphql");
+    let text = std::fs::read_to_string(&path).ok()?;
+    let name = super::read::display(&path);
+    match apollo_compiler::Schema::parse_and_validate(text.as_str(), &name) {
+        Ok(_) => Some(text),
+        Err(e) => {
+            let file = std::sync::Arc::new(crate::SourceFile::new(name, text.as_str()));
+            for d in e.errors.iter().take(20) {
+                let span = d
+                    .line_column_range()
+                    .map(|r| offset(&text, r.start.line, r.start.column))
+                    .map_or(gatehouse_grammar::Span::new(0, 0), |o| {
+                        gatehouse_grammar::Span::new(o, o + 1)
+                    });
+                rx.diagnostics.push(Diagnostic::error(
+                    &file,
+                    codes::INVALID_SPEC,
+                    format!("the GraphQL schema is not valid: {}", d.error),
+                    span,
+                    "here",
+                ));
+            }
+            None
+        }
+    }
+}
+
+/// The byte offset of 1-based `line` and `column` (characters) in `text`.
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..).unwrap_or_default();
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
 /// SOAP pass-through operations: one per WSDL binding operation, a `POST` to the API's
 /// path with its SOAP action (`/?soapAction=ACTION`, as APIM writes them); without a WSDL,
 /// one operation `soap` taking every `POST`.

@@ -111,6 +111,8 @@ pub struct Api {
     pub protocols: Vec<String>,
     /// Its type (`type`: `http`, `soap`, `graphql`, `odata`, `websocket`).
     pub kind: ApiKind,
+    /// A GraphQL API's schema (`specification.graphql`), when it parses and validates.
+    pub graphql_schema: Option<String>,
     /// Whether calls need a subscription key.
     pub subscription_required: bool,
     /// Header carrying the subscription key (default `Ocp-Apim-Subscription-Key`).

@@ -43,6 +43,7 @@ mod trace;
 mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_content;
+mod validate_graphql_request;
 mod validate_headers;
 mod validate_jwt;
 mod validate_parameters;
@@ -112,6 +113,7 @@ pub const LOWERINGS: &[Lowering] = &[
     validate_parameters::LOWERING,
     validate_headers::LOWERING,
     validate_status_code::LOWERING,
+    validate_graphql_request::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

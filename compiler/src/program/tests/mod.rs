@@ -56,6 +56,7 @@ pub(super) fn api(policy: Option<&str>, operations: Vec<Operation>) -> Api {
         service_url: Some("http://127.0.0.1:8081".to_string()),
         protocols: vec!["https".to_string()],
         kind: Default::default(),
+        graphql_schema: None,
         subscription_required: true,
         subscription_key_header: "Ocp-Apim-Subscription-Key".to_string(),
         subscription_key_query: "subscription-key".to_string(),

@@ -89,6 +89,7 @@ impl In<'_, '_> {
                 "API protocols over 4 bits".to_string(),
             ));
         }
+        let graphql_schema = self.opt_str("a GraphQL schema")?;
         let at = self.r.pos;
         let n = self.list("operations", 6)?;
         *operations = operations.saturating_add(n);
@@ -117,6 +118,7 @@ impl In<'_, '_> {
             versioning,
             kind,
             protocols,
+            graphql_schema,
             operations,
         })
     }

@@ -233,6 +233,7 @@ fn put_api(w: &mut Vec<u8>, a: &Api) {
     }
     w.push(ApiKind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0) as u8);
     w.push(a.protocols.0);
+    put_opt(w, a.graphql_schema);
     put_len(w, a.operations.len());
     a.operations.iter().for_each(|o| put_operation(w, o));
 }

@@ -391,6 +391,9 @@ pub(crate) struct Shared {
     pub(crate) scratch: std::sync::Mutex<Vec<crate::vm::Scratch>>,
     /// The program's JSON Schemas, compiled at load (the validation policies).
     pub(crate) schemas: schemas::Schemas,
+    /// Each API's GraphQL schema, parsed and validated at load (`validate-graphql-request`).
+    pub(crate) graphql:
+        Vec<Option<Arc<apollo_compiler::validation::Valid<apollo_compiler::Schema>>>>,
 }
 
 /// How many spare evaluation buffers a gateway keeps.
@@ -477,6 +480,7 @@ impl Gateway {
             stores,
             scratch: std::sync::Mutex::new(Vec::new()),
             schemas: schemas::Schemas::build(&program),
+            graphql: policies::graphql_schemas(&program),
             literals: headers::Literals::build(&program),
         });
         Gateway {

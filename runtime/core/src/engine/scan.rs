@@ -190,7 +190,10 @@ fn rewrites_message_body(kind: &OpKind) -> bool {
     // `validate-content` only reads the body, but needs it whole, as a rewrite does.
     matches!(
         kind,
-        OpKind::FindAndReplace(_) | OpKind::CacheStore(_) | OpKind::ValidateContent(_)
+        OpKind::FindAndReplace(_)
+            | OpKind::CacheStore(_)
+            | OpKind::ValidateContent(_)
+            | OpKind::ValidateGraphqlRequest(_)
     )
 }
 

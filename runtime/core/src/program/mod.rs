@@ -47,7 +47,8 @@ pub use ops::{
     ValidateJwt,
 };
 pub use ops::{
-    ParamBlock, ValidateHeaders, ValidateParameters, ValidateStatusCode, PARAMETER_BLOCKS,
+    ParamBlock, ValidateGraphqlRequest, ValidateHeaders, ValidateParameters, ValidateStatusCode,
+    PARAMETER_BLOCKS,
 };
 pub use print::explain;
 pub use route::{

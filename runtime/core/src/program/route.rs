@@ -34,6 +34,8 @@ pub struct Api {
     pub kind: ApiKind,
     /// The URL schemes it accepts.
     pub protocols: Protocols,
+    /// A GraphQL API's schema (SDL), for `validate-graphql-request`.
+    pub graphql_schema: Option<StrId>,
     /// Operations.
     pub operations: Vec<Operation>,
 }

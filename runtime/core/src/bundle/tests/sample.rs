@@ -472,6 +472,12 @@ fn ops() -> Vec<OpKind> {
             errors_variable_name: Some(18),
             codes: vec![(404, lit(17)), (500, Arg::Expr(2))],
         }),
+        ValidateGraphqlRequest(crate::program::ValidateGraphqlRequest {
+            error_variable_name: Some(lit(18)),
+            max_size: lit(16),
+            max_depth: None,
+            rules: vec![(17, Some(Arg::Expr(1))), (19, None)],
+        }),
     ]
 }
 
@@ -696,6 +702,7 @@ fn apis() -> Vec<Api> {
             versioning: Some(Versioning::Segment),
             kind: ApiKind::WebSocket,
             protocols: Protocols(Protocols::WS | Protocols::WSS),
+            graphql_schema: None,
             operations: vec![
                 operation(43, vec![(u32::MAX, 0), (0, 1)]),
                 operation(44, vec![(u32::MAX, 1)]),
@@ -716,6 +723,7 @@ fn apis() -> Vec<Api> {
             versioning: Some(Versioning::Header(40)),
             kind: ApiKind::Soap,
             protocols: Protocols(Protocols::HTTP | Protocols::HTTPS),
+            graphql_schema: Some(45),
             operations: vec![],
         },
     ]

@@ -44,6 +44,7 @@ mod trace;
 mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_content;
+mod validate_graphql_request;
 mod validate_headers;
 mod validate_jwt;
 mod validate_parameters;
@@ -68,6 +69,8 @@ use super::run::Next;
 use crate::program::{Op, OpKind, Program};
 use gatehouse_dotnet::uri::escape_data_string;
 use std::sync::Arc;
+
+pub(crate) use validate_graphql_request::schemas as graphql_schemas;
 
 /// Whether `op` is a policy APIM skips on a WebSocket API's handshake (inherited from the
 /// global or a product scope; `check` refuses them at the API and the operation).
@@ -154,6 +157,9 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
             validate_parameters::validate_parameters(x, program, op, v)
         }
         OpKind::ValidateHeaders(v) => validate_headers::validate_headers(x, program, op, v),
+        OpKind::ValidateGraphqlRequest(v) => {
+            validate_graphql_request::validate_graphql_request(x, program, op, v)
+        }
         OpKind::ValidateStatusCode(v) => {
             validate_status_code::validate_status_code(x, program, op, v)
         }

@@ -183,6 +183,7 @@ impl B {
             versioning: None,
             kind: Default::default(),
             protocols: Default::default(),
+            graphql_schema: None,
             operations: Vec::new(),
         };
         self.p.apis.push(api);

@@ -45,6 +45,7 @@ mod trace;
 mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_content;
+mod validate_graphql_request;
 mod validate_headers;
 mod validate_jwt;
 mod validate_parameters;
@@ -88,6 +89,7 @@ pub use trace::{Severity, TraceOp};
 pub use validate_azure_ad_token::ValidateAzureAdToken;
 pub use validate_client_certificate::{CertIdentity, ValidateClientCertificate};
 pub use validate_content::{ContentRule, TypeMapping, ValidateAs, ValidateContent};
+pub use validate_graphql_request::ValidateGraphqlRequest;
 pub use validate_headers::ValidateHeaders;
 pub use validate_jwt::{
     JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateJwt,
@@ -341,6 +343,8 @@ op_kinds! {
     ValidateHeaders(ValidateHeaders) = 83, "validate-headers";
     /// `validate-status-code`: the response's status against the operation's.
     ValidateStatusCode(ValidateStatusCode) = 84, "validate-status-code";
+    /// `validate-graphql-request`: the GraphQL request's size, depth, validity and fields.
+    ValidateGraphqlRequest(ValidateGraphqlRequest) = 91, "validate-graphql-request";
 }
 
 impl OpKind {

@@ -38,6 +38,9 @@ impl Printer<'_> {
                 crate::program::ApiKind::Http => String::new(),
                 k => format!(" type={}", k.name()),
             };
+            let schema = api.graphql_schema.map_or(String::new(), |s| {
+                format!(" graphql-schema={}B", self.s(s).len())
+            });
             let protocols = if api.protocols == crate::program::Protocols::default() {
                 String::new()
             } else {
@@ -48,7 +51,7 @@ impl Printer<'_> {
             };
             let _ = writeln!(
                 out,
-                "  api {} {:?} path=/{}{url} revision={}{current}{version}{kind}{protocols}{key}",
+                "  api {} {:?} path=/{}{url} revision={}{current}{version}{kind}{protocols}{schema}{key}",
                 self.s(api.name),
                 self.s(api.display_name),
                 self.s(api.path),
