@@ -73,7 +73,11 @@ fn pipelines(c: &mut Criterion) {
     let head = request();
     for project in ["passthrough", "validate"] {
         let gw = gateway(project);
-        assert_eq!(exchange(&gw, head.clone(), &body), StatusCode::OK, "{project}");
+        assert_eq!(
+            exchange(&gw, head.clone(), &body),
+            StatusCode::OK,
+            "{project}"
+        );
         c.bench_function(&format!("pipeline/{project}-4k-json"), |b| {
             b.iter_batched(
                 || head.clone(),

@@ -113,6 +113,24 @@ impl<'a> Spec<'a> {
         self.out.push(d.with_help(help));
     }
 
+    /// Reports `spec-schema-not-compiled` at the first occurrence of `near` (else line 1).
+    fn warn(&mut self, near: &str, message: &str) {
+        let span = match self.file.text.find(near).filter(|_| !near.is_empty()) {
+            Some(at) => Span::new(at, at + near.len()),
+            None => first_line(self.file),
+        };
+        let d = Diagnostic::warning(
+            self.file,
+            codes::SPEC_SCHEMA_NOT_COMPILED,
+            message,
+            span,
+            "here",
+        );
+        self.out.push(
+            d.with_help("fix the schema: the validation policies cannot check messages against it"),
+        );
+    }
+
     /// Follows `$ref`s (`#/...` pointers into the same document).
     fn resolve(&mut self, mut v: &'a Value) -> Option<&'a Value> {
         for _ in 0..MAX_REFS {
@@ -305,7 +323,16 @@ impl<'a> Spec<'a> {
     /// The JSON Schema text of schema object `s` (an unresolvable one is reported).
     fn schema(&mut self, s: &Value) -> Option<String> {
         match super::schema::json_schema(self.root, s) {
-            Ok(text) => Some(text),
+            Ok(text) => {
+                if let Err(e) = gatehouse_runtime::engine::check_schema(&text) {
+                    let near = s.get("$ref").and_then(Value::as_str).unwrap_or("");
+                    self.warn(
+                        near,
+                        &format!("a schema cannot be compiled for validation: {e}"),
+                    );
+                }
+                Some(text)
+            }
             Err(e) => {
                 let near = s.get("$ref").and_then(Value::as_str).unwrap_or("");
                 let message = format!("a schema cannot be read: {e}");
