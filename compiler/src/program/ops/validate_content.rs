@@ -92,10 +92,9 @@ fn content(
         _ => return Err(Reported),
     };
     let action = b.attr(env, site, c, "action")?.ok_or(Reported)?;
-    let allow = match b.text_attr(env, site, c, "allow-additional-properties")? {
-        None => None,
-        Some(t) => Some(t.trim().eq_ignore_ascii_case("true")),
-    };
+    let allow = b
+        .text_attr(env, site, c, "allow-additional-properties")?
+        .map(|t| t.trim().eq_ignore_ascii_case("true"));
     Ok(ContentRule {
         content_type,
         validate_as,

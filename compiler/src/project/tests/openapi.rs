@@ -223,7 +223,7 @@ fn contracts_hold_schemas_of_parameters_bodies_and_response_headers() {
     assert_eq!(media, "application/json");
     assert!(body
         .as_deref()
-        .unwrap()
+        .expect("a schema")
         .contains(r##""$ref":"#/$defs/d0_A""##));
     let header = &op.responses[0].headers[0];
     assert_eq!((header.name.as_str(), header.required), ("X-N", true));
