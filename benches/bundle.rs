@@ -179,6 +179,7 @@ impl Builder {
             template: self.s(&format!("/items-{o}/{{id}}")),
             pipelines: vec![(u32::MAX, (self.p.pipelines.len() - 1) as u32)],
             examples: vec![],
+            contract: Default::default(),
         }
     }
 }
