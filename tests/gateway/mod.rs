@@ -32,6 +32,7 @@ mod soak;
 mod streaming;
 mod tls;
 mod transform;
+mod validation;
 mod versions;
 mod wait;
 mod websocket;

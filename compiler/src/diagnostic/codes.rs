@@ -178,6 +178,7 @@ codes! {
     NESTED_POOL = error("nested-pool", "a backend pool contains another pool", "pool `all` listing pool `eu`", "List plain backends in the pool."),
     MULTIPLE_BREAKER_RULES = warning("multiple-breaker-rules", "a circuit breaker has more than one rule", "`circuitBreaker.rules` with two entries", "Keep one rule (APIM supports one)."),
     INVALID_SPEC = error("invalid-spec", "an API specification is not OpenAPI 2/3, has an unresolvable `$ref`, or declares an operation twice", "`paths./orders.get.$ref: '#/nope'`", "Fix the specification."),
+    SPEC_SCHEMA_NOT_COMPILED = warning("spec-schema-not-compiled", "a schema of an API specification cannot be compiled for the validation policies", "`pattern: '(?<'` in a request body's schema", "Fix the schema: until then the validation policies answer `ValidationException` for the messages it should check."),
     UNKNOWN_API = error("unknown-api", "a product or subscription names an API that is not declared", "`products/starter/apis/order/` with no `apis/order/`", "Fix the name, or declare the API."),
     UNKNOWN_PRODUCT = error("unknown-product", "a subscription is scoped to a product that is not declared", "`\"scope\": \"/products/startr\"`", "Fix the name, or declare the product."),
     MISSING_FILE = error("missing-file", "a project folder lacks its information file", "`backends/orders/` without `backendInformation.json`", "Add the file, or remove the folder."),

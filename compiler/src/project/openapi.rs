@@ -113,6 +113,24 @@ impl<'a> Spec<'a> {
         self.out.push(d.with_help(help));
     }
 
+    /// Reports `spec-schema-not-compiled` at the first occurrence of `near` (else line 1).
+    fn warn(&mut self, near: &str, message: &str) {
+        let span = match self.file.text.find(near).filter(|_| !near.is_empty()) {
+            Some(at) => Span::new(at, at + near.len()),
+            None => first_line(self.file),
+        };
+        let d = Diagnostic::warning(
+            self.file,
+            codes::SPEC_SCHEMA_NOT_COMPILED,
+            message,
+            span,
+            "here",
+        );
+        self.out.push(
+            d.with_help("fix the schema: the validation policies cannot check messages against it"),
+        );
+    }
+
     /// Follows `$ref`s (`#/...` pointers into the same document).
     fn resolve(&mut self, mut v: &'a Value) -> Option<&'a Value> {
         for _ in 0..MAX_REFS {
@@ -166,7 +184,7 @@ impl<'a> Spec<'a> {
             };
             let required = location == ParameterIn::Template
                 || p.get("required").and_then(Value::as_bool).unwrap_or(false);
-            let schema = self.param_schema(p);
+            let schema = self.param_schema(p, name);
             out.push(Parameter {
                 name: name.to_string(),
                 location,
@@ -289,7 +307,7 @@ impl<'a> Spec<'a> {
                 (None, Some(e)) => self.resolve(e).and_then(|e| e.get("value")),
                 (None, None) => None,
             };
-            let schema = m.get("schema").and_then(|s| self.schema(s));
+            let schema = m.get("schema").and_then(|s| self.schema(s, media));
             out.push(Response {
                 status,
                 content_type: Some(media.clone()),
@@ -303,11 +321,22 @@ impl<'a> Spec<'a> {
 
 impl<'a> Spec<'a> {
     /// The JSON Schema text of schema object `s` (an unresolvable one is reported).
-    fn schema(&mut self, s: &Value) -> Option<String> {
+    /// `near` is text of the specification close to the schema (a name, a media type),
+    /// where problems are reported when the schema has no `$ref` to point at.
+    fn schema(&mut self, s: &Value, near: &str) -> Option<String> {
         match super::schema::json_schema(self.root, s) {
-            Ok(text) => Some(text),
+            Ok(text) => {
+                if let Err(e) = gatehouse_runtime::engine::check_schema(&text) {
+                    let near = s.get("$ref").and_then(Value::as_str).unwrap_or(near);
+                    self.warn(
+                        near,
+                        &format!("a schema cannot be compiled for validation: {e}"),
+                    );
+                }
+                Some(text)
+            }
             Err(e) => {
-                let near = s.get("$ref").and_then(Value::as_str).unwrap_or("");
+                let near = s.get("$ref").and_then(Value::as_str).unwrap_or(near);
                 let message = format!("a schema cannot be read: {e}");
                 self.problem(
                     near,
@@ -321,9 +350,9 @@ impl<'a> Spec<'a> {
 
     /// A parameter's (or swagger 2 header's) schema: OpenAPI 3's `schema`, swagger 2's
     /// own type keywords.
-    fn param_schema(&mut self, p: &Map<String, Value>) -> Option<String> {
+    fn param_schema(&mut self, p: &Map<String, Value>, name: &str) -> Option<String> {
         if let Some(s) = p.get("schema") {
-            return self.schema(s);
+            return self.schema(s, name);
         }
         let mut own = Map::new();
         for k in V2_SCHEMA_KEYS {
@@ -334,7 +363,7 @@ impl<'a> Spec<'a> {
         if own.is_empty() {
             return None;
         }
-        self.schema(&Value::Object(own))
+        self.schema(&Value::Object(own), name)
     }
 
     /// OpenAPI 3 `requestBody`: media type and schema.
@@ -347,7 +376,7 @@ impl<'a> Spec<'a> {
         };
         let mut out = Vec::new();
         for (media, m) in content {
-            let schema = m.get("schema").and_then(|s| self.schema(s));
+            let schema = m.get("schema").and_then(|s| self.schema(s, media));
             out.push((media.clone(), schema));
         }
         out
@@ -369,7 +398,7 @@ impl<'a> Spec<'a> {
         let Some(schema) = body.and_then(|b| b.get("schema")) else {
             return Vec::new();
         };
-        let schema = self.schema(schema);
+        let schema = self.schema(schema, "schema");
         media_types(consumes)
             .into_iter()
             .map(|m| (m, schema.clone()))
@@ -385,7 +414,7 @@ impl<'a> Spec<'a> {
         from: usize,
         out: &mut Vec<Response>,
     ) {
-        let Some(schema) = r.get("schema").and_then(|s| self.schema(s)) else {
+        let Some(schema) = r.get("schema").and_then(|s| self.schema(s, "schema")) else {
             return;
         };
         for media in media_types(produces) {
@@ -418,7 +447,7 @@ impl<'a> Spec<'a> {
                 continue;
             };
             let required = is_v3 && h.get("required").and_then(Value::as_bool) == Some(true);
-            let schema = self.param_schema(h);
+            let schema = self.param_schema(h, name);
             out.push(Parameter {
                 name: name.clone(),
                 location: ParameterIn::Header,

@@ -204,3 +204,58 @@ fn a_broken_specification_is_reported_once() {
     assert_eq!(codes(&loaded), ["invalid-yaml"]);
     assert!(loaded.project.apis[0].operations.is_empty());
 }
+
+#[test]
+fn contracts_hold_schemas_of_parameters_bodies_and_response_headers() {
+    let text = r##"{"openapi": "3.0.0", "paths": {"/a/{id}": {"post": {"operationId": "x",
+      "parameters": [{"name": "id", "in": "path", "schema": {"type": "integer", "nullable": true}}],
+      "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}},
+      "responses": {"200": {"description": "ok", "headers": {"X-N": {"required": true, "schema": {"type": "integer"}}},
+        "content": {"application/json": {"schema": {"type": "string", "pattern": "(?<"}}}}}}}},
+      "components": {"schemas": {"A": {"type": "object"}}}}"##;
+    let (ops, diags) = ops_of(text, false);
+    let op = &ops[0];
+    assert_eq!(
+        op.parameters[0].schema.as_deref(),
+        Some(r#"{"type":["integer","null"]}"#)
+    );
+    let (media, body) = &op.request_bodies[0];
+    assert_eq!(media, "application/json");
+    assert!(body
+        .as_deref()
+        .expect("a schema")
+        .contains(r##""$ref":"#/$defs/d0_A""##));
+    let header = &op.responses[0].headers[0];
+    assert_eq!((header.name.as_str(), header.required), ("X-N", true));
+    // A pattern the gateway cannot compile is a warning at build time.
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, "gatehouse::spec-schema-not-compiled");
+    let (ops, diags) = ops_of(
+        r##"{"swagger": "2.0", "consumes": ["application/xml"], "paths": {"/a": {"post": {"operationId": "y",
+          "parameters": [{"name": "b", "in": "body", "schema": {"type": "object"}},
+                         {"name": "q", "in": "query", "type": "integer", "maximum": 3}],
+          "responses": {"201": {"description": "ok", "schema": {"type": "array"}}}}}}}"##,
+        false,
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    let op = &ops[0];
+    assert_eq!(
+        op.request_bodies,
+        vec![(
+            "application/xml".to_string(),
+            Some(r#"{"type":"object"}"#.to_string())
+        )]
+    );
+    assert_eq!(
+        op.parameters[0].schema.as_deref(),
+        Some(r#"{"type":"integer","maximum":3}"#)
+    );
+    assert_eq!(
+        op.responses[0].content_type.as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        op.responses[0].schema.as_deref(),
+        Some(r#"{"type":"array"}"#)
+    );
+}

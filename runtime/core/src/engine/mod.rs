@@ -38,6 +38,7 @@ pub use headers::asks_websocket;
 pub use http;
 pub use in_process::{run_in_process, run_in_process_with, BackendMock, Outcome, TokenMock};
 pub use probe::Probe;
+pub use schemas::check_schema;
 pub use tokens::StreamTap;
 
 use crate::program::BackendId;

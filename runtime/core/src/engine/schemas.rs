@@ -106,6 +106,13 @@ fn visit_rules(block: &Block, f: &mut dyn FnMut(Option<StrId>, Additional)) {
     }
 }
 
+/// Whether JSON Schema `text` compiles as the gateway compiles it at load (`Err`: why not),
+/// so that `build` can warn about a schema the validation policies could not use.
+pub fn check_schema(text: &str) -> Result<(), String> {
+    let schema: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    compile(&schema, Additional::AsDeclared).map(|_| ())
+}
+
 /// Compiles `schema` (JSON Schema 2020-12, formats checked) in variant `v`.
 fn compile(schema: &Value, v: Additional) -> Result<Validator, String> {
     let mut schema = schema.clone();

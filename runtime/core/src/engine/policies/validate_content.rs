@@ -69,9 +69,11 @@ fn check(x: &mut Exchange, program: &Program, v: &ValidateContent) -> Result<Fin
         // A body past the limit is never parsed.
         return Ok(found);
     }
-    let Some(content_type) = effective_type(x, program, v, request)? else {
+    // An empty body (or none) has no content to check.
+    if body.is_empty() {
         return Ok(found);
-    };
+    }
+    let content_type = effective_type(x, program, v, request)?;
     let Some(rule) = rule_for(program, v, &content_type) else {
         let action = Action::of(x, program, &v.unspecified_content_type_action)?;
         let details = format!("Unspecified content type {content_type} is not allowed.");
@@ -115,16 +117,15 @@ fn check(x: &mut Exchange, program: &Program, v: &ValidateContent) -> Result<Fin
 
 /// The content type the body is validated as: `any-content-type-value`, else (without a
 /// `Content-Type`) `missing-content-type-value`, else the first `type` mapping that
-/// applies, else the message's own (media type only, lower case). `None`: no content type
-/// and no body, nothing to validate.
+/// applies, else the message's own (media type only, lower case; empty without one).
 fn effective_type(
     x: &mut Exchange,
     program: &Program,
     v: &ValidateContent,
     request: bool,
-) -> Result<Option<String>, Fault> {
+) -> Result<String, Fault> {
     if let Some(any) = v.any_content_type_value {
-        return Ok(Some(program.str(any).to_ascii_lowercase()));
+        return Ok(program.str(any).to_ascii_lowercase());
     }
     let headers = if request {
         &x.ctx.req.headers
@@ -143,19 +144,8 @@ fn effective_type(
         })
         .filter(|t| !t.is_empty());
     let Some(actual) = declared else {
-        let body_empty = match if request {
-            &x.ctx.req.body
-        } else {
-            &x.ctx.resp.body
-        } {
-            Body::Held(b) => b.is_empty(),
-            _ => true,
-        };
-        return Ok(match v.missing_content_type_value {
-            Some(m) => Some(program.str(m).to_ascii_lowercase()),
-            None if body_empty => None,
-            None => Some(String::new()),
-        });
+        let missing = v.missing_content_type_value.map(|m| program.str(m));
+        return Ok(missing.unwrap_or("").to_ascii_lowercase());
     };
     for t in &v.type_map {
         let applies = match (t.from, &t.when) {
@@ -167,10 +157,10 @@ fn effective_type(
             (None, None) => false,
         };
         if applies {
-            return Ok(Some(program.str(t.to).to_ascii_lowercase()));
+            return Ok(program.str(t.to).to_ascii_lowercase());
         }
     }
-    Ok(Some(actual))
+    Ok(actual)
 }
 
 /// The `content` element for `content_type`: the one naming it, else one without `type`.
