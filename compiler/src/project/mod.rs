@@ -14,6 +14,7 @@ mod model;
 mod openapi;
 mod read;
 mod report;
+mod sample;
 mod versions;
 mod yaml;
 

@@ -248,14 +248,30 @@ impl<'a> Spec<'a> {
             }
             if out.len() == before {
                 let content_type = if is_v3 { None } else { first_string(produces) };
+                let example = match r.get("schema") {
+                    Some(schema) if !is_v3 => self.generated(content_type.as_deref(), schema),
+                    _ => None,
+                };
+                let content_type = match (&example, content_type) {
+                    (Some(_), None) => Some("application/json".to_string()),
+                    (_, c) => c,
+                };
                 out.push(Response {
                     status,
                     content_type,
-                    example: None,
+                    example,
                 });
             }
         }
         out
+    }
+
+    /// A sample generated from a response schema, for JSON media types (or none given).
+    fn generated(&self, media: Option<&str>, schema: &Value) -> Option<String> {
+        if media.is_some_and(|m| !m.contains("json")) {
+            return None;
+        }
+        super::sample::sample(self.root, schema).map(|v| v.to_string())
     }
 
     /// OpenAPI 3 `content`: media types with `example` or the first of `examples`.
@@ -273,10 +289,15 @@ impl<'a> Spec<'a> {
                 (None, Some(e)) => self.resolve(e).and_then(|e| e.get("value")),
                 (None, None) => None,
             };
+            let example = match (example, m.get("schema")) {
+                (Some(e), _) => Some(serialise(media, e)),
+                (None, Some(schema)) => self.generated(Some(media), schema),
+                (None, None) => None,
+            };
             out.push(Response {
                 status,
                 content_type: Some(media.clone()),
-                example: example.map(|e| serialise(media, e)),
+                example,
             });
         }
     }
