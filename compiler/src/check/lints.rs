@@ -37,6 +37,10 @@ impl<'c> Visitor<'_, Context<'c>> for Lints {
         if &*e.name.text == "cors" {
             cors::origins(cx, e);
         }
+        super::liquid::check(cx, e);
+        if &*e.name.text == "xsl-transform" {
+            xsl_parameter_names(cx, e);
+        }
         if &*e.name.text == "retry" && !contains_request(e, 0) {
             cx.report(
                 Diagnostic::warning(
@@ -49,6 +53,23 @@ impl<'c> Visitor<'_, Context<'c>> for Lints {
                 .with_help("put `<forward-request />` or `<send-request>` inside `<retry>`; the other policies run again with the same result"),
             );
         }
+    }
+}
+
+/// `parameter-name` on an `xsl-transform` `parameter`: accepted, and flagged.
+fn xsl_parameter_names(cx: &mut Context<'_>, e: &Element) {
+    for p in e.child_elements().filter(|c| &*c.name.text == "parameter") {
+        let Some(a) = p.attribute("parameter-name") else {
+            continue;
+        };
+        let d = Diagnostic::warning(
+            cx.file,
+            codes::XSLT_PARAMETER_NAME,
+            "`parameter-name` is the docs' statement's spelling; their example and APIM's toolkit use `name`",
+            a.span,
+            "write `name`",
+        );
+        cx.report(d.with_help("rename the attribute to `name`"));
     }
 }
 

@@ -44,6 +44,7 @@ mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_jwt;
 mod wait;
+mod xsl_transform;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
@@ -104,6 +105,7 @@ pub const LOWERINGS: &[Lowering] = &[
     validate_jwt::LOWERING,
     validate_azure_ad_token::LOWERING,
     quota_by_key::LOWERING,
+    xsl_transform::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

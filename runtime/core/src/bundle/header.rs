@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 pub const MAGIC: [u8; 4] = *b"GHBC";
 
 /// The format version this build writes and reads (for both kinds of bundle).
-pub const FORMAT_VERSION: u16 = 4;
+pub const FORMAT_VERSION: u16 = 5;
 
 /// Header size: magic, version, kind, library fingerprint, payload length, CRC-32.
 pub const HEADER_LEN: usize = 24;

@@ -296,6 +296,10 @@ pub struct EngineConfig {
     pub max_retry_wait: Duration,
     /// Token validation (`validate-jwt`, `validate-azure-ad-token`).
     pub jwt: JwtConfig,
+    /// Bounds of `set-body template="liquid"` renderings.
+    pub liquid: crate::liquid::LiquidLimits,
+    /// Bounds of `xsl-transform`.
+    pub xslt: crate::xslt::XsltLimits,
 }
 
 /// Token validation settings (limits and where Microsoft Entra lives).
@@ -335,6 +339,8 @@ impl Default for EngineConfig {
             certificate_thumbprints: std::collections::HashMap::new(),
             max_retry_wait: Duration::from_secs(300),
             jwt: JwtConfig::default(),
+            liquid: crate::liquid::LiquidLimits::default(),
+            xslt: crate::xslt::XsltLimits::default(),
         }
     }
 }

@@ -188,6 +188,8 @@ fn block_needs(
 /// and so needs it buffered.
 fn rewrites_message_body(kind: &OpKind) -> bool {
     matches!(kind, OpKind::FindAndReplace(_) | OpKind::CacheStore(_))
+        || matches!(kind, OpKind::SetBody(s) if s.liquid.is_some())
+        || matches!(kind, OpKind::XslTransform(_))
 }
 
 /// Whether some operation reachable from `block` rewrites its section's message body.

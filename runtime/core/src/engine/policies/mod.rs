@@ -34,6 +34,7 @@ mod send_one_way_request;
 mod send_request;
 mod set_backend_service;
 mod set_body;
+mod set_body_liquid;
 mod set_header;
 mod set_method;
 mod set_query_parameter;
@@ -45,6 +46,7 @@ mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_jwt;
 mod wait;
+mod xsl_transform;
 
 pub(crate) use authentication_certificate::certificate_ref;
 pub(crate) use authentication_managed_identity::{identified, Identified, Identifying};
@@ -130,6 +132,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
             validate_azure_ad_token::validate_azure_ad_token(x, program, op, v)
         }
         OpKind::QuotaByKey(q) => quota_by_key::quota_by_key(x, program, op, q),
+        OpKind::XslTransform(t) => xsl_transform::xsl_transform(x, program, op, t),
     }
 }
 

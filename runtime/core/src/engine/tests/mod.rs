@@ -23,11 +23,13 @@ mod rate_limit;
 mod robustness;
 mod routing;
 mod send_request;
+mod set_body_liquid;
 mod subscriptions;
 mod tokens;
 mod transform;
 mod validate_jwt;
 mod versions;
+mod xsl_transform;
 
 use super::{
     run_in_process, BackendFailure, BackendRequest, BackendResponse, EngineConfig, Gateway,

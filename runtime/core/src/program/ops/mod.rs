@@ -46,6 +46,7 @@ mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_jwt;
 mod wait;
+mod xsl_transform;
 
 pub use authentication_basic::AuthenticationBasic;
 pub use authentication_certificate::AuthenticationCertificate;
@@ -75,7 +76,7 @@ pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
 pub use send_request::SendRequest;
 pub use set_backend_service::SetBackendService;
-pub use set_body::SetBody;
+pub use set_body::{LiquidBody, SetBody};
 pub use set_header::{ExistsAction, HeaderOp};
 pub use set_method::SetMethod;
 pub use set_status::SetStatus;
@@ -87,6 +88,7 @@ pub use validate_jwt::{
     JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateJwt,
 };
 pub use wait::Wait;
+pub use xsl_transform::XslTransform;
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
@@ -325,6 +327,8 @@ op_kinds! {
     ValidateAzureAdToken(ValidateAzureAdToken) = 36, "validate-azure-ad-token";
     /// `quota-by-key`: calls per key in fixed windows from `first-period-start`.
     QuotaByKey(QuotaByKey) = 56, "quota-by-key";
+    /// `xsl-transform`: the section's XML body through an XSLT 1.0 stylesheet.
+    XslTransform(XslTransform) = 90, "xsl-transform";
 }
 
 impl OpKind {
