@@ -12,7 +12,7 @@ fn render_with(src: &str, body: Option<Value>, limits: LiquidLimits) -> Result<S
 }
 
 fn render(src: &str, json: &str) -> String {
-    render_with(src, json_body(json), LiquidLimits::default()).unwrap()
+    render_with(src, json_body(json), LiquidLimits::default()).expect("succeeds")
 }
 
 #[test]
@@ -185,8 +185,9 @@ fn tags_loops_and_captures() {
 #[test]
 fn xml_bodies_bind_by_element_name() {
     let x = r#"<order xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="7"><item>a</item><item>b</item><note xsi:nil="true"/></order>"#;
-    let render_xml =
-        |t: &str, blank: bool| render_with(t, xml_body(x, blank), LiquidLimits::default()).unwrap();
+    let render_xml = |t: &str, blank: bool| {
+        render_with(t, xml_body(x, blank), LiquidLimits::default()).expect("succeeds")
+    };
     assert_eq!(
         render_xml(
             "{{ body.order.id }}:{{ body.order.item | Join: '+' }}",
@@ -214,25 +215,27 @@ fn bounds_stop_runaway_templates() {
         max_output: 64,
         max_steps: 50,
     };
-    let e = render_with("{% for i in (1..1000000000000) %}{% endfor %}", None, small).unwrap_err();
+    let e = render_with("{% for i in (1..1000000000000) %}{% endfor %}", None, small)
+        .expect_err("fails");
     assert!(e.contains("range"), "{e}");
     let e = render_with(
         "{% for i in (1..40) %}{% for j in (1..40) %}{% endfor %}{% endfor %}",
         None,
         small,
     )
-    .unwrap_err();
+    .expect_err("fails");
     assert!(e.contains("limit"), "{e}");
-    let e = render_with("{% for i in (1..40) %}xxxxxxxxxx{% endfor %}", None, small).unwrap_err();
+    let e = render_with("{% for i in (1..40) %}xxxxxxxxxx{% endfor %}", None, small)
+        .expect_err("fails");
     assert!(e.contains("exceeds"), "{e}");
     let doubling = "{% assign s = 'xxxxxxxx' %}{% for i in (1..20) %}{% assign s = s | Append: s %}{% endfor %}";
-    let e = render_with(doubling, None, small).unwrap_err();
+    let e = render_with(doubling, None, small).expect_err("fails");
     assert!(e.contains("exceeds"), "{e}");
     let e = render_with(
         "{% for i in (1..20) %}{% capture c %}{{c}}{{c}}x{% endcapture %}{% endfor %}",
         None,
         small,
     )
-    .unwrap_err();
+    .expect_err("fails");
     assert!(e.contains("exceeds"), "{e}");
 }
