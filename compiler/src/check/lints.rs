@@ -56,8 +56,21 @@ impl<'c> Visitor<'_, Context<'c>> for Lints {
     }
 }
 
-/// `parameter-name` on an `xsl-transform` `parameter`: accepted, and flagged.
+/// An `xsl-transform` stylesheet that does not compile; `parameter-name` on a `parameter`
+/// (accepted, and flagged).
 fn xsl_parameter_names(cx: &mut Context<'_>, e: &Element) {
+    let sheet = e
+        .child_elements()
+        .find(|c| c.name.text.rsplit(':').next() == Some("stylesheet"));
+    if let Some(sheet) = sheet {
+        let (start, end) = (sheet.span.start as usize, sheet.span.end as usize);
+        let source = cx.file.text.get(start..end).unwrap_or("");
+        if let Err(message) = gatehouse_runtime::xslt::compile(source) {
+            let code = codes::XSLT_INVALID_STYLESHEET;
+            let d = Diagnostic::error(cx.file, code, message, sheet.start_tag, "this stylesheet");
+            cx.report(d.with_help("fix the stylesheet (XSLT 1.0, `xmlns:xsl` declared on it)"));
+        }
+    }
     for p in e.child_elements().filter(|c| &*c.name.text == "parameter") {
         let Some(a) = p.attribute("parameter-name") else {
             continue;

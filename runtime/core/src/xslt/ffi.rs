@@ -33,9 +33,12 @@ pub(super) struct XsltSecurityPrefs {
 pub(super) type SecurityCheck =
     unsafe extern "C" fn(*mut XsltSecurityPrefs, *mut XsltTransformContext, *const c_char) -> c_int;
 
-/// The error handler type both libraries take: `(ctx, format, ...)`; the handler given
-/// reads only the first two arguments, which the C calling convention passes alike.
-pub(super) type GenericError = unsafe extern "C" fn(*mut c_void, *const c_char);
+/// The error handler type both libraries take: `(ctx, format, ...)`. The handler given
+/// declares the first four variadic integer arguments as plain ones: on x86-64 System V
+/// (and AArch64 Linux) both reach the callee in the same registers, so it can format
+/// `%s`/`%d` of the first four; elsewhere it reads only the format.
+pub(super) type GenericError =
+    unsafe extern "C" fn(*mut c_void, *const c_char, usize, usize, usize, usize);
 
 /// `XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NONET` (no `NOENT`, no `DTDLOAD`:
 /// entities are never substituted and no external subset is loaded).

@@ -43,13 +43,31 @@ thread_local! {
     static MESSAGES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Keeps the first messages libxml2 and libxslt report (their format strings).
-unsafe extern "C" fn collect(_ctx: *mut c_void, msg: *const c_char) {
+/// Keeps the first messages libxml2 and libxslt report, formatted as far as the first four
+/// integer-class arguments allow (see [`ffi::GenericError`]).
+unsafe extern "C" fn collect(
+    _ctx: *mut c_void,
+    msg: *const c_char,
+    a: usize,
+    b: usize,
+    c: usize,
+    d: usize,
+) {
     if msg.is_null() {
         return;
     }
     // SAFETY: the libraries pass a NUL-terminated format string.
-    let text = unsafe { CStr::from_ptr(msg) }.to_string_lossy();
+    let format = unsafe { CStr::from_ptr(msg) }.to_string_lossy();
+    let args = if cfg!(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )) {
+        [a, b, c, d]
+    } else {
+        [0; 4]
+    };
+    // SAFETY: `%s` arguments are C strings the library passed (null checked).
+    let text = unsafe { printf(&format, args) };
     let text = text.trim().trim_end_matches(['\n', ':']).trim();
     MESSAGES.with(|m| {
         let mut m = m.borrow_mut();
@@ -57,6 +75,40 @@ unsafe extern "C" fn collect(_ctx: *mut c_void, msg: *const c_char) {
             m.push(text.to_string());
         }
     });
+}
+
+/// `format` with its first `%s`/`%d` directives filled from `args` (a zero argument, or
+/// any directive past them, is left out).
+///
+/// # Safety
+/// Every non-zero argument a `%s` reads must be a NUL-terminated string.
+unsafe fn printf(format: &str, args: [usize; 4]) -> String {
+    let mut out = String::new();
+    let mut next = args.iter().copied();
+    let mut chars = format.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch != '%' {
+            out.push(ch);
+            continue;
+        }
+        while chars
+            .peek()
+            .is_some_and(|c| c.is_ascii_digit() || *c == 'l' || *c == '.')
+        {
+            chars.next();
+        }
+        match (chars.next(), next.next()) {
+            (Some('%'), _) => out.push('%'),
+            (Some('s'), Some(p)) if p != 0 => {
+                // SAFETY: the caller's promise.
+                out.push_str(&unsafe { CStr::from_ptr(p as *const c_char) }.to_string_lossy());
+            }
+            (Some('d' | 'i'), Some(v)) => out.push_str(&(v as i32).to_string()),
+            (Some('u'), Some(v)) => out.push_str(&(v as u32).to_string()),
+            _ => break,
+        }
+    }
+    out
 }
 
 /// The forbid-everything security preferences (file and network access), made once.
@@ -106,14 +158,14 @@ fn refuse_doctype(text: &[u8], what: &str) -> Result<(), String> {
 }
 
 /// Parses XML without DTD loading, entity substitution or network access.
-fn parse(text: &[u8]) -> Option<*mut ffi::XmlDoc> {
+fn parse(text: &[u8], url: &CStr) -> Option<*mut ffi::XmlDoc> {
     let len = c_int::try_from(text.len()).ok()?;
     // SAFETY: the buffer is valid for `len` bytes; the result is null or an owned document.
     let doc = unsafe {
         ffi::xmlReadMemory(
             text.as_ptr().cast(),
             len,
-            c"body.xml".as_ptr(),
+            url.as_ptr(),
             ptr::null(),
             ffi::PARSE_OPTIONS,
         )
@@ -126,7 +178,7 @@ fn parse(text: &[u8]) -> Option<*mut ffi::XmlDoc> {
 pub fn compile(source: &str) -> Result<Stylesheet, String> {
     refuse_doctype(source.as_bytes(), "the stylesheet")?;
     let style = reporting("the stylesheet does not compile", || {
-        let doc = parse(source.as_bytes())?;
+        let doc = parse(source.as_bytes(), c"stylesheet")?;
         // SAFETY: on success the stylesheet owns `doc`; on failure it is ours to free.
         let style = unsafe { ffi::xsltParseStylesheetDoc(doc) };
         if style.is_null() {
@@ -189,7 +241,7 @@ impl Stylesheet {
         let mut ptrs: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
         ptrs.push(ptr::null());
         let style = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let doc = reporting("the body is not well-formed XML", || parse(input))?;
+        let doc = reporting("the body is not well-formed XML", || parse(input, c"body"))?;
         let mut t = Transform {
             doc,
             ctxt: ptr::null_mut(),
