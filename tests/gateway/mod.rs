@@ -30,6 +30,7 @@ mod send_request;
 mod send_request_more;
 mod soak;
 mod streaming;
+mod templates;
 mod tls;
 mod transform;
 mod validation;

@@ -37,6 +37,10 @@ impl<'c> Visitor<'_, Context<'c>> for Lints {
         if &*e.name.text == "cors" {
             cors::origins(cx, e);
         }
+        super::liquid::check(cx, e);
+        if &*e.name.text == "xsl-transform" {
+            xsl_parameter_names(cx, e);
+        }
         if &*e.name.text == "retry" && !contains_request(e, 0) {
             cx.report(
                 Diagnostic::warning(
@@ -49,6 +53,36 @@ impl<'c> Visitor<'_, Context<'c>> for Lints {
                 .with_help("put `<forward-request />` or `<send-request>` inside `<retry>`; the other policies run again with the same result"),
             );
         }
+    }
+}
+
+/// An `xsl-transform` stylesheet that does not compile; `parameter-name` on a `parameter`
+/// (accepted, and flagged).
+fn xsl_parameter_names(cx: &mut Context<'_>, e: &Element) {
+    let sheet = e
+        .child_elements()
+        .find(|c| c.name.text.rsplit(':').next() == Some("stylesheet"));
+    if let Some(sheet) = sheet {
+        let (start, end) = (sheet.span.start as usize, sheet.span.end as usize);
+        let source = cx.file.text.get(start..end).unwrap_or("");
+        if let Err(message) = gatehouse_runtime::xslt::compile(source) {
+            let code = codes::XSLT_INVALID_STYLESHEET;
+            let d = Diagnostic::error(cx.file, code, message, sheet.start_tag, "this stylesheet");
+            cx.report(d.with_help("fix the stylesheet (XSLT 1.0, `xmlns:xsl` declared on it)"));
+        }
+    }
+    for p in e.child_elements().filter(|c| &*c.name.text == "parameter") {
+        let Some(a) = p.attribute("parameter-name") else {
+            continue;
+        };
+        let d = Diagnostic::warning(
+            cx.file,
+            codes::XSLT_PARAMETER_NAME,
+            "`parameter-name` is the docs' statement's spelling; their example and APIM's toolkit use `name`",
+            a.span,
+            "write `name`",
+        );
+        cx.report(d.with_help("rename the attribute to `name`"));
     }
 }
 

@@ -4,6 +4,7 @@ pub mod backends;
 mod effective;
 mod elements;
 mod lints;
+pub(crate) mod liquid;
 mod placement;
 pub mod project;
 pub mod references;

@@ -54,18 +54,18 @@ impl Walker<'_, '_, '_> {
             "include-fragment" => self.fragment(e),
             _ => {}
         }
-        let liquid = &*e.name.text == "set-body"
-            && e.attribute("template")
-                .and_then(|t| t.value.as_literal())
-                .is_some_and(|t| t.eq_ignore_ascii_case("liquid"));
         for a in &e.attributes {
             self.value(&a.value);
+        }
+        // A Liquid template's `{{ ... }}` (in its text and in its markup) are Liquid output
+        // tags, not named values.
+        if crate::check::liquid::is_liquid(e) {
+            return;
         }
         for child in &e.children {
             match child {
                 Node::Element(c) => self.element(c),
-                // A Liquid template's `{{ ... }}` are Liquid output tags, not named values.
-                Node::Text(v) | Node::CData(v) if !liquid => self.value(v),
+                Node::Text(v) | Node::CData(v) => self.value(v),
                 _ => {}
             }
         }

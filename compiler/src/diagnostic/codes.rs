@@ -196,6 +196,11 @@ codes! {
     UNUSED_BACKEND = warning("unused-backend", "a declared backend is never used", "backends/legacy/backendInformation.json, referenced nowhere", "Remove it, or reference it."),
     SELF_REFERENCING_BACKEND = warning("self-referencing-backend", "a backend URL points at the gateway itself", "a backend `url` on the gateway's own host", "Point the backend at the real service; calls would loop through the gateway."),
     NESTED_FRAGMENT = error("nested-fragment", "a fragment includes another fragment", "<fragment><include-fragment fragment-id=\"x\" /></fragment>", "Inline the other fragment's policies."),
+    // Templates and transforms.
+    LIQUID_UNKNOWN_FILTER = warning("liquid::unknown-filter", "a Liquid filter APIM does not know (or spelled in another case): APIM silently leaves the value unchanged", "<set-body template=\"liquid\">{{ body.name | upcase }}</set-body>", "Use APIM's C# name (`Upcase`, `Downcase`, `Date`, ...; `docs/gateway.md` lists them), or remove the filter."),
+    LIQUID_INVALID_TEMPLATE = error("liquid::invalid-template", "a `set-body` Liquid template that does not parse", "<set-body template=\"liquid\">{% if body.a %}</set-body>", "Fix the template as the message says (close every block; `tablerow`, `include` and `render` are not APIM tags)."),
+    XSLT_INVALID_STYLESHEET = error("xslt::invalid-stylesheet", "an `xsl-transform` stylesheet (or `parameter`) that does not compile", "<xsl-transform><xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"><xsl:template match=\"/\"><xsl:value-of select=\"((\" /></xsl:template></xsl:stylesheet></xsl-transform>", "Fix the stylesheet as libxslt's message says (XSLT 1.0; declare `xmlns:xsl` on `xsl:stylesheet`; no `<!DOCTYPE`, no `xsl:import`/`xsl:include` of files)."),
+    XSLT_PARAMETER_NAME = warning("xslt::parameter-name", "an `xsl-transform` `parameter` named with `parameter-name`, the spelling of the docs' policy statement that their example and the toolkit do not use", "<xsl-transform><parameter parameter-name=\"a\">1</parameter>...</xsl-transform>", "Write `name=\"a\"`."),
 }
 
 /// The entry for `code`, written with or without the `gatehouse::` prefix.

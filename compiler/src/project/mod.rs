@@ -15,6 +15,7 @@ mod model;
 mod openapi;
 mod read;
 mod report;
+mod sample;
 mod schema;
 mod versions;
 mod yaml;

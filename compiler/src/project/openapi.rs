@@ -276,10 +276,18 @@ impl<'a> Spec<'a> {
             }
             if out.len() == before {
                 let content_type = if is_v3 { None } else { first_string(produces) };
+                let example = match r.get("schema") {
+                    Some(schema) if !is_v3 => self.generated(content_type.as_deref(), schema),
+                    _ => None,
+                };
+                let content_type = match (&example, content_type) {
+                    (Some(_), None) => Some("application/json".to_string()),
+                    (_, c) => c,
+                };
                 out.push(Response {
                     status,
                     content_type,
-                    example: None,
+                    example,
                     schema: None,
                     headers: Vec::new(),
                 });
@@ -290,6 +298,14 @@ impl<'a> Spec<'a> {
             }
         }
         out
+    }
+
+    /// A sample generated from a response schema, for JSON media types (or none given).
+    fn generated(&self, media: Option<&str>, schema: &Value) -> Option<String> {
+        if media.is_some_and(|m| !m.contains("json")) {
+            return None;
+        }
+        super::sample::sample(self.root, schema).map(|v| v.to_string())
     }
 
     /// OpenAPI 3 `content`: media types with `example` or the first of `examples`.
@@ -307,11 +323,17 @@ impl<'a> Spec<'a> {
                 (None, Some(e)) => self.resolve(e).and_then(|e| e.get("value")),
                 (None, None) => None,
             };
-            let schema = m.get("schema").and_then(|s| self.schema(s, media));
+            let schema_json = m.get("schema");
+            let schema = schema_json.and_then(|s| self.schema(s, media));
+            let example = match (example, schema_json) {
+                (Some(e), _) => Some(serialise(media, e)),
+                (None, Some(sch)) => self.generated(Some(media), sch),
+                (None, None) => None,
+            };
             out.push(Response {
                 status,
                 content_type: Some(media.clone()),
-                example: example.map(|e| serialise(media, e)),
+                example,
                 schema,
                 headers: Vec::new(),
             });
@@ -414,7 +436,10 @@ impl<'a> Spec<'a> {
         from: usize,
         out: &mut Vec<Response>,
     ) {
-        let Some(schema) = r.get("schema").and_then(|s| self.schema(s, "schema")) else {
+        let Some(raw) = r.get("schema") else {
+            return;
+        };
+        let Some(schema) = self.schema(raw, "schema") else {
             return;
         };
         for media in media_types(produces) {
@@ -422,10 +447,12 @@ impl<'a> Spec<'a> {
                 .iter()
                 .any(|x| x.content_type.as_deref() == Some(media.as_str()));
             if !known {
+                // No declared example: `mock-response` answers a sample of the schema.
+                let example = self.generated(Some(media.as_str()), raw);
                 out.push(Response {
                     status,
                     content_type: Some(media),
-                    example: None,
+                    example,
                     schema: None,
                     headers: Vec::new(),
                 });

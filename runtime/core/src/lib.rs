@@ -14,11 +14,13 @@ pub mod bytecode;
 pub mod engine;
 pub mod host;
 pub mod library;
+pub mod liquid;
 pub mod llm;
 pub mod program;
 pub mod state;
 pub mod telemetry;
 pub mod value;
 pub mod vm;
+pub mod xslt;
 
 pub use gatehouse_dotnet as dotnet;

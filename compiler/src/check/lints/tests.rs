@@ -60,3 +60,49 @@ fn cors_origins_apim_refuses() {
     )
     .is_empty());
 }
+
+#[test]
+fn liquid_filters_apim_ignores_are_flagged() {
+    let doc = |t: &str| {
+        format!(
+            r#"<policies><inbound><set-body template="liquid">{t}</set-body></inbound></policies>"#
+        )
+    };
+    assert!(codes(
+        &doc("{{ body.a | Upcase | Date: &quot;yyyy&quot; }}"),
+        DocKind::Loose
+    )
+    .is_empty());
+    assert_eq!(
+        codes(
+            &doc("{{ body.a | upcase }}{% assign x = body.b | Frobnicate %}"),
+            DocKind::Loose
+        ),
+        ["liquid::unknown-filter", "liquid::unknown-filter"]
+    );
+    assert_eq!(
+        codes(&doc("{% if body.a %}open"), DocKind::Loose),
+        ["liquid::invalid-template"]
+    );
+    // Markup in the template and `{{ }}` in it are Liquid, not named values.
+    let markup = doc(r#"<order id="{{ body.id }}">{{ body.n | Size }}</order>"#);
+    assert!(codes(&markup, DocKind::Loose).is_empty());
+}
+
+#[test]
+fn liquid_warnings_point_at_the_filter() {
+    let text = r#"<policies><inbound><set-body template="liquid">{{ body.a | upcase }}</set-body></inbound></policies>"#;
+    let file = std::sync::Arc::new(crate::SourceFile::new("p.xml", text));
+    let report = crate::check_file_as(&file, DocKind::Loose, &Default::default());
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code.ends_with("unknown-filter"))
+        .expect("flagged");
+    assert_eq!(&text[d.span.start as usize..d.span.end as usize], "upcase");
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("`Upcase`"),
+        "{:?}",
+        d.help
+    );
+}

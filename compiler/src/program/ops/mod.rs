@@ -49,6 +49,7 @@ mod validate_jwt;
 mod validate_parameters;
 mod validate_status_code;
 mod wait;
+mod xsl_transform;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
@@ -114,6 +115,7 @@ pub const LOWERINGS: &[Lowering] = &[
     validate_headers::LOWERING,
     validate_status_code::LOWERING,
     validate_graphql_request::LOWERING,
+    xsl_transform::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

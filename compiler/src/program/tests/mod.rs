@@ -337,7 +337,7 @@ fn policies_not_executed_are_errors_and_skipped() {
 fn check_warns_about_policies_not_executed() {
     let file = Arc::new(SourceFile::new(
         "test.xml",
-        r#"<policies><inbound><cross-domain><cross-domain-policy /></cross-domain><choose><when condition="@(true)"><xsl-transform><xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" /></xsl-transform></when></choose><set-method>GET</set-method></inbound></policies>"#,
+        r#"<policies><inbound><cross-domain><cross-domain-policy /></cross-domain><choose><when condition="@(true)"><publish-to-dapr topic="orders">new</publish-to-dapr></when></choose><set-method>GET</set-method></inbound></policies>"#,
     ));
     let report = crate::check_file(&file, &crate::CheckOptions::default());
     let found: Vec<_> = report

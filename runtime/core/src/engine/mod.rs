@@ -305,6 +305,10 @@ pub struct EngineConfig {
     pub strict_plain_http: bool,
     /// Bounds of the validation policies' body parsing.
     pub validation: ValidationLimits,
+    /// Bounds of `set-body template="liquid"` renderings.
+    pub liquid: crate::liquid::LiquidLimits,
+    /// Bounds of `xsl-transform`.
+    pub xslt: crate::xslt::XsltLimits,
 }
 
 /// Bounds of the bodies the validation policies parse (`validate-content`).
@@ -360,6 +364,8 @@ impl Default for EngineConfig {
             jwt: JwtConfig::default(),
             strict_plain_http: false,
             validation: ValidationLimits::default(),
+            liquid: crate::liquid::LiquidLimits::default(),
+            xslt: crate::xslt::XsltLimits::default(),
         }
     }
 }

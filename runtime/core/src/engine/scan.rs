@@ -187,14 +187,15 @@ fn block_needs(
 /// Whether an operation rewrites (or stores: `cache-store`) its section's message body,
 /// and so needs it buffered.
 fn rewrites_message_body(kind: &OpKind) -> bool {
-    // `validate-content` only reads the body, but needs it whole, as a rewrite does.
+    // The validation policies only read the body, but need it whole, as a rewrite does.
     matches!(
         kind,
         OpKind::FindAndReplace(_)
             | OpKind::CacheStore(_)
             | OpKind::ValidateContent(_)
             | OpKind::ValidateGraphqlRequest(_)
-    )
+            | OpKind::XslTransform(_)
+    ) || matches!(kind, OpKind::SetBody(s) if s.liquid.is_some())
 }
 
 /// Whether some operation reachable from `block` rewrites its section's message body.

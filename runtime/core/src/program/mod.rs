@@ -28,11 +28,12 @@ pub use ops::Quota;
 pub use ops::Retry;
 pub use ops::SendRequest;
 pub use ops::Wait;
+pub use ops::XslTransform;
 pub use ops::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use ops::{
-    Arg, CheckHeader, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, MockResponse,
-    Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService, SetBody,
-    SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
+    Arg, CheckHeader, Choose, ExistsAction, ForwardRequest, HeaderOp, HttpVersion, LiquidBody,
+    MockResponse, Op, OpKind, RateLimitByKey, Refs, ReturnResponse, RewriteUri, SetBackendService,
+    SetBody, SetMethod, SetStatus, SetVariable, Severity, TraceOp, EXECUTED_POLICIES,
 };
 pub use ops::{AuthenticationCertificate, CertIdentity, ValidateClientCertificate};
 pub use ops::{CacheLookup, CacheStore, LimitConcurrency, QuotaByKey};

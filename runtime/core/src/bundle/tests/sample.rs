@@ -91,7 +91,7 @@ fn ops() -> Vec<OpKind> {
             name: 8,
             value: Arg::Expr(1),
         }),
-        SetBody(crate::program::SetBody { value: lit(9) }),
+        SetBody(crate::program::SetBody { value: lit(9), liquid: None }),
         MockResponse(crate::program::MockResponse {
             status: 201,
             content_type: Some(10),
@@ -478,6 +478,20 @@ fn ops() -> Vec<OpKind> {
             max_depth: None,
             rules: vec![(17, Some(Arg::Expr(1))), (19, None)],
         }),
+        SetBody(crate::program::SetBody {
+            value: lit(9),
+            liquid: Some(
+                crate::program::LiquidBody::new("{{ body.a | Upcase }}", false)
+                    .expect("compiles"),
+            ),
+        }),
+        XslTransform(
+            crate::program::XslTransform::new(
+                r#"<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:param name="p"/><xsl:template match="/"><r><xsl:value-of select="$p"/></r></xsl:template></xsl:stylesheet>"#,
+                vec![(8, lit(9)), (10, Arg::Expr(1))],
+            )
+            .expect("compiles"),
+        ),
     ]
 }
 

@@ -34,6 +34,7 @@ mod send_one_way_request;
 mod send_request;
 mod set_backend_service;
 mod set_body;
+mod set_body_liquid;
 mod set_header;
 mod set_method;
 mod set_query_parameter;
@@ -51,6 +52,7 @@ mod validate_parameters;
 mod validate_status_code;
 mod validation;
 mod wait;
+mod xsl_transform;
 
 pub(crate) use authentication_certificate::certificate_ref;
 pub(crate) use authentication_managed_identity::{identified, Identified, Identifying};
@@ -163,6 +165,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::ValidateStatusCode(v) => {
             validate_status_code::validate_status_code(x, program, op, v)
         }
+        OpKind::XslTransform(t) => xsl_transform::xsl_transform(x, program, op, t),
     }
 }
 

@@ -9,6 +9,9 @@ use bytes::Bytes;
 
 /// `set-body` on the section's message.
 pub(super) fn set_body(x: &mut Exchange, program: &Program, op: &Op, s: &SetBody) -> Next {
+    if let Some(l) = &s.liquid {
+        return super::set_body_liquid::set_body_liquid(x, program, op, l);
+    }
     let value = &s.value;
     let bytes = match value {
         Arg::Lit(s) => Bytes::from(program.str(*s).to_string()),

@@ -69,9 +69,15 @@ fn set_body_replaces_without_reading() {
     let mut b = B::new();
     let (req, resp) = (b.lit("to-backend"), b.text("to-client"));
     let p = b.pipeline(
-        vec![OpKind::SetBody(SetBody { value: req })],
+        vec![OpKind::SetBody(SetBody {
+            value: req,
+            liquid: None,
+        })],
         None,
-        vec![OpKind::SetBody(SetBody { value: resp })],
+        vec![OpKind::SetBody(SetBody {
+            value: resp,
+            liquid: None,
+        })],
         vec![],
     );
     single(&mut b, p);

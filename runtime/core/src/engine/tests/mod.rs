@@ -23,12 +23,14 @@ mod rate_limit;
 mod robustness;
 mod routing;
 mod send_request;
+mod set_body_liquid;
 mod subscriptions;
 mod tokens;
 mod transform;
 mod validate_jwt;
 mod validation;
 mod versions;
+mod xsl_transform;
 
 use super::{
     run_in_process, BackendFailure, BackendRequest, BackendResponse, EngineConfig, Gateway,

@@ -188,7 +188,10 @@ fn object_variables_survive_later_evaluations() {
             name: j,
             value: first,
         }),
-        OpKind::SetBody(SetBody { value: new_body }),
+        OpKind::SetBody(SetBody {
+            value: new_body,
+            liquid: None,
+        }),
         OpKind::SetVariable(SetVariable {
             name: k,
             value: second,

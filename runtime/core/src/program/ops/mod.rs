@@ -51,6 +51,7 @@ mod validate_jwt;
 mod validate_parameters;
 mod validate_status_code;
 mod wait;
+mod xsl_transform;
 
 pub use authentication_basic::AuthenticationBasic;
 pub use authentication_certificate::AuthenticationCertificate;
@@ -80,7 +81,7 @@ pub use return_response::ReturnResponse;
 pub use rewrite_uri::RewriteUri;
 pub use send_request::SendRequest;
 pub use set_backend_service::SetBackendService;
-pub use set_body::SetBody;
+pub use set_body::{LiquidBody, SetBody};
 pub use set_header::{ExistsAction, HeaderOp};
 pub use set_method::SetMethod;
 pub use set_status::SetStatus;
@@ -97,6 +98,7 @@ pub use validate_jwt::{
 pub use validate_parameters::{ParamBlock, ValidateParameters, PARAMETER_BLOCKS};
 pub use validate_status_code::ValidateStatusCode;
 pub use wait::Wait;
+pub use xsl_transform::XslTransform;
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
@@ -345,6 +347,8 @@ op_kinds! {
     ValidateStatusCode(ValidateStatusCode) = 84, "validate-status-code";
     /// `validate-graphql-request`: the GraphQL request's size, depth, validity and fields.
     ValidateGraphqlRequest(ValidateGraphqlRequest) = 91, "validate-graphql-request";
+    /// `xsl-transform`: the section's XML body through an XSLT 1.0 stylesheet.
+    XslTransform(XslTransform) = 90, "xsl-transform";
 }
 
 impl OpKind {
