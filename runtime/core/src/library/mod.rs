@@ -20,7 +20,7 @@ mod forms;
 pub mod index;
 pub mod json;
 mod jwt;
-pub(crate) use jwt::jwt_value;
+pub(crate) use jwt::{is_jwt, jwt_value};
 mod linq;
 mod linq_more;
 mod numbers;
