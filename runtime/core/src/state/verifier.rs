@@ -17,12 +17,8 @@ const RING_RSA_MIN_BITS: usize = 2048;
 
 /// A prepared verification key.
 pub(crate) enum Verifier {
-    /// An HMAC secret expanded for each hash.
-    Hmac {
-        sha256: hmac::Key,
-        sha384: hmac::Key,
-        sha512: hmac::Key,
-    },
+    /// An HMAC secret expanded for HS256, HS384 and HS512 (boxed: the keys are large).
+    Hmac(Box<[hmac::Key; 3]>),
     /// An RSA public key (modulus and exponent, big-endian, no leading zeros).
     Rsa(signature::RsaPublicKeyComponents<Vec<u8>>),
     /// An EC public key as its uncompressed SEC1 point.
@@ -36,11 +32,11 @@ pub(crate) enum Verifier {
 impl Verifier {
     /// An HMAC secret, expanded for HS256, HS384 and HS512.
     pub(crate) fn hmac(secret: &[u8]) -> Verifier {
-        Verifier::Hmac {
-            sha256: hmac::Key::new(hmac::HMAC_SHA256, secret),
-            sha384: hmac::Key::new(hmac::HMAC_SHA384, secret),
-            sha512: hmac::Key::new(hmac::HMAC_SHA512, secret),
-        }
+        Verifier::Hmac(Box::new([
+            hmac::Key::new(hmac::HMAC_SHA256, secret),
+            hmac::Key::new(hmac::HMAC_SHA384, secret),
+            hmac::Key::new(hmac::HMAC_SHA512, secret),
+        ]))
     }
 
     /// Prepares `key` (parsed by `jsonwebtoken`) once.
@@ -74,11 +70,8 @@ impl Verifier {
             return false;
         };
         match self {
-            Verifier::Hmac {
-                sha256,
-                sha384,
-                sha512,
-            } => {
+            Verifier::Hmac(keys) => {
+                let [sha256, sha384, sha512] = &**keys;
                 let key = match alg {
                     Algorithm::HS256 => sha256,
                     Algorithm::HS384 => sha384,
