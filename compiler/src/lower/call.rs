@@ -5,7 +5,7 @@ use super::{LowerError, Lowerer};
 use crate::diagnostic::codes;
 use gatehouse_grammar::expr::*;
 use gatehouse_grammar::Span;
-use gatehouse_runtime::bytecode::{type_id, Instr, RegexSource, TypeId};
+use gatehouse_runtime::bytecode::{type_id, Const, Instr, RegexSource, TypeId};
 use gatehouse_runtime::library::{
     find_static, has_static, is_lookup, is_type, name_id, navigation,
 };
@@ -412,6 +412,26 @@ impl Lowerer<'_> {
     }
 
     /// `new …`.
+    /// `new T[n]`: `n` default values of `T`, through the library's array constructor.
+    fn sized_array(&mut self, a: &ArrayCreation, sp: Span) -> Result<(), LowerError> {
+        let ([size], 1, Some(elem)) = (a.sizes.as_slice(), a.rank, a.elem.as_ref()) else {
+            return Err(self.unsupported("this array creation", sp));
+        };
+        let id = self.type_of(elem)?;
+        let ctor = gatehouse_runtime::library::find_static(
+            gatehouse_runtime::library::ARRAY_TYPE,
+            "New",
+            3,
+        )
+        .ok_or_else(|| self.unsupported("this array creation", sp))?;
+        self.default_of(Some(id), sp)?;
+        self.expr(size)?;
+        let tag = TypeId::ALL.iter().position(|t| *t == id).unwrap_or(0);
+        self.konst(Const::Int(tag as i32), sp);
+        self.emit(Instr::Static(ctor, 3), sp);
+        Ok(())
+    }
+
     pub(crate) fn new_expr(&mut self, n: &NewExpr, sp: Span) -> Result<(), LowerError> {
         match n {
             NewExpr::Object { ty, args, init } => {
@@ -440,7 +460,7 @@ impl Lowerer<'_> {
             }
             NewExpr::Array(a) => {
                 let Some(items) = &a.init else {
-                    return Err(self.unsupported("an array without initializer", sp));
+                    return self.sized_array(a, sp);
                 };
                 if !a.sizes.is_empty() {
                     return Err(self.unsupported("an array with explicit size", sp));

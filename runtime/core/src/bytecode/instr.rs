@@ -41,16 +41,18 @@ pub enum TypeId {
     Exception,
     /// `IResponse` (`context.Response`, or a response `send-request` stored).
     Response,
+    /// `Jwt` (`AsJwt()`, or `validate-jwt`'s `output-token-variable-name`).
+    Jwt,
 }
 
 impl TypeId {
     /// Every type id, in tag order (the bundle writes the index).
-    pub const ALL: [TypeId; 30] = {
+    pub const ALL: [TypeId; 31] = {
         use TypeId::*;
         [
             Object, Bool, Char, SByte, Byte, Short, UShort, Int, UInt, Long, ULong, Float, Double,
             Decimal, String, DateTime, TimeSpan, Guid, JToken, JObject, JArray, JValue, JProperty,
-            ByteArray, Array, List, Dictionary, Enumerable, Exception, Response,
+            ByteArray, Array, List, Dictionary, Enumerable, Exception, Response, Jwt,
         ]
     };
 }
@@ -450,6 +452,7 @@ pub fn type_id(name: &str) -> Option<TypeId> {
         "byte[]" | "Byte[]" => ByteArray,
         "Exception" => Exception,
         "IResponse" => Response,
+        "Jwt" => Jwt,
         _ if short.ends_with("[]") => Array,
         _ if short.starts_with("List<") || short.starts_with("IList<") => List,
         _ if short.starts_with("Dictionary<") || short.starts_with("IDictionary<") => Dictionary,

@@ -472,7 +472,8 @@ impl Gateway {
                 let _ = entry.code.regex(i as u32, config.vm.regex_backtrack);
             }
         }
-        let keys = Arc::new(KeyCache::new(
+        let keys = Arc::new(KeyCache::for_program(
+            &program,
             policies::openid_urls(&program, &config.jwt),
             config.jwt.timing,
         ));

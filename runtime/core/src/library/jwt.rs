@@ -76,6 +76,25 @@ fn parse(vm: &mut Vm<'_>, token: &str) -> Result<Option<Value>, Fault> {
     jwt_value(&mut vm.heap, token)
 }
 
+/// The members of a `Jwt`, in the order [`jwt_value`] builds them.
+const FIELDS: [&str; 10] = [
+    "Algorithm",
+    "Type",
+    "Id",
+    "Issuer",
+    "Subject",
+    "Audiences",
+    "ExpirationTime",
+    "NotBefore",
+    "IssuedAt",
+    "Claims",
+];
+
+/// Whether an anonymous object with `names` is a `Jwt` (what `is Jwt` and `(Jwt)` test).
+pub(crate) fn is_jwt(names: &[std::sync::Arc<str>]) -> bool {
+    names.iter().map(|n| &**n).eq(FIELDS.iter().copied())
+}
+
 /// The token as a `Jwt` on `heap` (`validate-jwt`'s `output-token-variable-name` too), or
 /// `None` when it is not a well-formed compact JWS.
 pub(crate) fn jwt_value(heap: &mut Heap, token: &str) -> Result<Option<Value>, Fault> {
@@ -101,7 +120,7 @@ pub(crate) fn jwt_value(heap: &mut Heap, token: &str) -> Result<Option<Value>, F
         claims.insert(Key::of(&key), (key, arr));
     }
     let claims = heap.value(Obj::Dict(claims))?;
-    let fields = vec![
+    let fields = [
         ("Algorithm", opt(hs("alg"))),
         ("Type", opt(hs("typ"))),
         ("Id", opt(ps("jti"))),
@@ -113,10 +132,9 @@ pub(crate) fn jwt_value(heap: &mut Heap, token: &str) -> Result<Option<Value>, F
         ("IssuedAt", numeric_date(payload.get("iat"))),
         ("Claims", claims),
     ];
-    let names: std::sync::Arc<[std::sync::Arc<str>]> = fields
-        .iter()
-        .map(|(n, _)| std::sync::Arc::from(*n))
-        .collect();
+    debug_assert!(fields.iter().map(|(n, _)| *n).eq(FIELDS.iter().copied()));
+    let names: std::sync::Arc<[std::sync::Arc<str>]> =
+        FIELDS.iter().map(|n| std::sync::Arc::from(*n)).collect();
     let vals = fields.into_iter().map(|(_, v)| v).collect();
     heap.value(Obj::Anon(names, vals)).map(Some)
 }

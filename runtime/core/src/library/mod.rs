@@ -10,6 +10,7 @@
 //! of the same arity (it looks at the argument values).
 
 mod args;
+mod arrays;
 mod basic;
 mod certificates;
 mod collections;
@@ -20,7 +21,8 @@ mod forms;
 pub mod index;
 pub mod json;
 mod jwt;
-pub(crate) use jwt::jwt_value;
+pub use arrays::ARRAY_TYPE;
+pub(crate) use jwt::{is_jwt, jwt_value};
 mod linq;
 mod linq_more;
 mod numbers;
@@ -188,6 +190,7 @@ fn index() -> &'static Index {
             crypto_sym::MEMBERS,
             xml::MEMBERS,
             certificates::MEMBERS,
+            arrays::MEMBERS,
         ]
         .concat();
         let mut names: Vec<&'static str> = all

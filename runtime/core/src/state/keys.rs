@@ -8,6 +8,10 @@
 //! set. [`KeyCache::due`] hands each URL to one refresher at a time, so concurrent
 //! refreshes collapse into one. The in-process driver fills it with [`KeyCache::store`].
 
+use super::verifier::Verifier;
+use crate::program::{KeyMaterial, OpKind, SigningKey};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -25,13 +29,19 @@ const HMAC_ALGS: &[Algorithm] = &[Algorithm::HS256, Algorithm::HS384, Algorithm:
 const EC_ALGS: &[Algorithm] = &[Algorithm::ES256, Algorithm::ES384];
 
 /// One verification key and the algorithms it may verify: the algorithm comes from the key
-/// (and the JWK's `alg`), never from the token alone.
+/// (and the JWK's `alg`), never from the token alone. The key is parsed once, when it is
+/// made ([`Verifier`]); a clone shares it.
 #[derive(Clone)]
 pub struct VerifyKey {
     /// The key id (`kid` of a JWK, `id` of an `issuer-signing-keys/key`).
-    pub id: Option<String>,
+    pub id: Option<Arc<str>>,
+    inner: Arc<Prepared>,
+}
+
+/// The parts of a key its clones share.
+struct Prepared {
     algs: Vec<Algorithm>,
-    key: DecodingKey,
+    verifier: Verifier,
 }
 
 impl std::fmt::Debug for VerifyKey {
@@ -39,34 +49,44 @@ impl std::fmt::Debug for VerifyKey {
         // The key material is never printed.
         f.debug_struct("VerifyKey")
             .field("id", &self.id)
-            .field("algs", &self.algs)
+            .field("algs", &self.inner.algs)
             .finish_non_exhaustive()
     }
 }
 
 impl VerifyKey {
+    fn prepared(
+        id: Option<Arc<str>>,
+        algs: Vec<Algorithm>,
+        key: DecodingKey,
+    ) -> Result<VerifyKey, String> {
+        let verifier = Verifier::prepare(key)?;
+        Ok(VerifyKey {
+            id,
+            inner: Arc::new(Prepared { algs, verifier }),
+        })
+    }
+
     /// A symmetric key (HS256/384/512).
-    pub fn symmetric(id: Option<String>, secret: &[u8]) -> VerifyKey {
+    pub fn symmetric(id: Option<Arc<str>>, secret: &[u8]) -> VerifyKey {
         VerifyKey {
             id,
-            algs: HMAC_ALGS.to_vec(),
-            key: DecodingKey::from_secret(secret),
+            inner: Arc::new(Prepared {
+                algs: HMAC_ALGS.to_vec(),
+                verifier: Verifier::hmac(secret),
+            }),
         }
     }
 
     /// An RSA public key from its Base64url modulus and exponent.
-    pub fn rsa(id: Option<String>, n: &str, e: &str) -> Result<VerifyKey, String> {
+    pub fn rsa(id: Option<Arc<str>>, n: &str, e: &str) -> Result<VerifyKey, String> {
         let key = DecodingKey::from_rsa_components(n.trim(), e.trim())
             .map_err(|e| format!("not an RSA modulus and exponent: {e}"))?;
-        Ok(VerifyKey {
-            id,
-            algs: RSA_ALGS.to_vec(),
-            key,
-        })
+        VerifyKey::prepared(id, RSA_ALGS.to_vec(), key)
     }
 
     /// The public key of the first certificate of a PEM file (RSA or EC).
-    pub fn certificate(id: Option<String>, pem: &[u8]) -> Result<VerifyKey, String> {
+    pub fn certificate(id: Option<Arc<str>>, pem: &[u8]) -> Result<VerifyKey, String> {
         let text = String::from_utf8_lossy(pem);
         let begin = "-----BEGIN CERTIFICATE-----";
         let end = "-----END CERTIFICATE-----";
@@ -75,19 +95,19 @@ impl VerifyKey {
             .and_then(|b| text[b..].find(end).map(|e| &text[b..b + e + end.len()]))
             .ok_or("no certificate in the PEM file")?;
         if let Ok(key) = DecodingKey::from_rsa_pem(cert.as_bytes()) {
-            return Ok(VerifyKey {
-                id,
-                algs: RSA_ALGS.to_vec(),
-                key,
-            });
+            return VerifyKey::prepared(id, RSA_ALGS.to_vec(), key);
         }
         let key = DecodingKey::from_ec_pem(cert.as_bytes())
             .map_err(|_| "the certificate's key is neither RSA nor EC".to_string())?;
-        Ok(VerifyKey {
+        VerifyKey::prepared(id, EC_ALGS.to_vec(), key)
+    }
+
+    /// This key under another id (the same prepared key).
+    pub fn with_id(&self, id: Option<Arc<str>>) -> VerifyKey {
+        VerifyKey {
             id,
-            algs: EC_ALGS.to_vec(),
-            key,
-        })
+            inner: self.inner.clone(),
+        }
     }
 
     /// A JWK of a key set: `RSA`, `EC` (P-256, P-384) or `OKP` (Ed25519) public keys meant
@@ -131,23 +151,18 @@ impl VerifyKey {
             }
             None => algs,
         };
-        Some(VerifyKey {
-            id: s("kid").map(str::to_string),
-            algs,
-            key,
-        })
+        VerifyKey::prepared(s("kid").map(Arc::from), algs, key).ok()
     }
 
     /// Whether the key may verify `alg`.
     pub fn allows(&self, alg: Algorithm) -> bool {
-        self.algs.contains(&alg)
+        self.inner.algs.contains(&alg)
     }
 
     /// Whether `signature` (Base64url) signs `message` with `alg` under this key; `false`
     /// for an algorithm the key does not allow.
     pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &str) -> bool {
-        self.allows(alg)
-            && jsonwebtoken::crypto::verify(signature, message, &self.key, alg).unwrap_or(false)
+        self.allows(alg) && self.inner.verifier.verify(alg, message, signature)
     }
 }
 
@@ -234,6 +249,8 @@ impl Default for KeyCacheTiming {
 pub struct KeyCache {
     slots: RwLock<HashMap<Arc<str>, Slot>>,
     certificates: RwLock<HashMap<String, VerifyKey>>,
+    /// The program's inline `issuer-signing-keys`, prepared at load, by their material.
+    inline: HashMap<InlineId, VerifyKey>,
     timing: KeyCacheTiming,
     waker: Mutex<Option<Arc<dyn Fn() + Send + Sync>>>,
 }
@@ -257,9 +274,43 @@ impl KeyCache {
         KeyCache {
             slots: RwLock::new(slots),
             certificates: RwLock::new(HashMap::new()),
+            inline: HashMap::new(),
             timing,
             waker: Mutex::new(None),
         }
+    }
+
+    /// [`KeyCache::new`] with the inline keys (`issuer-signing-keys`) of `program`'s
+    /// `validate-jwt` policies prepared now, so requests never parse a key. A key that
+    /// cannot be read is left out: it verifies nothing.
+    pub fn for_program(
+        program: &crate::program::Program,
+        urls: impl IntoIterator<Item = String>,
+        timing: KeyCacheTiming,
+    ) -> KeyCache {
+        let mut cache = KeyCache::new(urls, timing);
+        for k in signing_keys(program) {
+            let key = match k.material {
+                KeyMaterial::Secret(s) => STANDARD
+                    .decode(program.str(s).trim())
+                    .ok()
+                    .map(|b| VerifyKey::symmetric(None, &b)),
+                KeyMaterial::Rsa { n, e } => {
+                    VerifyKey::rsa(None, program.str(n), program.str(e)).ok()
+                }
+                KeyMaterial::Certificate(_) => None,
+            };
+            if let Some(key) = key {
+                cache.inline.insert(InlineId::of(&k.material), key);
+            }
+        }
+        cache
+    }
+
+    /// The prepared inline key of `material` (`None`: a certificate, or a key that cannot
+    /// be read).
+    pub fn inline(&self, material: &KeyMaterial) -> Option<&VerifyKey> {
+        self.inline.get(&InlineId::of(material))
     }
 
     /// The OpenID configuration URLs the cache holds, sorted.
@@ -383,10 +434,23 @@ pub fn certificate_name(id: &str) -> &str {
     id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
 }
 
-/// The certificate names `validate-jwt` keys of `program` refer to (`certificate-id`).
-pub fn certificate_ids(program: &crate::program::Program) -> Vec<String> {
-    use crate::program::{KeyMaterial, OpKind};
-    let mut out: Vec<String> = program
+/// An inline key's identity: its material's strings in the program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct InlineId(u8, u32, u32);
+
+impl InlineId {
+    fn of(m: &KeyMaterial) -> InlineId {
+        match *m {
+            KeyMaterial::Secret(s) => InlineId(0, s, 0),
+            KeyMaterial::Rsa { n, e } => InlineId(1, n, e),
+            KeyMaterial::Certificate(c) => InlineId(2, c, 0),
+        }
+    }
+}
+
+/// Every `issuer-signing-keys/key` of `program`'s `validate-jwt` policies.
+fn signing_keys(program: &crate::program::Program) -> impl Iterator<Item = &SigningKey> {
+    program
         .blocks
         .iter()
         .flat_map(|b| &b.ops)
@@ -395,6 +459,11 @@ pub fn certificate_ids(program: &crate::program::Program) -> Vec<String> {
             _ => None,
         })
         .flatten()
+}
+
+/// The certificate names `validate-jwt` keys of `program` refer to (`certificate-id`).
+pub fn certificate_ids(program: &crate::program::Program) -> Vec<String> {
+    let mut out: Vec<String> = signing_keys(program)
         .filter_map(|k| match k.material {
             KeyMaterial::Certificate(c) => Some(certificate_name(program.str(c)).to_string()),
             _ => None,

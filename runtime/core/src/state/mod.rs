@@ -13,6 +13,7 @@ mod rates;
 mod responses;
 mod table;
 mod values;
+mod verifier;
 
 pub use cache::{CacheLimits, CacheStore, LocalCache};
 pub use concurrency::{Concurrency, Held};

@@ -48,6 +48,7 @@ pub fn target_name(t: TypeId) -> &'static str {
         Enumerable => "System.Collections.IEnumerable",
         Exception => "System.Exception",
         Response => "IResponse",
+        Jwt => "Jwt",
     }
 }
 
@@ -186,7 +187,8 @@ pub fn cast(vm: &mut Vm<'_>, v: &Value, t: TypeId, chk: bool) -> Result<Value, F
             | TypeId::Dictionary
             | TypeId::Enumerable
             | TypeId::Exception
-            | TypeId::Response => Ok(Value::Null),
+            | TypeId::Response
+            | TypeId::Jwt => Ok(Value::Null),
             _ => Err(Fault::null()),
         };
     }
@@ -262,19 +264,24 @@ pub fn is_type(heap: &Heap, v: &Value, t: TypeId) -> bool {
         | (Value::TimeSpan(_), T::TimeSpan)
         | (Value::Guid(_), T::Guid) => true,
         (Value::Host(HostObj::Message(Msg::Response | Msg::Stored(_))), T::Response) => true,
-        (Value::Ref(r), t) => matches!(
-            (heap.get(*r), t),
-            (Obj::JObject(_), T::JObject | T::JToken | T::Enumerable)
-                | (Obj::JArray(_), T::JArray | T::JToken | T::Enumerable)
-                | (Obj::JValue(_), T::JValue | T::JToken)
-                | (Obj::JProperty(..), T::JProperty | T::JToken)
-                | (Obj::Bytes(_), T::ByteArray | T::Array | T::Enumerable)
-                | (Obj::Array(..), T::Array | T::Enumerable)
-                | (Obj::List(..), T::List | T::Enumerable)
-                | (Obj::Dict(_), T::Dictionary | T::Enumerable)
-                | (Obj::Set(_), T::Enumerable)
-                | (Obj::Exception(..), T::Exception)
-        ),
+        (Value::Ref(r), t) => {
+            matches!(
+                (heap.get(*r), t),
+                (Obj::JObject(_), T::JObject | T::JToken | T::Enumerable)
+                    | (Obj::JArray(_), T::JArray | T::JToken | T::Enumerable)
+                    | (Obj::JValue(_), T::JValue | T::JToken)
+                    | (Obj::JProperty(..), T::JProperty | T::JToken)
+                    | (Obj::Bytes(_), T::ByteArray | T::Array | T::Enumerable)
+                    | (Obj::Array(..), T::Array | T::Enumerable)
+                    | (Obj::List(..), T::List | T::Enumerable)
+                    | (Obj::Dict(_), T::Dictionary | T::Enumerable)
+                    | (Obj::Set(_), T::Enumerable)
+                    | (Obj::Exception(..), T::Exception)
+            ) || matches!(
+                (heap.get(*r), t),
+                (Obj::Anon(names, _), T::Jwt) if crate::library::is_jwt(names)
+            )
+        }
         _ => false,
     }
 }

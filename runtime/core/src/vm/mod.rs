@@ -15,7 +15,7 @@ mod ops;
 #[cfg(test)]
 mod tests;
 
-pub use convert::{cast, is_type, new_collection};
+pub use convert::{cast, is_type, new_collection, target_name};
 pub use display::{format, to_dotnet_string, type_name};
 pub use fault::{Fault, FaultKind};
 pub use heap::{Enc, Heap, Key, Obj};

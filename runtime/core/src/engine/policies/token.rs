@@ -153,7 +153,7 @@ pub(crate) fn verify(
     let mut candidates = keys
         .iter()
         .filter(|k| match (&k.id, &t.kid) {
-            (Some(id), Some(kid)) => id == kid,
+            (Some(id), Some(kid)) => **id == **kid,
             (Some(_), None) | (None, _) => true,
         })
         .peekable();

@@ -13,8 +13,6 @@ use crate::program::{Arg, JwtRules, KeyMaterial, Op, Program, TokenSource, Valid
 use crate::state::{KeySet, VerifyKey};
 use crate::value::Value;
 use crate::vm::Fault;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use http::StatusCode;
 use std::sync::Arc;
 
@@ -140,27 +138,20 @@ fn ask_refresh(x: &Exchange, program: &Program, urls: &[crate::program::StrId]) 
     }
 }
 
-/// The `issuer-signing-keys` (a key that cannot be read, or a certificate the operator did
-/// not provide, is left out: it verifies nothing).
+/// The `issuer-signing-keys`, prepared at load (a key that cannot be read, or a
+/// certificate the operator did not provide, is left out: it verifies nothing).
 fn inline_keys(x: &Exchange, program: &Program, v: &ValidateJwt) -> Vec<VerifyKey> {
+    let keys = &x.ctx.sh.keys;
     v.keys
         .iter()
         .filter_map(|k| {
-            let id = k.id.map(|i| program.str(i).to_string());
+            let id = k.id.and_then(|i| program.strings.get(i as usize).cloned());
             match k.material {
-                KeyMaterial::Secret(s) => {
-                    let bytes = STANDARD.decode(program.str(s).trim()).ok()?;
-                    Some(VerifyKey::symmetric(id, &bytes))
-                }
-                KeyMaterial::Rsa { n, e } => {
-                    VerifyKey::rsa(id, program.str(n), program.str(e)).ok()
-                }
                 KeyMaterial::Certificate(c) => {
                     let name = crate::state::certificate_name(program.str(c));
-                    let mut key = x.ctx.sh.keys.certificate(name)?;
-                    key.id = id;
-                    Some(key)
+                    Some(keys.certificate(name)?.with_id(id))
                 }
+                ref m => Some(keys.inline(m)?.with_id(id)),
             }
         })
         .collect()

@@ -237,6 +237,52 @@ fn an_es256_token_verified_with_an_openid_key_passes() {
 }
 
 #[test]
+fn every_algorithm_of_a_keys_family_verifies_with_the_prepared_key() {
+    for alg in [
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+    ] {
+        let t = sign(
+            &json!({"alg": format!("{alg:?}"), "kid": "rsa-1"}),
+            &claims(),
+            &rsa(),
+            alg,
+        );
+        passes(&go(policy, &t));
+        passes(&openid_go(&t, &jwks()));
+    }
+    for alg in [Algorithm::HS384, Algorithm::HS512] {
+        let t = sign(
+            &json!({"alg": format!("{alg:?}")}),
+            &claims(),
+            &secret(),
+            alg,
+        );
+        passes(&go(policy, &t));
+    }
+    let p384 = json!({"keys": [{"kty": "EC", "crv": "P-384", "kid": "ec-1", "x": public("ec384_x"), "y": public("ec384_y")}]});
+    let key = EncodingKey::from_ec_pem(EC384.as_bytes()).unwrap();
+    let t = sign(
+        &json!({"alg": "ES384", "kid": "ec-1"}),
+        &claims(),
+        &key,
+        Algorithm::ES384,
+    );
+    passes(&openid_go(&t, &p384));
+    // A signature of another family's algorithm under the same key fails.
+    let t = sign(
+        &json!({"alg": "RS256", "kid": "ec-1"}),
+        &claims(),
+        &rsa(),
+        Algorithm::RS256,
+    );
+    refused(&openid_go(&t, &p384), "TokenSignatureInvalid");
+}
+
+#[test]
 fn the_openid_issuer_is_required_when_no_issuers_are_listed() {
     let mut c = claims();
     c["iss"] = json!("https://other.example");
