@@ -192,6 +192,7 @@ codes! {
     BASE_URL_OVERRIDES_BACKEND_ID = error("base-url-overrides-backend-id", "`base-url` overrides a `backend-id` inherited through `<base/>`", "<inbound><base /><set-backend-service base-url=\"https://a\" /></inbound>", "Use another `backend-id` (APIM allows only that after a parent's `backend-id`)."),
     UNUSED_BACKEND = warning("unused-backend", "a declared backend is never used", "backends/legacy/backendInformation.json, referenced nowhere", "Remove it, or reference it."),
     SELF_REFERENCING_BACKEND = warning("self-referencing-backend", "a backend URL points at the gateway itself", "a backend `url` on the gateway's own host", "Point the backend at the real service; calls would loop through the gateway."),
+    SCORE_THRESHOLD_LOOKS_LIKE_SIMILARITY = warning("score-threshold-looks-like-similarity", "a semantic-cache `score-threshold` of 0.5 or more: APIM reads it as a distance (lower is stricter), so this matches almost any prompt", "<llm-semantic-cache-lookup score-threshold=\"0.95\" embeddings-backend-id=\"embeddings\" embeddings-backend-auth=\"system-assigned\" />", "Use a small distance such as 0.05 (1 minus the similarity you meant)."),
     NESTED_FRAGMENT = error("nested-fragment", "a fragment includes another fragment", "<fragment><include-fragment fragment-id=\"x\" /></fragment>", "Inline the other fragment's policies."),
 }
 

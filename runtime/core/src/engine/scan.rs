@@ -175,6 +175,7 @@ fn block_needs(
             });
         }
         copies |= super::tokens::reads_request(&op.kind);
+        copies |= super::policies::reads_prompt(&op.kind);
         op.kind.codes(&mut code);
         op.kind.blocks(&mut |b| blocks.push(b));
     }
@@ -187,7 +188,13 @@ fn block_needs(
 /// Whether an operation rewrites (or stores: `cache-store`) its section's message body,
 /// and so needs it buffered.
 fn rewrites_message_body(kind: &OpKind) -> bool {
-    matches!(kind, OpKind::FindAndReplace(_) | OpKind::CacheStore(_))
+    matches!(
+        kind,
+        OpKind::FindAndReplace(_)
+            | OpKind::CacheStore(_)
+            | OpKind::LlmSemanticCacheStore(_)
+            | OpKind::AzureOpenAiSemanticCacheStore(_)
+    )
 }
 
 /// Whether some operation reachable from `block` rewrites its section's message body.

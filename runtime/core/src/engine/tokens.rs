@@ -51,6 +51,10 @@ pub(crate) struct Pending {
     pub metrics: Vec<Metric>,
     /// The request as the token policies read it (once).
     pub info: Option<RequestInfo>,
+    /// A content-safety or embeddings call in flight.
+    pub ai: Option<super::policies::AiCall>,
+    /// What the semantic-cache lookup found, for the store policy.
+    pub semantic: Option<super::policies::Semantic>,
 }
 
 impl Pending {

@@ -36,6 +36,7 @@ pub use ops::{AuthenticationCertificate, CertIdentity, ValidateClientCertificate
 pub use ops::{CacheLookup, CacheStore, LimitConcurrency, QuotaByKey};
 pub use ops::{CacheLookupValue, CacheRemoveValue, CacheStoreValue, CachingType};
 pub use ops::{CallsReport, Limit, RateLimit, Target};
+pub use ops::{ContentSafety, HarmCategory, OutputType, SemanticCacheLookup, SemanticCacheStore};
 pub use ops::{
     DefaultDimension, Dimension, DimensionValue, EmitMetric, QuotaPeriod, TokenLimit, TokenMetric,
 };
