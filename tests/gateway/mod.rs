@@ -2,6 +2,7 @@
 
 mod access;
 mod ai;
+mod ai_services;
 mod backend_misbehaviour;
 mod caching;
 mod client_cert;
