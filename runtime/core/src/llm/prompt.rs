@@ -11,6 +11,8 @@ pub struct Prompt {
     pub text: String,
     /// The messages read (a completions `prompt` counts one per string).
     pub messages: usize,
+    /// `"stream": true`: the answer comes as server-sent events.
+    pub stream: bool,
 }
 
 /// The prompt of `body` (a chat-completions `messages` array, or a completions `prompt`);
@@ -18,7 +20,10 @@ pub struct Prompt {
 /// left out when `ignore_system`.
 pub fn prompt_text(body: &[u8], ignore_system: bool) -> Option<Prompt> {
     let v: Value = serde_json::from_slice(body).ok()?;
-    let mut p = Prompt::default();
+    let mut p = Prompt {
+        stream: v.get("stream").and_then(Value::as_bool) == Some(true),
+        ..Prompt::default()
+    };
     if let Some(messages) = v.get("messages").and_then(Value::as_array) {
         for m in messages {
             let role = m.get("role").and_then(Value::as_str).unwrap_or("");

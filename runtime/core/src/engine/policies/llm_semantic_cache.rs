@@ -2,9 +2,10 @@
 //! embedding is fetched from the embeddings backend (OpenAI's embeddings API, with the
 //! gateway's managed identity as `embeddings-backend-auth="system-assigned"` says); a
 //! cached answer to a prompt within `score-threshold` (a cosine distance) in the same
-//! partition (API, operation, `vary-by` values) is returned, and outbound continues after
-//! the store policy. On a miss, the store policy keeps a `200` answer for `duration`.
-//! A prompt that cannot be embedded (the backend or identity failing) is a miss.
+//! partition (API, operation, `vary-by` values, streamed or not) is returned, and outbound
+//! continues after the store policy. On a miss, the store policy keeps a `200` answer for
+//! `duration` seconds. A prompt that cannot be embedded (the backend or identity failing)
+//! is a miss.
 
 use super::super::exchange::{Body, Exchange, Reply, Stage};
 use super::super::headers::Headers;
@@ -91,6 +92,10 @@ pub(super) fn lookup(
             .is_some_and(|n| prompt.messages > n as usize)
     {
         return Next::Go;
+    }
+    // A streamed answer is not a JSON one: they are cached apart.
+    if prompt.stream {
+        partition.push_str("\u{1f}stream");
     }
     let input = json!({ "input": prompt.text }).to_string();
     let request = ai_call::post_json(x, backend, "", input);
