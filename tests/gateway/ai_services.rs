@@ -370,3 +370,62 @@ async fn the_ai_sample_runs_against_the_fake_model() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{blocked}");
     }
 }
+
+/// The sample's pool: the primary deployment answers 429 with `Retry-After: 30`; its
+/// breaker (count 1, `acceptRetryAfter`) opens and the traffic moves to the secondary.
+#[tokio::test]
+async fn a_429_with_retry_after_moves_traffic_to_the_other_deployment() {
+    use gatehouse_server::{fake_model, shutdown::Shutdown};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let model = l.local_addr().expect("addr");
+    tokio::spawn(fake_model::serve(l, Shutdown::new()));
+    let throttled = Arc::new(AtomicUsize::new(0));
+    let t = throttled.clone();
+    let primary = backend(move |_| {
+        let t = t.clone();
+        async move {
+            t.fetch_add(1, Ordering::SeqCst);
+            let mut r = json_reply(429, r#"{"error":{"code":"429"}}"#.into());
+            r.headers_mut()
+                .insert("retry-after", http::HeaderValue::from_static("30"));
+            r
+        }
+    })
+    .await;
+    let dir = TempDir::new("ai-failover");
+    let sample = crate::support::root().join("policies/ai");
+    copy_tree(&sample, &dir, "", "127.0.0.1:8082", &model.to_string());
+    let info =
+        std::fs::read_to_string(sample.join("backends/model-primary/backendInformation.json"))
+            .expect("primary");
+    dir.write(
+        "backends/model-primary/backendInformation.json",
+        &info.replace("127.0.0.1:8082", &primary.to_string()),
+    );
+    let report = build_project(&dir.0, &CheckOptions::default());
+    let Some(program) = report.program else {
+        panic!(
+            "does not build:\n{}",
+            render_human(&report.diagnostics, Style::Plain)
+        );
+    };
+    let gateway = Gateway::new(Arc::new(program), EngineConfig::default());
+    let loaded = Loaded::new(gateway, &ClientSettings::default()).expect("load");
+    let gw = start_loaded_on(loaded, ServerConfig::default(), "127.0.0.1:0").await;
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let body = json!({"messages": [{"role": "user", "content": format!("question {i}")}]});
+        let req = Request::post("/openai/deployments/gpt-4o/chat/completions")
+            .header("content-type", "application/json")
+            .header("ocp-apim-subscription-key", "alice-ai-sample-key")
+            .body(Full::new(Bytes::from(body.to_string())))
+            .expect("request");
+        statuses.push(send(gw.addr, req).await.0.as_u16());
+    }
+    // The primary is asked once; its 429 opens its breaker for Retry-After's 30 s and the
+    // secondary answers every later call.
+    assert_eq!(throttled.load(Ordering::SeqCst), 1, "{statuses:?}");
+    assert_eq!(&statuses[1..], [200, 200, 200], "{statuses:?}");
+}

@@ -54,6 +54,9 @@ impl Walker<'_, '_, '_> {
             | "llm-content-safety"
             | "llm-semantic-cache-lookup"
             | "azure-openai-semantic-cache-lookup" => self.backend_id(e),
+            _ => {}
+        }
+        match &*e.name.text {
             "include-fragment" => self.fragment(e),
             _ => {}
         }

@@ -1,8 +1,8 @@
-//! `llm-semantic-cache-lookup` / `-store` and the `azure-openai-` twins. A literal
-//! `score-threshold` of 0.5 or more is warned about: APIM reads it as a distance.
+//! `llm-semantic-cache-lookup` / `-store` and the `azure-openai-` twins (the checks warn
+//! about a `score-threshold` that looks like a similarity: `check/references.rs`).
 
 use super::{children, Lowering, Reported};
-use crate::diagnostic::{codes, Diagnostic};
+use crate::diagnostic::codes;
 use crate::program::{Builder, ScopeEnv, Site};
 use gatehouse_grammar::syntax::Element;
 use gatehouse_runtime::program::{Arg, OpKind, SemanticCacheLookup, SemanticCacheStore};
@@ -44,9 +44,6 @@ pub(super) const AZURE_OPENAI_STORE: Lowering = Lowering {
     lower: |b, env, site, e| store(b, env, site, e).map(OpKind::AzureOpenAiSemanticCacheStore),
 };
 
-/// A threshold this large reads as a similarity, not APIM's distance.
-const SIMILARITY_LIKE: f64 = 0.5;
-
 fn lookup(
     b: &mut Builder<'_>,
     env: &ScopeEnv<'_>,
@@ -74,9 +71,6 @@ fn lookup(
                     "here",
                 );
                 return Err(Reported);
-            }
-            if t >= SIMILARITY_LIKE {
-                warn_similarity(b, site, e, t);
             }
         }
     }
@@ -110,29 +104,6 @@ fn lookup(
         max_message_count,
         vary_by,
     })
-}
-
-fn warn_similarity(b: &mut Builder<'_>, site: &Site<'_>, e: &Element, t: f64) {
-    let message = format!(
-        "`score-threshold=\"{t}\"` of `{}` looks like a similarity; APIM reads it as a distance (lower is stricter), so almost any prompt would match",
-        e.name.text
-    );
-    let span = e
-        .attribute("score-threshold")
-        .map_or(e.start_tag, |a| a.span);
-    b.diagnostics.push(
-        Diagnostic::warning(
-            site.file,
-            codes::SCORE_THRESHOLD_LOOKS_LIKE_SIMILARITY,
-            message,
-            span,
-            "a distance here",
-        )
-        .with_help(format!(
-            "use a small distance such as {:.2}",
-            (1.0 - t).max(0.01)
-        )),
-    );
 }
 
 fn store(
