@@ -56,9 +56,8 @@ impl Walker<'_, '_, '_> {
             | "azure-openai-semantic-cache-lookup" => self.backend_id(e),
             _ => {}
         }
-        match &*e.name.text {
-            "include-fragment" => self.fragment(e),
-            _ => {}
+        if &*e.name.text == "include-fragment" {
+            self.fragment(e);
         }
         let liquid = &*e.name.text == "set-body"
             && e.attribute("template")

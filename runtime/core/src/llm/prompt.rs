@@ -81,14 +81,14 @@ mod tests {
     #[test]
     fn reads_chat_and_completion_prompts() {
         let chat = br#"{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"Hi"},{"type":"image_url"}]},{"role":"user","content":"there"}]}"#;
-        let all = prompt_text(chat, false).unwrap();
+        let all = prompt_text(chat, false).expect("present");
         assert_eq!(
             (all.text.as_str(), all.messages),
             ("Be brief.\nHi\nthere", 3)
         );
-        let users = prompt_text(chat, true).unwrap();
+        let users = prompt_text(chat, true).expect("present");
         assert_eq!((users.text.as_str(), users.messages), ("Hi\nthere", 2));
-        let completion = prompt_text(br#"{"prompt":["a","b"]}"#, false).unwrap();
+        let completion = prompt_text(br#"{"prompt":["a","b"]}"#, false).expect("present");
         assert_eq!((completion.text.as_str(), completion.messages), ("a\nb", 2));
         assert_eq!(prompt_text(b"not json", false), None);
         assert_eq!(prompt_text(br#"{"input":"x"}"#, false), None);

@@ -174,7 +174,7 @@ mod tests {
             8,
         );
         let near_east = [0.99, 0.05];
-        let (d, r) = nearest(&cache, "p", &near_east, 0.01, now).unwrap();
+        let (d, r) = nearest(&cache, "p", &near_east, 0.01, now).expect("present");
         assert_eq!(r, Bytes::from("east"));
         assert!(d < 0.01, "{d}");
         // Stricter than the distance: a miss. Another partition: a miss.

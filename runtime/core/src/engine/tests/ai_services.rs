@@ -272,7 +272,6 @@ fn semantic_cache_hits_within_the_threshold_and_misses_beyond_it() {
             let later = call(&gw, near, &mut mock);
             assert_eq!(body(&later), r#"{"answer":2}"#, "expired");
         }
-        drop(mock);
         // System messages are left out of the embedded prompt.
         assert_eq!(w.inputs[0], "Tell me a joke");
     }
@@ -298,7 +297,6 @@ fn semantic_cache_skips_long_dialogs_and_a_missing_token_is_a_miss() {
         assert_eq!(body(&o), format!(r#"{{"answer":{n}}}"#));
         assert!(o.tokens.is_empty());
     }
-    drop(mock);
     // Without a token the lookup is a miss and nothing is stored.
     let mut none = |_: &TokenRequest| {
         Err(TokenFailure {
@@ -317,6 +315,5 @@ fn semantic_cache_skips_long_dialogs_and_a_missing_token_is_a_miss() {
         o.effects,
         ["request-body", "token", "forward", "response-body"]
     );
-    drop(plain);
     assert_eq!(calls, 1);
 }
