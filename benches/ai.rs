@@ -1,6 +1,9 @@
 //! The AI-gateway policies' cost: `llm-token-limit` estimating the prompt of a 2 KiB chat
 //! request (`policies/bench/ai`) against the pass-through pipeline
-//! (`policies/bench/passthrough`), measured in the same run; report the ratio.
+//! (`policies/bench/passthrough`), measured in the same run; report the ratio. And the
+//! streaming pass-through's added cost per server-sent event: what the stream tap does
+//! with each event (`SseUsage::feed`, plus the completion estimate at the end of a
+//! 100-event stream), against the same pass-through pipeline.
 
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
@@ -77,5 +80,37 @@ fn token_limit(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, token_limit);
+/// One chat-completion chunk as a model streams it (about 180 bytes).
+fn event(i: usize) -> Vec<u8> {
+    format!(
+        "data: {{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\" word{i}\"}}}}]}}\n\n"
+    )
+    .into_bytes()
+}
+
+fn stream_events(c: &mut Criterion) {
+    let limits = gatehouse_runtime::llm::LlmLimits::default();
+    let events: Vec<Vec<u8>> = (0..100).map(event).collect();
+    // Per event: the tap reads the event (no usage chunk: its text is kept for the estimate).
+    c.bench_function("ai/stream-event", |b| {
+        let mut sse = gatehouse_runtime::llm::SseUsage::new(Some("gpt-4o".into()), &limits);
+        let mut i = 0;
+        b.iter(|| {
+            sse.feed(&events[i % events.len()]);
+            i += 1;
+        })
+    });
+    // A whole 100-event stream without a usage chunk, estimated at its end.
+    c.bench_function("ai/stream-100-events-estimated", |b| {
+        b.iter(|| {
+            let mut sse = gatehouse_runtime::llm::SseUsage::new(Some("gpt-4o".into()), &limits);
+            for e in &events {
+                sse.feed(e);
+            }
+            sse.estimated_completion()
+        })
+    });
+}
+
+criterion_group!(benches, token_limit, stream_events);
 criterion_main!(benches);

@@ -2,6 +2,7 @@
 
 mod access;
 mod ai;
+mod ai_services;
 mod api_types;
 mod backend_misbehaviour;
 mod caching;

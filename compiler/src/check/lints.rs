@@ -41,6 +41,9 @@ impl<'c> Visitor<'_, Context<'c>> for Lints {
         if &*e.name.text == "xsl-transform" {
             xsl_parameter_names(cx, e);
         }
+        if e.name.text.ends_with("semantic-cache-lookup") {
+            score_threshold(cx, e);
+        }
         if &*e.name.text == "retry" && !contains_request(e, 0) {
             cx.report(
                 Diagnostic::warning(
@@ -84,6 +87,39 @@ fn xsl_parameter_names(cx: &mut Context<'_>, e: &Element) {
         );
         cx.report(d.with_help("rename the attribute to `name`"));
     }
+}
+
+/// A semantic-cache `score-threshold` of 0.5 or more reads as a similarity; APIM reads it
+/// as a distance (lower is stricter).
+fn score_threshold(cx: &mut Context<'_>, e: &Element) {
+    let Some(attr) = e.attribute("score-threshold") else {
+        return;
+    };
+    let Some(t) = attr
+        .value
+        .as_literal()
+        .and_then(|t| t.trim().parse::<f64>().ok())
+    else {
+        return;
+    };
+    if !(0.5..=1.0).contains(&t) {
+        return;
+    }
+    let message = format!(
+        "`score-threshold=\"{t}\"` of `{}` looks like a similarity; APIM reads it as a distance (lower is stricter), so almost any prompt would match",
+        e.name.text
+    );
+    let help = format!("use a small distance such as {:.2}", (1.0 - t).max(0.01));
+    cx.report(
+        Diagnostic::warning(
+            cx.file,
+            codes::SCORE_THRESHOLD_LOOKS_LIKE_SIMILARITY,
+            message,
+            attr.value.span,
+            "a distance here",
+        )
+        .with_help(help),
+    );
 }
 
 fn missing_base(cx: &mut Context<'_>, section: &Element) {

@@ -50,9 +50,14 @@ struct Walker<'a, 'b, 'p> {
 impl Walker<'_, '_, '_> {
     fn element(&mut self, e: &Element) {
         match &*e.name.text {
-            "set-backend-service" => self.backend_id(e),
-            "include-fragment" => self.fragment(e),
+            "set-backend-service"
+            | "llm-content-safety"
+            | "llm-semantic-cache-lookup"
+            | "azure-openai-semantic-cache-lookup" => self.backend_id(e),
             _ => {}
+        }
+        if &*e.name.text == "include-fragment" {
+            self.fragment(e);
         }
         for a in &e.attributes {
             self.value(&a.value);
@@ -114,7 +119,14 @@ impl Walker<'_, '_, '_> {
     }
 
     fn backend_id(&mut self, e: &Element) {
-        let Some(attr) = e.attribute("backend-id") else {
+        for name in ["backend-id", "embeddings-backend-id"] {
+            self.backend_attr(e, name);
+        }
+    }
+
+    /// Attribute `name` of `e` names a declared backend.
+    fn backend_attr(&mut self, e: &Element, name: &str) {
+        let Some(attr) = e.attribute(name) else {
             return;
         };
         let Some(backends) = &self.cx.declared.backends else {

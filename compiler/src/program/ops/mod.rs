@@ -21,7 +21,9 @@ mod find_and_replace;
 mod forward_request;
 mod ip_filter;
 mod limit_concurrency;
+mod llm_content_safety;
 mod llm_emit_token_metric;
+mod llm_semantic_cache;
 mod llm_token_limit;
 mod mock_response;
 mod quota;
@@ -116,6 +118,11 @@ pub const LOWERINGS: &[Lowering] = &[
     validate_status_code::LOWERING,
     validate_graphql_request::LOWERING,
     xsl_transform::LOWERING,
+    llm_content_safety::LOWERING,
+    llm_semantic_cache::LLM_LOOKUP,
+    llm_semantic_cache::AZURE_OPENAI_LOOKUP,
+    llm_semantic_cache::LLM_STORE,
+    llm_semantic_cache::AZURE_OPENAI_STORE,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

@@ -25,11 +25,23 @@ fn backend_id(
     site: &Site<'_>,
     e: &Element,
 ) -> Result<Option<Arg>, Reported> {
-    let Some(a) = e.attribute("backend-id") else {
+    backend_arg(b, env, site, e, "backend-id")
+}
+
+/// Attribute `attr` naming a backend: a literal names the scope's backend as the
+/// program's table names it; an undeclared one is reported by the reference checks.
+pub(super) fn backend_arg(
+    b: &mut Builder<'_>,
+    env: &ScopeEnv<'_>,
+    site: &Site<'_>,
+    e: &Element,
+    attr: &str,
+) -> Result<Option<Arg>, Reported> {
+    let Some(a) = e.attribute(attr) else {
         return Ok(None);
     };
     if a.value.expression().is_some() {
-        return b.attr(env, site, e, "backend-id");
+        return b.attr(env, site, e, attr);
     }
     let written = b.text_of(env, &a.value);
     match env.backends.get(&written) {

@@ -175,6 +175,7 @@ fn block_needs(
             });
         }
         copies |= super::tokens::reads_request(&op.kind);
+        copies |= super::policies::reads_prompt(&op.kind);
         op.kind.codes(&mut code);
         op.kind.blocks(&mut |b| blocks.push(b));
     }
@@ -195,6 +196,8 @@ fn rewrites_message_body(kind: &OpKind) -> bool {
             | OpKind::ValidateContent(_)
             | OpKind::ValidateGraphqlRequest(_)
             | OpKind::XslTransform(_)
+            | OpKind::LlmSemanticCacheStore(_)
+            | OpKind::AzureOpenAiSemanticCacheStore(_)
     ) || matches!(kind, OpKind::SetBody(s) if s.liquid.is_some())
 }
 

@@ -54,7 +54,15 @@ impl Exchange {
                     ),
                 }
             }
+            (Stage::Sending, Resume::Sent(r)) if super::policies::ai_waiting(self) => {
+                let next = super::policies::ai_sent(self, r);
+                self.after(next)
+            }
             (Stage::Sending, Resume::Sent(r)) => self.sent_answer(r),
+            (Stage::Token, Resume::Token(r)) if super::policies::ai_waiting(self) => {
+                let next = super::policies::ai_token(self, r);
+                self.after(next)
+            }
             (Stage::Token, Resume::Token(r)) => match super::policies::identified(self, r) {
                 Identified::Go => self.drive(),
                 Identified::Send(req) => Step::Send(req),
@@ -115,6 +123,25 @@ impl Exchange {
                 self.ctx.resp.reason = Some("OK".into());
                 self.finish()
             }
+        }
+    }
+
+    /// Goes on after a policy's effect was answered, as the interpreter would.
+    fn after(&mut self, next: super::run::Next) -> Step {
+        use super::run::Next;
+        match next {
+            Next::Effect(step) => step,
+            Next::Stop => self.finish(),
+            Next::Error(e) => self.policy_failed(e),
+            Next::Fail(e) => {
+                if self.section == 3 {
+                    self.ctx.last_error = Some(e);
+                    return self.finish();
+                }
+                self.on_error(e, false);
+                self.drive()
+            }
+            Next::Go | Next::Enter(_) => self.drive(),
         }
     }
 

@@ -51,6 +51,10 @@ pub(crate) struct Pending {
     pub metrics: Vec<Metric>,
     /// The request as the token policies read it (once).
     pub info: Option<RequestInfo>,
+    /// A content-safety or embeddings call in flight.
+    pub ai: Option<super::policies::AiCall>,
+    /// What the semantic-cache lookup found, for the store policy.
+    pub semantic: Option<super::policies::Semantic>,
 }
 
 impl Pending {
@@ -150,6 +154,9 @@ pub(crate) fn on_finish(x: &mut Exchange, streamed: bool) {
 /// The pending accounting with its default dimensions filled in (taken from `x`).
 fn resolved(x: &mut Exchange) -> Pending {
     let mut p = std::mem::take(&mut x.llm);
+    // The semantic cache's and the service calls' state stay with the exchange.
+    x.llm.semantic = p.semantic.take();
+    x.llm.ai = p.ai.take();
     for m in &mut p.metrics {
         for (_, v) in &mut m.dimensions {
             if let Err(d) = v {

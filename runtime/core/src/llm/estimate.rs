@@ -15,6 +15,12 @@ pub struct LlmLimits {
     /// Longest line of an event stream kept while looking for the usage chunk; a longer
     /// line is skipped (its text is estimated at four bytes a token).
     pub max_event_bytes: usize,
+    /// Longest a call to a Content Safety or embeddings backend may take, seconds.
+    pub service_timeout_secs: u64,
+    /// Most prompts kept per semantic-cache partition (the oldest is replaced).
+    pub semantic_entries: usize,
+    /// Most dimensions of an embedding kept; a longer one is not cached.
+    pub max_embedding_dims: usize,
 }
 
 impl Default for LlmLimits {
@@ -22,6 +28,9 @@ impl Default for LlmLimits {
         LlmLimits {
             max_estimate_bytes: 1 << 20,
             max_event_bytes: 1 << 20,
+            service_timeout_secs: 30,
+            semantic_entries: 64,
+            max_embedding_dims: 4096,
         }
     }
 }

@@ -3,9 +3,11 @@
 //! and completion tokens estimated offline with OpenAI's BPE tokenizers.
 
 mod estimate;
+mod prompt;
 mod stream;
 mod usage;
 
 pub use estimate::{read_request, text_tokens, warm_up, LlmLimits, RequestInfo};
+pub use prompt::{prompt_text, Prompt};
 pub use stream::SseUsage;
 pub use usage::{from_json, Usage};

@@ -40,6 +40,7 @@ pub use ops::{CacheLookup, CacheStore, LimitConcurrency, QuotaByKey};
 pub use ops::{CacheLookupValue, CacheRemoveValue, CacheStoreValue, CachingType};
 pub use ops::{CallsReport, Limit, RateLimit, Target};
 pub use ops::{ContentRule, TypeMapping, ValidateAs, ValidateContent};
+pub use ops::{ContentSafety, HarmCategory, OutputType, SemanticCacheLookup, SemanticCacheStore};
 pub use ops::{
     DefaultDimension, Dimension, DimensionValue, EmitMetric, QuotaPeriod, TokenLimit, TokenMetric,
 };

@@ -11,6 +11,7 @@ mod concurrency;
 mod keys;
 mod rates;
 mod responses;
+pub mod semantic;
 mod table;
 mod values;
 mod verifier;

@@ -492,6 +492,38 @@ fn ops() -> Vec<OpKind> {
             )
             .expect("compiles"),
         ),
+        LlmContentSafety(ContentSafety {
+            backend_id: lit(16),
+            shield_prompt: Some(Arg::Expr(1)),
+            output_type: OutputType::EightSeverityLevels,
+            categories: vec![(HarmCategory::Hate, 3), (HarmCategory::Violence, 7)],
+            blocklists: vec![lit(17), Arg::Expr(2)],
+        }),
+        LlmContentSafety(ContentSafety {
+            backend_id: Arg::Expr(0),
+            shield_prompt: None,
+            output_type: OutputType::FourSeverityLevels,
+            categories: vec![],
+            blocklists: vec![],
+        }),
+        LlmSemanticCacheLookup(SemanticCacheLookup {
+            score_threshold: lit(18),
+            embeddings_backend_id: lit(16),
+            ignore_system_messages: true,
+            max_message_count: Some(10),
+            vary_by: vec![Arg::Expr(1), lit(17)],
+        }),
+        AzureOpenAiSemanticCacheLookup(SemanticCacheLookup {
+            score_threshold: Arg::Expr(2),
+            embeddings_backend_id: Arg::Expr(0),
+            ignore_system_messages: false,
+            max_message_count: None,
+            vary_by: vec![],
+        }),
+        LlmSemanticCacheStore(SemanticCacheStore { duration: lit(19) }),
+        AzureOpenAiSemanticCacheStore(SemanticCacheStore {
+            duration: Arg::Expr(1),
+        }),
     ]
 }
 

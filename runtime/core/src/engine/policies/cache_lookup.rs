@@ -200,7 +200,9 @@ pub(super) fn apply_downstream(x: &mut Exchange, max_age: u64) {
 pub(super) fn skip(x: &mut Exchange, op: &Op) -> Next {
     match &op.kind {
         OpKind::Call(b) => Next::Enter(*b),
-        OpKind::CacheStore(_) => {
+        OpKind::CacheStore(_)
+        | OpKind::LlmSemanticCacheStore(_)
+        | OpKind::AzureOpenAiSemanticCacheStore(_) => {
             if let Some(c) = x.response_cache.as_mut() {
                 c.skipping = false;
             }

@@ -1,6 +1,7 @@
 //! Policy steps: one file per policy (`set_header.rs` runs `set-header` …), dispatched by
 //! [`exec`] on the operation's [`OpKind`].
 
+mod ai_call;
 mod authentication_basic;
 mod authentication_certificate;
 mod authentication_managed_identity;
@@ -18,7 +19,9 @@ mod forward_request;
 mod ip_filter;
 mod limit_concurrency;
 mod limits;
+mod llm_content_safety;
 mod llm_emit_token_metric;
+mod llm_semantic_cache;
 mod llm_token_limit;
 mod message;
 mod mock_response;
@@ -54,11 +57,13 @@ mod validation;
 mod wait;
 mod xsl_transform;
 
+pub(crate) use ai_call::{ai_sent, ai_token, reads_prompt, waiting as ai_waiting, AiCall};
 pub(crate) use authentication_certificate::certificate_ref;
 pub(crate) use authentication_managed_identity::{identified, Identified, Identifying};
 pub(crate) use cache_lookup::ResponseCache;
 pub(crate) use cors::preflight as cors_preflight;
 pub(crate) use forward_request::forward_error;
+pub(crate) use llm_semantic_cache::Semantic;
 pub(crate) use rate_limit_by_key::settle_deferred;
 pub(crate) use retry::{
     body_done as retry_body_done, catch as retry_catch, is_loop_frame, RetryLoop,
@@ -166,6 +171,11 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
             validate_status_code::validate_status_code(x, program, op, v)
         }
         OpKind::XslTransform(t) => xsl_transform::xsl_transform(x, program, op, t),
+        OpKind::LlmContentSafety(c) => llm_content_safety::content_safety(x, program, op, c),
+        OpKind::LlmSemanticCacheLookup(s) => llm_semantic_cache::lookup(x, program, op, s),
+        OpKind::AzureOpenAiSemanticCacheLookup(s) => llm_semantic_cache::lookup(x, program, op, s),
+        OpKind::LlmSemanticCacheStore(s) => llm_semantic_cache::store(x, program, op, s),
+        OpKind::AzureOpenAiSemanticCacheStore(s) => llm_semantic_cache::store(x, program, op, s),
     }
 }
 

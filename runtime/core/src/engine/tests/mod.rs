@@ -1,6 +1,7 @@
 //! Engine tests: hand-built programs run through the in-process driver.
 #![allow(clippy::unwrap_used)]
 
+mod ai_services;
 mod authentication_basic;
 mod authentication_managed_identity;
 mod backend;

@@ -24,7 +24,9 @@ mod find_and_replace;
 mod forward_request;
 mod ip_filter;
 mod limit_concurrency;
+mod llm_content_safety;
 mod llm_emit_token_metric;
+mod llm_semantic_cache;
 mod llm_token_limit;
 mod mock_response;
 mod quota;
@@ -69,7 +71,9 @@ pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardAttr, ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use limit_concurrency::LimitConcurrency;
+pub use llm_content_safety::{ContentSafety, HarmCategory, OutputType};
 pub use llm_emit_token_metric::TokenMetric;
+pub use llm_semantic_cache::{SemanticCacheLookup, SemanticCacheStore};
 pub use llm_token_limit::{QuotaPeriod, TokenLimit};
 pub use mock_response::MockResponse;
 pub use quota::Quota;
@@ -349,6 +353,16 @@ op_kinds! {
     ValidateGraphqlRequest(ValidateGraphqlRequest) = 91, "validate-graphql-request";
     /// `xsl-transform`: the section's XML body through an XSLT 1.0 stylesheet.
     XslTransform(XslTransform) = 90, "xsl-transform";
+    /// `llm-content-safety`: the prompt checked by Azure AI Content Safety.
+    LlmContentSafety(ContentSafety) = 101, "llm-content-safety";
+    /// `llm-semantic-cache-lookup`: a cached answer to a prompt near this one.
+    LlmSemanticCacheLookup(SemanticCacheLookup) = 102, "llm-semantic-cache-lookup";
+    /// `azure-openai-semantic-cache-lookup`: the Azure OpenAI twin.
+    AzureOpenAiSemanticCacheLookup(SemanticCacheLookup) = 103, "azure-openai-semantic-cache-lookup";
+    /// `llm-semantic-cache-store`: the answer kept for the looked-up prompt.
+    LlmSemanticCacheStore(SemanticCacheStore) = 104, "llm-semantic-cache-store";
+    /// `azure-openai-semantic-cache-store`: the Azure OpenAI twin.
+    AzureOpenAiSemanticCacheStore(SemanticCacheStore) = 105, "azure-openai-semantic-cache-store";
 }
 
 impl OpKind {

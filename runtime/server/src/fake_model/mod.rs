@@ -4,7 +4,11 @@
 //! server-sent events (one per word, then a usage chunk when the request asks for
 //! `stream_options.include_usage`) for `"stream": true`. Token counts use the gateway's
 //! own estimates. `x-fake-status: 429` makes it answer 429 with `Retry-After: 10` (to see a
-//! pool's circuit breaker move traffic).
+//! pool's circuit breaker move traffic). It also answers the services the AI policies call
+//! (`fake_model/services.rs`): OpenAI embeddings, Azure AI Content Safety, and an IMDS
+//! token endpoint for the managed identity.
+
+mod services;
 
 use super::shutdown::Shutdown;
 use crate::handler::{full, RespBody};
@@ -26,7 +30,7 @@ pub async fn serve(listener: TcpListener, shutdown: Shutdown) {
     crate::echo::serve_with(listener, shutdown, answer).await
 }
 
-fn json_response(
+pub(crate) fn json_response(
     status: StatusCode,
     body: String,
     content_type: &'static str,
@@ -68,6 +72,9 @@ pub async fn answer(req: Request<Incoming>) -> Response<RespBody> {
         );
     };
     let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    if let Some(r) = services::answer(&parts, &request) {
+        return r;
+    }
     if !parts.uri.path().ends_with("/chat/completions") || !request["messages"].is_array() {
         let msg = r#"{"error":{"message":"the fake model answers POST .../chat/completions with messages"}}"#;
         return json_response(StatusCode::BAD_REQUEST, msg.into(), "application/json");
