@@ -20,6 +20,7 @@ mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod json_to_xml;
 mod limit_concurrency;
 mod llm_emit_token_metric;
 mod llm_token_limit;
@@ -44,6 +45,7 @@ mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_jwt;
 mod wait;
+mod xml_to_json;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
 use gatehouse_grammar::syntax::Element;
@@ -104,6 +106,8 @@ pub const LOWERINGS: &[Lowering] = &[
     validate_jwt::LOWERING,
     validate_azure_ad_token::LOWERING,
     quota_by_key::LOWERING,
+    json_to_xml::LOWERING,
+    xml_to_json::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

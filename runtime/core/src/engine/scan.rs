@@ -125,6 +125,8 @@ fn headers_movable(program: &Program, sections: &[BlockId]) -> bool {
                 OpKind::ForwardRequest(_) => forwards += 1,
                 // What a `retry` runs may run again.
                 OpKind::Retry(_) => return false,
+                // The conversions read the request's `Accept` after forwarding.
+                OpKind::JsonToXml(_) | OpKind::XmlToJson(_) => return false,
                 _ => {}
             }
             let mut reads = false;
@@ -187,7 +189,13 @@ fn block_needs(
 /// Whether an operation rewrites (or stores: `cache-store`) its section's message body,
 /// and so needs it buffered.
 fn rewrites_message_body(kind: &OpKind) -> bool {
-    matches!(kind, OpKind::FindAndReplace(_) | OpKind::CacheStore(_))
+    matches!(
+        kind,
+        OpKind::FindAndReplace(_)
+            | OpKind::CacheStore(_)
+            | OpKind::JsonToXml(_)
+            | OpKind::XmlToJson(_)
+    )
 }
 
 /// Whether some operation reachable from `block` rewrites its section's message body.

@@ -4,6 +4,7 @@
 mod authentication_basic;
 mod authentication_certificate;
 mod authentication_managed_identity;
+mod body_format;
 mod cache_lookup;
 mod cache_lookup_value;
 mod cache_remove_value;
@@ -16,6 +17,7 @@ mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod json_to_xml;
 mod limit_concurrency;
 mod limits;
 mod llm_emit_token_metric;
@@ -45,6 +47,7 @@ mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_jwt;
 mod wait;
+mod xml_to_json;
 
 pub(crate) use authentication_certificate::certificate_ref;
 pub(crate) use authentication_managed_identity::{identified, Identified, Identifying};
@@ -130,6 +133,8 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
             validate_azure_ad_token::validate_azure_ad_token(x, program, op, v)
         }
         OpKind::QuotaByKey(q) => quota_by_key::quota_by_key(x, program, op, q),
+        OpKind::JsonToXml(j) => json_to_xml::json_to_xml(x, program, op, j),
+        OpKind::XmlToJson(t) => xml_to_json::xml_to_json(x, program, op, t),
     }
 }
 

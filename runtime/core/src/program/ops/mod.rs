@@ -23,6 +23,7 @@ mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod json_to_xml;
 mod limit_concurrency;
 mod llm_emit_token_metric;
 mod llm_token_limit;
@@ -46,6 +47,7 @@ mod validate_azure_ad_token;
 mod validate_client_certificate;
 mod validate_jwt;
 mod wait;
+mod xml_to_json;
 
 pub use authentication_basic::AuthenticationBasic;
 pub use authentication_certificate::AuthenticationCertificate;
@@ -62,6 +64,7 @@ pub use emit_metric::{DefaultDimension, Dimension, DimensionValue, EmitMetric};
 pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardAttr, ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
+pub use json_to_xml::JsonToXml;
 pub use limit_concurrency::LimitConcurrency;
 pub use llm_emit_token_metric::TokenMetric;
 pub use llm_token_limit::{QuotaPeriod, TokenLimit};
@@ -87,6 +90,7 @@ pub use validate_jwt::{
     JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateJwt,
 };
 pub use wait::Wait;
+pub use xml_to_json::XmlToJson;
 
 use super::print::Printer;
 use super::{BlockId, CodeId, LocId, StrId};
@@ -325,6 +329,10 @@ op_kinds! {
     ValidateAzureAdToken(ValidateAzureAdToken) = 36, "validate-azure-ad-token";
     /// `quota-by-key`: calls per key in fixed windows from `first-period-start`.
     QuotaByKey(QuotaByKey) = 56, "quota-by-key";
+    /// `json-to-xml`: the section's JSON body as XML, by APIM's conversion rules.
+    JsonToXml(JsonToXml) = 85, "json-to-xml";
+    /// `xml-to-json`: the section's XML body as JSON (`direct` or `javascript-friendly`).
+    XmlToJson(XmlToJson) = 86, "xml-to-json";
 }
 
 impl OpKind {
