@@ -14,15 +14,35 @@ use http_body_util::Full;
 use tokio::net::TcpListener;
 
 /// The operations: id, method, template, policy (inside `<policies>`).
-const OPS: &[(&str, &str, &str, &str)] = &[(
-    "replace",
-    "post",
-    "/replace",
-    r#"<inbound><base /><find-and-replace from="cat" to="dog" /></inbound>
+const OPS: &[(&str, &str, &str, &str)] = &[
+    (
+        "replace",
+        "post",
+        "/replace",
+        r#"<inbound><base /><find-and-replace from="cat" to="dog" /></inbound>
        <backend><base /></backend>
        <outbound><base /><find-and-replace from="dog" to="@(&quot;bird&quot;)" /></outbound>
        <on-error><base /></on-error>"#,
-)];
+    ),
+    (
+        "convert",
+        "post",
+        "/convert",
+        r#"<inbound><base /><json-to-xml apply="content-type-json" consider-accept-header="false" /></inbound>
+       <backend><base /></backend>
+       <outbound><base /><json-to-xml apply="content-type-json" /></outbound>
+       <on-error><base /></on-error>"#,
+    ),
+    (
+        "tojson",
+        "post",
+        "/tojson",
+        r#"<inbound><base /><xml-to-json kind="direct" apply="content-type-xml" consider-accept-header="false" /></inbound>
+       <backend><base /></backend>
+       <outbound><base /></outbound>
+       <on-error><base /></on-error>"#,
+    ),
+];
 
 /// Writes an API `t` forwarding to `echo` with [`OPS`], compiles and serves it.
 async fn gateway() -> (Running<Gateway>, TempDir) {
@@ -86,4 +106,65 @@ async fn find_and_replace_rewrites_the_request_and_the_response() {
         .ok()
         .and_then(|v| v.parse().ok());
     assert_eq!(length, Some(body.len()));
+}
+
+#[tokio::test]
+async fn json_to_xml_converts_the_request_and_for_an_xml_accept_the_response() {
+    let (gw, _dir) = gateway().await;
+    let json = [("content-type", "application/json")];
+    let (status, headers, body) = post(&gw, "/t/convert", &json, r#"{"order":{"id":1}}"#).await;
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200, "{text}");
+    // No XML asked for: the echo's JSON comes back, showing the XML the backend received.
+    assert_eq!(headers["content-type"], "application/json", "{text}");
+    assert!(
+        text.contains(r#""body":"<order>\r\n  <id>1</id>\r\n</order>""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""content-type":["application/xml"]"#),
+        "{text}"
+    );
+    let accept = [
+        ("content-type", "application/json"),
+        ("accept", "application/xml"),
+    ];
+    let (status, headers, body) = post(&gw, "/t/convert", &accept, r#"{"a":"b"}"#).await;
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(headers["content-type"], "application/xml");
+    assert!(
+        text.starts_with("<Document>\r\n  <method>POST</method>"),
+        "{text}"
+    );
+    assert!(text.contains("<body>&lt;a&gt;b&lt;/a&gt;</body>"), "{text}");
+    let length = headers["content-length"]
+        .to_str()
+        .ok()
+        .and_then(|v| v.parse().ok());
+    assert_eq!(length, Some(body.len()));
+}
+
+#[tokio::test]
+async fn xml_to_json_converts_the_request_and_refuses_entity_expansion() {
+    let (gw, _dir) = gateway().await;
+    let xml = [("content-type", "text/xml")];
+    let (status, _, body) = post(&gw, "/t/tojson", &xml, r#"<a x="1"><b>t</b></a>"#).await;
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200, "{text}");
+    assert!(
+        text.contains(
+            r#""body":"{\r\n  \"a\": {\r\n    \"@x\": \"1\",\r\n    \"b\": \"t\"\r\n  }\r\n}""#
+        ),
+        "{text}"
+    );
+    let laughs = r#"<!DOCTYPE l [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><l>&b;</l>"#;
+    let (status, _, body) = post(&gw, "/t/tojson", &xml, laughs).await;
+    assert_eq!(status, 500, "{}", String::from_utf8_lossy(&body));
+    // Plain JSON passes through untouched (`apply="content-type-xml"`).
+    let json = [("content-type", "application/json")];
+    let (status, _, body) = post(&gw, "/t/tojson", &json, r#"{"k":1}"#).await;
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains(r#""body":"{\"k\":1}""#), "{text}");
 }

@@ -20,7 +20,12 @@ struct Reader<'a> {
     c: &'a [char],
     pos: usize,
     path: Vec<Seg>,
+    /// Whether ISO 8601 strings are read as dates (`DateParseHandling.DateTime`).
+    dates: bool,
 }
+
+/// Json.NET's default `MaxDepth`: containers nested deeper are refused.
+pub const MAX_DEPTH: usize = 64;
 
 /// Renders a Newtonsoft path (`a.b[0]`, `['x y']`).
 fn render_path(path: &[Seg]) -> String {
@@ -92,12 +97,19 @@ impl Reader<'_> {
             return Err(self.err("Unexpected end when reading JSON."));
         };
         match c {
+            '{' | '[' if self.path.len() >= MAX_DEPTH => Err(self.err(&format!(
+                "The reader's MaxDepth of {MAX_DEPTH} has been exceeded."
+            ))),
             '{' => self.object(),
             '[' => self.array(),
             '"' | '\'' => {
                 self.pos += 1;
                 let s = self.string(c)?;
-                Ok(date_or_string(s))
+                Ok(if self.dates {
+                    date_or_string(s)
+                } else {
+                    JToken::String(s)
+                })
             }
             '-' | '0'..='9' | '.' => self.number(),
             _ if c.is_alphabetic() => self.word(),
@@ -341,11 +353,17 @@ fn date_or_string(s: String) -> JToken {
 
 /// `JToken.Parse(json)`: any value, with nothing but whitespace and comments after it.
 pub fn parse(json: &str) -> DResult<JToken> {
+    parse_with(json, true)
+}
+
+/// `JToken.Parse` with `DateParseHandling.DateTime` (`dates`) or `None` (strings kept).
+pub fn parse_with(json: &str, dates: bool) -> DResult<JToken> {
     let chars: Vec<char> = json.chars().collect();
     let mut r = Reader {
         c: &chars,
         pos: 0,
         path: Vec::new(),
+        dates,
     };
     let v = r.value()?;
     r.skip()?;

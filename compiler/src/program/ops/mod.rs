@@ -20,6 +20,7 @@ mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod json_to_xml;
 mod limit_concurrency;
 mod llm_content_safety;
 mod llm_emit_token_metric;
@@ -51,6 +52,7 @@ mod validate_jwt;
 mod validate_parameters;
 mod validate_status_code;
 mod wait;
+mod xml_to_json;
 mod xsl_transform;
 
 use super::{Builder, Reported, ScopeEnv, Site, NOT_EXECUTED};
@@ -123,6 +125,8 @@ pub const LOWERINGS: &[Lowering] = &[
     llm_semantic_cache::AZURE_OPENAI_LOOKUP,
     llm_semantic_cache::LLM_STORE,
     llm_semantic_cache::AZURE_OPENAI_STORE,
+    json_to_xml::LOWERING,
+    xml_to_json::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

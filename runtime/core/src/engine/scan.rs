@@ -125,6 +125,8 @@ fn headers_movable(program: &Program, sections: &[BlockId]) -> bool {
                 OpKind::ForwardRequest(_) => forwards += 1,
                 // What a `retry` runs may run again.
                 OpKind::Retry(_) => return false,
+                // The conversions read the request's `Accept` after forwarding.
+                OpKind::JsonToXml(_) | OpKind::XmlToJson(_) => return false,
                 _ => {}
             }
             let mut reads = false;
@@ -198,6 +200,8 @@ fn rewrites_message_body(kind: &OpKind) -> bool {
             | OpKind::XslTransform(_)
             | OpKind::LlmSemanticCacheStore(_)
             | OpKind::AzureOpenAiSemanticCacheStore(_)
+            | OpKind::JsonToXml(_)
+            | OpKind::XmlToJson(_)
     ) || matches!(kind, OpKind::SetBody(s) if s.liquid.is_some())
 }
 

@@ -115,6 +115,8 @@ pub struct Document {
     pub decl: Option<(String, Option<String>, Option<String>)>,
     /// Top-level nodes (one element among comments and PIs).
     pub nodes: Vec<Node>,
+    /// Whether a `<!DOCTYPE …>` was read (and skipped: no entity it declares is expanded).
+    pub doctype: bool,
 }
 
 impl Document {

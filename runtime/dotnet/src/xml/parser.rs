@@ -244,7 +244,7 @@ pub fn parse(text: &str) -> Result<Document, String> {
                 let version = d.version().map(|v| v.to_string()).unwrap_or_default();
                 doc.decl = Some((version, get(d.encoding()), get(d.standalone())));
             }
-            Event::DocType(_) => {}
+            Event::DocType(_) => doc.doctype = true,
             Event::Eof => break,
         }
     }

@@ -524,6 +524,20 @@ fn ops() -> Vec<OpKind> {
         AzureOpenAiSemanticCacheStore(SemanticCacheStore {
             duration: Arg::Expr(1),
         }),
+        JsonToXml(crate::program::JsonToXml {
+            apply: lit(1),
+            consider_accept_header: Some(Arg::Expr(0)),
+            parse_date: false,
+            namespace_separator: Some(lit(2)),
+            namespace_prefix: None,
+            attribute_block_name: Some(lit(3)),
+        }),
+        XmlToJson(crate::program::XmlToJson {
+            kind: lit(1),
+            apply: Arg::Expr(0),
+            consider_accept_header: None,
+            always_array_child_elements: Some(lit(2)),
+        }),
     ]
 }
 

@@ -5,6 +5,7 @@ mod ai_call;
 mod authentication_basic;
 mod authentication_certificate;
 mod authentication_managed_identity;
+mod body_format;
 mod cache_lookup;
 mod cache_lookup_value;
 mod cache_remove_value;
@@ -17,6 +18,7 @@ mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod json_to_xml;
 mod limit_concurrency;
 mod limits;
 mod llm_content_safety;
@@ -55,6 +57,7 @@ mod validate_parameters;
 mod validate_status_code;
 mod validation;
 mod wait;
+mod xml_to_json;
 mod xsl_transform;
 
 pub(crate) use ai_call::{ai_sent, ai_token, reads_prompt, waiting as ai_waiting, AiCall};
@@ -176,6 +179,8 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::AzureOpenAiSemanticCacheLookup(s) => llm_semantic_cache::lookup(x, program, op, s),
         OpKind::LlmSemanticCacheStore(s) => llm_semantic_cache::store(x, program, op, s),
         OpKind::AzureOpenAiSemanticCacheStore(s) => llm_semantic_cache::store(x, program, op, s),
+        OpKind::JsonToXml(j) => json_to_xml::json_to_xml(x, program, op, j),
+        OpKind::XmlToJson(t) => xml_to_json::xml_to_json(x, program, op, t),
     }
 }
 

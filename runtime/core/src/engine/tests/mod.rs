@@ -14,6 +14,7 @@ mod cors;
 mod cost;
 mod errors;
 mod ip_filter;
+mod json_xml;
 mod limit_concurrency;
 mod limits;
 mod policies;

@@ -23,6 +23,7 @@ mod emit_metric;
 mod find_and_replace;
 mod forward_request;
 mod ip_filter;
+mod json_to_xml;
 mod limit_concurrency;
 mod llm_content_safety;
 mod llm_emit_token_metric;
@@ -53,6 +54,7 @@ mod validate_jwt;
 mod validate_parameters;
 mod validate_status_code;
 mod wait;
+mod xml_to_json;
 mod xsl_transform;
 
 pub use authentication_basic::AuthenticationBasic;
@@ -70,6 +72,7 @@ pub use emit_metric::{DefaultDimension, Dimension, DimensionValue, EmitMetric};
 pub use find_and_replace::FindAndReplace;
 pub use forward_request::{ForwardAttr, ForwardRequest, HttpVersion};
 pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
+pub use json_to_xml::JsonToXml;
 pub use limit_concurrency::LimitConcurrency;
 pub use llm_content_safety::{ContentSafety, HarmCategory, OutputType};
 pub use llm_emit_token_metric::TokenMetric;
@@ -102,6 +105,7 @@ pub use validate_jwt::{
 pub use validate_parameters::{ParamBlock, ValidateParameters, PARAMETER_BLOCKS};
 pub use validate_status_code::ValidateStatusCode;
 pub use wait::Wait;
+pub use xml_to_json::XmlToJson;
 pub use xsl_transform::XslTransform;
 
 use super::print::Printer;
@@ -363,6 +367,10 @@ op_kinds! {
     LlmSemanticCacheStore(SemanticCacheStore) = 104, "llm-semantic-cache-store";
     /// `azure-openai-semantic-cache-store`: the Azure OpenAI twin.
     AzureOpenAiSemanticCacheStore(SemanticCacheStore) = 105, "azure-openai-semantic-cache-store";
+    /// `json-to-xml`: the section's JSON body as XML, by APIM's conversion rules.
+    JsonToXml(JsonToXml) = 85, "json-to-xml";
+    /// `xml-to-json`: the section's XML body as JSON (`direct` or `javascript-friendly`).
+    XmlToJson(XmlToJson) = 86, "xml-to-json";
 }
 
 impl OpKind {
