@@ -193,6 +193,8 @@ codes! {
     UNUSED_BACKEND = warning("unused-backend", "a declared backend is never used", "backends/legacy/backendInformation.json, referenced nowhere", "Remove it, or reference it."),
     SELF_REFERENCING_BACKEND = warning("self-referencing-backend", "a backend URL points at the gateway itself", "a backend `url` on the gateway's own host", "Point the backend at the real service; calls would loop through the gateway."),
     NESTED_FRAGMENT = error("nested-fragment", "a fragment includes another fragment", "<fragment><include-fragment fragment-id=\"x\" /></fragment>", "Inline the other fragment's policies."),
+    UNKNOWN_LOGGER = error("unknown-logger", "`logger-id` names no declared logger", "<log-to-eventhub logger-id=\"audit-hub\">…</log-to-eventhub>", "Declare the logger under `loggers/`, or fix the name."),
+    PLAIN_LOGGER_CREDENTIALS = error("plain-logger-credentials", "an Event Hubs logger's connection string is written in clear, not as a secret named value", "`\"connectionString\": \"Endpoint=sb://…;SharedAccessKey=…\"`", "Put the connection string in a secret named value and write `\"connectionString\": \"{{name}}\"`."),
 }
 
 /// The entry for `code`, written with or without the `gatehouse::` prefix.

@@ -23,6 +23,7 @@ mod ip_filter;
 mod limit_concurrency;
 mod llm_emit_token_metric;
 mod llm_token_limit;
+mod log_to_eventhub;
 mod mock_response;
 mod quota;
 mod quota_by_key;
@@ -104,6 +105,7 @@ pub const LOWERINGS: &[Lowering] = &[
     validate_jwt::LOWERING,
     validate_azure_ad_token::LOWERING,
     quota_by_key::LOWERING,
+    log_to_eventhub::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

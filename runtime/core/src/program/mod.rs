@@ -39,6 +39,7 @@ pub use ops::{CallsReport, Limit, RateLimit, Target};
 pub use ops::{
     DefaultDimension, Dimension, DimensionValue, EmitMetric, QuotaPeriod, TokenLimit, TokenMetric,
 };
+pub use ops::{EventSink, LogToEventhub};
 pub use ops::{
     JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateAzureAdToken,
     ValidateJwt,

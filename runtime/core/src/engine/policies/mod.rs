@@ -20,6 +20,7 @@ mod limit_concurrency;
 mod limits;
 mod llm_emit_token_metric;
 mod llm_token_limit;
+mod log_to_eventhub;
 mod message;
 mod mock_response;
 mod outputs;
@@ -130,6 +131,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
             validate_azure_ad_token::validate_azure_ad_token(x, program, op, v)
         }
         OpKind::QuotaByKey(q) => quota_by_key::quota_by_key(x, program, op, q),
+        OpKind::LogToEventhub(l) => log_to_eventhub::log_to_eventhub(x, program, op, l),
     }
 }
 

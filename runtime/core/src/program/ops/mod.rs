@@ -26,6 +26,7 @@ mod ip_filter;
 mod limit_concurrency;
 mod llm_emit_token_metric;
 mod llm_token_limit;
+mod log_to_eventhub;
 mod mock_response;
 mod quota;
 mod quota_by_key;
@@ -65,6 +66,7 @@ pub use ip_filter::{canonical_ip, ip_key, parse_ip_filter_address, IpFilter};
 pub use limit_concurrency::LimitConcurrency;
 pub use llm_emit_token_metric::TokenMetric;
 pub use llm_token_limit::{QuotaPeriod, TokenLimit};
+pub use log_to_eventhub::{EventSink, LogToEventhub};
 pub use mock_response::MockResponse;
 pub use quota::Quota;
 pub use quota_by_key::QuotaByKey;
@@ -325,6 +327,8 @@ op_kinds! {
     ValidateAzureAdToken(ValidateAzureAdToken) = 36, "validate-azure-ad-token";
     /// `quota-by-key`: calls per key in fixed windows from `first-period-start`.
     QuotaByKey(QuotaByKey) = 56, "quota-by-key";
+    /// `log-to-eventhub`: a message sent to a logger off the request's path.
+    LogToEventhub(LogToEventhub) = 68, "log-to-eventhub";
 }
 
 impl OpKind {
