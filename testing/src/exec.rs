@@ -7,8 +7,8 @@ use crate::project::{Built, Under};
 use bytes::Bytes;
 use gatehouse_runtime::engine::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use gatehouse_runtime::engine::{
-    BackendFailure, BackendRequest, BackendResponse, EngineConfig, Gateway, LastError, Probe,
-    RequestHead, ResponseBody, Resume, Step, Target, Trace,
+    BackendFailure, BackendRequest, BackendResponse, Delivery, EngineConfig, Gateway, LastError,
+    Probe, RequestHead, ResponseBody, Resume, Step, Target, Trace,
 };
 use gatehouse_runtime::state::{
     encode_value, value_key, CacheStore, Clock, LocalCache, LocalRates, ManualClock, Period,
@@ -185,6 +185,12 @@ impl<'a> CaseRun<'a> {
                     };
                 }
                 // `send-one-way-request`: the call is recorded, its answer dropped.
+                // A local logger's line is no call.
+                Step::SendDetached(call)
+                    if matches!(call.delivery, Delivery::AppendFile(_) | Delivery::Stdout) =>
+                {
+                    input = Resume::Detached;
+                }
                 Step::SendDetached(call) => {
                     let r = &call.request;
                     let sent = r.body.clone().unwrap_or_default();

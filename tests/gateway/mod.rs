@@ -19,6 +19,7 @@ mod identity;
 mod jwt;
 mod key_vault;
 mod lifecycle;
+mod log_to_eventhub;
 mod loops;
 mod malformed;
 mod policies;

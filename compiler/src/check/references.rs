@@ -54,6 +54,7 @@ impl Walker<'_, '_, '_> {
             | "llm-content-safety"
             | "llm-semantic-cache-lookup"
             | "azure-openai-semantic-cache-lookup" => self.backend_id(e),
+            "log-to-eventhub" => self.logger(e),
             _ => {}
         }
         if &*e.name.text == "include-fragment" {
@@ -152,6 +153,33 @@ impl Walker<'_, '_, '_> {
                 msg,
                 attr.value.span,
                 "unknown backend",
+            )
+            .with_help(help),
+        );
+    }
+
+    fn logger(&mut self, e: &Element) {
+        let Some(attr) = e.attribute("logger-id") else {
+            return;
+        };
+        let (Some(loggers), Some(id)) = (&self.cx.declared.loggers, attr.value.as_literal()) else {
+            return;
+        };
+        if loggers.contains_key(id.as_str()) {
+            return;
+        }
+        let help = match did_you_mean(&id, loggers.keys().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("declare it in `loggers/{id}/loggerInformation.json`"),
+        };
+        let msg = format!("logger `{id}` is not declared");
+        self.out.push(
+            Diagnostic::error(
+                self.file,
+                codes::UNKNOWN_LOGGER,
+                msg,
+                attr.value.span,
+                "unknown logger",
             )
             .with_help(help),
         );

@@ -202,6 +202,8 @@ codes! {
     LIQUID_INVALID_TEMPLATE = error("liquid::invalid-template", "a `set-body` Liquid template that does not parse", "<set-body template=\"liquid\">{% if body.a %}</set-body>", "Fix the template as the message says (close every block; `tablerow`, `include` and `render` are not APIM tags)."),
     XSLT_INVALID_STYLESHEET = error("xslt::invalid-stylesheet", "an `xsl-transform` stylesheet (or `parameter`) that does not compile", "<xsl-transform><xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"><xsl:template match=\"/\"><xsl:value-of select=\"((\" /></xsl:template></xsl:stylesheet></xsl-transform>", "Fix the stylesheet as libxslt's message says (XSLT 1.0; declare `xmlns:xsl` on `xsl:stylesheet`; no `<!DOCTYPE`, no `xsl:import`/`xsl:include` of files)."),
     XSLT_PARAMETER_NAME = warning("xslt::parameter-name", "an `xsl-transform` `parameter` named with `parameter-name`, the spelling of the docs' policy statement that their example and the toolkit do not use", "<xsl-transform><parameter parameter-name=\"a\">1</parameter>...</xsl-transform>", "Write `name=\"a\"`."),
+    UNKNOWN_LOGGER = error("unknown-logger", "`logger-id` names no declared logger", "<log-to-eventhub logger-id=\"audit-hub\">…</log-to-eventhub>", "Declare the logger under `loggers/`, or fix the name."),
+    PLAIN_LOGGER_CREDENTIALS = error("plain-logger-credentials", "an Event Hubs logger's connection string is written in clear, not as a secret named value", "`\"connectionString\": \"Endpoint=sb://…;SharedAccessKey=…\"`", "Put the connection string in a secret named value and write `\"connectionString\": \"{{name}}\"`."),
 }
 
 /// The entry for `code`, written with or without the `gatehouse::` prefix.

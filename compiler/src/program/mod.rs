@@ -95,6 +95,8 @@ pub(crate) struct ScopeEnv<'p> {
     pub fragments: HashMap<&'p str, &'p Fragment>,
     /// Backend names as written → the name the program's backend table uses.
     pub backends: HashMap<String, String>,
+    /// Loggers (the workspace's, then the service's).
+    pub loggers: HashMap<&'p str, &'p crate::project::Logger>,
     /// The declaration scope: 0 for the service, `1 + i` for workspace `i`.
     pub index: usize,
 }
@@ -135,6 +137,7 @@ impl<'p> ScopeEnv<'p> {
             index: 0,
             named: declared.named_values.unwrap_or_default(),
             fragments: declared.fragments.unwrap_or_default(),
+            loggers: declared.loggers.unwrap_or_default(),
             backends,
         }
     }

@@ -11,6 +11,7 @@ mod generate;
 pub mod kinds;
 mod links;
 mod locate;
+mod loggers;
 mod model;
 mod openapi;
 mod read;
@@ -126,6 +127,7 @@ fn load_scope(rx: &mut Reader, dir: &Path) -> Project {
         fragments: entities::load_fragments(rx, &dir.join("policy fragments")),
         subscriptions: entities::load_subscriptions(rx, &dir.join("subscriptions")),
         version_sets: versions::load_version_sets(rx, &dir.join("version sets")),
+        loggers: loggers::load_loggers(rx, &dir.join("loggers")),
         apis,
         gateway_hosts: Vec::new(),
         workspaces: Vec::new(),

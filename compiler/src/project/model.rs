@@ -28,6 +28,53 @@ pub struct Project {
     pub workspaces: Vec<Workspace>,
     /// Version sets (`version sets/<name>/`).
     pub version_sets: Vec<VersionSet>,
+    /// Loggers (`loggers/<name>/`).
+    pub loggers: Vec<Logger>,
+}
+
+/// A logger entity (`loggers/<name>/loggerInformation.json`).
+#[derive(Debug)]
+pub struct Logger {
+    /// Resource name (the folder name): what `logger-id` names.
+    pub name: String,
+    /// Where its events go.
+    pub kind: LoggerKind,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A logger's type and destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoggerKind {
+    /// `azureEventHub`: the hub (`credentials.name`, else the connection string's
+    /// `EntityPath`) and how to sign in.
+    EventHub {
+        /// `credentials.name`.
+        hub: Option<String>,
+        /// The credentials.
+        auth: EventHubAuth,
+    },
+    /// gatehouse's `file` logger: one line per event appended to `credentials.path`.
+    File(String),
+    /// gatehouse's `stdout` logger: one line per event on standard output.
+    Stdout,
+    /// Another APIM type (`applicationInsights`, `azureMonitor`): not an Event Hubs target.
+    Other(String),
+}
+
+/// How an Event Hubs logger signs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventHubAuth {
+    /// `credentials.connectionString`, as written (normally a secret `{{named value}}`).
+    ConnectionString(String),
+    /// `credentials.endpointAddress` with a managed identity (`identityClientId`; `None`
+    /// for the system-assigned identity).
+    Identity {
+        /// The namespace's host name.
+        endpoint: String,
+        /// The user-assigned identity's client id.
+        client_id: Option<String>,
+    },
 }
 
 /// A version set: how the versions of its APIs are told apart.

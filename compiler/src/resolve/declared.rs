@@ -1,6 +1,6 @@
 //! Declarations by name, and the substitution of `{{named values}}`.
 
-use crate::project::{Backend, Fragment, NamedValue, Project};
+use crate::project::{Backend, Fragment, Logger, NamedValue, Project};
 use std::collections::HashMap;
 
 /// The declarations a document's references are checked against. A category is `None`
@@ -14,6 +14,8 @@ pub struct Declared<'p> {
     pub named_values: Option<NamedValueEnv<'p>>,
     /// Fragments by name.
     pub fragments: Option<HashMap<&'p str, &'p Fragment>>,
+    /// Loggers by name.
+    pub loggers: Option<HashMap<&'p str, &'p Logger>>,
 }
 
 impl<'p> Declared<'p> {
@@ -38,6 +40,13 @@ impl<'p> Declared<'p> {
                     .map(|f| (f.name.as_str(), f))
                     .collect()
             }),
+            loggers: some(!project.loggers.is_empty()).then(|| {
+                project
+                    .loggers
+                    .iter()
+                    .map(|l| (l.name.as_str(), l))
+                    .collect()
+            }),
         }
     }
 }
@@ -58,6 +67,7 @@ impl<'p> Declared<'p> {
         }
         merge(&mut self.backends, &parent.backends);
         merge(&mut self.fragments, &parent.fragments);
+        merge(&mut self.loggers, &parent.loggers);
         if let Some(theirs) = &parent.named_values {
             let mine = self.named_values.get_or_insert_with(NamedValueEnv::default);
             for (k, v) in &theirs.by_name {

@@ -2,8 +2,10 @@
 //! number in flight, the others dropped and counted; a call that asks for it is tried
 //! again after a failure, with back-off. Nothing waits for their answers.
 
+use crate::identity::Tokens;
 use crate::{Engine, Loaded};
-use gatehouse_runtime::engine::DetachedCall;
+use gatehouse_runtime::engine::{Delivery, DetachedCall};
+use http::HeaderValue;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -42,7 +44,7 @@ impl Detached {
 
     /// Sends `call` through `loaded`'s clients in a task of its own, or drops it (counted)
     /// when as many calls as allowed are in flight already.
-    pub fn send<E: Engine>(&self, loaded: Arc<Loaded<E>>, call: DetachedCall) {
+    pub fn send<E: Engine>(&self, loaded: Arc<Loaded<E>>, tokens: Arc<Tokens>, call: DetachedCall) {
         let Ok(permit) = self.permits.clone().try_acquire_owned() else {
             self.counters.dropped.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(source = call.source, "detached call dropped: queue full");
@@ -58,7 +60,7 @@ impl Detached {
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
-                if try_once(&loaded, &call).await {
+                if try_once(&loaded, &tokens, &call).await {
                     return;
                 }
             }
@@ -93,9 +95,42 @@ impl Detached {
 
 /// One try: `true` when the call was answered with neither a 5xx nor a 429. The whole
 /// call, answer included, is bounded by the call's timeout; the answer is dropped unread.
-async fn try_once<E: Engine>(loaded: &Loaded<E>, call: &DetachedCall) -> bool {
+async fn try_once<E: Engine>(loaded: &Loaded<E>, tokens: &Tokens, call: &DetachedCall) -> bool {
     let timeout = call.request.timeout;
-    let sent = loaded.backends.forward(call.request.clone(), None);
+    let mut request = call.request.clone();
+    let line = || {
+        let mut l = request_line(call);
+        l.push(b'\n');
+        l
+    };
+    match &call.delivery {
+        Delivery::Http => {}
+        Delivery::HttpWithToken(req) => match tokens.get(req).await {
+            Ok(token) => {
+                let Ok(v) = HeaderValue::from_str(&format!("Bearer {}", token.secret())) else {
+                    return false;
+                };
+                request.headers.insert(http::header::AUTHORIZATION, v);
+            }
+            Err(_) => return false,
+        },
+        Delivery::AppendFile(_) | Delivery::Stdout => {
+            let (delivery, line) = (call.delivery.clone(), line());
+            let write = move || -> std::io::Result<()> {
+                use std::io::Write;
+                match delivery {
+                    Delivery::AppendFile(path) => std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&*path)?
+                        .write_all(&line),
+                    _ => std::io::stdout().lock().write_all(&line),
+                }
+            };
+            return matches!(tokio::task::spawn_blocking(write).await, Ok(Ok(())));
+        }
+    }
+    let sent = loaded.backends.forward(request, None);
     match tokio::time::timeout(timeout, sent).await {
         Ok(Ok(resp)) => {
             let s = resp.status().as_u16();
@@ -103,4 +138,19 @@ async fn try_once<E: Engine>(loaded: &Loaded<E>, call: &DetachedCall) -> bool {
         }
         _ => false,
     }
+}
+
+/// A local logger's line: the message with its line breaks escaped, so one event is one
+/// line.
+fn request_line(call: &DetachedCall) -> Vec<u8> {
+    let body = call.request.body.as_deref().unwrap_or_default();
+    let mut out = Vec::with_capacity(body.len());
+    for &b in body {
+        match b {
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+    out
 }

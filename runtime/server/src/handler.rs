@@ -276,7 +276,9 @@ async fn drive<E: Engine, X: RequestRun>(
             Step::SendDetached(mut call) => {
                 // A looping detached call is not sent.
                 if hops.mark(&mut call.request.headers, max_hops).is_ok() {
-                    shared.detached.send(loaded.clone(), call);
+                    shared
+                        .detached
+                        .send(loaded.clone(), shared.tokens.clone(), call);
                 }
                 Resume::Detached
             }

@@ -26,6 +26,7 @@ mod llm_content_safety;
 mod llm_emit_token_metric;
 mod llm_semantic_cache;
 mod llm_token_limit;
+mod log_to_eventhub;
 mod mock_response;
 mod quota;
 mod quota_by_key;
@@ -127,6 +128,7 @@ pub const LOWERINGS: &[Lowering] = &[
     llm_semantic_cache::AZURE_OPENAI_STORE,
     json_to_xml::LOWERING,
     xml_to_json::LOWERING,
+    log_to_eventhub::LOWERING,
 ];
 
 /// The lowering of policy `name`, if gatehouse executes it.

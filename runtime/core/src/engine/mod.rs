@@ -22,6 +22,7 @@ mod probe;
 mod request_response;
 mod route;
 mod run;
+pub mod sas;
 mod scan;
 mod schemas;
 mod steps;
@@ -115,6 +116,22 @@ pub struct DetachedCall {
     pub source: &'static str,
     /// Further tries after a failure (a connection error, a 5xx or a 429), with back-off.
     pub retries: u32,
+    /// How the call is delivered.
+    pub delivery: Delivery,
+}
+
+/// How a [`DetachedCall`] is delivered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// The request as it is.
+    Http,
+    /// The request with `Authorization: Bearer` and a managed identity's token, fetched by
+    /// the driver off the request's path.
+    HttpWithToken(TokenRequest),
+    /// The request's body, a line, appended to this file (a local logger).
+    AppendFile(Arc<str>),
+    /// The request's body, a line, on standard output (a local logger).
+    Stdout,
 }
 
 /// A backend's response head.

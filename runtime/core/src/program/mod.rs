@@ -44,6 +44,7 @@ pub use ops::{ContentSafety, HarmCategory, OutputType, SemanticCacheLookup, Sema
 pub use ops::{
     DefaultDimension, Dimension, DimensionValue, EmitMetric, QuotaPeriod, TokenLimit, TokenMetric,
 };
+pub use ops::{EventSink, LogToEventhub};
 pub use ops::{JsonToXml, XmlToJson};
 pub use ops::{
     JwtRules, KeyMaterial, RequiredClaim, SigningKey, TokenSource, ValidateAzureAdToken,

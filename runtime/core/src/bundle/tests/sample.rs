@@ -538,6 +538,27 @@ fn ops() -> Vec<OpKind> {
             consider_accept_header: None,
             always_array_child_elements: Some(lit(2)),
         }),
+        LogToEventhub(crate::program::LogToEventhub {
+            logger: 16,
+            sink: crate::program::EventSink::EventHubIdentity {
+                endpoint: 17,
+                hub: 18,
+                client_id: Some(16),
+            },
+            message: Arg::Expr(1),
+            partition_id: None,
+            partition_key: Some(lit(17)),
+        }),
+        LogToEventhub(crate::program::LogToEventhub {
+            logger: 16,
+            sink: crate::program::EventSink::EventHubKey {
+                connection: 17,
+                hub: 18,
+            },
+            message: lit(16),
+            partition_id: Some(18),
+            partition_key: None,
+        }),
     ]
 }
 

@@ -25,6 +25,7 @@ mod llm_content_safety;
 mod llm_emit_token_metric;
 mod llm_semantic_cache;
 mod llm_token_limit;
+mod log_to_eventhub;
 mod message;
 mod mock_response;
 mod outputs;
@@ -181,6 +182,7 @@ pub(crate) fn exec(x: &mut Exchange, program: &Program, op: &Op) -> Next {
         OpKind::AzureOpenAiSemanticCacheStore(s) => llm_semantic_cache::store(x, program, op, s),
         OpKind::JsonToXml(j) => json_to_xml::json_to_xml(x, program, op, j),
         OpKind::XmlToJson(t) => xml_to_json::xml_to_json(x, program, op, t),
+        OpKind::LogToEventhub(l) => log_to_eventhub::log_to_eventhub(x, program, op, l),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::super::exchange::{Exchange, Stage};
 use super::super::run::Next;
-use super::super::{DetachedCall, Step};
+use super::super::{Delivery, DetachedCall, Step};
 use super::send_request::build;
 use crate::program::{Op, Program, SendRequest};
 
@@ -22,6 +22,7 @@ pub(super) fn send_one_way_request(
                 request,
                 source: "send-one-way-request",
                 retries: 0,
+                delivery: Delivery::Http,
             }))
         }
         Err(e) => Next::Error(e),

@@ -29,6 +29,7 @@ mod llm_content_safety;
 mod llm_emit_token_metric;
 mod llm_semantic_cache;
 mod llm_token_limit;
+mod log_to_eventhub;
 mod mock_response;
 mod quota;
 mod quota_by_key;
@@ -78,6 +79,7 @@ pub use llm_content_safety::{ContentSafety, HarmCategory, OutputType};
 pub use llm_emit_token_metric::TokenMetric;
 pub use llm_semantic_cache::{SemanticCacheLookup, SemanticCacheStore};
 pub use llm_token_limit::{QuotaPeriod, TokenLimit};
+pub use log_to_eventhub::{EventSink, LogToEventhub};
 pub use mock_response::MockResponse;
 pub use quota::Quota;
 pub use quota_by_key::QuotaByKey;
@@ -371,6 +373,8 @@ op_kinds! {
     JsonToXml(JsonToXml) = 85, "json-to-xml";
     /// `xml-to-json`: the section's XML body as JSON (`direct` or `javascript-friendly`).
     XmlToJson(XmlToJson) = 86, "xml-to-json";
+    /// `log-to-eventhub`: a message sent to a logger off the request's path.
+    LogToEventhub(LogToEventhub) = 68, "log-to-eventhub";
 }
 
 impl OpKind {
