@@ -18,6 +18,11 @@ const SAMPLE: &str = "policies/sample";
 /// Codes with no committed example, each with why and the test that covers it instead.
 const EXEMPT: &[(&str, &str, &str)] = &[
     (
+        "plain-logger-credentials",
+        "reported by `build` (the lowering), not by `check`",
+        "integration projects::build_refuses_a_logger_connection_string_in_clear",
+    ),
+    (
         "internal",
         "reported only if gatehouse has a bug: every lowering failure is reported where found",
         "gatehouse-compiler program::tests::a_silently_failed_lowering_is_an_internal_error",
@@ -267,5 +272,26 @@ fn apiops_exports_read_secrets_without_values_and_older_product_lists() {
             .iter()
             .any(|d| d.code == "gatehouse::unknown-api"),
         "an undeclared API in apis.json is reported"
+    );
+}
+
+#[test]
+fn build_refuses_a_logger_connection_string_in_clear() {
+    let report = gatehouse_compiler::build_project(
+        Path::new("policies/build-errors/plain-logger-credentials"),
+        &CheckOptions::default(),
+    );
+    let rendered = portable(render_human(&report.diagnostics, Style::Plain));
+    assert!(report.program.is_none(), "{rendered}");
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "gatehouse::plain-logger-credentials"),
+        "{rendered}"
+    );
+    assert!(
+        !rendered.contains("bm90LWEtcmVhbC1rZXk"),
+        "the key is never shown: {rendered}"
     );
 }

@@ -14,6 +14,7 @@ use gatehouse_server::backend::certs;
 use gatehouse_server::identity::{self, key_vault, IdentitySettings, KeyVault, Tokens};
 use gatehouse_server::peer_cert;
 use gatehouse_server::reload::{self, Rebuild};
+use gatehouse_server::shared_store::{RedisOptions, RedisStore};
 use gatehouse_server::shutdown::{self, Shutdown};
 use gatehouse_server::tls_server::{self, TlsOptions, TlsServer};
 use gatehouse_server::websocket::WebSocketSettings;
@@ -168,6 +169,38 @@ pub struct Args {
     /// Most WebSocket connections relayed at once; past it handshakes are answered 503.
     #[arg(long, value_name = "N", default_value_t = WebSocketSettings::default().max_open)]
     max_websockets: usize,
+    /// A Redis server every replica shares (`redis://[:PASSWORD@]HOST:PORT[/DB]`, or
+    /// `rediss://` for TLS): rate-limit and quota counters, and the external cache
+    /// (`caching-type` external and prefer-external). `GATEHOUSE_REDIS_URL` is read when
+    /// this is not given (prefer it: a password in a flag shows in the process list).
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// Longest wait for one Redis call, ms; a call that fails or is late marks Redis down
+    /// (docs/deploy.md: what each policy family does meanwhile) until a probe reaches it.
+    #[arg(long, value_name = "MS", default_value_t = RedisOptions::default().timeout.as_millis() as u64)]
+    redis_timeout: u64,
+}
+
+/// The stores of this process: in process, with Redis for counters and the external cache
+/// when `--redis` or `GATEHOUSE_REDIS_URL` names one.
+fn process_stores(args: &Args, engine: &EngineConfig) -> Result<Stores, String> {
+    let mut stores = Stores::local(engine.counters, engine.cache);
+    let url = args
+        .redis
+        .clone()
+        .or_else(|| std::env::var("GATEHOUSE_REDIS_URL").ok())
+        .filter(|u| !u.is_empty());
+    if let Some(url) = url {
+        let options = RedisOptions {
+            timeout: Duration::from_millis(args.redis_timeout.max(1)),
+            max_entry_bytes: engine.cache.max_entry_bytes,
+            ..RedisOptions::default()
+        };
+        let redis = Arc::new(RedisStore::open(&url, options, engine.counters)?);
+        stores.rates = redis.clone();
+        stores.external = Some(redis);
+    }
+    Ok(stores)
 }
 
 /// How often `--watch` looks at the project folder.
@@ -238,7 +271,13 @@ pub fn run(args: &Args) -> u8 {
     engine.cache.max_bytes = args.cache_memory.max(1).saturating_mul(1 << 20);
     // One set of stores for the life of the process: counters, caches and concurrency
     // slots survive a reload.
-    let stores = Stores::local(engine.counters, engine.cache);
+    let stores = match process_stores(args, &engine) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
     if let Some(a) = std::env::var("GATEHOUSE_ENTRA_AUTHORITY")
         .ok()
         .or_else(|| args.entra_authority.clone())

@@ -24,6 +24,7 @@ mod loops;
 mod malformed;
 mod policies;
 mod project;
+mod redis;
 mod retry;
 mod run_bundle;
 mod run_cmd;

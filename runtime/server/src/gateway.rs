@@ -17,6 +17,7 @@ impl Engine for Gateway {
 
     fn render_metrics(&self, out: &mut String) {
         self.config.telemetry.render(out);
+        self.render_store_metrics(out);
     }
 
     fn key_cache(&self) -> Option<&std::sync::Arc<gatehouse_runtime::state::KeyCache>> {

@@ -20,6 +20,7 @@ pub mod listener;
 pub mod metrics;
 pub mod peer_cert;
 pub mod reload;
+pub mod shared_store;
 pub mod shutdown;
 pub mod timed;
 pub mod tls_server;

@@ -475,6 +475,11 @@ impl Gateway {
         Gateway::with_stores(program, config, stores)
     }
 
+    /// Appends the stores' metrics (cache use, a shared store's health) to `out`.
+    pub fn render_store_metrics(&self, out: &mut String) {
+        self.shared.stores.render_metrics(out);
+    }
+
     /// [`Gateway::new`] with given stores (an injected clock, shared stores).
     pub fn with_stores(program: Arc<Program>, config: EngineConfig, stores: Stores) -> Gateway {
         let mut routes = route::Index::build(&program);

@@ -8,9 +8,12 @@
 //! values' bytes (and a fixed overhead per entry) stays under [`CacheLimits::max_bytes`].
 
 use super::rates::stored_key;
+use super::stats::CacheStats;
 use bytes::Bytes;
 use moka::sync::Cache;
 use moka::Expiry;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Keyed bytes with a time to live.
@@ -24,6 +27,9 @@ pub trait CacheStore: Send + Sync + std::fmt::Debug {
 
     /// Removes `key`.
     fn remove(&self, key: &str);
+
+    /// Appends the store's metrics, labelled `store="<store>"`, to `out`; none by default.
+    fn render_metrics(&self, _store: &str, _out: &mut String) {}
 }
 
 /// Bounds of the in-process cache (configuration; the defaults are safe for any keys).
@@ -88,6 +94,7 @@ impl Expiry<Box<[u8]>, Entry> for PerEntry {
 pub struct LocalCache {
     cache: Cache<Box<[u8]>, Entry>,
     limits: CacheLimits,
+    stats: Arc<CacheStats>,
 }
 
 impl std::fmt::Debug for LocalCache {
@@ -108,6 +115,8 @@ impl Default for LocalCache {
 impl LocalCache {
     /// A cache within `limits`.
     pub fn new(limits: CacheLimits) -> LocalCache {
+        let stats = Arc::new(CacheStats::default());
+        let evicted = stats.clone();
         let cache = Cache::<Box<[u8]>, Entry>::builder()
             .max_capacity(limits.max_bytes)
             .weigher(|k, v| {
@@ -115,8 +124,17 @@ impl LocalCache {
                 u32::try_from(w).unwrap_or(u32::MAX)
             })
             .expire_after(PerEntry)
+            .eviction_listener(move |_k, _v, cause| {
+                if cause == moka::notification::RemovalCause::Size {
+                    evicted.evictions.fetch_add(1, Ordering::Relaxed);
+                }
+            })
             .build();
-        LocalCache { cache, limits }
+        LocalCache {
+            cache,
+            limits,
+            stats,
+        }
     }
 
     /// The weight of all entries (after pending evictions are applied).
@@ -129,12 +147,14 @@ impl LocalCache {
 impl CacheStore for LocalCache {
     fn get(&self, key: &str, now_ms: u64) -> Option<Bytes> {
         let k = stored_key(key, self.limits.max_key_bytes);
-        let e = self.cache.get(&k[..])?;
-        if now_ms >= e.expires_ms {
-            self.cache.invalidate(&k[..]);
-            return None;
-        }
-        Some(e.bytes)
+        let found = self.cache.get(&k[..]).filter(|e| {
+            now_ms < e.expires_ms || {
+                self.cache.invalidate(&k[..]);
+                false
+            }
+        });
+        self.stats.lookup(found.is_some());
+        Some(found?.bytes)
     }
 
     fn put(&self, key: &str, value: Bytes, ttl_ms: u64, now_ms: u64) {
@@ -149,11 +169,16 @@ impl CacheStore for LocalCache {
             ttl: Duration::from_millis(ttl_ms),
         };
         self.cache.insert(k.into_boxed_slice(), entry);
+        self.stats.stored();
     }
 
     fn remove(&self, key: &str) {
         let k = stored_key(key, self.limits.max_key_bytes);
         self.cache.invalidate(&k[..]);
+    }
+
+    fn render_metrics(&self, store: &str, out: &mut String) {
+        self.stats.render(store, out);
     }
 }
 
@@ -173,6 +198,11 @@ mod tests {
         assert_eq!(c.get("b", 0), None);
         c.put("z", Bytes::from_static(b"0"), 0, 0);
         assert_eq!(c.get("z", 0), None, "a zero duration stores nothing");
+        let (hits, misses) = (&c.stats.hits, &c.stats.misses);
+        assert_eq!(
+            (hits.load(Ordering::Relaxed), misses.load(Ordering::Relaxed)),
+            (2, 3)
+        );
     }
 
     #[test]
@@ -204,5 +234,12 @@ mod tests {
         let w = c.weighted_bytes();
         assert!(w <= limits.max_bytes, "{w}");
         assert!(w > limits.max_bytes / 4, "{w}");
+        let mut text = String::new();
+        c.render_metrics("internal", &mut text);
+        assert!(text.contains("gatehouse_cache_stores_total{store=\"internal\"} 5000"));
+        assert!(
+            !text.contains("gatehouse_cache_evictions_total{store=\"internal\"} 0\n"),
+            "{text}"
+        );
     }
 }

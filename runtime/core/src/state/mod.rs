@@ -12,6 +12,7 @@ mod keys;
 mod rates;
 mod responses;
 pub mod semantic;
+mod stats;
 mod table;
 mod values;
 mod verifier;
@@ -22,8 +23,9 @@ pub use keys::{
     certificate_ids, certificate_name, parse_discovery, parse_jwks, KeyCache, KeyCacheTiming,
     KeySet, VerifyKey,
 };
-pub use rates::{CounterLimits, LocalRates, Period, RateCheck, RateStore};
+pub use rates::{stored_key, CounterLimits, LocalRates, Period, RateCheck, RateStore};
 pub use responses::{decode_response, encode_response, CachedResponse};
+pub use stats::CacheStats;
 pub use values::{decode_value, encode_value, value_key};
 
 use std::sync::Arc;
@@ -63,6 +65,15 @@ impl Stores {
             (crate::program::CachingType::Internal, _) | (_, None) => &self.cache,
             (_, Some(e)) => e,
         }
+    }
+
+    /// Appends the stores' own metrics (cache use, an external store's health) to `out`.
+    pub fn render_metrics(&self, out: &mut String) {
+        self.cache.render_metrics("internal", out);
+        if let Some(e) = &self.external {
+            e.render_metrics("external", out);
+        }
+        self.rates.render_metrics(out);
     }
 }
 

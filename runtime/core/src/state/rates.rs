@@ -76,6 +76,9 @@ pub trait RateStore: Send + Sync + std::fmt::Debug {
 
     /// Adds `count` to counter `key` (a deferred increment, after the response).
     fn add(&self, key: &str, period: Period, count: u64, now_ms: u64);
+
+    /// Appends the store's own metrics to `out` (a shared store's health); none by default.
+    fn render_metrics(&self, _out: &mut String) {}
 }
 
 /// Bounds of the in-process counters (configuration; the defaults are safe for any keys).
@@ -118,7 +121,7 @@ impl Default for LocalRates {
 }
 
 /// The stored form of `key`: a tag byte, then the key, or its SHA-256 when longer than `max`.
-pub(super) fn stored_key(key: &str, max: usize) -> Vec<u8> {
+pub fn stored_key(key: &str, max: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(key.len().min(max.max(32)) + 1);
     if key.len() <= max {
         out.push(b'k');
