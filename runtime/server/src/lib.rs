@@ -23,6 +23,7 @@ pub mod reload;
 pub mod shutdown;
 pub mod timed;
 pub mod tls_server;
+pub mod workers;
 
 use crate::backend::client::ClientSettings;
 use crate::backend::Backends;
