@@ -91,7 +91,7 @@ start() { # cores, command...
     taskset -c "$cores" "$@" >>"$DIR/logs/server.log" 2>&1 &
     local pid=$!; PIDS+=("$pid"); echo "$pid"
 }
-wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; say "port $1 did not open"; return 1; }
+wait_port() { for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; say "port $1 did not open"; return 1; }
 stop() { # pid: TERM, then wait until it is gone
     [ -z "$1" ] && return 0
     kill "$1" 2>/dev/null || true
@@ -120,7 +120,7 @@ launch() { # target -> pid (empty for direct)
             taskset -c $cores "$bin" run "$DIR/$pipe.ghb" "${extra[@]}" --threads $w \
                 --listen 127.0.0.1:18083 --admin 127.0.0.1:19093 \
                 >/dev/null 2>>"$DIR/logs/gatehouse-access.log" &
-            local pid=$!; PIDS+=("$pid"); echo "$pid"; wait_port 18083 >/dev/null;;
+            local pid=$!; PIDS+=("$pid"); echo "$pid"; wait_port 18083 >/dev/null || true;;
         hyper) local mode=pass; [ $pipe = typical ] && mode=policy
             start $cores "$HYPER_DIR/proxy_conn" 127.0.0.1:18084 127.0.0.1:18081 $mode; wait_port 18084 >/dev/null;;
     esac
