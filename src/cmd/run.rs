@@ -18,6 +18,7 @@ use gatehouse_server::shared_store::{RedisOptions, RedisStore};
 use gatehouse_server::shutdown::{self, Shutdown};
 use gatehouse_server::tls_server::{self, TlsOptions, TlsServer};
 use gatehouse_server::websocket::WebSocketSettings;
+use gatehouse_server::workers::Workers;
 use gatehouse_server::{admin, echo, fake_model, listener, Engine, Loaded, ServerConfig, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -58,8 +59,9 @@ pub struct Args {
     /// Also start the echo backend on this address.
     #[arg(long, value_name = "ADDR")]
     echo: Option<SocketAddr>,
-    /// Worker threads (default: the cores this process may run on). With one, the gateway
-    /// runs on a single-threaded runtime: no cross-thread wake-ups per request.
+    /// Serving runtimes (default: the cores this process may run on): one single-threaded
+    /// runtime per thread, each on its own `SO_REUSEPORT` socket of `--listen` with its
+    /// own backend connections, like nginx's workers (no cross-thread wake-ups per request).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Do not write the per-request access log (other log lines stay).
@@ -338,17 +340,15 @@ fn start<E: Engine>(
     identity: Identity,
 ) -> u8 {
     gatehouse_server::access_log::set_enabled(!args.no_access_log);
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
-    let mut builder = if threads <= 1 {
-        tokio::runtime::Builder::new_current_thread()
-    } else {
-        let mut b = tokio::runtime::Builder::new_multi_thread();
-        b.worker_threads(threads);
-        b
-    };
-    let runtime = match builder.enable_all().build() {
+    gatehouse_server::access_log::set_json(matches!(args.log_format, LogFormat::Json));
+    let threads = threads(args);
+    // Each serving runtime keeps its own backend connections.
+    gatehouse_server::backend::client::set_workers(threads);
+    // The main runtime: the first gateway socket, admin, reloads and refreshers.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -376,13 +376,34 @@ fn start<E: Engine>(
             return FAILURE;
         }
     };
-    match runtime.block_on(serve(args, first, rebuild, config, identity, tls)) {
+    let served = runtime.block_on(serve(args, first, rebuild, config, identity, tls));
+    gatehouse_server::access_log::flush();
+    match served {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");
             FAILURE
         }
     }
+}
+
+/// How many serving runtimes to run: `--threads`, or the cores this process may run on.
+fn threads(args: &Args) -> usize {
+    args.threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
+        .max(1)
+}
+
+/// The gateway's listening socket: shared (`SO_REUSEPORT`) when more runtimes serve it.
+async fn bind_gateway(addr: &str, shared: bool) -> Result<TcpListener, String> {
+    let failed = |e: std::io::Error| format!("cannot listen on {addr}: {e}");
+    if !shared {
+        return TcpListener::bind(addr).await.map_err(failed);
+    }
+    let addrs = tokio::net::lookup_host(addr).await.map_err(failed)?;
+    gatehouse_server::workers::bind_first(addrs).map_err(failed)
 }
 
 /// The token cache and Key Vault named values, shared by every program served.
@@ -405,7 +426,8 @@ async fn serve<E: Engine>(
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))
     };
-    let gateway = bind(args.listen.clone()).await?;
+    let threads = threads(args);
+    let gateway = bind_gateway(&args.listen, threads > 1).await?;
     let admin_l = bind(args.admin.clone()).await?;
     let plain_l = match (&tls, &args.http_listen) {
         (Some(_), Some(a)) => Some(bind(a.clone()).await?),
@@ -483,6 +505,10 @@ async fn serve<E: Engine>(
         tracing::info!(http, "also serving plain HTTP");
         tokio::spawn(listener::serve(l, shared.clone(), stop.clone()));
     }
+    let workers = match gateway.local_addr() {
+        Ok(addr) if threads > 1 => Workers::start(threads - 1, addr, &shared, &stop, tls.as_ref())?,
+        _ => Workers::default(),
+    };
     let serving = match tls {
         Some(t) => tokio::spawn(listener::serve_tls(gateway, shared, stop.clone(), t)),
         None => tokio::spawn(listener::serve(gateway, shared, stop.clone())),
@@ -497,6 +523,7 @@ async fn serve<E: Engine>(
     let drained = serving
         .await
         .map_err(|e| format!("the listener failed: {e}"));
+    let _ = tokio::task::spawn_blocking(move || workers.join()).await;
     admin_stop.trigger();
     drained
 }

@@ -57,8 +57,6 @@ pub async fn handle<E: Engine>(
     // This gateway's loop marker is read and removed before any policy sees the request.
     let hops = Hops::take(shared.instance, &mut parts.headers);
     let head = request_head(&mut parts, client);
-    // Kept for the access log only: with it off, the path costs no copy.
-    let path_and_query = access_log::enabled().then(|| head.path_and_query.clone());
     let mut exchange = loaded.engine.start(head);
     let mut bodies = Bodies {
         client: Some(TimedBody::new(body, shared.config.body_read_timeout)),
@@ -72,25 +70,22 @@ pub async fn handle<E: Engine>(
     let duration = started.elapsed();
     let status = resp.status().as_u16();
     shared.metrics.request(api, operation, status, duration);
-    let Some(path_and_query) = path_and_query else {
+    if !access_log::enabled() {
         return resp;
-    };
-    // Logged when the body is done, so the duration covers it; a 5xx names its cause.
-    let error = exchange
-        .failure()
-        .filter(|_| status >= 500)
-        .map(|(source, reason)| (source.to_string(), reason.to_string()));
+    }
+    // Formatted now, written when the body is done (so the duration covers it); a 5xx
+    // names its cause. The path is the request's own (its query is cut off).
     let entry = AccessEntry {
-        method: parts.method,
-        path: access_log::path_only(&path_and_query).to_string(),
+        method: &parts.method,
+        path: parts.uri.path(),
         status,
-        api: api.to_string(),
-        operation: operation.to_string(),
+        api,
+        operation,
         client: client.ip,
-        started,
-        error,
+        error: exchange.failure().filter(|_| status >= 500),
     };
-    resp.map(|b| access_log::logged(b, entry))
+    let line = access_log::Pending::new(&entry, started);
+    resp.map(|b| access_log::logged(b, line))
 }
 
 /// RFC 9112 framing rules hyper leaves to the server: one `Host` (and one at all in

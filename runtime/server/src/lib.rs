@@ -25,6 +25,7 @@ pub mod shutdown;
 pub mod timed;
 pub mod tls_server;
 pub mod websocket;
+pub mod workers;
 
 use crate::backend::client::ClientSettings;
 use crate::backend::Backends;

@@ -11,14 +11,18 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// Request-count maps (serving runtimes beyond this share them).
+const SHARDS: usize = 8;
+
 /// Request counts of one API: operation → status → count.
 type Operations = HashMap<Box<str>, HashMap<u16, u64>>;
 
 /// The gateway's counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    /// api → operation → status → count (looked up without allocating).
-    requests: Mutex<HashMap<Box<str>, Operations>>,
+    /// api → operation → status → count (looked up without allocating), one map per
+    /// serving runtime (modulo [`SHARDS`]) so runtimes do not contend for one lock.
+    requests: [Mutex<HashMap<Box<str>, Operations>>; SHARDS],
     backend_errors: Mutex<BTreeMap<(String, &'static str), u64>>,
     buckets: [AtomicU64; LATENCY_BUCKETS.len()],
     latency_count: AtomicU64,
@@ -38,12 +42,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Metrics {
     /// Counts one answered request and its latency (until the response head).
     pub fn request(&self, api: &str, operation: &str, status: u16, latency: Duration) {
-        count(&mut lock(&self.requests), api, operation, status);
+        let shard = crate::backend::client::worker() % SHARDS;
+        count(&mut lock(&self.requests[shard]), api, operation, status);
+        // One bucket counted per request (the first that holds it); `/metrics` adds
+        // them up into Prometheus's cumulative buckets.
         let secs = latency.as_secs_f64();
-        for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {
-            if secs <= *bound {
-                self.buckets[i].fetch_add(1, Ordering::Relaxed);
-            }
+        if let Some(i) = LATENCY_BUCKETS.iter().position(|bound| secs <= *bound) {
+            self.buckets[i].fetch_add(1, Ordering::Relaxed);
         }
         self.latency_count.fetch_add(1, Ordering::Relaxed);
         let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
@@ -93,10 +98,13 @@ impl Metrics {
     /// Every request counter, sorted by api, operation and status.
     fn request_counts(&self) -> BTreeMap<(String, String, u16), u64> {
         let mut out = BTreeMap::new();
-        for (api, ops) in lock(&self.requests).iter() {
-            for (op, statuses) in ops {
-                for (status, n) in statuses {
-                    out.insert((api.to_string(), op.to_string(), *status), *n);
+        for shard in &self.requests {
+            for (api, ops) in lock(shard).iter() {
+                for (op, statuses) in ops {
+                    for (status, n) in statuses {
+                        *out.entry((api.to_string(), op.to_string(), *status))
+                            .or_default() += *n;
+                    }
                 }
             }
         }
@@ -155,6 +163,13 @@ impl Metrics {
             self.reloads_failed.load(Ordering::Relaxed)
         );
         self.render_key_vault(&mut out);
+        out.push_str("# HELP gatehouse_access_log_dropped_total Access log lines dropped because the writer could not keep up.\n");
+        out.push_str("# TYPE gatehouse_access_log_dropped_total counter\n");
+        let _ = writeln!(
+            out,
+            "gatehouse_access_log_dropped_total {}",
+            crate::access_log::dropped()
+        );
         out
     }
 
@@ -180,11 +195,12 @@ impl Metrics {
     fn render_latency(&self, out: &mut String) {
         out.push_str("# HELP gatehouse_request_duration_seconds Time to the response head.\n");
         out.push_str("# TYPE gatehouse_request_duration_seconds histogram\n");
+        let mut cumulative = 0;
         for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {
+            cumulative += self.buckets[i].load(Ordering::Relaxed);
             let _ = writeln!(
                 out,
-                "gatehouse_request_duration_seconds_bucket{{le=\"{bound}\"}} {}",
-                self.buckets[i].load(Ordering::Relaxed)
+                "gatehouse_request_duration_seconds_bucket{{le=\"{bound}\"}} {cumulative}"
             );
         }
         let count = self.latency_count.load(Ordering::Relaxed);

@@ -14,6 +14,8 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -59,13 +61,40 @@ pub enum OutBody {
 
 type HttpClient = Client<HttpsConnector<HttpConnector>, ReqBody>;
 
-/// The clients of one TLS setting and client certificate: one per `http-version`, built
-/// on first use.
+/// How many serving runtimes the process runs (`gatehouse run --threads`): each has its
+/// own connection pools, so a request never waits on another runtime's connection task.
+static WORKERS: AtomicUsize = AtomicUsize::new(1);
+
+thread_local! {
+    /// The serving runtime of this thread (0: the main one).
+    static WORKER: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Sets how many serving runtimes clients keep pools for (before programs are loaded).
+pub fn set_workers(n: usize) {
+    WORKERS.store(n.max(1), Ordering::Relaxed);
+}
+
+/// Marks this thread as serving runtime `i`'s: its calls use that runtime's pools.
+pub fn set_worker(i: usize) {
+    WORKER.with(|w| w.set(i));
+}
+
+/// The serving runtime of this thread (0: the main one).
+pub fn worker() -> usize {
+    WORKER.with(Cell::get)
+}
+
+/// One client per `http-version`, built on first use.
+type Built = [OnceLock<Result<HttpClient, String>>; 3];
+
+/// The clients of one TLS setting and client certificate: one per `http-version` and
+/// serving runtime, built on first use.
 pub struct Clients {
     tls: TlsSettings,
     cert: Option<Arc<ClientCertificate>>,
     settings: ClientSettings,
-    built: [OnceLock<Result<HttpClient, String>>; 3],
+    built: Box<[Built]>,
 }
 
 impl Clients {
@@ -79,12 +108,15 @@ impl Clients {
             tls,
             cert,
             settings,
-            built: Default::default(),
+            built: (0..WORKERS.load(Ordering::Relaxed).max(1))
+                .map(|_| Built::default())
+                .collect(),
         }
     }
 
     fn client(&self, version: HttpVersion) -> Result<&HttpClient, BackendFailure> {
-        self.built[version as usize]
+        let worker = WORKER.with(Cell::get).min(self.built.len() - 1);
+        self.built[worker][version as usize]
             .get_or_init(|| build(self.tls, self.cert.as_deref(), &self.settings, version))
             .as_ref()
             .map_err(|e| failure("BackendConnectionFailure", e.clone()))
