@@ -273,7 +273,7 @@ async fn drive<E: Engine, X: RequestRun>(
                 if hops.mark(&mut call.request.headers, max_hops).is_ok() {
                     shared
                         .detached
-                        .send(loaded.clone(), shared.tokens.clone(), call);
+                        .send(loaded.clone(), shared.tokens.clone(), *call);
                 }
                 Resume::Detached
             }

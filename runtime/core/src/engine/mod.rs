@@ -256,7 +256,7 @@ pub enum Step {
     /// Send this call off the request's path (`send-one-way-request`): queue it (or drop
     /// it, counted, when the queue is full) and resume at once with [`Resume::Detached`];
     /// its answer is read and dropped.
-    SendDetached(DetachedCall),
+    SendDetached(Box<DetachedCall>),
     /// Wait this long (a `retry` between runs of its policies), then resume with
     /// [`Resume::Slept`]. The in-process driver records the wait instead of sleeping.
     Sleep(Duration),

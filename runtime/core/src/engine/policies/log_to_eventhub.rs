@@ -34,7 +34,7 @@ pub(super) fn log_to_eventhub(
     match event(x, program, op, l) {
         Ok(call) => {
             x.stage = Stage::Detaching;
-            Next::Effect(Step::SendDetached(call))
+            Next::Effect(Step::SendDetached(Box::new(call)))
         }
         Err(e) => Next::Error(e),
     }

@@ -18,12 +18,12 @@ pub(super) fn send_one_way_request(
     match build(x, program, op, s) {
         Ok(request) => {
             x.stage = Stage::Detaching;
-            Next::Effect(Step::SendDetached(DetachedCall {
+            Next::Effect(Step::SendDetached(Box::new(DetachedCall {
                 request,
                 source: "send-one-way-request",
                 retries: 0,
                 delivery: Delivery::Http,
-            }))
+            })))
         }
         Err(e) => Next::Error(e),
     }
