@@ -42,9 +42,12 @@ pub fn top_level_xml(dir: &Path) -> Vec<PathBuf> {
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
-    /// A fresh, empty folder named after `name` and this process.
+    /// A fresh, empty folder named after `name`, this process and a counter (tests running
+    /// in parallel never share one, even under the same name).
     pub fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("gatehouse-{name}-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("gatehouse-{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create temp dir");
         TempDir(dir)

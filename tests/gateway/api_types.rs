@@ -3,19 +3,15 @@
 //! SOAP 1.2 `Content-Type`), a GraphQL pass-through and an OData API taking every request
 //! under their paths, and a wildcard (`/*`) operation of a REST API.
 
-use super::harness::{backend, send, start_loaded_on, Running};
+use super::harness::{backend, send, serve_project, Running};
 use crate::support::TempDir;
 use bytes::Bytes;
-use gatehouse_compiler::diagnostic::{render_human, Style};
-use gatehouse_compiler::{build_project, CheckOptions};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
-use gatehouse_server::backend::client::ClientSettings;
 use gatehouse_server::handler::full;
-use gatehouse_server::{Loaded, ServerConfig};
+use gatehouse_server::ServerConfig;
 use http_body_util::Full;
 use hyper::{Request, Response};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 const WSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
@@ -77,14 +73,7 @@ async fn serve(name: &str) -> (Running<Gateway>, TempDir) {
         "openapi: 3.0.1\ninfo: { title: R, version: '1' }\npaths:\n  /files/*:\n    get:\n      operationId: any-file\n      responses:\n        '200':\n          description: ok\n",
     );
     dir.write("apis/rest/policy.xml", POLICY);
-    let report = build_project(&dir.0, &CheckOptions::default());
-    let Some(program) = report.program else {
-        let text = render_human(&report.diagnostics, Style::Plain);
-        panic!("the API types project does not build:\n{text}");
-    };
-    let gateway = Gateway::new(Arc::new(program), EngineConfig::default());
-    let loaded = Loaded::new(gateway, &ClientSettings::default()).expect("load");
-    let gw = start_loaded_on(loaded, ServerConfig::default(), "127.0.0.1:0").await;
+    let gw = serve_project(&dir.0, EngineConfig::default(), ServerConfig::default()).await;
     (gw, dir)
 }
 

@@ -3,15 +3,12 @@
 //! valid queries pass untouched, invalid ones, too deep or too large ones and rejected
 //! fields fail with an errors block before the backend, and removed fields leave the query.
 
-use super::harness::{backend, send, start_loaded_on, Running};
+use super::harness::{backend, send, serve_project, Running};
 use crate::support::TempDir;
 use bytes::Bytes;
-use gatehouse_compiler::diagnostic::{render_human, Style};
-use gatehouse_compiler::{build_project, CheckOptions};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
-use gatehouse_server::backend::client::ClientSettings;
 use gatehouse_server::handler::full;
-use gatehouse_server::{Loaded, ServerConfig};
+use gatehouse_server::ServerConfig;
 use http_body_util::{BodyExt, Full};
 use hyper::{Request, Response};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -46,7 +43,7 @@ const POLICY: &str = r#"<policies>
   </on-error>
 </policies>"#;
 
-async fn serve() -> (Running<Gateway>, Arc<AtomicU32>, TempDir) {
+async fn serve(name: &str) -> (Running<Gateway>, Arc<AtomicU32>, TempDir) {
     let calls = Arc::new(AtomicU32::new(0));
     let counted = calls.clone();
     let addr = backend(move |req: Request<hyper::body::Incoming>| {
@@ -65,7 +62,7 @@ async fn serve() -> (Running<Gateway>, Arc<AtomicU32>, TempDir) {
         }
     })
     .await;
-    let dir = TempDir::new("graphql");
+    let dir = TempDir::new(&format!("graphql-{name}"));
     dir.write(
         "apis/space/apiInformation.json",
         &format!(
@@ -74,14 +71,7 @@ async fn serve() -> (Running<Gateway>, Arc<AtomicU32>, TempDir) {
     );
     dir.write("apis/space/specification.graphql", SCHEMA);
     dir.write("apis/space/policy.xml", POLICY);
-    let report = build_project(&dir.0, &CheckOptions::default());
-    let Some(program) = report.program else {
-        let text = render_human(&report.diagnostics, Style::Plain);
-        panic!("the GraphQL project does not build:\n{text}");
-    };
-    let gateway = Gateway::new(Arc::new(program), EngineConfig::default());
-    let loaded = Loaded::new(gateway, &ClientSettings::default()).expect("load");
-    let gw = start_loaded_on(loaded, ServerConfig::default(), "127.0.0.1:0").await;
+    let gw = serve_project(&dir.0, EngineConfig::default(), ServerConfig::default()).await;
     (gw, calls, dir)
 }
 
@@ -117,7 +107,7 @@ fn error_lines(json: &serde_json::Value) -> String {
 
 #[tokio::test]
 async fn valid_queries_pass_untouched_and_invalid_ones_never_reach_the_backend() {
-    let (gw, calls, _dir) = serve().await;
+    let (gw, calls, _dir) = serve("valid").await;
     let (status, got, errors) = post(&gw, "{ missions { id name } }", "").await;
     assert_eq!(status, 200);
     assert_eq!(got["query"], "{ missions { id name } }");
@@ -151,7 +141,7 @@ async fn valid_queries_pass_untouched_and_invalid_ones_never_reach_the_backend()
 
 #[tokio::test]
 async fn a_removed_field_leaves_the_query_and_is_reported() {
-    let (gw, _, _dir) = serve().await;
+    let (gw, _, _dir) = serve("removed").await;
     let (status, got, errors) = post(&gw, "{ me { id email } }", "").await;
     assert_eq!(status, 200);
     let sent = got["query"].as_str().unwrap_or_default().to_string();
@@ -165,7 +155,7 @@ async fn a_removed_field_leaves_the_query_and_is_reported() {
 
 #[tokio::test]
 async fn a_get_query_is_validated_too() {
-    let (gw, _, _dir) = serve().await;
+    let (gw, _, _dir) = serve("get").await;
     let ok = send(
         gw.addr,
         Request::get("/space?query=%7B%20me%20%7B%20id%20%7D%20%7D")

@@ -341,3 +341,21 @@ pub async fn start_loaded_on<E: Engine>(
         task,
     }
 }
+
+/// Builds the APIOps project in `dir` with the real compiler (a project that does not build
+/// fails the test with its diagnostics) and serves it on loopback with the real engine.
+pub async fn serve_project(
+    dir: &std::path::Path,
+    engine: gatehouse_runtime::engine::EngineConfig,
+    config: ServerConfig,
+) -> Running<gatehouse_runtime::engine::Gateway> {
+    use gatehouse_compiler::diagnostic::{render_human, Style};
+    let report = gatehouse_compiler::build_project(dir, &Default::default());
+    let Some(program) = report.program else {
+        let text = render_human(&report.diagnostics, Style::Plain);
+        panic!("{} does not build:\n{text}", dir.display());
+    };
+    let gateway = gatehouse_runtime::engine::Gateway::new(Arc::new(program), engine);
+    let loaded = Loaded::new(gateway, &config.client).expect("backends load");
+    start_loaded_on(loaded, config, "127.0.0.1:0").await
+}

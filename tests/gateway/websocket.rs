@@ -4,14 +4,11 @@
 //! and the client closing, the connection count on `/metrics`, shutdown closing relays,
 //! and the API's `protocols`.
 
-use super::harness::{send, start_loaded_on, Running};
+use super::harness::{send, serve_project, Running};
 use crate::support::TempDir;
 use futures_util::{SinkExt, StreamExt};
-use gatehouse_compiler::diagnostic::{render_human, Style};
-use gatehouse_compiler::{build_project, CheckOptions};
 use gatehouse_runtime::engine::{EngineConfig, Gateway};
-use gatehouse_server::backend::client::ClientSettings;
-use gatehouse_server::{Loaded, ServerConfig};
+use gatehouse_server::ServerConfig;
 use http_body_util::Full;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -127,14 +124,7 @@ fn project(name: &str, backend: SocketAddr, protocols: &str) -> TempDir {
 }
 
 async fn serve(dir: &TempDir, engine: EngineConfig, config: ServerConfig) -> Running<Gateway> {
-    let report = build_project(&dir.0, &CheckOptions::default());
-    let Some(program) = report.program else {
-        let text = render_human(&report.diagnostics, Style::Plain);
-        panic!("the WebSocket project does not build:\n{text}");
-    };
-    let gateway = Gateway::new(Arc::new(program), engine);
-    let loaded = Loaded::new(gateway, &ClientSettings::default()).expect("load");
-    start_loaded_on(loaded, config, "127.0.0.1:0").await
+    serve_project(&dir.0, engine, config).await
 }
 
 type Client = WebSocketStream<TcpStream>;
