@@ -208,6 +208,10 @@ fn check_json(
             ))
         }
     };
+    // The common case, a valid body, without building errors.
+    if validator.is_valid(&value) {
+        return None;
+    }
     let errors: Vec<String> = validator
         .iter_errors(&value)
         .take(MAX_REPORTED)
