@@ -157,9 +157,10 @@ pub struct Args {
     /// overhead per entry; past it the least valuable entries are evicted).
     #[arg(long, value_name = "MIB", default_value_t = EngineConfig::default().cache.max_bytes >> 20)]
     cache_memory: u64,
-    /// What a request on the plain-HTTP listener counts as against an API's `protocols`:
-    /// `https` (the default: TLS ends in front of gatehouse, so an API taking `http` or
-    /// `https` takes it) or `http` (APIM's rule: an HTTPS-only API answers it 404).
+    /// How an API's `protocols` are matched: `https` (the default: TLS may end in front of
+    /// gatehouse, so a request counts as `http` or `https` alike) or `http` (APIM's rule:
+    /// plain-HTTP requests are `http`, HTTPS ones `https`, and an API not taking the
+    /// request's scheme answers 404).
     #[arg(long, value_name = "SCHEME", default_value = "https", value_parser = ["http", "https"])]
     plain_http_scheme: String,
     /// Seconds a relayed WebSocket connection may go without a byte either way.

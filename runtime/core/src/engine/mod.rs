@@ -316,9 +316,10 @@ pub struct EngineConfig {
     pub max_retry_wait: Duration,
     /// Token validation (`validate-jwt`, `validate-azure-ad-token`).
     pub jwt: JwtConfig,
-    /// Whether a request on a plain-HTTP listener is only `http` (`ws`) when matched
-    /// against an API's `protocols` (APIM's rule). Off (the default), it may also be
-    /// `https` (`wss`): TLS is taken to end in front of the gateway.
+    /// Whether an API's `protocols` are enforced by the scheme the request came with:
+    /// `https`/`wss` over TLS, `http`/`ws` on the plain listener (APIM's rule). Off (the
+    /// default), a request counts as either scheme of its family: TLS may end in front of
+    /// the gateway, so the listener's scheme says little.
     pub strict_plain_http: bool,
     /// Bounds of the validation policies' body parsing.
     pub validation: ValidationLimits,

@@ -20,8 +20,8 @@ pub(crate) struct Index {
     /// Routed APIs, longest path prefix first.
     apis: Vec<ApiRoutes>,
     warnings: Vec<String>,
-    /// Whether a request on the plain-HTTP listener is `http` only (APIM's rule) rather
-    /// than either `http` or `https` (TLS ended in front of the gateway, the default).
+    /// Whether an API's `protocols` are enforced by the scheme the request came with
+    /// (APIM's rule) rather than taking either of `http`/`https` (`ws`/`wss`), the default.
     pub strict_plain_http: bool,
 }
 
@@ -253,11 +253,12 @@ impl Index {
             true => (Protocols::WS, Protocols::WSS),
             false => (Protocols::HTTP, Protocols::HTTPS),
         };
-        // TLS taken to end in front of the gateway, a plain request may be either.
+        // By default TLS may end in front of the gateway (or behind it, at the backend's
+        // side of a proxy): the scheme a request came with says little, so either is taken.
         let bits = match req.req.scheme() {
+            _ if !self.strict_plain_http => plain | secure,
             "https" => secure,
-            _ if self.strict_plain_http => plain,
-            _ => plain | secure,
+            _ => plain,
         };
         api.protocols & bits != 0
     }
