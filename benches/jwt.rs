@@ -8,13 +8,11 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use gatehouse_compiler::{build_project, CheckOptions};
-use gatehouse_runtime::engine::{EngineConfig, Gateway, RequestHead};
+use gatehouse_runtime::engine::{Gateway, RequestHead};
 use gatehouse_runtime::state::{parse_jwks, KeySet};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
-use std::sync::Arc;
 
 const DATA: &str = "runtime/core/src/engine/tests/testdata";
 const OPENID: &str = "https://login.bench.example/.well-known/openid-configuration";
@@ -33,16 +31,6 @@ fn public(name: &str) -> String {
                 .map(str::to_string)
         })
         .expect("public value")
-}
-
-fn gateway(project: &str) -> Gateway {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("policies/bench")
-        .join(project);
-    let program = build_project(&root, &CheckOptions::default())
-        .program
-        .expect("the bench project builds");
-    Gateway::new(Arc::new(program), EngineConfig::default())
 }
 
 fn request(token: Option<&str>) -> RequestHead {
@@ -79,7 +67,7 @@ fn token(alg: Algorithm, kid: &str, key: &EncodingKey) -> String {
 }
 
 fn pipelines(c: &mut Criterion) {
-    let pass = gateway("passthrough");
+    let pass = common::gateway("passthrough");
     let head = request(None);
     assert_eq!(exchange(&pass, head.clone()), StatusCode::OK);
     c.bench_function("pipeline/passthrough", |b| {
@@ -89,7 +77,7 @@ fn pipelines(c: &mut Criterion) {
             criterion::BatchSize::SmallInput,
         )
     });
-    let gw = gateway("jwt");
+    let gw = common::gateway("jwt");
     // The warm key cache: the OpenID configuration's keys, as the refresher stores them.
     let jwks = json!({"keys": [{"kty": "EC", "crv": "P-256", "kid": "es", "x": public("ec256_x"), "y": public("ec256_y")}]});
     let keys = parse_jwks(jwks.to_string().as_bytes(), 64).expect("jwks");

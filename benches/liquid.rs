@@ -8,20 +8,8 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use gatehouse_compiler::{build_project, CheckOptions};
-use gatehouse_runtime::engine::{EngineConfig, Gateway, RequestHead};
+use gatehouse_runtime::engine::{Gateway, RequestHead};
 use http::{HeaderMap, HeaderValue, StatusCode};
-use std::sync::Arc;
-
-fn gateway(project: &str) -> Gateway {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("policies/bench")
-        .join(project);
-    let program = build_project(&root, &CheckOptions::default())
-        .program
-        .expect("the bench project builds");
-    Gateway::new(Arc::new(program), EngineConfig::default())
-}
 
 /// The bench request with a JSON body's content type.
 fn request() -> RequestHead {
@@ -53,7 +41,7 @@ fn exchange(gw: &Gateway, head: RequestHead, body: &bytes::Bytes) -> StatusCode 
 fn pipelines(c: &mut Criterion) {
     let body = json_4k();
     for name in ["passthrough", "liquid"] {
-        let gw = gateway(name);
+        let gw = common::gateway(name);
         let head = request();
         assert_eq!(exchange(&gw, head.clone(), &body), StatusCode::OK, "{name}");
         c.bench_function(&format!("pipeline/{name}"), |b| {

@@ -10,20 +10,8 @@ mod common;
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion};
-use gatehouse_compiler::{build_project, CheckOptions};
-use gatehouse_runtime::engine::{EngineConfig, Gateway, RequestHead};
+use gatehouse_runtime::engine::{Gateway, RequestHead};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use std::sync::Arc;
-
-fn gateway(project: &str) -> Gateway {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("policies/bench")
-        .join(project);
-    let program = build_project(&root, &CheckOptions::default())
-        .program
-        .expect("the bench project builds");
-    Gateway::new(Arc::new(program), EngineConfig::default())
-}
 
 /// `method /bench/items/42` with a JSON body (the pass-through project declares `GET`,
 /// the validating one `POST` with the schema).
@@ -73,7 +61,7 @@ fn pipelines(c: &mut Criterion) {
     let body = order();
     for (project, method) in [("passthrough", Method::GET), ("validate", Method::POST)] {
         let head = request(method);
-        let gw = gateway(project);
+        let gw = common::gateway(project);
         assert_eq!(
             exchange(&gw, head.clone(), &body),
             StatusCode::OK,
@@ -88,7 +76,7 @@ fn pipelines(c: &mut Criterion) {
         });
     }
     // The same project refuses an invalid body (a check that the bench validates).
-    let gw = gateway("validate");
+    let gw = common::gateway("validate");
     let head = request(Method::POST);
     let bad = Bytes::from(String::from_utf8_lossy(&body).replacen("ABC-", "abc-", 1));
     assert_eq!(exchange(&gw, head, &bad), StatusCode::BAD_REQUEST);

@@ -8,6 +8,17 @@ use gatehouse_runtime::engine::http::{HeaderMap, HeaderValue, Method, StatusCode
 use gatehouse_runtime::engine::{AccessToken, BackendResponse, Gateway, RequestHead, Resume, Step};
 use std::hint::black_box;
 
+/// A gateway over the bench project `policies/bench/<project>`, built by the compiler.
+pub fn gateway(project: &str) -> Gateway {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("policies/bench")
+        .join(project);
+    let program = gatehouse_compiler::build_project(&root, &Default::default())
+        .program
+        .expect("the bench project builds");
+    Gateway::new(std::sync::Arc::new(program), Default::default())
+}
+
 /// `GET /bench/items/42` on `127.0.0.1:8080` with `headers`.
 pub fn head(headers: HeaderMap) -> RequestHead {
     RequestHead {
